@@ -1,0 +1,454 @@
+"""Read book.toml into a frozen BookConfig: defaults, validation, resolved paths.
+
+Every problem is collected (unknown key, wrong type, bad value, missing file)
+and reported together, each naming the key and its line, before any
+manuscript is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError, Diagnostic
+from .tomlpos import key_line
+
+CONFIG_NAME = "book.toml"
+
+CONTRIBUTOR_ROLES = ("author", "editor", "compiler", "translator", "photographer", "illustrator")
+TOC_POSITIONS = ("front", "back")
+IMPRINT_POSITIONS = ("back", "front")
+TONE_STYLES = ("old", "new", "keep")
+NORMALIZE_STEPS = (
+    "lookalikes",
+    "invisibles",
+    "quotes",
+    "ellipsis",
+    "dashes",
+    "spacing",
+    "nbsp",
+)
+IMPRINT_FIELDS = (
+    "responsible_publishing",
+    "responsible_content",
+    "editors",
+    "designer",
+    "proofreaders",
+    "publisher",
+    "partner",
+    "print_run",
+    "printer",
+    "printer_address",
+    "registration_number",
+    "decision_number",
+    "deposit",
+    "price",
+    "not_for_sale",
+    "position",
+    "labels",
+)
+FONT_SLOTS = ("regular", "italic", "bold", "bold_italic")
+
+
+@dataclass(frozen=True)
+class Contributor:
+    name: str
+    role: str = "author"
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    title: str
+    files: tuple[Path, ...]  # resolved manuscript paths, in order
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """The legal colophon page; each line printed only when given."""
+
+    responsible_publishing: str | None = None
+    responsible_content: str | None = None
+    editors: tuple[str, ...] = ()
+    designer: str | None = None
+    proofreaders: tuple[str, ...] = ()
+    publisher: str | None = None
+    partner: str | None = None
+    print_run: int | None = None
+    printer: str | None = None
+    printer_address: str | None = None
+    registration_number: str | None = None
+    decision_number: str | None = None
+    deposit: str | None = None
+    price: str | None = None
+    not_for_sale: bool = False
+    position: str = "back"
+    labels: str | None = None  # label language; defaults to the book's
+
+
+@dataclass(frozen=True)
+class FontFaces:
+    """Font files for one family; None means the built-in default."""
+
+    regular: Path | None = None
+    italic: Path | None = None
+    bold: Path | None = None
+    bold_italic: Path | None = None
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    tone_style: str = "old"
+    steps: tuple[str, ...] = NORMALIZE_STEPS  # the enabled steps
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    """Everything book.toml says, with defaults filled in and paths resolved."""
+
+    root: Path
+    title: str
+    subtitle: str | None = None
+    organisation: str | None = None
+    anniversary: str | None = None
+    language: str = "vi"
+    date: dt.date | None = None
+    isbn: str | None = None
+    identifier: str | None = None
+    slug: str = "book"
+    cover_image: Path | None = None
+    trim_mm: tuple[float, float] = (145.0, 205.0)
+    toc: str = "back"
+    manuscripts_dir: Path = Path("manuscripts")
+    foreword: Path | None = None
+    contributors: tuple[Contributor, ...] = ()
+    parts: tuple[PartSpec, ...] = ()
+    imprint: Imprint = field(default_factory=Imprint)
+    body_font: FontFaces = field(default_factory=FontFaces)
+    heading_font: FontFaces = field(default_factory=FontFaces)
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    styles_dir: Path | None = None
+    out_dir: Path = Path("dist")
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    def rel(self, path: Path) -> str:
+        """A path relative to the project, with forward slashes, for messages."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.contributors if c.role in ("author", "compiler"))
+
+    def source_datetime(self) -> dt.datetime:
+        """The build's timestamp: SOURCE_DATE_EPOCH, else the book's date, else 2000-01-01."""
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        day = self.date or dt.date(2000, 1, 1)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def isbn_is_valid(isbn: str) -> bool:
+    """True when ``isbn`` (hyphens and spaces allowed) is an ISBN-10 or ISBN-13 with a right check digit."""
+    digits = re.sub(r"[\s-]", "", isbn).upper()
+    if re.fullmatch(r"\d{13}", digits):
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+        return (10 - total % 10) % 10 == int(digits[12])
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+        return total % 11 == 0
+    return False
+
+
+def slugify(text: str) -> str:
+    """An ASCII file-name slug: 'Kỷ yếu 30 năm' -> 'ky-yeu-30-nam'."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "book"
+
+
+class _Checker:
+    """Collects config problems with the key path and the line in book.toml."""
+
+    def __init__(self, text: str, path: Path):
+        self.text = text
+        self.path = path
+        self.problems: list[Diagnostic] = []
+
+    def fail(self, keys: tuple, message: str, hint: str | None = None) -> None:
+        line = key_line(self.text, keys)
+        name = ".".join(str(k) if isinstance(k, str) else f"[{k}]" for k in keys)
+        name = name.replace(".[", "[")
+        self.problems.append(
+            Diagnostic("error", f"{name}: {message}", CONFIG_NAME, line, "config", hint)
+        )
+
+    def table(self, data: dict, keys: tuple, allowed: tuple[str, ...]) -> dict:
+        for key in data:
+            if key not in allowed:
+                self.fail(keys + (key,), "unknown key", f"valid keys: {', '.join(allowed)}")
+        return data
+
+    def get(self, data: dict, keys: tuple, kind, default=None, choices=None):
+        name = keys[-1]
+        if name not in data:
+            return default
+        value = data[name]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        ok = isinstance(value, kinds) and not (bool not in kinds and isinstance(value, bool))
+        if not ok:
+            wanted = " or ".join(_type_name(k) for k in kinds)
+            self.fail(keys, f"expected {wanted}, got {_type_name(type(value))} {value!r}")
+            return default
+        if choices and value not in choices:
+            self.fail(keys, f"{value!r} is not one of {', '.join(map(repr, choices))}")
+            return default
+        if isinstance(value, str) and not value.strip():
+            self.fail(keys, "must not be empty")
+            return default
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFC", value)
+        return value
+
+    def strings(self, data: dict, keys: tuple) -> tuple[str, ...]:
+        value = self.get(data, keys, (str, list), default=())
+        if isinstance(value, str):
+            return (value,)
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(keys, "expected a list of non-empty strings")
+            return ()
+        return tuple(unicodedata.normalize("NFC", v) for v in value)
+
+
+def _type_name(kind) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+            list: "a list", dict: "a table", dt.date: "a date"}.get(kind, kind.__name__)
+
+
+def load_config(project_dir: Path | str) -> BookConfig:
+    """Read and validate ``project_dir/book.toml``; raise ConfigError listing every problem."""
+    root = Path(project_dir).resolve()
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(
+            f"no {CONFIG_NAME} in {root}",
+            hint="run publisher in a book project folder, or give the folder: publisher build PATH",
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError("book.toml must be saved as UTF-8", CONFIG_NAME, line) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line.*\)", "", str(exc))
+        raise ConfigError(f"TOML syntax error: {message}", CONFIG_NAME, line) from exc
+    check = _Checker(text, path)
+    config = _build(root, data, check)
+    if check.problems:
+        first = check.problems[0]
+        more = len(check.problems) - 1
+        message = first.message + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+        raise ConfigError(message, first.path, first.line, first.hint, check.problems)
+    return config
+
+
+def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
+    top = ("book", "contributors", "parts", "imprint", "fonts", "normalize", "output")
+    check.table(data, (), top)
+    book = check.get(data, ("book",), dict, default=None)
+    if book is None:
+        if "book" not in data:
+            check.fail(("book",), "missing the [book] table", 'add:\n[book]\ntitle = "..."')
+        book = {}
+    book_keys = ("title", "subtitle", "organisation", "anniversary", "language", "date", "isbn",
+                 "identifier", "slug", "cover_image", "trim_size", "toc", "manuscripts",
+                 "foreword", "styles")
+    check.table(book, ("book",), book_keys)
+    title = check.get(book, ("book", "title"), str)
+    if title is None and "title" not in book and book is not None:
+        check.fail(("book",), "missing key title", 'add: title = "Tên cuốn sách"')
+    values: dict = {"root": root, "title": title or ""}
+    for key in ("subtitle", "organisation", "anniversary", "identifier"):
+        values[key] = check.get(book, ("book", key), str)
+    values["language"] = check.get(book, ("book", "language"), str, "vi")
+    if values["language"] and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", values["language"]):
+        check.fail(("book", "language"), "expected a language code such as vi or en")
+    date = check.get(book, ("book", "date"), (dt.date, str))
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            check.fail(("book", "date"), f"{date!r} is not a date like 2026-10-20")
+            date = None
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    values["date"] = date
+    isbn = check.get(book, ("book", "isbn"), str)
+    if isbn and not isbn_is_valid(isbn):
+        check.fail(("book", "isbn"), f"{isbn!r} is not a valid ISBN (wrong length or check digit)")
+        isbn = None
+    values["isbn"] = isbn
+    values["slug"] = check.get(book, ("book", "slug"), str) or slugify(title or "book")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", values["slug"]):
+        check.fail(("book", "slug"), "use letters, digits, '-', '_' and '.' only")
+    values["toc"] = check.get(book, ("book", "toc"), str, "back", TOC_POSITIONS)
+    trim = check.get(book, ("book", "trim_size"), (list, str), [145, 205])
+    values["trim_mm"] = _trim(trim, check)
+    manuscripts = check.get(book, ("book", "manuscripts"), str, "manuscripts")
+    values["manuscripts_dir"] = root / manuscripts
+    if not values["manuscripts_dir"].is_dir():
+        check.fail(("book", "manuscripts"), f"folder {manuscripts}/ does not exist")
+    styles = check.get(book, ("book", "styles"), str, "styles")
+    values["styles_dir"] = root / styles if (root / styles).is_dir() else None
+    cover = check.get(book, ("book", "cover_image"), str)
+    values["cover_image"] = _existing(root, cover, ("book", "cover_image"), check)
+    foreword = check.get(book, ("book", "foreword"), str)
+    values["foreword"] = _existing(values["manuscripts_dir"], foreword, ("book", "foreword"), check)
+    values["contributors"] = _contributors(data, check)
+    values["parts"] = _parts(data, values["manuscripts_dir"], check)
+    values["imprint"] = _imprint(data, check)
+    fonts = check.get(data, ("fonts",), dict, {})
+    check.table(fonts, ("fonts",), ("body", "heading"))
+    values["body_font"] = _fonts(root, fonts, "body", check)
+    values["heading_font"] = _fonts(root, fonts, "heading", check)
+    values["normalize"] = _normalize(data, check)
+    output = check.get(data, ("output",), dict, {})
+    check.table(output, ("output",), ("dir",))
+    values["out_dir"] = root / check.get(output, ("output", "dir"), str, "dist")
+    if check.problems:
+        return None
+    return BookConfig(**values)
+
+
+def _trim(value, check: _Checker) -> tuple[float, float]:
+    keys = ("book", "trim_size")
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*[x×]\s*(\d+(?:[.,]\d+)?)\s*(mm)?\s*", value)
+        if not match:
+            check.fail(keys, f"{value!r} is not a size like '145x205' (millimetres)")
+            return (145.0, 205.0)
+        value = [float(match.group(1).replace(",", ".")), float(match.group(2).replace(",", "."))]
+    if len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        check.fail(keys, "expected [width, height] in millimetres, e.g. [145, 205]")
+        return (145.0, 205.0)
+    width, height = float(value[0]), float(value[1])
+    if not (50 <= width <= 500 and 50 <= height <= 700):
+        check.fail(keys, f"{width:g}×{height:g} mm is not a book page size (50–500 × 50–700 mm)")
+    return (width, height)
+
+
+def _existing(base: Path, name: str | None, keys: tuple, check: _Checker) -> Path | None:
+    if not name:
+        return None
+    path = (base / name).resolve()
+    if not path.is_file():
+        check.fail(keys, f"file {name} does not exist")
+        return None
+    return path
+
+
+def _contributors(data: dict, check: _Checker) -> tuple[Contributor, ...]:
+    items = check.get(data, ("contributors",), list, [])
+    found = []
+    for index, item in enumerate(items):
+        keys = ("contributors", index)
+        if not isinstance(item, dict):
+            check.fail(keys, "expected a [[contributors]] table with name and role")
+            continue
+        check.table(item, keys, ("name", "role"))
+        name = check.get(item, keys + ("name",), str)
+        role = check.get(item, keys + ("role",), str, "author", CONTRIBUTOR_ROLES)
+        if name is None:
+            check.fail(keys, "missing key name")
+            continue
+        found.append(Contributor(name, role))
+    return tuple(found)
+
+
+def _parts(data: dict, manuscripts: Path, check: _Checker) -> tuple[PartSpec, ...]:
+    items = check.get(data, ("parts",), list, [])
+    parts = []
+    for index, item in enumerate(items):
+        keys = ("parts", index)
+        if not isinstance(item, dict):
+            check.fail(keys, "expected a [[parts]] table with title and files")
+            continue
+        check.table(item, keys, ("title", "files"))
+        title = check.get(item, keys + ("title",), str)
+        if title is None:
+            check.fail(keys, "missing key title")
+        patterns = check.strings(item, keys + ("files",))
+        if not patterns:
+            check.fail(keys, "missing key files (paths or globs under the manuscripts folder)")
+        files: list[Path] = []
+        for pattern in patterns:
+            matches = _expand(manuscripts, pattern)
+            if not matches:
+                what = "matches no file" if glob.has_magic(pattern) else "does not exist"
+                check.fail(keys + ("files",), f"{pattern} {what} in {manuscripts.name}/")
+            files.extend(m for m in matches if m not in files)
+        parts.append(PartSpec(title or "", tuple(files), key_line(check.text, keys)))
+    return tuple(parts)
+
+
+def _expand(base: Path, pattern: str) -> list[Path]:
+    if glob.has_magic(pattern):
+        return sorted(Path(p).resolve() for p in glob.glob(str(base / pattern)) if Path(p).is_file())
+    path = (base / pattern).resolve()
+    return [path] if path.is_file() else []
+
+
+def _imprint(data: dict, check: _Checker) -> Imprint:
+    table = check.get(data, ("imprint",), dict, {})
+    check.table(table, ("imprint",), IMPRINT_FIELDS)
+    values: dict = {}
+    for key in IMPRINT_FIELDS:
+        keys = ("imprint", key)
+        if key in ("editors", "proofreaders"):
+            values[key] = check.strings(table, keys)
+        elif key == "print_run":
+            values[key] = check.get(table, keys, int)
+            if values[key] is not None and values[key] <= 0:
+                check.fail(keys, "must be a positive number of copies")
+        elif key == "not_for_sale":
+            values[key] = check.get(table, keys, bool, False)
+        elif key == "position":
+            values[key] = check.get(table, keys, str, "back", IMPRINT_POSITIONS)
+        else:
+            values[key] = check.get(table, keys, str)
+    return Imprint(**values)
+
+
+def _fonts(root: Path, fonts: dict, slot: str, check: _Checker) -> FontFaces:
+    table = check.get(fonts, ("fonts", slot), dict, {})
+    check.table(table, ("fonts", slot), FONT_SLOTS)
+    found = {}
+    for face in FONT_SLOTS:
+        name = check.get(table, ("fonts", slot, face), str)
+        found[face] = _existing(root, name, ("fonts", slot, face), check)
+    return FontFaces(**found)
+
+
+def _normalize(data: dict, check: _Checker) -> NormalizeConfig:
+    table = check.get(data, ("normalize",), dict, {})
+    check.table(table, ("normalize",), ("tone_style",) + NORMALIZE_STEPS)
+    tone = check.get(table, ("normalize", "tone_style"), str, "old", TONE_STYLES)
+    steps = tuple(s for s in NORMALIZE_STEPS if check.get(table, ("normalize", s), bool, True))
+    return NormalizeConfig(tone, steps)

@@ -1,0 +1,133 @@
+"""The document model every reader produces and every renderer consumes.
+
+Plain dataclasses, no I/O. Inline content is kept as a small XHTML fragment
+(``<em>``, ``<strong>``, ``<a>``, ``<code>``, ``<br/>``, ``<sup>`` and note
+references) so that readers of very different formats meet in one shape; the
+normaliser rewrites only the text nodes of those fragments.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from html import unescape
+
+# The kinds of block an article can hold.
+BLOCK_KINDS = (
+    "paragraph",  # html: inline content
+    "heading",  # html: inline content; level 2..4
+    "figure",  # src: image path relative to the project; caption: inline html
+    "caption",  # a caption line with no image yet (from text articles); html inline
+    "quote",  # html: block content (<p> ...)
+    "list",  # html: a complete <ul>/<ol> element
+    "table",  # html: a complete <table> element
+    "rule",  # a thematic break
+    "byline",  # html: inline; an author or place/date line printed at the end
+)
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def html_to_text(fragment: str) -> str:
+    """The plain text of an XHTML fragment, whitespace collapsed."""
+    return _SPACE.sub(" ", unescape(_TAG.sub(" ", fragment))).strip()
+
+
+@dataclass
+class Block:
+    """One block of an article."""
+
+    kind: str
+    html: str = ""
+    line: int | None = None
+    level: int | None = None
+    src: str | None = None
+    alt: str | None = None
+    caption: str | None = None
+    id: str | None = None
+
+    @property
+    def text(self) -> str:
+        parts = [self.html or ""]
+        if self.caption:
+            parts.append(self.caption)
+        return html_to_text(" ".join(parts))
+
+
+@dataclass
+class Footnote:
+    """A note: its label as written in the manuscript and its inline XHTML content."""
+
+    label: str
+    html: str
+    line: int | None = None
+    id: str = ""  # unique in the book, set by the builder
+
+
+@dataclass
+class Article:
+    """One manuscript: a chapter of the book."""
+
+    title: str
+    source: str  # manuscript path relative to the project, with forward slashes
+    blocks: list[Block] = field(default_factory=list)
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None  # ISO 8601
+    summary: str | None = None
+    footnotes: list[Footnote] = field(default_factory=list)
+    id: str = ""  # stable id in the book (file name in the EPUB), set by the builder
+    role: str = "article"  # "article" or "foreword"
+    meta: dict = field(default_factory=dict)  # what the reader guessed or found
+
+    def text(self) -> str:
+        """The article's running text: title, subtitle, blocks (notes excluded)."""
+        pieces = [self.title, self.subtitle or ""] + [b.text for b in self.blocks]
+        return " ".join(p for p in pieces if p)
+
+
+@dataclass
+class Part:
+    """A part of the book: an opener page followed by its articles."""
+
+    title: str
+    articles: list[Article] = field(default_factory=list)
+    id: str = ""
+
+
+@dataclass
+class Book:
+    """The normalised book: front matter, parts and their articles."""
+
+    title: str
+    parts: list[Part] = field(default_factory=list)
+    foreword: Article | None = None
+    language: str = "vi"
+
+    def articles(self) -> list[Article]:
+        found = [self.foreword] if self.foreword else []
+        for part in self.parts:
+            found.extend(part.articles)
+        return found
+
+    def to_dict(self) -> dict:
+        """The book as plain data (what `publisher dump` prints)."""
+
+        def article(a: Article) -> dict:
+            data = asdict(a)
+            data["blocks"] = [
+                {k: v for k, v in asdict(b).items() if v is not None} | {"text": b.text}
+                for b in a.blocks
+            ]
+            return data
+
+        return {
+            "title": self.title,
+            "language": self.language,
+            "foreword": article(self.foreword) if self.foreword else None,
+            "parts": [
+                {"title": p.title, "id": p.id, "articles": [article(a) for a in p.articles]}
+                for p in self.parts
+            ],
+        }

@@ -1,0 +1,73 @@
+"""Readers, registered by file suffix: each turns one manuscript into an Article.
+
+A reader module exposes ``SUFFIXES`` and ``read(source: Source) -> ReadResult``.
+Modules are imported only when a file of their kind is read, so a reader whose
+optional dependency is missing says what to install instead of failing at start.
+
+Conventions every reader follows (see publisher.model):
+- inline content is an XHTML fragment; a note reference is written exactly as
+  ``<a class="noteref" href="#note-LABEL">LABEL</a>`` where LABEL is the
+  Footnote.label; the builder renumbers notes and makes ids unique in the book;
+- figure ``src`` is relative to the project root, with forward slashes;
+- problems inside the manuscript are returned as Diagnostics, not printed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Diagnostic, ManuscriptError
+from ..model import Article
+
+# suffix -> module name under publisher.readers
+REGISTRY = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".docx": "docx",
+    ".odt": "office",
+    ".rtf": "office",
+    ".doc": "office",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A manuscript to read: its path, its path relative to the project, the project root."""
+
+    path: Path
+    rel: str
+    root: Path
+    images_dir: Path | None = None  # where extracted images go (docx); None: root/images
+    options: dict = field(default_factory=dict)  # reader options from book.toml
+
+
+@dataclass
+class ReadResult:
+    article: Article
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def suffixes() -> tuple[str, ...]:
+    return tuple(REGISTRY)
+
+
+def read(source: Source) -> ReadResult:
+    """Read one manuscript with the reader registered for its suffix."""
+    suffix = source.path.suffix.lower()
+    name = REGISTRY.get(suffix)
+    if name is None:
+        raise ManuscriptError(
+            f"no reader for {suffix or 'files without a suffix'} files",
+            source.rel,
+            hint=f"supported: {', '.join(sorted(set(REGISTRY)))}",
+        )
+    module = importlib.import_module(f"{__name__}.{name}")
+    return module.read(source)
+
+
+def read_article(source: Source) -> Article:
+    """Convenience for tests: the Article only."""
+    return read(source).article

@@ -1,0 +1,638 @@
+"""Read Word .docx manuscripts into Articles (through mammoth).
+
+mammoth turns the document into simple semantic HTML using a style map; before
+that, a transform of mammoth's document tree converts runs typed in legacy
+Vietnamese fonts, and after it the HTML is cut into Blocks and Footnotes here.
+mammoth exposes only a run's *direct* font (``w:rFonts/@w:ascii``), so the font a
+run inherits from its character style, its paragraph style or the document
+defaults is resolved here from ``word/styles.xml``.
+
+Supported
+- [x] paragraphs, bold, italic, superscript, subscript, line breaks, http/mailto links;
+- [x] title: the first paragraph styled Title (else Heading 1); Subtitle -> subtitle;
+      Heading 2/3/4 -> headings (a later Heading 1 becomes a level-2 heading);
+- [x] bulleted and numbered lists, nested (``<ul>``/``<ol>``);
+- [x] tables -> ``<table>`` with a ``<thead>``: the rows Word marks "repeat as header
+      row", else the first row; merged cells keep colspan/rowspan;
+- [x] footnotes and endnotes -> Footnote objects and noteref anchors (endnotes are
+      labelled "e1", "e2" … when the document also has footnotes);
+- [x] embedded images -> ``images/<docstem>-<sha1[:10]>.<ext>`` (``source.images_dir``
+      or ``<root>/images``), written once, never overwriting a different file; a
+      figure takes the Caption-styled paragraph right after it as its caption;
+- [x] Quote / Intense Quote -> quote blocks;
+- [x] authors: paragraphs styled "Author"; else a right-aligned or last paragraph
+      that is only a name (2-5 capitalised words); other right-aligned lines at the
+      end (place and date) become ``byline`` blocks;
+- [x] legacy fonts: runs in ``.Vn*`` (TCVN3; ``.Vn…H`` upper-cased) and ``VNI-*``
+      fonts converted per run, by the run's effective font (direct, character
+      style, paragraph style, document defaults);
+- [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
+
+Partial
+- [~] without Title/Heading 1 the first short paragraph without a full stop that
+      is bold or centred is taken as the title, then the document property "title",
+      then the file name (each with a Diagnostic);
+- [~] document properties (title, author, created) are weak hints: kept in
+      ``meta["docx_properties"]``; the title is used only as a last resort, the
+      author and date never (they name whoever set up the template);
+- [~] EMF/WMF images are extracted but cannot be shown in EPUB/PDF (warning);
+- [~] an image inside running text becomes a figure after its paragraph (warning);
+- [~] a VNI letter split across two runs (base and mark formatted differently) is
+      not joined; fonts given only as ``w:hAnsi`` or through the theme are not seen.
+
+Unsupported
+- [ ] text boxes, shapes, SmartArt, charts, equations, comments, tracked changes
+      (mammoth reads the accepted text), headers and footers, columns, colours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..encodings import convert_legacy_run
+from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
+from ..model import Article, Block, Footnote
+from . import ReadResult, Source
+from .inline import FINAL_PUNCTUATION, byline_names, escape, escape_text, noteref
+
+SUFFIXES = (".docx",)
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, the whole archive
+MAX_RATIO = 100  # uncompressed / compressed, per entry
+RATIO_FLOOR = 1024 * 1024  # entries smaller than this cannot be bombs
+MAX_TITLE_WORDS = 25
+
+RIGHT_STYLE, CENTER_STYLE = "Publisher Right", "Publisher Center"
+STYLE_MAP = f"""
+p[style-name='Title'] => h1.title:fresh
+p[style-name='Heading 1'] => h1:fresh
+p[style-name='Heading 2'] => h2:fresh
+p[style-name='Heading 3'] => h3:fresh
+p[style-name='Heading 4'] => h4:fresh
+p[style-name='Subtitle'] => p.subtitle:fresh
+p[style-name='Caption'] => p.caption:fresh
+p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+p[style-name='Author'] => p.author:fresh
+p[style-name='{RIGHT_STYLE}'] => p.right:fresh
+p[style-name='{CENTER_STYLE}'] => p.center:fresh
+"""
+_MAPPED = {
+    name.lower()
+    for name in re.findall(r"style-name='([^']+)'", STYLE_MAP)
+    if name not in (RIGHT_STYLE, CENTER_STYLE)
+}
+IMAGE_EXTENSIONS = {
+    "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/bmp": ".bmp",
+    "image/tiff": ".tif", "image/svg+xml": ".svg", "image/webp": ".webp",
+    "image/x-emf": ".emf", "image/x-wmf": ".wmf",
+}  # fmt: skip
+WEB_IMAGES = {".png", ".jpg", ".gif", ".svg", ".webp"}
+_NOTE_HREF = re.compile(r"^#(footnote|endnote)-(-?\d+)$")
+_BACKLINK = re.compile(r"^#(footnote|endnote)-ref-")
+_SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+_INLINE_TAGS = {"strong", "em", "sup", "sub", "code"}
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def read(source: Source) -> ReadResult:
+    """Read one .docx manuscript."""
+    try:
+        import mammoth
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise DependencyError(
+            "reading .docx files needs the mammoth package", source.rel,
+            hint="pip install mammoth",
+        ) from exc
+    diagnostics: list[Diagnostic] = []
+    archive = _open_archive(source)
+    with archive:
+        fonts = _StyleFonts(_part(archive, "word/styles.xml"))
+        properties = _core_properties(_part(archive, "docProps/core.xml"))
+    images = _ImageWriter(source, diagnostics)
+    legacy = _LegacyFonts(fonts)
+    try:
+        with source.path.open("rb") as handle:
+            result = mammoth.convert_to_html(
+                handle,
+                style_map=STYLE_MAP,
+                include_embedded_style_map=False,
+                convert_image=mammoth.images.img_element(images.convert),
+                transform_document=legacy.transform,
+            )
+    except PublisherError:
+        raise
+    except Exception as exc:  # mammoth's parsers raise many kinds on a damaged part
+        raise ManuscriptError(
+            f"Word could not be read from this file ({exc.__class__.__name__}): it may be "
+            "damaged; open it in Word or LibreOffice and save it again as .docx",
+            source.rel,
+        ) from exc
+    seen: set[str] = set()
+    for message in result.messages:
+        text = str(message.message)
+        if text not in seen:
+            seen.add(text)
+            level = "info" if message.type == "warning" else "warning"
+            diagnostics.append(Diagnostic(level, text, source.rel, None, "docx-mammoth"))
+    for font, count in sorted(legacy.converted.items()):
+        diagnostics.append(
+            Diagnostic("info", f"{count} runs in the legacy font {font} converted to Unicode",
+                       source.rel, None, "docx-legacy-font")
+        )
+    builder = _Builder(source, diagnostics)
+    builder.build(result.value)
+    article = builder.article(properties)
+    if legacy.converted:
+        article.meta["legacy_fonts"] = dict(sorted(legacy.converted.items()))
+    if properties:
+        article.meta["docx_properties"] = properties
+    return ReadResult(article, diagnostics)
+
+
+# --- the archive ---------------------------------------------------------------
+
+
+def _open_archive(source: Source) -> zipfile.ZipFile:
+    """Open the .docx as a zip after checking it is a sane Word document."""
+    damaged = "open it in Word or LibreOffice and save it again as .docx"
+    try:
+        archive = zipfile.ZipFile(source.path)
+    except zipfile.BadZipFile as exc:
+        raise ManuscriptError(
+            "this is not a Word .docx file (it is not a zip archive); it may be damaged, "
+            "or an old .doc renamed to .docx", source.rel, hint=damaged,
+        ) from exc
+    except OSError as exc:
+        raise ManuscriptError(f"cannot read the file: {exc.strerror or exc}", source.rel) from exc
+    entries = archive.infolist()
+    total = sum(entry.file_size for entry in entries)
+    problem = None
+    if total > MAX_UNCOMPRESSED:
+        problem = (f"it would unpack to {total // (1024 * 1024)} MB, more than the "
+                   f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB allowed")
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            problem = "it is password-protected; remove the password in Word and save again"
+        elif entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+            problem = (f"its part {entry.filename} unpacks {entry.file_size // max(entry.compress_size, 1)} "
+                       "times larger than stored (a zip bomb?)")
+    names = {entry.filename for entry in entries}
+    if problem is None and "word/document.xml" not in names:
+        problem = "it has no word/document.xml: it is not a Word document"
+    if problem:
+        archive.close()
+        raise ManuscriptError(f"refusing to read this .docx: {problem}", source.rel, hint=damaged)
+    return archive
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
+    try:
+        return etree.fromstring(archive.read(name), _XML)
+    except KeyError:
+        return None
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, ValueError):
+        return None  # mammoth reports a damaged part when it reads it
+
+
+def _core_properties(root) -> dict:
+    if root is None:
+        return {}
+    found = {}
+    for key, tag in (("title", "title"), ("author", "creator"), ("created", "created")):
+        element = next((e for e in root if etree.QName(e).localname == tag), None)
+        if element is not None and (element.text or "").strip():
+            found[key] = unicodedata.normalize("NFC", element.text.strip())
+    return found
+
+
+# --- legacy fonts --------------------------------------------------------------
+
+
+class _StyleFonts:
+    """The font each style gives (following basedOn), and the document default."""
+
+    def __init__(self, root):
+        self.styles: dict[str, tuple[str | None, str | None]] = {}
+        self.default_font = None
+        self.default_paragraph = None
+        if root is None:
+            return
+        default = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}rFonts")
+        if default is not None:
+            self.default_font = default.get(f"{_W}ascii")
+        for style in root.iter(f"{_W}style"):
+            style_id = style.get(f"{_W}styleId")
+            fonts = style.find(f"{_W}rPr/{_W}rFonts")
+            based = style.find(f"{_W}basedOn")
+            self.styles[style_id] = (
+                fonts.get(f"{_W}ascii") if fonts is not None else None,
+                based.get(f"{_W}val") if based is not None else None,
+            )
+            if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true"):
+                self.default_paragraph = style_id
+
+    def font(self, style_id: str | None) -> str | None:
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            font, style_id = self.styles.get(style_id, (None, None))
+            if font:
+                return font
+        return None
+
+    def run_font(self, run, paragraph_style: str | None) -> str | None:
+        return (
+            run.font
+            or self.font(run.style_id)
+            or self.font(paragraph_style or self.default_paragraph)
+            or self.default_font
+        )
+
+
+class _LegacyFonts:
+    """A mammoth document transform: legacy-font runs to Unicode, text to NFC."""
+
+    def __init__(self, fonts: _StyleFonts):
+        self.fonts = fonts
+        self.converted: dict[str, int] = {}
+
+    def transform(self, document):
+        from mammoth import documents
+
+        body = self._walk(document, None)
+        notes = getattr(document.notes, "_notes", None)  # mammoth keeps notes apart
+        if isinstance(notes, dict):
+            body = body.copy(notes=documents.notes(
+                [documents.note(n.note_type, n.note_id, [self._walk(e, None) for e in n.body])
+                 for n in notes.values()]
+            ))
+        return body
+
+    def _walk(self, element, paragraph_style):
+        from mammoth import documents
+
+        if isinstance(element, documents.Paragraph):
+            paragraph_style = element.style_id
+            changes = {}
+            if (element.style_name or "").lower() not in _MAPPED:
+                if element.alignment in ("right", "end"):
+                    changes["style_name"] = RIGHT_STYLE
+                elif element.alignment == "center":
+                    changes["style_name"] = CENTER_STYLE
+            children = [self._walk(child, paragraph_style) for child in element.children]
+            return element.copy(children=children, **changes)
+        if isinstance(element, documents.Run):
+            font = self.fonts.run_font(element, paragraph_style)
+            children = [self._text(child, font) for child in element.children]
+            return element.copy(children=children)
+        if isinstance(element, (documents.HasChildren, documents.TableCellUnmerged)):
+            return element.copy(children=[self._walk(c, paragraph_style) for c in element.children])
+        return element
+
+    def _text(self, element, font: str | None):
+        from mammoth import documents
+
+        if not isinstance(element, documents.Text):
+            return self._walk(element, None)
+        converted = convert_legacy_run(element.value, font) if font else None
+        if converted is not None:
+            self.converted[font] = self.converted.get(font, 0) + 1
+            return element.copy(value=converted)
+        return element.copy(value=unicodedata.normalize("NFC", element.value))
+
+
+# --- images --------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "image"
+
+
+class _ImageWriter:
+    """Writes embedded images into the project's images folder, named by content."""
+
+    def __init__(self, source: Source, diagnostics: list[Diagnostic]):
+        self.source = source
+        self.diagnostics = diagnostics
+        self.folder = source.images_dir or source.root / "images"
+        self.stem = _slug(source.path.stem)
+
+    def convert(self, image) -> dict:
+        with image.open() as handle:
+            data = handle.read()
+        digest = hashlib.sha1(data).hexdigest()
+        ext = IMAGE_EXTENSIONS.get((image.content_type or "").lower(), ".bin")
+        path = self._place(data, digest, ext)
+        src = self._relative(path)
+        if ext not in WEB_IMAGES:
+            self.diagnostics.append(Diagnostic(
+                "warning", f"image {src} ({image.content_type}) cannot be shown in EPUB or PDF",
+                self.source.rel, None, "docx-image", "convert it to PNG or JPEG and replace it",
+            ))
+        attributes = {"src": src}
+        if image.alt_text:
+            attributes["alt"] = unicodedata.normalize("NFC", image.alt_text)
+        return attributes
+
+    def _place(self, data: bytes, digest: str, ext: str) -> Path:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for name in (f"{self.stem}-{digest[:10]}", f"{self.stem}-{digest}"):
+                path = self.folder / f"{name}{ext}"
+                if not path.exists():
+                    temporary = path.with_name(f".{path.name}.tmp")
+                    temporary.write_bytes(data)
+                    os.replace(temporary, path)
+                    return path
+                if path.read_bytes() == data:
+                    return path
+        except OSError as exc:
+            raise ManuscriptError(f"cannot write the image into {self.folder}: {exc}",
+                                  self.source.rel) from exc
+        raise ManuscriptError(f"{path} exists with different content; move it away", self.source.rel)
+
+    def _relative(self, path: Path) -> str:
+        root = self.source.root.resolve()
+        resolved = path.resolve()
+        if resolved.is_relative_to(root):
+            return resolved.relative_to(root).as_posix()
+        return Path(os.path.relpath(resolved, root)).as_posix()
+
+
+# --- HTML to blocks ------------------------------------------------------------
+
+
+class _Builder:
+    """Cuts mammoth's HTML into Blocks, finds title, authors and notes."""
+
+    def __init__(self, source: Source, diagnostics: list[Diagnostic]):
+        self.source = source
+        self.diagnostics = diagnostics
+        self.blocks: list[Block] = []
+        self.subtitle: str | None = None
+        self.authors: list[str] = []
+        self.notes: list[tuple[str, str, str]] = []  # (kind, number, html)
+        self.flags: list[set[str]] = []  # classes of each block's paragraph
+
+    def note(self, level: str, message: str, code: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(level, message, self.source.rel, None, code, hint))
+
+    def build(self, html: str) -> None:
+        self.has_footnotes = 'id="footnote-' in html
+        root = etree.fromstring(f"<root>{html}</root>", _XML)
+        for element in root:
+            self._element(element)
+
+    def add(self, block: Block, *flags: str) -> None:
+        self.blocks.append(block)
+        self.flags.append(set(flags))
+
+    def _element(self, element) -> None:
+        tag = element.tag
+        classes = set((element.get("class") or "").split())
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            level = max(2, min(int(tag[1]), 4))
+            flags = ["title"] if "title" in classes else ["h1"] if tag == "h1" else []
+            self.add(Block("heading", self.inline(element), level=level), *flags)
+        elif tag == "p":
+            self._paragraph(element, classes)
+        elif tag in ("ul", "ol"):
+            if any(_NOTE_HREF.match("#" + (li.get("id") or "")) for li in element):
+                self._notes(element)
+            else:
+                self.add(Block("list", self.list_html(element)))
+        elif tag == "table":
+            self.add(Block("table", self.table_html(element)))
+        elif tag == "blockquote":
+            paragraphs = [self.inline(p) for p in element] or [self.inline(element)]
+            self.add(Block("quote", "".join(f"<p>{p}</p>" for p in paragraphs if p)))
+        else:
+            html = self.inline(element)
+            if html:
+                self.add(Block("paragraph", html))
+
+    def _paragraph(self, element, classes: set[str]) -> None:
+        images = list(element.iter("img"))
+        for image in images:
+            tail = image.tail
+            image.getparent().remove(image)
+            if tail:  # keep the text after the image
+                element.text = (element.text or "") + tail
+        html = self.inline(element)
+        if images and html:
+            self.note("warning", "an image inside running text was moved after its paragraph",
+                      "docx-image", "put the image in a paragraph of its own")
+        if html:
+            if "caption" in classes and self.blocks and self.blocks[-1].kind == "figure" \
+                    and not self.blocks[-1].caption and not images:
+                self.blocks[-1].caption = html
+            elif "caption" in classes:
+                self.add(Block("caption", html))
+            elif "subtitle" in classes and self.subtitle is None and not self.blocks:
+                self.subtitle = html
+            elif "author" in classes:
+                self.authors.extend(byline_names(_text(html)) or [_text(html)])
+            else:
+                self.add(Block("paragraph", html), *classes, *(["bold"] if _all_bold(element) else []))
+        for image in images:
+            self.add(Block("figure", src=image.get("src"), alt=image.get("alt")))
+
+    def _notes(self, element) -> None:
+        for item in element:
+            match = _NOTE_HREF.match("#" + (item.get("id") or ""))
+            if not match:
+                continue
+            for link in list(item.iter("a")):
+                if _BACKLINK.match(link.get("href") or ""):
+                    _drop(link)
+            parts = [self.inline(p) for p in item if p.tag == "p"] or [self.inline(item)]
+            self.notes.append((match.group(1), match.group(2), "<br/>".join(p for p in parts if p)))
+
+    # inline content ---------------------------------------------------------
+
+    def inline(self, element) -> str:
+        out = [escape_text(element.text or "")]
+        for child in element:
+            out.append(self._inline_child(child))
+            out.append(escape_text(child.tail or ""))
+        return "".join(out).strip()
+
+    def _inline_child(self, child) -> str:
+        tag = child.tag
+        if tag == "br":
+            return "<br/>"
+        if tag == "a":
+            href = child.get("href") or ""
+            note = _NOTE_HREF.match(href)
+            if note:
+                return noteref(self.note_label(note.group(1), note.group(2)))
+            if _SAFE_LINK.match(href):
+                return f'<a href="{escape(href)}">{self.inline(child)}</a>'
+            return self.inline(child)
+        inner = self.inline(child) if len(child) or child.text else ""
+        if tag == "sup" and len(child) == 1 and child[0].tag == "a" \
+                and _NOTE_HREF.match(child[0].get("href") or "") and not (child.text or "").strip():
+            return inner  # mammoth wraps note references in <sup>
+        if tag in _INLINE_TAGS and inner:
+            return f"<{tag}>{inner}</{tag}>"
+        if tag in ("p", "li"):
+            return inner + "<br/>"
+        return inner
+
+    def note_label(self, kind: str, number: str) -> str:
+        return number if kind == "footnote" or not self.has_footnotes else f"e{number}"
+
+    has_footnotes = False
+
+    def list_html(self, element) -> str:
+        items = []
+        for item in element:
+            nested = [child for child in item if child.tag in ("ul", "ol")]
+            for child in nested:
+                item.remove(child)  # the tail of a nested list is rare; keep it as text
+            html = self.inline(item) + "".join(self.list_html(child) for child in nested)
+            items.append(f"<li>{html}</li>")
+        return f"<{element.tag}>{''.join(items)}</{element.tag}>"
+
+    def table_html(self, element) -> str:
+        head = [tr for part in element.iter("thead") for tr in part.iter("tr")]
+        rows = [tr for tr in element.iter("tr") if tr not in head]
+        if not head and len(rows) > 1:
+            head, rows = rows[:1], rows[1:]
+
+        def row(tr, cell_tag: str | None) -> str:
+            cells = []
+            for cell in tr:
+                if cell.tag not in ("td", "th"):
+                    continue
+                tag = cell_tag or cell.tag
+                spans = "".join(f' {a}="{escape(cell.get(a))}"' for a in ("colspan", "rowspan") if cell.get(a))
+                parts = [self.inline(p) if p.tag == "p" else self._block_in_cell(p) for p in cell]
+                content = "<br/>".join(p for p in parts if p) if len(cell) else self.inline(cell)
+                cells.append(f"<{tag}{spans}>{content}</{tag}>")
+            return f"<tr>{''.join(cells)}</tr>"
+
+        thead = f"<thead>{''.join(row(tr, 'th') for tr in head)}</thead>" if head else ""
+        return f"<table>{thead}<tbody>{''.join(row(tr, 'td') for tr in rows)}</tbody></table>"
+
+    def _block_in_cell(self, element) -> str:
+        if element.tag in ("ul", "ol"):
+            return self.list_html(element)
+        if element.tag == "table":
+            self.note("warning", "a table inside a table cell was flattened to text", "docx-table")
+        return escape_text(_text(etree.tostring(element, encoding="unicode")))
+
+    # the article ------------------------------------------------------------
+
+    def article(self, properties: dict) -> Article:
+        title = self._title(properties)
+        self._byline()
+        footnotes = [
+            Footnote(label=self.note_label(kind, number), html=html)
+            for kind, number, html in self.notes
+        ]
+        if not self.blocks:
+            self.note("warning", "the document has no text", "docx-empty")
+        return Article(
+            title=title,
+            source=self.source.rel,
+            blocks=self.blocks,
+            subtitle=self.subtitle,
+            authors=self.authors,
+            footnotes=footnotes,
+            meta={"guessed": self.guessed},
+        )
+
+    guessed: dict
+
+    def _title(self, properties: dict) -> str:
+        self.guessed = {}
+        for flag in ("title", "h1"):
+            index = next((i for i, f in enumerate(self.flags) if flag in f), None)
+            if index is not None:
+                self.flags.pop(index)
+                return self.blocks.pop(index).html
+        if self.blocks and self.blocks[0].kind == "paragraph":
+            first, flags = self.blocks[0], self.flags[0]
+            text = first.text
+            if len(text.split()) <= MAX_TITLE_WORDS and not text.endswith(".") \
+                    and flags & {"bold", "center"}:
+                self.blocks.pop(0)
+                self.flags.pop(0)
+                self.guessed["title"] = "first paragraph"
+                self.note("info", f"title taken from the first paragraph: {text!r}", "docx-title",
+                          "style it as Title or Heading 1 to make this explicit")
+                return first.html
+        if properties.get("title"):
+            self.guessed["title"] = "document properties"
+            self.note("warning", f"no Title or Heading 1; the document property title "
+                      f"{properties['title']!r} is used", "docx-title")
+            return escape_text(properties["title"])
+        self.guessed["title"] = "file name"
+        self.note("warning", "no Title or Heading 1 paragraph; the file name is used", "docx-title",
+                  "style the title paragraph as Title or Heading 1")
+        return escape_text(self.source.path.stem)
+
+    def _byline(self) -> None:
+        if self.authors:
+            return
+        # Right-aligned lines at the end: a name is the author, anything else a byline.
+        index = len(self.blocks)
+        while index > 0 and "right" in self.flags[index - 1] and self.blocks[index - 1].kind == "paragraph":
+            index -= 1
+        for position in range(index, len(self.blocks)):
+            block = self.blocks[position]
+            names = byline_names(block.text)
+            if names and not self.authors:
+                self.authors = names
+                block.kind = "remove"
+            else:
+                block.kind = "byline"
+        if not self.authors and len(self.blocks) >= 2 and self.blocks[-1].kind == "paragraph":
+            names = byline_names(self.blocks[-1].text)
+            if names:
+                self.authors = names
+                self.blocks[-1].kind = "remove"
+        if self.authors:
+            self.guessed["byline"] = "last paragraph"
+            self.note("info", f"author taken from the end of the document: {', '.join(self.authors)}",
+                      "docx-byline", "style the line as 'Author' to make this explicit")
+        self.blocks = [b for b in self.blocks if b.kind != "remove"]
+
+
+def _text(html: str) -> str:
+    from ..model import html_to_text
+
+    return html_to_text(html)
+
+
+def _all_bold(element) -> bool:
+    """True when all the paragraph's text is inside <strong>."""
+    if (element.text or "").strip():
+        return False
+    return len(element) > 0 and all(
+        child.tag == "strong" and not (child.tail or "").strip() for child in element
+    )
+
+
+def _drop(element) -> None:
+    """Remove an element, keeping its tail text."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    tail = (element.tail or "")
+    if previous is not None:
+        previous.tail = ((previous.tail or "") + tail).rstrip() if not tail.strip() else (previous.tail or "") + tail
+    else:
+        parent.text = ((parent.text or "") + tail).rstrip() if not tail.strip() else (parent.text or "") + tail
+    parent.remove(element)

@@ -1,0 +1,52 @@
+"""Helpers the text and Word readers share: escaped inline XHTML and byline names."""
+
+from __future__ import annotations
+
+import re
+
+FINAL_PUNCTUATION = tuple(".!?:;…,")
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_.'’-]*\.?$|^(?:[^\W\d_]\.)+[^\W\d_]*$")
+_NAME_SPLIT = re.compile(r"\s+(?:[-–—]|và)\s+|\s*,\s*")
+_TRAILING_AGENCY = re.compile(r"\s*\([^()]{1,30}\)\s*$")
+
+
+def escape(text: str) -> str:
+    """Text as XHTML character data (quotes too, so it is safe in attributes)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def escape_text(text: str) -> str:
+    """Text as XHTML character data, quotes left as typed (they are text, not markup)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def noteref(label: str) -> str:
+    """The note reference every reader writes (see publisher.readers)."""
+    label = escape(label)
+    return f'<a class="noteref" href="#note-{label}">{label}</a>'
+
+
+def byline_names(text: str) -> list[str] | None:
+    """The author names of a byline such as "Minh Anh - Thu Hà", or None.
+
+    A byline is one or more names of 2-5 capitalised words each, separated by
+    "-", "–", "," or " và ", with no digits and no final punctuation; an agency
+    in brackets after the names ("(TTXVN)") is left out. One-word names and
+    titles ("PV", "Nhóm phóng viên") are not recognised.
+    """
+    text = text.strip()
+    if not text or text.endswith(FINAL_PUNCTUATION) or any(c.isdigit() for c in text):
+        return None
+    core = _TRAILING_AGENCY.sub("", text)
+    names = [n.strip() for n in _NAME_SPLIT.split(core) if n.strip()]
+    if not names:
+        return None
+    for name in names:
+        words = name.split()
+        if not 2 <= len(words) <= 5:
+            return None
+        if not all(_NAME_WORD.match(w) and w[0].isupper() for w in words):
+            return None
+    return names

@@ -1,0 +1,271 @@
+"""Read Markdown manuscripts with YAML front matter into Articles.
+
+Supported: front matter (title, subtitle, author/authors, date, summary), the
+title as the first ``#`` heading instead, headings, paragraphs, emphasis,
+links (http, https, mailto), footnotes, pipe tables, bullet and numbered
+lists, block quotes, thematic breaks, figures: an image alone in its paragraph
+whose alt text is the caption, or followed by a paragraph starting "Ảnh:" /
+"Hình:" / "Photo:" that becomes its caption.
+Partial: an image inside running text is dropped with a warning (its alt text
+is kept). Unsupported: raw HTML (shown as text, never interpreted), math.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from ..errors import Diagnostic, ManuscriptError
+from ..model import Article, Block, Footnote
+from .source import decode_source, resolve_image
+from . import ReadResult, Source
+
+SUFFIXES = (".md", ".markdown")
+FRONT_MATTER_KEYS = ("title", "subtitle", "author", "authors", "date", "summary", "lang")
+CAPTION_PREFIX = re.compile(r"^(Ảnh|Hình|Photo|Figure)\s*(\d+)?\s*[:.]\s*", re.IGNORECASE)
+_SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
+    md.enable("table").enable("strikethrough")
+    md.use(front_matter_plugin).use(footnote_plugin)
+    renderer = md.renderer
+    renderer.rules["footnote_ref"] = _render_noteref
+    renderer.rules["image"] = _render_inline_image
+    renderer.rules["link_open"] = _render_link_open
+    return md
+
+
+def _render_noteref(tokens, idx, options, env):
+    label = _escape(str(tokens[idx].meta.get("label") or tokens[idx].meta["id"] + 1))
+    return f'<a class="noteref" href="#note-{label}">{label}</a>'
+
+
+def _render_inline_image(tokens, idx, options, env):
+    env.setdefault("inline_images", []).append(tokens[idx])
+    return _escape(tokens[idx].content)
+
+
+def _render_link_open(tokens, idx, options, env):
+    href = tokens[idx].attrGet("href") or ""
+    if not _SAFE_LINK.match(href):
+        env.setdefault("unsafe_links", []).append(href)
+        return '<a>'
+    return f'<a href="{_escape(href)}">'
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def read(source: Source) -> ReadResult:
+    """Read one Markdown manuscript."""
+    text, _decoded = decode_source(source)
+    diagnostics: list[Diagnostic] = []
+    meta, body_start = _front_matter(text, source, diagnostics)
+    md = _parser()
+    env: dict = {}
+    tokens = md.parse(text, env)
+    builder = _BlockBuilder(md, env, source, diagnostics)
+    blocks, footnotes, first_heading = builder.build(tokens)
+    title = _escape(meta["title"]) if meta.get("title") else first_heading
+    if not title:
+        raise ManuscriptError(
+            "no title: add 'title:' to the front matter or start with a '# Title' line",
+            source.rel,
+            body_start,
+        )
+    if not blocks:
+        raise ManuscriptError("the article has no text", source.rel, body_start)
+    authors = meta.get("authors", [])
+    return ReadResult(
+        Article(
+            title=title,
+            source=source.rel,
+            blocks=blocks,
+            subtitle=_escape(meta["subtitle"]) if meta.get("subtitle") else None,
+            authors=authors,
+            date=meta.get("date"),
+            summary=meta.get("summary"),
+            footnotes=footnotes,
+        ),
+        diagnostics,
+    )
+
+
+def _front_matter(text: str, source: Source, diagnostics: list[Diagnostic]) -> tuple[dict, int]:
+    """Parse the YAML front matter; a broken one is an error, never body text."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, 1
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        raise ManuscriptError(
+            "front matter starts with '---' on line 1 but has no closing '---' line",
+            source.rel,
+            1,
+        )
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ManuscriptError(f"front matter: {problem}", source.rel, line) from exc
+    if not isinstance(data, dict):
+        raise ManuscriptError("front matter must be 'key: value' lines", source.rel, 2)
+    meta: dict = {}
+    for key, value in data.items():
+        line = _key_line(lines, key, end)
+        if key not in FRONT_MATTER_KEYS:
+            diagnostics.append(
+                Diagnostic("warning", f"unknown front matter key {key!r} ignored", source.rel,
+                           line, "front-matter", f"known keys: {', '.join(FRONT_MATTER_KEYS)}")
+            )
+            continue
+        meta[key] = _front_value(key, value, source, line)
+    if "author" in meta:
+        meta.setdefault("authors", []).insert(0, meta.pop("author")[0])
+    return meta, end + 2
+
+
+def _key_line(lines: list[str], key, end: int) -> int:
+    for number in range(1, end):
+        if lines[number].split(":", 1)[0].strip() == str(key):
+            return number + 1
+    return 2
+
+
+def _front_value(key: str, value, source: Source, line: int):
+    if key == "date":
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        raise ManuscriptError(f"front matter: date {value!r} is not a date like 2026-03-15",
+                              source.rel, line)
+    if key in ("author", "authors"):
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise ManuscriptError(f"front matter: {key} must be a name or a list of names",
+                                  source.rel, line)
+        return [n.strip() for n in names]
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ManuscriptError(f"front matter: {key} must be text", source.rel, line)
+    return str(value).strip()
+
+
+class _BlockBuilder:
+    """Turns the markdown-it token stream into Blocks and Footnotes."""
+
+    def __init__(self, md: MarkdownIt, env: dict, source: Source, diagnostics: list[Diagnostic]):
+        self.md = md
+        self.env = env
+        self.source = source
+        self.diagnostics = diagnostics
+        self.captioned: set[int] = set()
+
+    def inline(self, token: Token) -> str:
+        self.env["inline_images"] = []
+        self.env["unsafe_links"] = []
+        html = self.md.renderer.renderInline(token.children or [], self.md.options, self.env)
+        line = token.map[0] + 1 if token.map else None
+        for image in self.env["inline_images"]:
+            self.warn(line, f"image {image.attrGet('src')} inside running text is not shown;"
+                      " put it alone in its own paragraph to make a figure")
+        for href in self.env["unsafe_links"]:
+            self.warn(line, f"link {href!r} removed: only http, https and mailto links are kept")
+        return html.strip()
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic("warning", message, self.source.rel, line, "markdown"))
+
+    def render(self, tokens: list[Token]) -> str:
+        self.env["inline_images"] = []
+        self.env["unsafe_links"] = []
+        return self.md.renderer.render(tokens, self.md.options, self.env).strip()
+
+    def build(self, tokens: list[Token]) -> tuple[list[Block], list[Footnote], str | None]:
+        blocks: list[Block] = []
+        footnotes: list[Footnote] = []
+        first_heading: str | None = None
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            end = _closing(tokens, i)
+            line = token.map[0] + 1 if token.map else None
+            kind = token.type
+            if kind == "heading_open":
+                html = self.inline(tokens[i + 1])
+                level = int(token.tag[1])
+                if level == 1 and first_heading is None and not blocks:
+                    first_heading = html
+                else:
+                    blocks.append(Block("heading", html, line, level=max(2, min(level, 4))))
+            elif kind == "paragraph_open":
+                self._paragraph(tokens[i + 1], line, blocks)
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                blocks.append(Block("list", self.render(tokens[i : end + 1]), line))
+            elif kind == "blockquote_open":
+                blocks.append(Block("quote", self.render(tokens[i + 1 : end]), line))
+            elif kind == "table_open":
+                blocks.append(Block("table", self.render(tokens[i : end + 1]), line))
+            elif kind == "hr":
+                blocks.append(Block("rule", "", line))
+            elif kind in ("fence", "code_block"):
+                blocks.append(Block("paragraph", _escape(token.content.strip()).replace("\n", "<br/>"), line))
+            elif kind == "footnote_open":
+                footnotes.append(self._footnote(tokens[i : end + 1], token))
+            elif kind == "html_block":
+                blocks.append(Block("paragraph", _escape(token.content.strip()), line))
+            i = end + 1 if kind not in ("footnote_block_open",) else i + 1
+        return blocks, footnotes, first_heading
+
+    def _paragraph(self, inline: Token, line: int | None, blocks: list[Block]) -> None:
+        children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+        if len(children) == 1 and children[0].type == "image":
+            image = children[0]
+            src = resolve_image(self.source, image.attrGet("src") or "", line)
+            caption = self.md.renderer.renderInline(image.children or [], self.md.options, self.env)
+            blocks.append(Block("figure", "", line, src=src, alt=image.content, caption=caption.strip() or None))
+            return
+        html = self.inline(inline)
+        previous = blocks[-1] if blocks else None
+        match = CAPTION_PREFIX.match(inline.content)
+        if previous and previous.kind == "figure" and match and id(previous) not in self.captioned:
+            # "![alt](x.jpg)" then "Ảnh: caption": the paragraph is the caption.
+            previous.caption = CAPTION_PREFIX.sub("", html, count=1)
+            self.captioned.add(id(previous))
+            return
+        blocks.append(Block("paragraph", html, line))
+
+    def _footnote(self, tokens: list[Token], opening: Token) -> Footnote:
+        label = str(opening.meta.get("label") or opening.meta["id"] + 1)
+        paragraphs = [self.inline(t) for t in tokens if t.type == "inline"]
+        line = next((t.map[0] + 1 for t in tokens if t.map), None)
+        return Footnote(label, " ".join(p for p in paragraphs if p), line)
+
+
+def _closing(tokens: list[Token], start: int) -> int:
+    """Index of the token closing the one at ``start`` (itself when it has no children)."""
+    if tokens[start].nesting != 1:
+        return start
+    depth = 0
+    for index in range(start, len(tokens)):
+        depth += tokens[index].nesting
+        if depth == 0:
+            return index
+    return len(tokens) - 1

@@ -1,0 +1,139 @@
+"""Render the book once as a list of XHTML documents; the EPUB and the PDF package them.
+
+Each document is one EPUB content file (cover, title page, foreword, part
+openers, articles, table of contents, imprint). Links between documents are
+written ``file.xhtml#id``; the PDF packager joins the documents into one HTML
+file and rewrites them to ``#id``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import BookConfig
+from ..labels import labels_for
+from ..model import Article, Book, html_to_text
+from .fonts import FontFile, book_fonts
+from .templates import Templates
+
+
+@dataclass
+class Document:
+    id: str
+    kind: str  # cover, titlepage, imprint, toc, foreword, part, article
+    title: str  # plain text, for the navigation
+    body: str  # XHTML content of <body>
+    toc_level: int | None = None  # level in the navigation, None when not listed
+    landmark: str | None = None  # epub:type of the landmark, if any
+    epub: bool = True  # the EPUB has its own navigation document instead of the printed contents
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.id}.xhtml"
+
+
+@dataclass
+class RenderedBook:
+    config: BookConfig
+    book: Book
+    documents: list[Document]
+    stylesheets: dict[str, str]  # name -> CSS text: book.css, print.css, epub.css
+    fonts: list[FontFile]
+    images: dict[str, Path]  # href used in the documents -> file in the project
+    labels: dict[str, str]
+    characters: str = ""  # every character the book prints, for font subsetting
+    warnings: list = field(default_factory=list)
+
+
+def image_href(src: str) -> str:
+    """The flat, URL-safe name an image gets in the outputs: 'images/x-y.jpg'."""
+    path = Path(src)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", "-".join(path.with_suffix("").parts[-2:])).strip("-")
+    if path.parts and path.parts[0] == "images" and len(path.parts) == 2:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-")
+    return f"images/{stem or 'image'}{path.suffix.lower()}"
+
+
+def render_book(config: BookConfig, book: Book) -> RenderedBook:
+    """The book's documents, stylesheets, fonts and images."""
+    templates = Templates(config.styles_dir)
+    labels = labels_for(config.language)
+    images: dict[str, Path] = {}
+
+    def image_url(src: str) -> str:
+        href = image_href(src)
+        previous = images.setdefault(href, config.root / src)
+        if previous != config.root / src:  # two images with the same flat name
+            href = f"images/{len(images)}-{Path(href).name}"
+            images[href] = config.root / src
+        return href
+
+    width, height = (f"{v / 10:g}".replace(".", ",") for v in config.trim_mm)
+    trim_cm = f"{width} × {height} cm"
+    common = dict(config=config, book=book, labels=labels, image_url=image_url, labels_for=labels_for,
+                  trim_cm=trim_cm)
+    documents: list[Document] = []
+
+    def add(kind: str, id_: str, title: str, template: str, toc_level=None, landmark=None,
+            epub=True, **extra) -> None:
+        body = templates.render(template, doc_id=id_, **common, **extra)
+        documents.append(Document(id_, kind, title, body, toc_level, landmark, epub))
+
+    add("cover", "cover", labels["cover"], "cover.html", landmark="cover")
+    add("titlepage", "title", labels["title_page"], "titlepage.html", landmark="titlepage")
+    if config.imprint.position == "front":
+        add("imprint", "imprint", labels["imprint"], "imprint.html")
+    contents = _contents(book)
+    if config.toc == "front":
+        add("toc", "contents", labels["contents"], "toc.html", 1, "toc", epub=False, entries=contents)
+    if book.foreword:
+        add("foreword", book.foreword.id, html_to_text(book.foreword.title), "article.html", 1,
+            "bodymatter", article=book.foreword, part=None)
+    first_body = book.foreword is None
+    for part in book.parts:
+        level = 1
+        if part.title:
+            add("part", part.id, part.title, "part.html", 1, "bodymatter" if first_body else None,
+                part=part)
+            first_body = False
+            level = 2
+        for article in part.articles:
+            add("article", article.id, html_to_text(article.title), "article.html", level,
+                "bodymatter" if first_body else None, article=article, part=part)
+            first_body = False
+    if config.toc == "back":
+        add("toc", "contents", labels["contents"], "toc.html", 1, "toc", epub=False, entries=contents)
+    if config.imprint.position == "back":
+        add("imprint", "imprint", labels["imprint"], "imprint.html")
+    stylesheets = {name: templates.text(name) for name in ("book.css", "print.css", "epub.css")}
+    characters = "".join(sorted(set("".join(html_to_text(d.body) + d.title for d in documents))))
+    return RenderedBook(config, book, documents, stylesheets, book_fonts(config), images, labels,
+                        characters)
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    level: int
+    title: str  # inline XHTML
+    href: str
+    authors: tuple[str, ...] = ()
+
+
+def _contents(book: Book) -> list[ContentsEntry]:
+    entries = []
+    if book.foreword:
+        entries.append(ContentsEntry(1, book.foreword.title, f"{book.foreword.id}.xhtml#{book.foreword.id}"))
+    for part in book.parts:
+        if part.title:
+            entries.append(ContentsEntry(1, part.title, f"{part.id}.xhtml#{part.id}"))
+        for article in part.articles:
+            entries.append(ContentsEntry(2 if part.title else 1, article.title,
+                                         f"{article.id}.xhtml#{article.id}", tuple(article.authors)))
+    return entries
+
+
+def article_ids(article: Article) -> dict[str, str]:
+    """Note ids of an article, for templates: label -> unique id."""
+    return {note.label: note.id for note in article.footnotes}
