@@ -262,6 +262,7 @@ def load_config(project_dir: Path | str) -> BookConfig:
     check = _Checker(text, path)
     config = _build(root, data, check)
     if check.problems:
+        check.problems.sort(key=lambda d: d.line or 0)
         first = check.problems[0]
         more = len(check.problems) - 1
         message = first.message + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")

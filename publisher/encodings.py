@@ -28,6 +28,7 @@ __all__ = [
     "Decoded",
     "convert_legacy_run",
     "decode_bytes",
+    "is_vietnamese_syllable",
     "legacy_font_kind",
     "vietnamese_score",
 ]

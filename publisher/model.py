@@ -26,7 +26,7 @@ BLOCK_KINDS = (
 )
 
 _TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP is kept: it means something
 
 
 def html_to_text(fragment: str) -> str:

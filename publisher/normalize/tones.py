@@ -18,7 +18,9 @@ _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 # consonant, so in quý/quỳ the tone sits on the only vowel, y. gi is absent for the
 # same reason.
 _INITIALS = "ngh|ng|gh|kh|nh|ph|th|tr|ch|[bcdđghklmnprstvx]"
-_WORD = re.compile(r"[^\W\d_]+")
+# Combining marks belong to the word: a stray second tone ("ỵ" + U+0309) must keep
+# the word out of the rule, not be left behind when the tone moves.
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 _TARGET = re.compile(rf"(?:{_INITIALS})?(o[ae]|uy)", re.IGNORECASE)
 
 
@@ -36,7 +38,7 @@ def _analyse(word: str) -> tuple[str, str, str, str, str] | None:
     ``style`` is "old" (tone on the first vowel), "new" (on the second) or "" when
     the word has no tone mark; None when the word is not such a syllable.
     """
-    if len(word) < 2:
+    if len(word) < 2 or any(unicodedata.combining(c) for c in word):
         return None
     bare = []
     tones = []

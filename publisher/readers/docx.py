@@ -60,7 +60,7 @@ from ..encodings import convert_legacy_run
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
 from . import ReadResult, Source
-from .inline import FINAL_PUNCTUATION, byline_names, escape, escape_text, noteref
+from .inline import byline_names, escape, escape_text, noteref
 
 SUFFIXES = (".docx",)
 
@@ -96,6 +96,7 @@ IMAGE_EXTENSIONS = {
 }  # fmt: skip
 WEB_IMAGES = {".png", ".jpg", ".gif", ".svg", ".webp"}
 _NOTE_HREF = re.compile(r"^#(footnote|endnote)-(-?\d+)$")
+_ONLY_NOTEREF = re.compile(r'<a class="noteref" href="#note-[^"<>]+">[^<>]+</a>')
 _BACKLINK = re.compile(r"^#(footnote|endnote)-ref-")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 _INLINE_TAGS = {"strong", "em", "sup", "sub", "code"}
@@ -109,7 +110,8 @@ def read(source: Source) -> ReadResult:
         import mammoth
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise DependencyError(
-            "reading .docx files needs the mammoth package", source.rel,
+            "reading .docx files needs the mammoth package",
+            source.rel,
             hint="pip install mammoth",
         ) from exc
     diagnostics: list[Diagnostic] = []
@@ -142,11 +144,18 @@ def read(source: Source) -> ReadResult:
         if text not in seen:
             seen.add(text)
             level = "info" if message.type == "warning" else "warning"
-            diagnostics.append(Diagnostic(level, text, source.rel, None, "docx-mammoth"))
+            diagnostics.append(
+                Diagnostic(level, text, source.rel, None, "docx-mammoth")
+            )
     for font, count in sorted(legacy.converted.items()):
         diagnostics.append(
-            Diagnostic("info", f"{count} runs in the legacy font {font} converted to Unicode",
-                       source.rel, None, "docx-legacy-font")
+            Diagnostic(
+                "info",
+                f"{count} runs in the legacy font {font} converted to Unicode",
+                source.rel,
+                None,
+                "docx-legacy-font",
+            )
         )
     builder = _Builder(source, diagnostics)
     builder.build(result.value)
@@ -169,28 +178,42 @@ def _open_archive(source: Source) -> zipfile.ZipFile:
     except zipfile.BadZipFile as exc:
         raise ManuscriptError(
             "this is not a Word .docx file (it is not a zip archive); it may be damaged, "
-            "or an old .doc renamed to .docx", source.rel, hint=damaged,
+            "or an old .doc renamed to .docx",
+            source.rel,
+            hint=damaged,
         ) from exc
     except OSError as exc:
-        raise ManuscriptError(f"cannot read the file: {exc.strerror or exc}", source.rel) from exc
+        raise ManuscriptError(
+            f"cannot read the file: {exc.strerror or exc}", source.rel
+        ) from exc
     entries = archive.infolist()
     total = sum(entry.file_size for entry in entries)
     problem = None
     if total > MAX_UNCOMPRESSED:
-        problem = (f"it would unpack to {total // (1024 * 1024)} MB, more than the "
-                   f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB allowed")
+        problem = (
+            f"it would unpack to {total // (1024 * 1024)} MB, more than the "
+            f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB allowed"
+        )
     for entry in entries:
         if entry.flag_bits & 0x1:
-            problem = "it is password-protected; remove the password in Word and save again"
-        elif entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-            problem = (f"its part {entry.filename} unpacks {entry.file_size // max(entry.compress_size, 1)} "
-                       "times larger than stored (a zip bomb?)")
+            problem = (
+                "it is password-protected; remove the password in Word and save again"
+            )
+        elif entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            problem = (
+                f"its part {entry.filename} unpacks {entry.file_size // max(entry.compress_size, 1)} "
+                "times larger than stored (a zip bomb?)"
+            )
     names = {entry.filename for entry in entries}
     if problem is None and "word/document.xml" not in names:
         problem = "it has no word/document.xml: it is not a Word document"
     if problem:
         archive.close()
-        raise ManuscriptError(f"refusing to read this .docx: {problem}", source.rel, hint=damaged)
+        raise ManuscriptError(
+            f"refusing to read this .docx: {problem}", source.rel, hint=damaged
+        )
     return archive
 
 
@@ -237,7 +260,10 @@ class _StyleFonts:
                 fonts.get(f"{_W}ascii") if fonts is not None else None,
                 based.get(f"{_W}val") if based is not None else None,
             )
-            if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true"):
+            if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in (
+                "1",
+                "true",
+            ):
                 self.default_paragraph = style_id
 
     def font(self, style_id: str | None) -> str | None:
@@ -271,10 +297,18 @@ class _LegacyFonts:
         body = self._walk(document, None)
         notes = getattr(document.notes, "_notes", None)  # mammoth keeps notes apart
         if isinstance(notes, dict):
-            body = body.copy(notes=documents.notes(
-                [documents.note(n.note_type, n.note_id, [self._walk(e, None) for e in n.body])
-                 for n in notes.values()]
-            ))
+            body = body.copy(
+                notes=documents.notes(
+                    [
+                        documents.note(
+                            n.note_type,
+                            n.note_id,
+                            [self._walk(e, None) for e in n.body],
+                        )
+                        for n in notes.values()
+                    ]
+                )
+            )
         return body
 
     def _walk(self, element, paragraph_style):
@@ -288,14 +322,18 @@ class _LegacyFonts:
                     changes["style_name"] = RIGHT_STYLE
                 elif element.alignment == "center":
                     changes["style_name"] = CENTER_STYLE
-            children = [self._walk(child, paragraph_style) for child in element.children]
+            children = [
+                self._walk(child, paragraph_style) for child in element.children
+            ]
             return element.copy(children=children, **changes)
         if isinstance(element, documents.Run):
             font = self.fonts.run_font(element, paragraph_style)
             children = [self._text(child, font) for child in element.children]
             return element.copy(children=children)
         if isinstance(element, (documents.HasChildren, documents.TableCellUnmerged)):
-            return element.copy(children=[self._walk(c, paragraph_style) for c in element.children])
+            return element.copy(
+                children=[self._walk(c, paragraph_style) for c in element.children]
+            )
         return element
 
     def _text(self, element, font: str | None):
@@ -325,7 +363,7 @@ class _ImageWriter:
     def __init__(self, source: Source, diagnostics: list[Diagnostic]):
         self.source = source
         self.diagnostics = diagnostics
-        self.folder = source.images_dir or source.root / "images"
+        self.folder = source.root / (source.images_dir or "images")  # absolute stays absolute
         self.stem = _slug(source.path.stem)
 
     def convert(self, image) -> dict:
@@ -336,10 +374,16 @@ class _ImageWriter:
         path = self._place(data, digest, ext)
         src = self._relative(path)
         if ext not in WEB_IMAGES:
-            self.diagnostics.append(Diagnostic(
-                "warning", f"image {src} ({image.content_type}) cannot be shown in EPUB or PDF",
-                self.source.rel, None, "docx-image", "convert it to PNG or JPEG and replace it",
-            ))
+            self.diagnostics.append(
+                Diagnostic(
+                    "warning",
+                    f"image {src} ({image.content_type}) cannot be shown in EPUB or PDF",
+                    self.source.rel,
+                    None,
+                    "docx-image",
+                    "convert it to PNG or JPEG and replace it",
+                )
+            )
         attributes = {"src": src}
         if image.alt_text:
             attributes["alt"] = unicodedata.normalize("NFC", image.alt_text)
@@ -358,9 +402,12 @@ class _ImageWriter:
                 if path.read_bytes() == data:
                     return path
         except OSError as exc:
-            raise ManuscriptError(f"cannot write the image into {self.folder}: {exc}",
-                                  self.source.rel) from exc
-        raise ManuscriptError(f"{path} exists with different content; move it away", self.source.rel)
+            raise ManuscriptError(
+                f"cannot write the image into {self.folder}: {exc}", self.source.rel
+            ) from exc
+        raise ManuscriptError(
+            f"{path} exists with different content; move it away", self.source.rel
+        )
 
     def _relative(self, path: Path) -> str:
         root = self.source.root.resolve()
@@ -385,8 +432,12 @@ class _Builder:
         self.notes: list[tuple[str, str, str]] = []  # (kind, number, html)
         self.flags: list[set[str]] = []  # classes of each block's paragraph
 
-    def note(self, level: str, message: str, code: str, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(level, message, self.source.rel, None, code, hint))
+    def note(
+        self, level: str, message: str, code: str, hint: str | None = None
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic(level, message, self.source.rel, None, code, hint)
+        )
 
     def build(self, html: str) -> None:
         self.has_footnotes = 'id="footnote-' in html
@@ -431,11 +482,20 @@ class _Builder:
                 element.text = (element.text or "") + tail
         html = self.inline(element)
         if images and html:
-            self.note("warning", "an image inside running text was moved after its paragraph",
-                      "docx-image", "put the image in a paragraph of its own")
+            self.note(
+                "warning",
+                "an image inside running text was moved after its paragraph",
+                "docx-image",
+                "put the image in a paragraph of its own",
+            )
         if html:
-            if "caption" in classes and self.blocks and self.blocks[-1].kind == "figure" \
-                    and not self.blocks[-1].caption and not images:
+            if (
+                "caption" in classes
+                and self.blocks
+                and self.blocks[-1].kind == "figure"
+                and not self.blocks[-1].caption
+                and not images
+            ):
                 self.blocks[-1].caption = html
             elif "caption" in classes:
                 self.add(Block("caption", html))
@@ -444,7 +504,11 @@ class _Builder:
             elif "author" in classes:
                 self.authors.extend(byline_names(_text(html)) or [_text(html)])
             else:
-                self.add(Block("paragraph", html), *classes, *(["bold"] if _all_bold(element) else []))
+                self.add(
+                    Block("paragraph", html),
+                    *classes,
+                    *(["bold"] if _all_bold(element) else []),
+                )
         for image in images:
             self.add(Block("figure", src=image.get("src"), alt=image.get("alt")))
 
@@ -456,8 +520,12 @@ class _Builder:
             for link in list(item.iter("a")):
                 if _BACKLINK.match(link.get("href") or ""):
                     _drop(link)
-            parts = [self.inline(p) for p in item if p.tag == "p"] or [self.inline(item)]
-            self.notes.append((match.group(1), match.group(2), "<br/>".join(p for p in parts if p)))
+            parts = [self.inline(p) for p in item if p.tag == "p"] or [
+                self.inline(item)
+            ]
+            self.notes.append(
+                (match.group(1), match.group(2), "<br/>".join(p for p in parts if p))
+            )
 
     # inline content ---------------------------------------------------------
 
@@ -481,9 +549,8 @@ class _Builder:
                 return f'<a href="{escape(href)}">{self.inline(child)}</a>'
             return self.inline(child)
         inner = self.inline(child) if len(child) or child.text else ""
-        if tag == "sup" and len(child) == 1 and child[0].tag == "a" \
-                and _NOTE_HREF.match(child[0].get("href") or "") and not (child.text or "").strip():
-            return inner  # mammoth wraps note references in <sup>
+        if tag == "sup" and _ONLY_NOTEREF.fullmatch(inner):
+            return inner  # mammoth (and Word's superscript run) wrap note references in <sup>
         if tag in _INLINE_TAGS and inner:
             return f"<{tag}>{inner}</{tag}>"
         if tag in ("p", "li"):
@@ -501,7 +568,9 @@ class _Builder:
             nested = [child for child in item if child.tag in ("ul", "ol")]
             for child in nested:
                 item.remove(child)  # the tail of a nested list is rare; keep it as text
-            html = self.inline(item) + "".join(self.list_html(child) for child in nested)
+            html = self.inline(item) + "".join(
+                self.list_html(child) for child in nested
+            )
             items.append(f"<li>{html}</li>")
         return f"<{element.tag}>{''.join(items)}</{element.tag}>"
 
@@ -517,20 +586,37 @@ class _Builder:
                 if cell.tag not in ("td", "th"):
                     continue
                 tag = cell_tag or cell.tag
-                spans = "".join(f' {a}="{escape(cell.get(a))}"' for a in ("colspan", "rowspan") if cell.get(a))
-                parts = [self.inline(p) if p.tag == "p" else self._block_in_cell(p) for p in cell]
-                content = "<br/>".join(p for p in parts if p) if len(cell) else self.inline(cell)
+                spans = "".join(
+                    f' {a}="{escape(cell.get(a))}"'
+                    for a in ("colspan", "rowspan")
+                    if cell.get(a)
+                )
+                parts = [
+                    self.inline(p) if p.tag == "p" else self._block_in_cell(p)
+                    for p in cell
+                ]
+                content = (
+                    "<br/>".join(p for p in parts if p)
+                    if len(cell)
+                    else self.inline(cell)
+                )
                 cells.append(f"<{tag}{spans}>{content}</{tag}>")
             return f"<tr>{''.join(cells)}</tr>"
 
-        thead = f"<thead>{''.join(row(tr, 'th') for tr in head)}</thead>" if head else ""
+        thead = (
+            f"<thead>{''.join(row(tr, 'th') for tr in head)}</thead>" if head else ""
+        )
         return f"<table>{thead}<tbody>{''.join(row(tr, 'td') for tr in rows)}</tbody></table>"
 
     def _block_in_cell(self, element) -> str:
         if element.tag in ("ul", "ol"):
             return self.list_html(element)
         if element.tag == "table":
-            self.note("warning", "a table inside a table cell was flattened to text", "docx-table")
+            self.note(
+                "warning",
+                "a table inside a table cell was flattened to text",
+                "docx-table",
+            )
         return escape_text(_text(etree.tostring(element, encoding="unicode")))
 
     # the article ------------------------------------------------------------
@@ -566,22 +652,37 @@ class _Builder:
         if self.blocks and self.blocks[0].kind == "paragraph":
             first, flags = self.blocks[0], self.flags[0]
             text = first.text
-            if len(text.split()) <= MAX_TITLE_WORDS and not text.endswith(".") \
-                    and flags & {"bold", "center"}:
+            if (
+                len(text.split()) <= MAX_TITLE_WORDS
+                and not text.endswith(".")
+                and flags & {"bold", "center"}
+            ):
                 self.blocks.pop(0)
                 self.flags.pop(0)
                 self.guessed["title"] = "first paragraph"
-                self.note("info", f"title taken from the first paragraph: {text!r}", "docx-title",
-                          "style it as Title or Heading 1 to make this explicit")
+                self.note(
+                    "info",
+                    f"title taken from the first paragraph: {text!r}",
+                    "docx-title",
+                    "style it as Title or Heading 1 to make this explicit",
+                )
                 return first.html
         if properties.get("title"):
             self.guessed["title"] = "document properties"
-            self.note("warning", f"no Title or Heading 1; the document property title "
-                      f"{properties['title']!r} is used", "docx-title")
+            self.note(
+                "warning",
+                f"no Title or Heading 1; the document property title "
+                f"{properties['title']!r} is used",
+                "docx-title",
+            )
             return escape_text(properties["title"])
         self.guessed["title"] = "file name"
-        self.note("warning", "no Title or Heading 1 paragraph; the file name is used", "docx-title",
-                  "style the title paragraph as Title or Heading 1")
+        self.note(
+            "warning",
+            "no Title or Heading 1 paragraph; the file name is used",
+            "docx-title",
+            "style the title paragraph as Title or Heading 1",
+        )
         return escape_text(self.source.path.stem)
 
     def _byline(self) -> None:
@@ -589,7 +690,11 @@ class _Builder:
             return
         # Right-aligned lines at the end: a name is the author, anything else a byline.
         index = len(self.blocks)
-        while index > 0 and "right" in self.flags[index - 1] and self.blocks[index - 1].kind == "paragraph":
+        while (
+            index > 0
+            and "right" in self.flags[index - 1]
+            and self.blocks[index - 1].kind == "paragraph"
+        ):
             index -= 1
         for position in range(index, len(self.blocks)):
             block = self.blocks[position]
@@ -599,15 +704,23 @@ class _Builder:
                 block.kind = "remove"
             else:
                 block.kind = "byline"
-        if not self.authors and len(self.blocks) >= 2 and self.blocks[-1].kind == "paragraph":
+        if (
+            not self.authors
+            and len(self.blocks) >= 2
+            and self.blocks[-1].kind == "paragraph"
+        ):
             names = byline_names(self.blocks[-1].text)
             if names:
                 self.authors = names
                 self.blocks[-1].kind = "remove"
         if self.authors:
             self.guessed["byline"] = "last paragraph"
-            self.note("info", f"author taken from the end of the document: {', '.join(self.authors)}",
-                      "docx-byline", "style the line as 'Author' to make this explicit")
+            self.note(
+                "info",
+                f"author taken from the end of the document: {', '.join(self.authors)}",
+                "docx-byline",
+                "style the line as 'Author' to make this explicit",
+            )
         self.blocks = [b for b in self.blocks if b.kind != "remove"]
 
 
@@ -627,12 +740,11 @@ def _all_bold(element) -> bool:
 
 
 def _drop(element) -> None:
-    """Remove an element, keeping its tail text."""
-    parent = element.getparent()
-    previous = element.getprevious()
-    tail = (element.tail or "")
+    """Remove an element, keeping its tail text (mammoth's "↑" back-links to the reference)."""
+    parent, previous = element.getparent(), element.getprevious()
+    tail = element.tail or ""
     if previous is not None:
-        previous.tail = ((previous.tail or "") + tail).rstrip() if not tail.strip() else (previous.tail or "") + tail
+        previous.tail = (previous.tail or "") + tail
     else:
-        parent.text = ((parent.text or "") + tail).rstrip() if not tail.strip() else (parent.text or "") + tail
+        parent.text = (parent.text or "") + tail
     parent.remove(element)

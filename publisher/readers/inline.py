@@ -13,7 +13,10 @@ _TRAILING_AGENCY = re.compile(r"\s*\([^()]{1,30}\)\s*$")
 def escape(text: str) -> str:
     """Text as XHTML character data (quotes too, so it is safe in attributes)."""
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
     )
 
 

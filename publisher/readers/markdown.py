@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
-
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -70,6 +68,8 @@ def read(source: Source) -> ReadResult:
     """Read one Markdown manuscript."""
     text, _decoded = decode_source(source)
     diagnostics: list[Diagnostic] = []
+    if not text.strip():
+        raise ManuscriptError("the file is empty", source.rel, 1)
     meta, body_start = _front_matter(text, source, diagnostics)
     md = _parser()
     env: dict = {}

@@ -56,20 +56,34 @@ def read(source: Source) -> ReadResult:
         shutil.copyfile(source.path, copy)
         profile = out / "profile"  # a private profile: works while LibreOffice is open
         command = [
-            program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-            "--convert-to", "docx", "--outdir", str(out / "docx"), str(copy),
+            program,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(out / "docx"),
+            str(copy),
         ]
         try:
             completed = subprocess.run(
-                command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+                command,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
                 env=os.environ | {"HOME": folder},
             )
         except subprocess.TimeoutExpired as exc:
             raise ManuscriptError(
-                f"LibreOffice did not finish converting the file in {TIMEOUT_SECONDS} s", source.rel
+                f"LibreOffice did not finish converting the file in {TIMEOUT_SECONDS} s",
+                source.rel,
             ) from exc
         except OSError as exc:
-            raise DependencyError(f"LibreOffice could not be started: {exc}", source.rel) from exc
+            raise DependencyError(
+                f"LibreOffice could not be started: {exc}", source.rel
+            ) from exc
         converted = out / "docx" / "manuscript.docx"
         if not converted.is_file():
             detail = (completed.stderr or completed.stdout or "").strip().splitlines()

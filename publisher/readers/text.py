@@ -5,7 +5,7 @@ recorded in ``Article.meta["guessed"]`` and reported as an ``info`` Diagnostic w
 its line, so ``publisher check`` shows the editor what was assumed. YAML front
 matter (``---`` … ``---`` at the top) or a sidecar ``<name>.yaml`` / ``<name>.yml``
 next to the file overrides the guesses (keys: title, subtitle, author, authors,
-date, summary, lang; front matter wins over the sidecar).
+date, summary, lang; front matter wins over the sidecar; the sidecar is UTF-8).
 
 The layout expected::
 
@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
 import yaml
 
 from ..errors import Diagnostic, ManuscriptError
@@ -80,7 +81,9 @@ OPTIONS = {
 
 _WEEKDAY = r"(?:th[ứu]\s*(?:hai|ba|tư|tu|năm|nam|sáu|sau|bảy|bay|[2-7])|ch[ủu]\s*nh[ậa]t|cn|t[2-7])"
 _TIME = r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:am|pm|sa|ch))?(?:\s*\(?\s*gmt\s*[+-]\s*\d{1,2}\s*\)?)?"
-_NUMERIC_DATE = r"(?:ngày\s+)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
+_NUMERIC_DATE = (
+    r"(?:ngày\s+)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
+)
 _WORDED_DATE = r"ngày\s+(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4})"
 _SEP = r"[\s,|\-–—]*"
 DATE_LINE = re.compile(
@@ -90,7 +93,9 @@ DATE_LINE = re.compile(
 )
 # "LSO-", "BLC - ", "(TTXVN) -": the dash must be followed by a space or a letter
 # so that "COVID-19" or "F0-F1" are never taken for an agency.
-AGENCY = re.compile(r"^\(?(?P<agency>[A-ZĐ][A-ZĐ0-9]{1,9})\)?\s*[-–—]\s*(?=[^\W\d_]|\s)\s*")
+AGENCY = re.compile(
+    r"^\(?(?P<agency>[A-ZĐ][A-ZĐ0-9]{1,9})\)?\s*[-–—]\s*(?=[^\W\d_]|\s)\s*"
+)
 ELLIPSIS = re.compile(r"\s*(?:\.{3,}|…)\s*$")
 BULLET = re.compile(r"^[-+•*]\s+")
 _SPACE = re.compile(r"\s+")
@@ -115,7 +120,13 @@ def read(source: Source) -> ReadResult:
     if decoded.converted:
         article.meta["encoding"] = decoded.encoding
         diagnostics.append(
-            Diagnostic("info", f"decoded from {decoded.encoding}", source.rel, None, "text-encoding")
+            Diagnostic(
+                "info",
+                f"decoded from {decoded.encoding}",
+                source.rel,
+                None,
+                "text-encoding",
+            )
         )
     return ReadResult(article, diagnostics)
 
@@ -138,14 +149,20 @@ def _options(source: Source) -> dict:
     return chosen
 
 
-def _front_matter(lines: list[str], source: Source, diagnostics: list[Diagnostic]) -> tuple[dict, int]:
+def _front_matter(
+    lines: list[str], source: Source, diagnostics: list[Diagnostic]
+) -> tuple[dict, int]:
     """The YAML front matter and the index of the first body line (0-based)."""
     if not lines or lines[0].strip() != "---":
         return {}, 0
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    end = next(
+        (i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None
+    )
     if end is None:
         raise ManuscriptError(
-            "front matter starts with '---' on line 1 but has no closing '---' line", source.rel, 1
+            "front matter starts with '---' on line 1 but has no closing '---' line",
+            source.rel,
+            1,
         )
     data = _load_yaml("\n".join(lines[1:end]), source.rel, first_line=2)
     return _meta(data, lines[1:end], source.rel, 2, diagnostics), end + 1
@@ -159,10 +176,18 @@ def _sidecar(source: Source, diagnostics: list[Diagnostic]) -> dict:
             try:
                 text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
             except (OSError, UnicodeDecodeError) as exc:
-                raise ManuscriptError(f"cannot read the sidecar file: {exc}", rel) from exc
+                raise ManuscriptError(
+                    f"cannot read the sidecar file: {exc}", rel
+                ) from exc
             data = _load_yaml(text, rel, first_line=1)
             diagnostics.append(
-                Diagnostic("info", f"metadata taken from {rel}", source.rel, None, "text-sidecar")
+                Diagnostic(
+                    "info",
+                    f"metadata taken from {rel}",
+                    source.rel,
+                    None,
+                    "text-sidecar",
+                )
             )
             return _meta(data, text.split("\n"), rel, 1, diagnostics)
     return {}
@@ -185,13 +210,23 @@ def _meta(data: dict, lines: list[str], rel: str, first_line: int, diagnostics) 
     meta: dict = {}
     for key, value in data.items():
         line = next(
-            (first_line + i for i, text in enumerate(lines) if text.split(":", 1)[0].strip() == str(key)),
+            (
+                first_line + i
+                for i, text in enumerate(lines)
+                if text.split(":", 1)[0].strip() == str(key)
+            ),
             first_line,
         )
         if key not in META_KEYS:
             diagnostics.append(
-                Diagnostic("warning", f"unknown metadata key {key!r} ignored", rel, line,
-                           "front-matter", f"known keys: {', '.join(META_KEYS)}")
+                Diagnostic(
+                    "warning",
+                    f"unknown metadata key {key!r} ignored",
+                    rel,
+                    line,
+                    "front-matter",
+                    f"known keys: {', '.join(META_KEYS)}",
+                )
             )
             continue
         meta[key] = _meta_value(key, value, rel, line)
@@ -214,10 +249,14 @@ def _meta_value(key: str, value, rel: str, line: int):
                 return dt.date.fromisoformat(value.strip()).isoformat()
             except ValueError:
                 pass
-        raise ManuscriptError(f"date {value!r} is not a date like 2021-10-20 or 20/10/2021", rel, line)
+        raise ManuscriptError(
+            f"date {value!r} is not a date like 2021-10-20 or 20/10/2021", rel, line
+        )
     if key in ("author", "authors"):
         names = [value] if isinstance(value, str) else value
-        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        if not isinstance(names, list) or not all(
+            isinstance(n, str) and n.strip() for n in names
+        ):
             raise ManuscriptError(f"{key} must be a name or a list of names", rel, line)
         return [n.strip() for n in names]
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -275,7 +314,11 @@ def _norm(text: str) -> str:
 
 def _looks_like_title(text: str) -> bool:
     ends_sentence = text.endswith(".") and not ELLIPSIS.search(text)
-    return len(_words(text)) <= MAX_TITLE_WORDS and not ends_sentence and not AGENCY.match(text)
+    return (
+        len(_words(text)) <= MAX_TITLE_WORDS
+        and not ends_sentence
+        and not AGENCY.match(text)
+    )
 
 
 def _is_caption(text: str) -> bool:
@@ -298,7 +341,9 @@ class _Guesser:
         self.guessed: dict = {}
 
     def info(self, line: int | None, message: str, code: str) -> None:
-        self.diagnostics.append(Diagnostic("info", message, self.source.rel, line, code))
+        self.diagnostics.append(
+            Diagnostic("info", message, self.source.rel, line, code)
+        )
 
     def article(self, paragraphs: list[tuple[int, str]], meta: dict) -> Article:
         items = list(paragraphs)
@@ -309,7 +354,13 @@ class _Guesser:
         blocks = self._blocks(items)
         if not blocks:
             self.diagnostics.append(
-                Diagnostic("warning", "the article has no text", self.source.rel, None, "text-empty")
+                Diagnostic(
+                    "warning",
+                    "the article has no text",
+                    self.source.rel,
+                    None,
+                    "text-empty",
+                )
             )
         return Article(
             title=title,
@@ -319,7 +370,8 @@ class _Guesser:
             authors=authors,
             date=meta.get("date", date),
             summary=meta.get("summary"),
-            meta={"guessed": self.guessed} | ({"lang": meta["lang"]} if "lang" in meta else {}),
+            meta={"guessed": self.guessed}
+            | ({"lang": meta["lang"]} if "lang" in meta else {}),
         )
 
     def _date(self, items: list[tuple[int, str]], meta: dict) -> str | None:
@@ -329,10 +381,16 @@ class _Guesser:
             if found:
                 del items[position]
                 if "date" in meta:
-                    self.info(line, f"date line {text!r} dropped: the metadata gives the date", "text-date")
+                    self.info(
+                        line,
+                        f"date line {text!r} dropped: the metadata gives the date",
+                        "text-date",
+                    )
                 else:
                     self.guessed["date"] = "date line"
-                    self.info(line, f"date {found} read from the date line", "text-date")
+                    self.info(
+                        line, f"date {found} read from the date line", "text-date"
+                    )
                 return found
         return None
 
@@ -341,7 +399,11 @@ class _Guesser:
             line, text = items.pop(0)
             if "title" in meta:
                 if _norm(text) != _norm(meta["title"]):
-                    self.info(line, f"title line {text!r} replaced by the metadata title", "text-title")
+                    self.info(
+                        line,
+                        f"title line {text!r} replaced by the metadata title",
+                        "text-title",
+                    )
                 return meta["title"]
             self.guessed["title"] = "first line"
             self.info(line, f"title taken from the first line: {text!r}", "text-title")
@@ -352,8 +414,14 @@ class _Guesser:
         self.guessed["title"] = "file name"
         line = items[0][0] if items else None
         self.diagnostics.append(
-            Diagnostic("warning", f"no title line found; the file name {title!r} is used",
-                       self.source.rel, line, "text-title", "add 'title:' in front matter")
+            Diagnostic(
+                "warning",
+                f"no title line found; the file name {title!r} is used",
+                self.source.rel,
+                line,
+                "text-title",
+                "add 'title:' in front matter",
+            )
         )
         return title
 
@@ -364,10 +432,16 @@ class _Guesser:
         if not ELLIPSIS.search(teaser):
             return
         core = _norm(AGENCY.sub("", ELLIPSIS.sub("", teaser)))
-        if len(core) >= MIN_TEASER_CHARS and _norm(AGENCY.sub("", lead)).startswith(core):
+        if len(core) >= MIN_TEASER_CHARS and _norm(AGENCY.sub("", lead)).startswith(
+            core
+        ):
             del items[0]
             self.guessed["teaser"] = "dropped"
-            self.info(line, "teaser dropped: it repeats the start of the next paragraph", "text-teaser")
+            self.info(
+                line,
+                "teaser dropped: it repeats the start of the next paragraph",
+                "text-teaser",
+            )
 
     def _byline(self, items: list[tuple[int, str]], meta: dict) -> list[str]:
         if len(items) >= 2:
@@ -376,10 +450,18 @@ class _Guesser:
             if names:
                 del items[-1]
                 if "authors" in meta:
-                    self.info(line, f"byline {text!r} dropped: the metadata names the authors", "text-byline")
+                    self.info(
+                        line,
+                        f"byline {text!r} dropped: the metadata names the authors",
+                        "text-byline",
+                    )
                 else:
                     self.guessed["byline"] = "last line"
-                    self.info(line, f"author taken from the last line: {', '.join(names)}", "text-byline")
+                    self.info(
+                        line,
+                        f"author taken from the last line: {', '.join(names)}",
+                        "text-byline",
+                    )
                     return names
         return list(meta.get("authors", []))
 
@@ -393,7 +475,10 @@ class _Guesser:
             while run < len(items) and BULLET.match(items[run][1]):
                 run += 1
             if run - index >= 2:
-                entries = "".join(f"<li>{escape_text(BULLET.sub('', t))}</li>" for _, t in items[index:run])
+                entries = "".join(
+                    f"<li>{escape_text(BULLET.sub('', t))}</li>"
+                    for _, t in items[index:run]
+                )
                 blocks.append(Block("list", f"<ul>{entries}</ul>", line))
                 index = run
                 continue
@@ -406,7 +491,11 @@ class _Guesser:
             ):
                 captions += 1
                 blocks.append(Block("caption", escape_text(text), line))
-                self.info(line, f"short line taken for a photo caption: {text!r}", "text-caption")
+                self.info(
+                    line,
+                    f"short line taken for a photo caption: {text!r}",
+                    "text-caption",
+                )
             else:
                 blocks.append(Block("paragraph", escape_text(text), line))
             index += 1
@@ -419,11 +508,14 @@ class _Guesser:
         if not match:
             return escape_text(text)
         agency = match.group("agency")
-        rest = escape_text(text[match.end():])
+        rest = escape_text(text[match.end() :])
         self.guessed["agency"] = agency
         action = self.options["agency_prefix"]
-        self.info(line, f"agency prefix {agency!r} {'kept as a dateline' if action == 'keep' else 'removed'}",
-                  "text-agency")
+        self.info(
+            line,
+            f"agency prefix {agency!r} {'kept as a dateline' if action == 'keep' else 'removed'}",
+            "text-agency",
+        )
         if action == "remove":
             return rest
         return f'<span class="dateline">{escape_text(agency)}</span> – {rest}'

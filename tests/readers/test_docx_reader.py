@@ -16,19 +16,24 @@ import pytest
 docx = pytest.importorskip("docx")
 pytest.importorskip("mammoth")
 
-from docx.enum.style import WD_STYLE_TYPE  # noqa: E402
-from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
-from PIL import Image  # noqa: E402
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from PIL import Image
 
-from publisher.errors import DependencyError, ManuscriptError  # noqa: E402
-from publisher.legacy import encode_tcvn3, encode_vni  # noqa: E402
-from publisher.readers import Source, read  # noqa: E402
-from publisher.readers import docx as docx_reader  # noqa: E402
-from publisher.readers import office  # noqa: E402
+from publisher.errors import DependencyError, ManuscriptError
+from publisher.legacy import encode_tcvn3, encode_vni
+from publisher.readers import (
+    Source,
+    office,
+    read,
+)
+from publisher.readers import docx as docx_reader
 
 
 def source(path: Path, root: Path, **options) -> Source:
-    return Source(path=path, rel=path.relative_to(root).as_posix(), root=root, options=options)
+    return Source(
+        path=path, rel=path.relative_to(root).as_posix(), root=root, options=options
+    )
 
 
 def png(color: str = "red") -> io.BytesIO:
@@ -38,7 +43,7 @@ def png(color: str = "red") -> io.BytesIO:
     return data
 
 
-def styled_document() -> "docx.document.Document":
+def styled_document() -> docx.document.Document:
     document = docx.Document()
     document.add_paragraph("Lịch sử truyền thống", style="Title")
     document.add_heading("Giai đoạn 1990–2000", 2)
@@ -53,14 +58,18 @@ def styled_document() -> "docx.document.Document":
     document.add_paragraph("Bước một", style="List Number")
     document.add_paragraph("Bước hai", style="List Number")
     table = document.add_table(rows=3, cols=2)
-    for r, row in enumerate([("STT", "Họ và tên"), ("1", "Nguyễn Văn An"), ("2", "Trần Thị Bình")]):
+    for r, row in enumerate(
+        [("STT", "Họ và tên"), ("1", "Nguyễn Văn An"), ("2", "Trần Thị Bình")]
+    ):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
     document.add_picture(png())
     document.add_paragraph("Lễ kỷ niệm 30 năm thành lập", style="Caption")
     document.add_paragraph("Đoàn kết là sức mạnh.", style="Quote")
     document.add_paragraph("Đoạn cuối của bài viết.")
-    document.add_paragraph("Lạng Sơn, ngày 20 tháng 10 năm 2021").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph(
+        "Lạng Sơn, ngày 20 tháng 10 năm 2021"
+    ).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_paragraph("Hoàng Văn Nam").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return document
 
@@ -76,14 +85,25 @@ def test_structure(tmp_path):
     assert article.authors == ["Hoàng Văn Nam"]
     kinds = [(b.kind, b.level) for b in article.blocks]
     assert kinds == [
-        ("heading", 2), ("paragraph", None), ("heading", 3), ("list", None), ("list", None),
-        ("table", None), ("figure", None), ("quote", None), ("paragraph", None), ("byline", None),
+        ("heading", 2),
+        ("paragraph", None),
+        ("heading", 3),
+        ("list", None),
+        ("list", None),
+        ("table", None),
+        ("figure", None),
+        ("quote", None),
+        ("paragraph", None),
+        ("byline", None),
     ]
     blocks = article.blocks
     assert blocks[1].html == (
         "Đơn vị được <strong>thành lập</strong> năm <em>1990</em> &amp; phát triển &lt;nhanh&gt;."
     )
-    assert blocks[3].html == "<ul><li>Huân chương Lao động</li><li>Cờ thi đua của Chính phủ</li></ul>"
+    assert (
+        blocks[3].html
+        == "<ul><li>Huân chương Lao động</li><li>Cờ thi đua của Chính phủ</li></ul>"
+    )
     assert blocks[4].html == "<ol><li>Bước một</li><li>Bước hai</li></ol>"
     assert blocks[5].html == (
         "<table><thead><tr><th>STT</th><th>Họ và tên</th></tr></thead><tbody>"
@@ -134,7 +154,9 @@ def test_legacy_font_runs(tmp_path):
     # a paragraph style in a legacy font: the runs inherit it
     style = document.styles.add_style("Body VN", WD_STYLE_TYPE.PARAGRAPH)
     style.font.name = ".VnArial"
-    document.add_paragraph(encode_tcvn3("Đời sống nhân dân được nâng cao."), style="Body VN")
+    document.add_paragraph(
+        encode_tcvn3("Đời sống nhân dân được nâng cao."), style="Body VN"
+    )
     # a character style in a VNI font
     add_character_style(document, "VNI text", "VNI-Helve")
     mixed = document.add_paragraph("Sông ")
@@ -151,7 +173,11 @@ def test_legacy_font_runs(tmp_path):
         "Sông Hồng chảy qua",
     ]
     assert article.meta["legacy_fonts"] == {
-        ".VnArial": 1, ".VnTime": 1, ".VnTimeH": 1, "VNI-Helve": 1, "VNI-Times": 1,
+        ".VnArial": 1,
+        ".VnTime": 1,
+        ".VnTimeH": 1,
+        "VNI-Helve": 1,
+        "VNI-Times": 1,
     }
 
 
@@ -247,7 +273,9 @@ def test_title_fallbacks(tmp_path):
     document.save(path)
     result = read(source(path, tmp_path))
     assert result.article.title == "Tên trong thuộc tính"
-    assert any(d.code == "docx-title" and d.level == "warning" for d in result.diagnostics)
+    assert any(
+        d.code == "docx-title" and d.level == "warning" for d in result.diagnostics
+    )
 
 
 def test_author_style(tmp_path):
@@ -327,10 +355,15 @@ def test_office_without_libreoffice(tmp_path, monkeypatch):
     assert "apt-get install libreoffice-writer" in info.value.hint
 
 
-@pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(
+    office.find_soffice() is None, reason="LibreOffice is not installed"
+)
 def test_office_rtf_through_libreoffice(tmp_path):
     path = tmp_path / "bai.rtf"
-    path.write_text(r"{\rtf1\ansi {\b Ti\u234?u \u273?\u7873?}\par N\u7897?i dung.\par}", encoding="ascii")
+    path.write_text(
+        r"{\rtf1\ansi {\b Ti\u234?u \u273?\u7873?}\par N\u7897?i dung.\par}",
+        encoding="ascii",
+    )
     before = path.read_bytes()
     article = read(source(path, tmp_path)).article
     assert "Nội dung." in article.text()

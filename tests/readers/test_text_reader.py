@@ -93,7 +93,12 @@ def test_no_blank_lines_one_paragraph_per_line(tmp_path):
     article = read(write(tmp_path, "a.txt", text)).article
     assert article.title == TITLE
     assert article.authors == [AUTHOR]
-    assert [b.kind for b in article.blocks] == ["paragraph", "paragraph", "caption", "paragraph"]
+    assert [b.kind for b in article.blocks] == [
+        "paragraph",
+        "paragraph",
+        "caption",
+        "paragraph",
+    ]
 
 
 def test_teaser_that_does_not_repeat_is_kept(tmp_path):
@@ -109,7 +114,9 @@ def test_covid_is_not_an_agency(tmp_path):
     text = f"{TITLE}\n\nCOVID-19 vẫn diễn biến phức tạp trên địa bàn tỉnh.\n"
     article = read(write(tmp_path, "a.txt", text)).article
     assert "agency" not in article.meta["guessed"]
-    assert article.blocks[0].html == "COVID-19 vẫn diễn biến phức tạp trên địa bàn tỉnh."
+    assert (
+        article.blocks[0].html == "COVID-19 vẫn diễn biến phức tạp trên địa bàn tỉnh."
+    )
 
 
 def test_front_matter_overrides_guesses(tmp_path):
@@ -126,13 +133,17 @@ def test_front_matter_overrides_guesses(tmp_path):
     # the title line, date line and byline are not printed as body text
     assert TITLE not in article.text().replace("Tổng kết năm 2021", "")
     assert AUTHOR not in article.text()
-    assert "date" not in article.meta["guessed"] and "title" not in article.meta["guessed"]
+    assert (
+        "date" not in article.meta["guessed"] and "title" not in article.meta["guessed"]
+    )
     # lines are counted in the whole file, front matter included
     assert article.blocks[0].line == 7 + 6
 
 
 def test_sidecar_overrides_guesses(tmp_path):
-    (tmp_path / "a.yaml").write_text("title: Tiêu đề từ tệp kèm\nauthors: [An, Bình]\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "title: Tiêu đề từ tệp kèm\nauthors: [An, Bình]\n", encoding="utf-8"
+    )
     article = read(write(tmp_path, "a.txt", NEWS)).article
     assert article.title == "Tiêu đề từ tệp kèm"
     assert article.authors == ["An", "Bình"]
@@ -158,7 +169,9 @@ def to_cp1258(text: str) -> bytes:
             out += char.encode("cp1258")
         except UnicodeEncodeError:
             parts = unicodedata.normalize("NFD", char)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
+            base = unicodedata.normalize(
+                "NFC", "".join(c for c in parts if c not in TONES)
+            )
             out += (base + "".join(c for c in parts if c in TONES)).encode("cp1258")
     return bytes(out)
 
@@ -184,7 +197,10 @@ def test_bullet_lines_become_a_list(tmp_path):
     text = f"{TITLE}\n{LEAD}\n- Thu ngân sách đạt 120%\n- Không có vụ việc vi phạm\n{CLOSING}\n"
     article = read(write(tmp_path, "a.txt", text)).article
     assert [b.kind for b in article.blocks] == ["paragraph", "list", "paragraph"]
-    assert article.blocks[1].html == "<ul><li>Thu ngân sách đạt 120%</li><li>Không có vụ việc vi phạm</li></ul>"
+    assert (
+        article.blocks[1].html
+        == "<ul><li>Thu ngân sách đạt 120%</li><li>Không có vụ việc vi phạm</li></ul>"
+    )
 
 
 def test_escaping(tmp_path):
@@ -195,7 +211,11 @@ def test_escaping(tmp_path):
 
 def test_short_lines_option_and_blank_line_mode(tmp_path):
     wrapped = f"{TITLE}\n\n{LEAD[:50]}\n{LEAD[50:]}\n\n{CAPTION}\n\n{CLOSING}\n"
-    article = read(write(tmp_path, "a.txt", wrapped, paragraphs="blank-line", short_lines="paragraph")).article
+    article = read(
+        write(
+            tmp_path, "a.txt", wrapped, paragraphs="blank-line", short_lines="paragraph"
+        )
+    ).article
     assert [b.kind for b in article.blocks] == ["paragraph", "paragraph", "paragraph"]
     assert article.blocks[0].html.replace(" ", "") == LEAD.replace(" ", "")
 
@@ -203,7 +223,9 @@ def test_short_lines_option_and_blank_line_mode(tmp_path):
 def test_no_title_line_uses_file_name(tmp_path):
     result = read(write(tmp_path, "bai-viet.txt", LEAD + "\n" + BODY + "\n"))
     assert result.article.title == "bai-viet"
-    assert any(d.level == "warning" and d.code == "text-title" for d in result.diagnostics)
+    assert any(
+        d.level == "warning" and d.code == "text-title" for d in result.diagnostics
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,52 @@
+"""Shared fixtures: the sample book built once, small projects made on the fly, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EPUBCHECK_TIMEOUT = 300
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m publisher ARGS` in a child process, as an editor would."""
+    full_env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "publisher", *args], cwd=cwd or ROOT,
+                          capture_output=True, text=True, env=full_env, timeout=600)
+
+
+def make_project(base: Path, manuscripts: dict[str, str], toml: str | None = None,
+                 files: dict[str, bytes] | None = None) -> Path:
+    """A small book project: book.toml plus manuscripts (name -> text) and other files."""
+    base.mkdir(parents=True, exist_ok=True)
+    (base / "book.toml").write_text(textwrap.dedent(toml or '[book]\ntitle = "Sách thử"\n'), encoding="utf-8")
+    folder = base / "manuscripts"
+    folder.mkdir(exist_ok=True)
+    for name, text in manuscripts.items():
+        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    for name, data in (files or {}).items():
+        path = base / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return base
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> dict:
+    """The repository's sample book built once with the real CLI: paths and the dumped model."""
+    out = tmp_path_factory.mktemp("dist")
+    result = run_cli("build", str(ROOT), "--out", str(out))
+    assert result.returncode == 0, result.stderr + result.stdout
+    dump = run_cli("dump", str(ROOT))
+    assert dump.returncode == 0, dump.stderr
+    epub = next(out.glob("*.epub"))
+    pdf = next(out.glob("*.pdf"))
+    return {"out": out, "epub": epub, "pdf": pdf, "book": json.loads(dump.stdout), "log": result.stdout}
