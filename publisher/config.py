@@ -7,6 +7,7 @@ manuscript is read.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import glob
 import os
@@ -108,6 +109,56 @@ class NormalizeConfig:
     steps: tuple[str, ...] = NORMALIZE_STEPS  # the enabled steps
 
 
+PROFILE_FIELDS = ("base", "bleed_mm", "crop_marks", "pdf_variant", "icc_profile", "signature",
+                  "image_dpi", "jpeg_quality", "tagged", "watermark", "show_sources")
+
+
+@dataclass(frozen=True)
+class OutputProfile:
+    """How one PDF is made: for the print house, for the screen, or for proofreading."""
+
+    name: str
+    bleed_mm: float = 3.0
+    crop_marks: bool = True
+    pdf_variant: str | None = "pdf/x-4"
+    icc_profile: Path | None = None  # a CMYK ICC profile: colours become device-cmyk
+    signature: int = 4  # page count padded to a multiple of this
+    image_dpi: int | None = None  # downsample images to this resolution at printed size; None: full
+    jpeg_quality: int = 90
+    tagged: bool = False  # PDF/UA structure tags
+    watermark: str | None = None
+    show_sources: bool = False  # print each article's source file in the margin
+
+
+DEFAULT_PROFILES = {
+    "print": OutputProfile("print"),
+    "screen": OutputProfile("screen", bleed_mm=0.0, crop_marks=False, pdf_variant="pdf/ua-1", signature=1,
+                            image_dpi=150, jpeg_quality=80, tagged=True),
+    "proof": OutputProfile("proof", bleed_mm=0.0, crop_marks=False, pdf_variant=None, signature=1,
+                           image_dpi=150, jpeg_quality=80, watermark="BẢN THẢO", show_sources=True),
+}
+
+
+@dataclass(frozen=True)
+class CoverConfig:
+    """The cover spread: back + spine + front."""
+
+    paper_thickness_mm: float | None = None  # one leaf (two pages); or give pages_per_inch
+    pages_per_inch: float | None = None
+    back_text: str | None = None
+    background_image: Path | None = None
+    logo: Path | None = None
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    """What the build may reach beyond the project folder."""
+
+    allow_remote_images: bool = False
+    remote_timeout_s: float = 10.0
+    remote_max_bytes: int = 10 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class BookConfig:
     """Everything book.toml says, with defaults filled in and paths resolved."""
@@ -135,6 +186,14 @@ class BookConfig:
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     styles_dir: Path | None = None
     out_dir: Path = Path("dist")
+    profiles: dict = field(default_factory=lambda: dict(DEFAULT_PROFILES))  # name -> OutputProfile
+    default_profile: str = "print"
+    epub_image_max_pixels: int = 1600 * 1600
+    cover: CoverConfig = field(default_factory=CoverConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+
+    def profile(self, name: str | None = None) -> OutputProfile:
+        return self.profiles[name or self.default_profile]
 
     @property
     def config_path(self) -> Path:
@@ -271,7 +330,7 @@ def load_config(project_dir: Path | str) -> BookConfig:
 
 
 def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
-    top = ("book", "contributors", "parts", "imprint", "fonts", "normalize", "output")
+    top = ("book", "contributors", "parts", "imprint", "fonts", "normalize", "output", "cover", "security")
     check.table(data, (), top)
     book = check.get(data, ("book",), dict, default=None)
     if book is None:
@@ -331,8 +390,13 @@ def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
     values["heading_font"] = _fonts(root, fonts, "heading", check)
     values["normalize"] = _normalize(data, check)
     output = check.get(data, ("output",), dict, {})
-    check.table(output, ("output",), ("dir",))
     values["out_dir"] = root / check.get(output, ("output", "dir"), str, "dist")
+    values["profiles"], values["default_profile"] = _profiles(root, output, check)
+    values["epub_image_max_pixels"] = check.get(output, ("output", "epub_image_max_pixels"), int, 1600 * 1600)
+    if values["epub_image_max_pixels"] <= 0:
+        check.fail(("output", "epub_image_max_pixels"), "must be a positive number of pixels")
+    values["cover"] = _cover(root, data, check)
+    values["security"] = _security(data, check)
     if check.problems:
         return None
     return BookConfig(**values)
@@ -453,3 +517,83 @@ def _normalize(data: dict, check: _Checker) -> NormalizeConfig:
     tone = check.get(table, ("normalize", "tone_style"), str, "old", TONE_STYLES)
     steps = tuple(s for s in NORMALIZE_STEPS if check.get(table, ("normalize", s), bool, True))
     return NormalizeConfig(tone, steps)
+
+
+def _profiles(root: Path, output: dict, check: _Checker) -> tuple[dict, str]:
+    """[output.<name>] tables: the built-in print, screen and proof profiles, changed or added to."""
+    profiles = dict(DEFAULT_PROFILES)
+    for key, table in output.items():
+        if key in ("dir", "default_profile", "epub_image_max_pixels"):
+            continue
+        keys = ("output", key)
+        if not isinstance(table, dict):
+            check.fail(keys, "unknown key", "valid keys: dir, default_profile, epub_image_max_pixels, "
+                       "or a profile table such as [output.print]")
+            continue
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", key):
+            check.fail(keys, "a profile name uses lower-case letters, digits, '-' and '_'")
+            continue
+        check.table(table, keys, PROFILE_FIELDS)
+        base_name = check.get(table, keys + ("base",), str, key if key in DEFAULT_PROFILES else "print",
+                              tuple(DEFAULT_PROFILES))
+        base = DEFAULT_PROFILES[base_name or "print"]
+        changes: dict = {"name": key}
+        for name, kind in (("bleed_mm", (int, float)), ("crop_marks", bool), ("pdf_variant", str),
+                           ("signature", int), ("image_dpi", int), ("jpeg_quality", int), ("tagged", bool),
+                           ("watermark", str), ("show_sources", bool)):
+            value = check.get(table, keys + (name,), kind)
+            if value is None:
+                continue
+            if name in ("bleed_mm",) and not 0 <= value <= 20:
+                check.fail(keys + (name,), "must be between 0 and 20 mm")
+            elif name in ("signature", "image_dpi", "jpeg_quality") and value <= 0:
+                check.fail(keys + (name,), "must be a positive number")
+            elif name == "pdf_variant" and value not in ("none", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/a-2b",
+                                                          "pdf/a-3b", "pdf/ua-1"):
+                check.fail(keys + (name,), f"{value!r} is not one of pdf/x-4, pdf/x-3, pdf/x-1a, pdf/a-2b, "
+                           "pdf/a-3b, pdf/ua-1, none")
+            else:
+                changes[name] = None if value == "none" else (float(value) if name == "bleed_mm" else value)
+        icc = check.get(table, keys + ("icc_profile",), str)
+        if icc:
+            changes["icc_profile"] = _existing(root, icc, keys + ("icc_profile",), check)
+        profiles[key] = dataclasses.replace(base, **changes)
+    default = check.get(output, ("output", "default_profile"), str, "print")
+    if default not in profiles:
+        check.fail(("output", "default_profile"), f"no profile named {default!r}",
+                   f"profiles: {', '.join(profiles)}")
+        default = "print"
+    return profiles, default
+
+
+def _cover(root: Path, data: dict, check: _Checker) -> CoverConfig:
+    table = check.get(data, ("cover",), dict, {})
+    check.table(table, ("cover",), ("paper_thickness_mm", "pages_per_inch", "back_text", "background_image", "logo"))
+    thickness = check.get(table, ("cover", "paper_thickness_mm"), (int, float))
+    ppi = check.get(table, ("cover", "pages_per_inch"), (int, float))
+    if thickness is not None and not 0.03 <= thickness <= 1:
+        check.fail(("cover", "paper_thickness_mm"), "a sheet of paper is 0.03–1 mm thick")
+    if ppi is not None and not 100 <= ppi <= 1500:
+        check.fail(("cover", "pages_per_inch"), "expected 100–1500 pages per inch")
+    if thickness is not None and ppi is not None:
+        check.fail(("cover", "pages_per_inch"), "give paper_thickness_mm or pages_per_inch, not both")
+    return CoverConfig(
+        paper_thickness_mm=float(thickness) if thickness is not None else None,
+        pages_per_inch=float(ppi) if ppi is not None else None,
+        back_text=check.get(table, ("cover", "back_text"), str),
+        background_image=_existing(root, check.get(table, ("cover", "background_image"), str),
+                                   ("cover", "background_image"), check),
+        logo=_existing(root, check.get(table, ("cover", "logo"), str), ("cover", "logo"), check),
+    )
+
+
+def _security(data: dict, check: _Checker) -> SecurityConfig:
+    table = check.get(data, ("security",), dict, {})
+    check.table(table, ("security",), ("allow_remote_images", "remote_timeout_s", "remote_max_bytes"))
+    timeout = check.get(table, ("security", "remote_timeout_s"), (int, float), 10.0)
+    size = check.get(table, ("security", "remote_max_bytes"), int, 10 * 1024 * 1024)
+    if timeout <= 0:
+        check.fail(("security", "remote_timeout_s"), "must be a positive number of seconds")
+    if size <= 0:
+        check.fail(("security", "remote_max_bytes"), "must be a positive number of bytes")
+    return SecurityConfig(check.get(table, ("security", "allow_remote_images"), bool, False), float(timeout), size)
