@@ -145,6 +145,11 @@ def _split_like(original: list[str], result: str) -> list[str]:
     with the result; text a step inserted at a boundary goes to the node before it.
     """
     joined = "".join(original)
+    # Fast paths: most paragraphs are one text node, and most runs need no change.
+    if len(original) == 1:
+        return [result]
+    if joined == result:
+        return list(original)
     opcodes = SequenceMatcher(None, joined, result, autojunk=False).get_opcodes()
 
     def mapped(offset: int) -> int:

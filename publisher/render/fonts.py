@@ -1,7 +1,7 @@
 """Font files for the book: static instances of the default Noto faces, and EPUB subsets.
 
 The default faces come from pip (fontpkg-noto-serif, fontpkg-noto-sans) as
-variable fonts. Both outputs use static instances made with fontTools: the EPUB
+variable fonts. Both outputs use static instances made with HarfBuzz's subsetter (uharfbuzz): the EPUB
 needs a plain TTF that every reading system understands, and PDF text
 extraction of ẹ ị ọ ụ breaks with Noto Sans' ``ccmp`` lookups, which this
 module therefore drops from the instances (the precomposed glyphs are in the
@@ -75,7 +75,7 @@ def _default_instance(family: str, face: str) -> Path:
     style = "italic" if "italic" in face else "normal"
     source = Path(fontpkg.path(family, weight=WEIGHTS[face], style=style))
     data = source.read_bytes()
-    key = hashlib.sha256(data + f"{family}|{face}|v2".encode()).hexdigest()[:16]
+    key = hashlib.sha256(data + f"{family}|{face}|hb3".encode()).hexdigest()[:16]
     target = cache_dir() / "fonts" / f"{family.replace(' ', '')}-{face}-{key}.ttf"
     if target.is_file():
         return target
@@ -88,84 +88,69 @@ def _default_instance(family: str, face: str) -> Path:
 
 
 def _instantiate(data: bytes, family: str, face: str) -> bytes:
-    from fontTools.ttLib import TTFont
-    from fontTools.varLib import instancer
+    """A static instance of a variable font at the face's weight, without ``ccmp``."""
+    import uharfbuzz as hb
 
-    font = TTFont(io.BytesIO(data))
-    axes = {"wght": WEIGHTS[face]}
-    if "fvar" in font and any(a.axisTag == "wdth" for a in font["fvar"].axes):
-        axes["wdth"] = 100
-    if "fvar" in font:
-        font = instancer.instantiateVariableFont(font, axes)
-    _drop_feature(font, "ccmp")
-    _rename(font, family, STYLE_NAMES[face])
-    font.recalcTimestamp = False  # reproducible bytes
+    source = hb.Face(hb.Blob(data))
+    request = _keep_everything(hb.SubsetInput())
+    features = request.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG)
+    features.remove(_tag("ccmp"))
+    axes = {axis.tag for axis in source.axis_infos}
+    if "wght" in axes:
+        request.pin_axis_location(source, "wght", WEIGHTS[face])
+    if "wdth" in axes:
+        request.pin_axis_location(source, "wdth", 100)
+    return _rename(hb.subset(source, request).blob.data, family, STYLE_NAMES[face])
+
+
+def _rename(data: bytes, family: str, style: str) -> bytes:
+    """Give the instance its own names (the instancer keeps few of the variable font's)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    name = font["name"]
+    short_style = style if style in ("Regular", "Italic", "Bold", "Bold Italic") else "Regular"
+    for name_id, value in ((1, family), (2, short_style), (4, f"{family} {style}"),
+                           (6, f"{family.replace(' ', '')}-{style.replace(' ', '')}")):
+        name.setName(value, name_id, 3, 1, 0x409)
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
 
 
-def _drop_feature(font, tag: str) -> None:
-    """Remove a GSUB feature from every script and language system."""
-    if "GSUB" not in font:
-        return
-    table = font["GSUB"].table
-    if not table.FeatureList:
-        return
-    keep = [i for i, rec in enumerate(table.FeatureList.FeatureRecord) if rec.FeatureTag != tag]
-    remap = {old: new for new, old in enumerate(keep)}
-    table.FeatureList.FeatureRecord = [table.FeatureList.FeatureRecord[i] for i in keep]
-    table.FeatureList.FeatureCount = len(keep)
-    for script in table.ScriptList.ScriptRecord:
-        systems = [script.Script.DefaultLangSys] + [r.LangSys for r in script.Script.LangSysRecord]
-        for system in systems:
-            if system is None:
-                continue
-            system.FeatureIndex = [remap[i] for i in system.FeatureIndex if i in remap]
-            system.FeatureCount = len(system.FeatureIndex)
-            if system.ReqFeatureIndex != 0xFFFF:
-                system.ReqFeatureIndex = remap.get(system.ReqFeatureIndex, 0xFFFF)
+def _tag(name: str) -> int:
+    return int.from_bytes(name.encode("ascii"), "big")
 
 
-def _rename(font, family: str, style: str) -> None:
-    name = font["name"]
-    postscript = f"{family.replace(' ', '')}-{style.replace(' ', '')}"
-    for record in list(name.names):
-        if record.nameID in (16, 17, 25):
-            name.removeNames(nameID=record.nameID)
-    short_style = style if style in ("Regular", "Italic", "Bold", "Bold Italic") else "Regular"
-    name.setName(family, 1, 3, 1, 0x409)
-    name.setName(short_style, 2, 3, 1, 0x409)
-    name.setName(f"{family} {style}", 4, 3, 1, 0x409)
-    name.setName(postscript, 6, 3, 1, 0x409)
-    if "STAT" in font:
-        del font["STAT"]
+def _keep_everything(request):
+    """A subset request that keeps every character, feature, name and glyph name."""
+    import uharfbuzz as hb
+
+    request.sets(hb.SubsetInputSets.UNICODE).invert()
+    features = request.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG)
+    features.clear()
+    features.invert()
+    request.sets(hb.SubsetInputSets.NAME_ID).invert()
+    request.flags = hb.SubsetFlags.GLYPH_NAMES | hb.SubsetFlags.NOTDEF_OUTLINE
+    return request
 
 
 def subset_font(path: Path, text: str) -> bytes:
-    """The font cut down to the characters in ``text`` (plus ASCII), as TTF bytes."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    """The font cut down to the characters in ``text`` (plus ASCII), as TTF bytes (HarfBuzz's subsetter)."""
+    import uharfbuzz as hb
 
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    font = TTFont(path)
-    font.recalcTimestamp = False
     chars = set(text) | {chr(c) for c in range(0x20, 0x7F)} | {"\u00a0", "“", "”", "‘", "’", "…", "–", "—"}
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    face = hb.Face(hb.Blob.from_file_path(str(path)))
+    request = _keep_everything(hb.SubsetInput())
+    unicodes = request.sets(hb.SubsetInputSets.UNICODE)
+    unicodes.clear()
+    unicodes.update(sorted(ord(c) for c in chars))
+    return hb.subset(face, request).blob.data
 
 
 def missing_characters(path: Path, text: str) -> set[str]:
     """Characters of ``text`` the font has no glyph for (spaces and controls ignored)."""
-    from fontTools.ttLib import TTFont
+    import uharfbuzz as hb
 
-    cmap = TTFont(path, lazy=True).getBestCmap()
-    return {c for c in set(text) if not c.isspace() and ord(c) >= 0x20 and ord(c) not in cmap}
+    covered = set(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
+    return {c for c in set(text) if not c.isspace() and ord(c) >= 0x20 and ord(c) not in covered}
