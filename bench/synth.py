@@ -45,7 +45,7 @@ def article(rng: random.Random, number: int, with_photo: bool) -> str:
         text = paragraph(rng)
         if rng.random() < 0.12:
             notes.append(sentence(rng))
-            text += f"[^{len(notes)}]"
+            text += f"[^a{number}n{len(notes)}]"
         lines += [text, ""]
         words += len(text.split())
     if number % 7 == 3:
@@ -54,7 +54,7 @@ def article(rng: random.Random, number: int, with_photo: bool) -> str:
         lines += [""]
     if with_photo:
         lines += [f"![{sentence(rng)[:-1]}](../images/anh-{number % IMAGE_COUNT}.jpg)", ""]
-    lines += [f"[^{i}]: {note}" for i, note in enumerate(notes, start=1)]
+    lines += [f"[^a{number}n{i}]: {note}" for i, note in enumerate(notes, start=1)]
     return "\n".join(lines) + "\n"
 
 
