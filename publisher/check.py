@@ -1,19 +1,299 @@
-"""Lint a project without building it: every finding with its level, file and line."""
+"""Lint a project without building it: every finding with its level, file and line.
+
+Manuscripts are read raw, through the same readers as the build but *before*
+normalisation, so that what the normaliser would silently fix (mixed tone styles,
+look-alike letters) is still visible. Nothing is written into the project: images
+that Word files hold are extracted into a temporary folder.
+
+Findings (``code``: level):
+- ``undecodable``: error: no encoding fits the bytes (the encodings tried are named);
+- ``legacy-encoding``: info: the file was converted from cp1258 / TCVN3 / VNI, with the
+  detector's confidence; Word runs in legacy fonts come from the reader (``docx-legacy-font``);
+- ``mixed-tones``: warning: one article uses both tone styles (hòa and hoà);
+- ``lookalike``: warning: Ð ð Ɖ ɖ or d + combining stroke instead of Đ / đ, with the line;
+- ``missing-image``: error: an image a Markdown manuscript points to does not exist;
+- ``image-resolution``: warning: below 300 dpi at its printed width (see below);
+- ``caption-without-image``: warning: a caption line (text articles, "Ảnh: …" paragraphs)
+  with no photo yet;
+- ``duplicate-title``, ``empty``: warnings; ``unlisted``: warning: a manuscript not in any
+  [[parts]]; a listed file that is missing is a book.toml error (config);
+- every Diagnostic the readers and the assembler report (front matter, notes, guesses).
+
+Printed width, an assumption: a figure is printed as wide as the text block, the trim
+width less the inner and outer page margins of ``templates/print.css`` (19 mm + 14 mm,
+so 112 mm on the default 145 mm trim), unless print.css's ``max-height: 110mm`` makes a
+tall image narrower. A project whose styles/ change those rules should change the
+constants below.
+"""
 
 from __future__ import annotations
 
+import copy
+import re
+import tempfile
 from pathlib import Path
 
-from .build import load_book
-from .errors import Diagnostic, PublisherError
+from .assemble import assemble
+from .build import read_raw
+from .collect import collect
+from .config import BookConfig, load_config
+from .encodings import decode_bytes
+from .errors import ConfigError, Diagnostic, PublisherError
+from .model import Article, html_to_text
+from .normalize.book import normalize_article, options_from_config
+from .normalize.tones import detect_tone_styles
+from .readers.imagesize import image_size
+
+PRINT_DPI = 300
+PAGE_MARGINS_MM = 19 + 14  # print.css: @page :left / :right, inner + outer
+FIGURE_MAX_HEIGHT_MM = 110  # print.css: figure img { max-height: 110mm }
+MM_PER_INCH = 25.4
+MAX_LOOKALIKE_FINDINGS = 5  # per file; the rest are counted in one more finding
+TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+SIZED_IMAGES = (".jpg", ".jpeg", ".png", ".gif", ".webp")  # what readers.imagesize reads; others: no check
+# Reader findings that a check finding below replaces with a more precise one.
+REPLACED = {"text-encoding", "text-caption", "text-empty", "docx-empty"}
+
+_LOOKALIKE = re.compile("[\u00d0\u00f0\u0189\u0256]|[dD][\u0335\u0336]")
+_LOOKALIKE_NAMES = {"\u00d0": "Ð (U+00D0, Icelandic eth)", "\u00f0": "ð (U+00F0, Icelandic eth)",
+                    "\u0189": "Ɖ (U+0189, African D)", "\u0256": "ɖ (U+0256, African d)"}
+_MD_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|[^)\s]+)")
+_REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _sorted(findings: list[Diagnostic]) -> list[Diagnostic]:
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=lambda d: (_ORDER.get(d.level, 3), d.path or "", d.line or 0))
+
+
+def _from_error(exc: PublisherError) -> Diagnostic:
+    return Diagnostic("error", exc.message, exc.path, exc.line, exc.kind, exc.hint)
 
 
 def run_check(project_dir: Path | str) -> list[Diagnostic]:
-    """All diagnostics for the project, errors first."""
+    """All findings for the project, errors first, then by file and line."""
     try:
-        loaded = load_book(project_dir)
-        findings = loaded.diagnostics
+        config = load_config(project_dir)
+    except ConfigError as exc:
+        return _sorted(exc.diagnostics or [_from_error(exc)])
+    plan = collect(config)
+    findings = list(plan.diagnostics)
+    lines_of: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="publisher-check-") as scratch:
+        images = Path(scratch) / "images"
+
+        def check(path: Path) -> Article | None:
+            return _check_manuscript(config, path, images, findings, lines_of)
+
+        foreword = check(plan.foreword) if plan.foreword else None
+        parts = [(part.title, [a for a in map(check, part.files) if a is not None]) for part in plan.parts]
+    _check_cover(config, findings)
+    if foreword is None and not any(articles for _, articles in parts):
+        if not any(d.level == "error" for d in findings):
+            findings.append(Diagnostic("error", "the book has no manuscripts", config.rel(config.manuscripts_dir),
+                                       None, "empty", "put .md, .txt or .docx files in the manuscripts folder"))
+        return _sorted(findings)
+    # Notes and titles are checked as the build sees them: normalised and assembled.
+    options = options_from_config(config)
+    normalised = [(title, [normalize_article(copy.deepcopy(a), options) for a in articles])
+                  for title, articles in parts]
+    fore = normalize_article(copy.deepcopy(foreword), options) if foreword else None
+    _book, found = assemble(config, fore, normalised)
+    for diagnostic in found:
+        if diagnostic.code == "duplicate-title" and diagnostic.line is None and diagnostic.path:
+            raw = next((a for a in _articles(foreword, parts) if a.source == diagnostic.path), None)
+            line = _title_line(lines_of.get(diagnostic.path), html_to_text(raw.title) if raw else "")
+            diagnostic = Diagnostic(diagnostic.level, diagnostic.message, diagnostic.path, line,
+                                    diagnostic.code, diagnostic.hint)
+        findings.append(diagnostic)
+    return _sorted(findings)
+
+
+def _check_manuscript(config: BookConfig, path: Path, images: Path, findings: list[Diagnostic],
+                      lines_of: dict[str, list[str]]) -> Article | None:
+    rel = config.rel(path)
+    lines: list[str] | None = None
+    missing: set[int] = set()
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        try:
+            decoded = decode_bytes(path.read_bytes(), rel)
+        except PublisherError as exc:
+            findings.append(Diagnostic("error", exc.message, rel, exc.line, "undecodable", exc.hint))
+            return None
+        except OSError as exc:
+            findings.append(Diagnostic("error", f"cannot read the file: {exc.strerror}", rel, None, "manuscript"))
+            return None
+        if decoded.converted:
+            findings.append(Diagnostic(
+                "info", f"converted from {decoded.encoding} (confidence {decoded.confidence:.2f})", rel, None,
+                "legacy-encoding", "read the text once; saving the file as UTF-8 makes this explicit"))
+        lines = decoded.text.split("\n")
+        lines_of[rel] = lines
+        _lookalikes_in_lines(rel, lines, config, findings)
+        if path.suffix.lower() in (".md", ".markdown"):
+            missing = _missing_images(config, path, rel, lines, findings)
+    try:
+        result = read_raw(config, path, images_dir=images)
     except PublisherError as exc:
-        findings = exc.diagnostics or [Diagnostic("error", exc.message, exc.path, exc.line, exc.kind, exc.hint)]
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(findings, key=lambda d: (order.get(d.level, 3), d.path or "", d.line or 0))
+        if not (exc.line in missing and "does not exist" in exc.message):
+            findings.append(_from_error(exc))
+        return None
+    article = result.article
+    findings.extend(d for d in result.diagnostics if d.code not in REPLACED)
+    if lines is None:
+        _lookalikes_in_blocks(rel, article, config, findings)
+    _mixed_tones(rel, article, config, findings)
+    _figures(config, rel, article, findings)
+    for block in article.blocks:
+        if block.kind == "caption":
+            findings.append(Diagnostic(
+                "warning", f"caption without an image: {block.text!r}", rel, block.line,
+                "caption-without-image",
+                "put the photo's ![](../images/…) line above it, or delete the line"))
+    if not any(block.text or block.kind == "figure" for block in article.blocks):
+        findings.append(Diagnostic("warning", "the article has no text", rel, None, "empty"))
+    return article
+
+
+# --- characters -------------------------------------------------------------------
+
+
+def _lookalike_message(chars: list[str], config: BookConfig) -> tuple[str, str]:
+    names = ", ".join(dict.fromkeys(_LOOKALIKE_NAMES.get(c, f"{c[0]} + combining stroke") for c in chars))
+    fixed = "lookalikes" in config.normalize.steps
+    hint = "the build replaces it with Đ/đ" if fixed else "[normalize] lookalikes is off: replace it with Đ/đ"
+    return f"look-alike of Đ/đ: {names}", hint
+
+
+def _lookalikes_in_lines(rel: str, lines: list[str], config: BookConfig, findings: list[Diagnostic]) -> None:
+    hits = [(number, _LOOKALIKE.findall(text)) for number, text in enumerate(lines, start=1)]
+    hits = [(number, chars) for number, chars in hits if chars]
+    for number, chars in hits[:MAX_LOOKALIKE_FINDINGS]:
+        message, hint = _lookalike_message(chars, config)
+        findings.append(Diagnostic("warning", message, rel, number, "lookalike", hint))
+    if len(hits) > MAX_LOOKALIKE_FINDINGS:
+        findings.append(Diagnostic("warning", f"look-alikes of Đ/đ on {len(hits) - MAX_LOOKALIKE_FINDINGS} "
+                                   "more lines", rel, hits[MAX_LOOKALIKE_FINDINGS][0], "lookalike"))
+
+
+def _lookalikes_in_blocks(rel: str, article: Article, config: BookConfig, findings: list[Diagnostic]) -> None:
+    texts = [html_to_text(article.title)] + [b.text for b in article.blocks]
+    texts += [html_to_text(n.html) for n in article.footnotes]
+    hits = [(text, _LOOKALIKE.findall(text)) for text in texts]
+    hits = [(text, chars) for text, chars in hits if chars]
+    for text, chars in hits[:MAX_LOOKALIKE_FINDINGS]:
+        message, hint = _lookalike_message(chars, config)
+        start = max(0, _LOOKALIKE.search(text).start() - 20)
+        findings.append(Diagnostic("warning", f"{message} in “…{text[start:start + 50]}…”", rel, None,
+                                   "lookalike", hint))
+    if len(hits) > MAX_LOOKALIKE_FINDINGS:
+        findings.append(Diagnostic("warning", f"look-alikes of Đ/đ in {len(hits) - MAX_LOOKALIKE_FINDINGS} "
+                                   "more paragraphs", rel, None, "lookalike"))
+
+
+def _mixed_tones(rel: str, article: Article, config: BookConfig, findings: list[Diagnostic]) -> None:
+    """One warning when the raw article uses both tone styles, naming the first word of each."""
+    pieces = [(None, html_to_text(article.title))]
+    pieces += [(block.line, block.text) for block in article.blocks]
+    pieces += [(note.line, html_to_text(note.html)) for note in article.footnotes]
+    if detect_tone_styles(" ".join(text for _, text in pieces)) != {"old", "new"}:
+        return
+    first: dict[str, tuple[str, int | None]] = {}
+    for line, text in pieces:
+        for word in _WORD.findall(text):
+            for style in detect_tone_styles(word) - set(first):
+                first[style] = (word, line)
+        if len(first) == 2:
+            break
+    (old_word, old_line), (new_word, new_line) = first["old"], first["new"]
+    where = lambda line: f" (line {line})" if line else ""  # noqa: E731
+    style = config.normalize.tone_style
+    hint = (f"the build writes every word in the {style} style" if style != "keep"
+            else "[normalize] tone_style is \"keep\": choose \"old\" or \"new\"")
+    findings.append(Diagnostic(
+        "warning", f"mixed tone-mark styles: old as in {old_word!r}{where(old_line)} and new as in "
+        f"{new_word!r}{where(new_line)}", rel, min((l for l in (old_line, new_line) if l), default=None),
+        "mixed-tones", hint))
+
+
+# --- images -----------------------------------------------------------------------
+
+
+def _missing_images(config: BookConfig, path: Path, rel: str, lines: list[str],
+                    findings: list[Diagnostic]) -> set[int]:
+    """Every local image a Markdown manuscript points to that does not exist; their lines."""
+    missing: set[int] = set()
+    for number, text in enumerate(lines, start=1):
+        for match in _MD_IMAGE.finditer(text):
+            src = match.group(1).strip("<>")
+            if not src or _REMOTE.match(src):
+                continue
+            if not (path.parent / src).resolve().is_file():
+                missing.add(number)
+                findings.append(Diagnostic("error", f"image {src} does not exist", rel, number, "missing-image"))
+    return missing
+
+
+def printed_width_mm(config: BookConfig, width: int, height: int) -> float:
+    """How wide a figure of ``width`` × ``height`` pixels is printed (see the module docstring)."""
+    text_width = config.trim_mm[0] - PAGE_MARGINS_MM
+    if height > 0:
+        return min(text_width, FIGURE_MAX_HEIGHT_MM * width / height)
+    return text_width
+
+
+def _figures(config: BookConfig, rel: str, article: Article, findings: list[Diagnostic]) -> None:
+    root = config.root.resolve()
+    for number, block in enumerate((b for b in article.blocks if b.kind == "figure"), start=1):
+        path = (root / (block.src or "")).resolve()
+        name = block.src if path.is_relative_to(root) else f"image {number} of the document"
+        if path.suffix.lower() not in SIZED_IMAGES or not path.is_file():
+            continue
+        size = image_size(path)
+        if size is None:
+            findings.append(Diagnostic("warning", f"{name} cannot be read as an image", rel, block.line,
+                                       "image-unreadable", "save it again as JPEG or PNG"))
+            continue
+        width, height = size
+        printed = printed_width_mm(config, width, height)
+        dpi = width / (printed / MM_PER_INCH)
+        if dpi < PRINT_DPI:
+            needed = round(PRINT_DPI * printed / MM_PER_INCH)
+            findings.append(Diagnostic(
+                "warning", f"{name} is {width}×{height} px: {dpi:.0f} dpi at its printed width of "
+                f"{printed:.0f} mm; print needs {PRINT_DPI} dpi, {needed} px wide", rel, block.line,
+                "image-resolution", "ask for the original photo or a larger scan"))
+
+
+def _check_cover(config: BookConfig, findings: list[Diagnostic]) -> None:
+    """The cover image fills the whole trim: it needs 300 dpi at the trim size."""
+    path = config.cover_image
+    if path is None or not Path(path).is_file() or Path(path).suffix.lower() not in SIZED_IMAGES:
+        return
+    size = image_size(Path(path))
+    if size is None:
+        return
+    width, height = size
+    dpi = min(width / (config.trim_mm[0] / MM_PER_INCH), height / (config.trim_mm[1] / MM_PER_INCH))
+    if dpi < PRINT_DPI:
+        findings.append(Diagnostic(
+            "warning", f"the cover image is {width}×{height} px: {dpi:.0f} dpi at the trim size "
+            f"{config.trim_mm[0]:g}×{config.trim_mm[1]:g} mm; print needs {PRINT_DPI} dpi",
+            config.rel(Path(path)), None, "image-resolution"))
+
+
+def _articles(foreword: Article | None, parts: list[tuple[str, list[Article]]]) -> list[Article]:
+    return ([foreword] if foreword else []) + [a for _, articles in parts for a in articles]
+
+
+def _title_line(lines: list[str] | None, title: str) -> int | None:
+    """The first line of the raw manuscript that holds its (raw) title."""
+    if not lines or not title:
+        return None
+    wanted = title.casefold()
+    for number, text in enumerate(lines, start=1):
+        if wanted in text.casefold():
+            return number
+    return None

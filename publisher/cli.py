@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
 import time
 from enum import Enum
@@ -44,22 +46,34 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# How much the commands print: 0 --quiet (errors only), 1 normal, 2 --verbose (every finding).
+_verbosity = {"level": 1}
+
+
 @app.callback()
 def main_options(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every finding and every problem."),
 ) -> None:
     """publisher: Vietnamese commemorative books (kỷ yếu) from Markdown, text and Word files."""
+    _verbosity["level"] = 0 if quiet else 2 if verbose else 1
 
 
 def _fail(exc: PublisherError) -> None:
-    """Print a PublisherError as one plain line (plus its other problems) and exit."""
+    """Print a PublisherError as one plain line and a hint (every problem with --verbose), and exit."""
     err.print(f"error: {exc}", markup=False)
-    others = [d for d in exc.diagnostics if d.level == "error" and d.message not in str(exc)]
-    for diagnostic in others[:20]:
-        err.print(f"  {diagnostic}", markup=False)
-    if exc.hint:
-        err.print(f"hint: {exc.hint}", markup=False)
+    problems = [d for d in exc.diagnostics if d.level in ("error", "warning")]
+    hints = [exc.hint] if exc.hint else []
+    if _verbosity["level"] >= 2:
+        for diagnostic in problems:
+            if diagnostic.message not in str(exc):
+                err.print(f"  {diagnostic}", markup=False)
+    elif len(problems) > 1:
+        hints.append(f"run `publisher check` to see all {len(problems)} problems")
+    if hints:
+        err.print(f"hint: {'; '.join(hints)}", markup=False)
     raise typer.Exit(exc.exit_code)
 
 
@@ -67,6 +81,27 @@ def _print_diagnostics(diagnostics: list[Diagnostic], levels=("error", "warning"
     for diagnostic in diagnostics:
         if diagnostic.level in levels:
             err.print(str(diagnostic), markup=False)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the build is so that it unwinds like Ctrl-C: partial files removed."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """Turn SIGTERM into _Terminated for the duration of the block (main thread only)."""
+    def stop(signum, frame):
+        raise _Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (e.g. a test runner): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _size(size: int) -> str:
@@ -80,14 +115,20 @@ def build(
     out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: dist/)."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
+    cover: bool = typer.Option(False, "--cover", help="Also write dist/<slug>-cover.pdf, the cover spread "
+                               "(back, spine, front, with bleed); a print PDF always gets it."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="The PDF's output profile: print "
+                                          "(default), screen, proof, or one from book.toml [output.NAME]. "
+                                          "Other than the default it is written to dist/<slug>-NAME.pdf."),
 ) -> None:
-    """Build the book: dist/<slug>.epub and dist/<slug>.pdf.
+    """Build the book: dist/<slug>.epub and dist/<slug>.pdf (and the cover spread with the print PDF).
 
     Example: publisher build . --format pdf
     """
     from .build import build as run_build
 
     formats = ("epub", "pdf") if format == Format.all else (format.value,)
+    quiet = quiet or _verbosity["level"] == 0  # `publisher --quiet build` and `publisher build --quiet`
     started = time.perf_counter()
 
     def progress(stage: str, detail: str) -> None:
@@ -95,14 +136,15 @@ def build(
             out.print(f"[{time.perf_counter() - started:6.1f}s] {stage:<8} {detail}", markup=False)
 
     try:
-        report = run_build(project_dir, formats, out_dir, strict, progress)
+        with _terminate_as_interrupt():
+            report = run_build(project_dir, formats, out_dir, strict, progress, cover=cover, profile=profile)
     except PublisherError as exc:
-        _print_diagnostics([d for d in exc.diagnostics if d.level == "warning"])
         _fail(exc)
-    except KeyboardInterrupt:
-        err.print("interrupted: the previous output files are kept")
-        raise typer.Exit(130)
-    _print_diagnostics(report.diagnostics)
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, _Terminated)
+        err.print(f"{'stopped (SIGTERM)' if terminated else 'interrupted'}: the previous output files are kept")
+        raise typer.Exit(143 if terminated else 130)
+    _print_diagnostics(report.diagnostics, ("error", "warning", "info")[:3 if _verbosity["level"] >= 2 else 2])
     if quiet:
         return
     table = Table(title=f"Built {report.articles} articles in {report.seconds:.1f} s", show_edge=False)
@@ -159,6 +201,183 @@ def check(
     failing = {"error"} | ({"warning"} if strict else set())
     if any(d.level in failing for d in findings):
         raise typer.Exit(1)
+
+
+def _import_line(result) -> str:
+    """One line for one imported file: what was found, or why nothing was written."""
+    if result.status == "failed":
+        return f"{result.source}: error: {result.error.message}" + (
+            f" ({result.error.hint})" if result.error.hint else "")
+    if result.status == "exists":
+        return f"{result.source}: kept {result.target}: it exists (use --force to replace it)"
+    guessed = result.guessed
+
+    def maybe(key: str) -> str:
+        return f" (guessed from the {guessed[key]})" if isinstance(guessed.get(key), str) else ""
+
+    found = [result.encoding + (f" (confidence {result.confidence:.2f})" if result.confidence is not None else "")]
+    found += [f"{font} ({runs} runs converted)" for font, runs in result.legacy_fonts.items()]
+    found.append(f"title “{result.title}”{maybe('title')}")
+    found.append((f"author {', '.join(result.authors)}{maybe('byline')}") if result.authors else "no author")
+    found.append(f"date {result.date}{maybe('date')}" if result.date else "no date")
+    found.append(f"{result.images} image{'s' * (result.images != 1)}")
+    found.append(f"{result.captions} caption{'s' * (result.captions != 1)} without a photo")
+    if result.notes:
+        found.append(f"{result.notes} notes")
+    doubts = f"; {len(result.doubts)} to confirm:" if result.doubts else ""
+    return f"{result.source} -> {result.target}: {'; '.join(found)}{doubts}"
+
+
+@app.command("import")
+def import_(
+    sources: list[Path] = typer.Argument(..., help="Text (.txt), Word (.docx) or .odt/.rtf/.doc files."),
+    into: Optional[Path] = typer.Option(None, "--into", help="Folder for the new manuscripts "
+                                        "(default: the project's manuscripts folder)."),
+    force: bool = typer.Option(False, "--force", help="Replace manuscripts that already exist."),
+) -> None:
+    """Turn text and Word files into Markdown manuscripts the editor can review and edit.
+
+    Writes one <name>.md a file, with front matter (title, authors, date, source file);
+    Word images go into images/. Sources are never changed, and existing manuscripts
+    are kept unless --force is given. Prints what each file held and what to confirm.
+
+    Example: publisher import inbox/*.txt inbox/*.docx --into manuscripts/
+    """
+    from .importer import import_files
+
+    try:
+        results = import_files(sources, into, force)
+    except PublisherError as exc:
+        _fail(exc)
+    for result in results:
+        (err if result.status == "failed" else out).print(_import_line(result), markup=False)
+        for doubt in result.doubts:
+            where = f"line {doubt.line}: " if doubt.line else ""
+            out.print(f"  {doubt.level}: {where}{doubt.message}" + (f" ({doubt.hint})" if doubt.hint else ""),
+                      markup=False)
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise typer.Exit(failed[0].error.exit_code)
+    if any(r.status == "exists" for r in results):
+        raise typer.Exit(1)
+
+
+class Language(str, Enum):
+    vi = "vi"
+    en = "en"
+
+
+@app.command()
+def new(
+    project_dir: Path = typer.Argument(..., help="The folder to create (it must be empty or not exist)."),
+    title: Optional[str] = typer.Option(None, "--title", "-t", help="The book's title."),
+    lang: Language = typer.Option(Language.vi, "--lang", "-l", help="Language of the book and of book.toml's comments."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty folder: add the missing files, "
+                               "keep (and list) the existing ones."),
+) -> None:
+    """Make a new book project: book.toml, a foreword and two example articles, images, styles.
+
+    Example: publisher new ky-yeu-2026 --title "Kỷ yếu 20 năm thành lập" --lang vi
+    """
+    from .scaffold import scaffold
+
+    try:
+        report = scaffold(project_dir, title, lang.value, force)
+    except PublisherError as exc:
+        _fail(exc)
+    for name in report.skipped:
+        err.print(f"kept: {project_dir / name} already exists and was not overwritten", markup=False)
+    if _verbosity["level"] == 0:
+        return
+    if _verbosity["level"] >= 2:
+        for name in report.written:
+            out.print(f"wrote {project_dir / name}", markup=False)
+    out.print(f"Made {project_dir}: {len(report.written)} files written"
+              + (f", {len(report.skipped)} existing files kept" if report.skipped else ""), markup=False)
+    out.print(f"Next: cd {project_dir} && publisher build   (or: publisher preview {project_dir})", markup=False)
+
+
+@app.command()
+def preview(
+    project_dir: Path = typer.Argument(Path("."), help="The book project folder (with book.toml)."),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port to listen on (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; the default is this computer only."),
+    outputs: bool = typer.Option(True, "--outputs/--no-outputs",
+                                 help="Rebuild dist/*.epub and dist/*.pdf after each change too."),
+) -> None:
+    """Serve the book in the browser and rebuild it whenever a file of the project changes.
+
+    Example: publisher preview my-book --port 8000
+    """
+    from .preview import serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"warning: listening on {host}: other computers on the network can read the book", markup=False)
+
+    def report(kind: str, text: str) -> None:
+        if kind == "error":
+            err.print(f"error: {text}", markup=False)
+        elif kind == "serving" or _verbosity["level"] >= 1:
+            label = {"serving": "Serving the book at", "rebuilt": "rebuilt:", "changed": "changed:",
+                     "outputs": "wrote"}.get(kind, kind)
+            out.print(f"{label} {text}" + ("   (Ctrl+C to stop)" if kind == "serving" else ""), markup=False)
+        sys.stdout.flush()
+
+    try:
+        serve(project_dir, host, port, outputs, report)
+    except PublisherError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        err.print("stopped")
+        raise typer.Exit(0)
+
+
+@app.command()
+def stats(
+    project_dir: Path = typer.Argument(Path("."), help="The book project folder (with book.toml)."),
+    format: DumpFormat = typer.Option(DumpFormat.text, "--format", help="text (a table) or json."),
+) -> None:
+    """Words, images, notes, estimated pages, tone style and problems of every article.
+
+    Example: publisher stats . --format json
+    """
+    from .stats import book_stats
+
+    try:
+        found = book_stats(project_dir)
+    except PublisherError as exc:
+        _fail(exc)
+    if format == DumpFormat.json:
+        sys.stdout.write(json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"{found.title}: about {found.total('pages')} pages "
+                  f"({found.words_per_page} words a page at {found.trim_mm[0]:g}×{found.trim_mm[1]:g} mm)",
+                  show_edge=False)
+    for name, justify in (("article", "left"), ("words", "right"), ("images", "right"), ("notes", "right"),
+                          ("pages", "right"), ("tones", "left"), ("problems", "left")):
+        table.add_column(name, justify=justify)
+
+    def problems(errors: int, warnings: int) -> str:
+        parts = [f"{errors} error{'s' * (errors != 1)}"] * bool(errors)
+        parts += [f"{warnings} warning{'s' * (warnings != 1)}"] * bool(warnings)
+        return ", ".join(parts)
+
+    for part in found.parts:
+        if part.title:
+            table.add_row(part.title, str(part.total("words")), str(part.total("images")),
+                          str(part.total("footnotes")), str(part.total("pages")), "",
+                          problems(part.total("errors"), part.total("warnings")), style="bold")
+        for item in part.articles:
+            table.add_row(("  " if part.title else "") + Path(item.source).name, str(item.words), str(item.images),
+                          str(item.footnotes), str(item.pages), item.tone, problems(item.errors, item.warnings))
+    table.add_row("other pages", "", "", "",
+                  str(found.other_pages), "", problems(found.errors, found.warnings))
+    table.add_row("total", str(found.total("words")), str(found.total("images")), str(found.total("footnotes")),
+                  str(found.total("pages")), found.tones(), problems(found.total("errors"), found.total("warnings")),
+                  style="bold")
+    out.print(table)
+    if found.total("errors") or found.total("warnings"):
+        out.print("run `publisher check` to see every problem with its file and line", markup=False)
 
 
 def main() -> None:

@@ -39,7 +39,17 @@ def manuscript_files(config: BookConfig) -> list[Path]:
         for p in config.manuscripts_dir.rglob("*")
         if p.is_file() and p.suffix.lower() in known and not _hidden(p, config.manuscripts_dir)
     ]
+    # A link that leads out of the manuscripts folder is never read (see links_out).
+    found = [p for p in found if p.is_relative_to(config.manuscripts_dir.resolve())]
     return sorted(found, key=lambda p: p.relative_to(config.manuscripts_dir.resolve()).as_posix())
+
+
+def links_out(config: BookConfig) -> list[Path]:
+    """Manuscript-like symbolic links in the manuscripts folder that lead outside it."""
+    known = set(suffixes())
+    inside = config.manuscripts_dir.resolve()
+    return sorted(p for p in config.manuscripts_dir.rglob("*")
+                  if p.is_symlink() and p.suffix.lower() in known and not p.resolve().is_relative_to(inside))
 
 
 def _hidden(path: Path, base: Path) -> bool:
@@ -50,7 +60,11 @@ def collect(config: BookConfig) -> Plan:
     """The reading plan: [[parts]] as listed, or every manuscript in file-name order."""
     available = manuscript_files(config)
     foreword = config.foreword
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = [
+        Diagnostic("warning", "a link to a file outside the manuscripts folder is not read",
+                   link.relative_to(config.root).as_posix(), None, "outside", "copy the file into the folder instead")
+        for link in links_out(config)
+    ]
     if config.parts:
         used: dict[Path, str] = {}
         parts = []

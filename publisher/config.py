@@ -143,7 +143,9 @@ DEFAULT_PROFILES = {
 class CoverConfig:
     """The cover spread: back + spine + front."""
 
-    paper_thickness_mm: float | None = None  # one leaf (two pages); or give pages_per_inch
+    # One leaf (two pages); or give pages_per_inch. Neither: render.cover.DEFAULT_LEAF_MM, 0.1 mm
+    # (80 g/m² uncoated offset).
+    paper_thickness_mm: float | None = None
     pages_per_inch: float | None = None
     back_text: str | None = None
     background_image: Path | None = None
@@ -378,9 +380,9 @@ def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
     styles = check.get(book, ("book", "styles"), str, "styles")
     values["styles_dir"] = root / styles if (root / styles).is_dir() else None
     cover = check.get(book, ("book", "cover_image"), str)
-    values["cover_image"] = _existing(root, cover, ("book", "cover_image"), check)
+    values["cover_image"] = _in_project(root, cover, ("book", "cover_image"), check, image=True)
     foreword = check.get(book, ("book", "foreword"), str)
-    values["foreword"] = _existing(values["manuscripts_dir"], foreword, ("book", "foreword"), check)
+    values["foreword"] = _in_project(values["manuscripts_dir"], foreword, ("book", "foreword"), check)
     values["contributors"] = _contributors(data, check)
     values["parts"] = _parts(data, values["manuscripts_dir"], check)
     values["imprint"] = _imprint(data, check)
@@ -416,7 +418,15 @@ def _trim(value, check: _Checker) -> tuple[float, float]:
     width, height = float(value[0]), float(value[1])
     if not (50 <= width <= 500 and 50 <= height <= 700):
         check.fail(keys, f"{width:g}×{height:g} mm is not a book page size (50–500 × 50–700 mm)")
+    elif width < MIN_TRIM_MM[0] or height < MIN_TRIM_MM[1]:
+        # print.css takes 33 mm across and 38 mm down for margins, running head and folio:
+        # below 90×120 mm the text block would be under ~57×82 mm, too small to set a book in.
+        check.fail(keys, f"{width:g}×{height:g} mm is too small for the page margins; "
+                   f"the smallest trim size is {MIN_TRIM_MM[0]}×{MIN_TRIM_MM[1]} mm")
     return (width, height)
+
+
+MIN_TRIM_MM = (90, 120)
 
 
 def _existing(base: Path, name: str | None, keys: tuple, check: _Checker) -> Path | None:
@@ -427,6 +437,35 @@ def _existing(base: Path, name: str | None, keys: tuple, check: _Checker) -> Pat
         check.fail(keys, f"file {name} does not exist")
         return None
     return path
+
+
+def _in_project(base: Path, name: str | None, keys: tuple, check: _Checker, image: bool = False) -> Path | None:
+    """An existing file inside the project folder (links followed); with ``image``, one whose bytes are an image."""
+    path = _existing(base, name, keys, check)
+    if path is None:
+        return None
+    if not path.is_relative_to(check.path.parent.resolve()):
+        check.fail(keys, f"{name} is outside the project folder", "copy the file into the project")
+        return None
+    if image:
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(16)
+        except OSError as exc:
+            check.fail(keys, f"cannot read {name}: {exc.strerror}")
+            return None
+        if not _looks_like_image(head, path.suffix.lower()):
+            check.fail(keys, f"{name} is not an image (JPEG, PNG, GIF, WebP or SVG)")
+            return None
+    return path
+
+
+def _looks_like_image(head: bytes, suffix: str) -> bool:
+    """True when the first bytes are an image's signature (the suffix is only trusted for SVG)."""
+    signatures = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+    if head.startswith(signatures) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return True
+    return suffix == ".svg" and head.lstrip().startswith((b"<?xml", b"<svg", b"<!--"))
 
 
 def _contributors(data: dict, check: _Checker) -> tuple[Contributor, ...]:
@@ -465,6 +504,10 @@ def _parts(data: dict, manuscripts: Path, check: _Checker) -> tuple[PartSpec, ..
         files: list[Path] = []
         for pattern in patterns:
             matches = _expand(manuscripts, pattern)
+            outside = [m for m in matches if not m.is_relative_to(manuscripts.resolve())]
+            if outside:
+                check.fail(keys + ("files",), f"{pattern} leads outside the {manuscripts.name}/ folder")
+                matches = [m for m in matches if m not in outside]
             if not matches:
                 what = "matches no file" if glob.has_magic(pattern) else "does not exist"
                 check.fail(keys + ("files",), f"{pattern} {what} in {manuscripts.name}/")
@@ -581,9 +624,9 @@ def _cover(root: Path, data: dict, check: _Checker) -> CoverConfig:
         paper_thickness_mm=float(thickness) if thickness is not None else None,
         pages_per_inch=float(ppi) if ppi is not None else None,
         back_text=check.get(table, ("cover", "back_text"), str),
-        background_image=_existing(root, check.get(table, ("cover", "background_image"), str),
-                                   ("cover", "background_image"), check),
-        logo=_existing(root, check.get(table, ("cover", "logo"), str), ("cover", "logo"), check),
+        background_image=_in_project(root, check.get(table, ("cover", "background_image"), str),
+                                     ("cover", "background_image"), check, image=True),
+        logo=_in_project(root, check.get(table, ("cover", "logo"), str), ("cover", "logo"), check, image=True),
     )
 
 

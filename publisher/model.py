@@ -23,6 +23,10 @@ BLOCK_KINDS = (
     "table",  # html: a complete <table> element
     "rule",  # a thematic break
     "byline",  # html: inline; an author or place/date line printed at the end
+    # kỷ yếu pages (readers/datafiles.py); caption: an optional title, inline html
+    "gallery",  # items: photos {src, caption, alt, orientation, page, row}
+    "roster",  # columns: headings, inline html; items: rows {cells: [inline html, ...]}
+    "timeline",  # items: entries {year, html}
 )
 
 _TAG = re.compile(r"<[^>]+>")
@@ -46,12 +50,18 @@ class Block:
     alt: str | None = None
     caption: str | None = None
     id: str | None = None
+    items: list[dict] | None = None  # gallery, roster, timeline (see BLOCK_KINDS)
+    columns: list[str] | None = None  # roster
 
     @property
     def text(self) -> str:
         parts = [self.html or ""]
         if self.caption:
             parts.append(self.caption)
+        parts.extend(self.columns or [])
+        for item in self.items or []:
+            parts.extend(item.get(key) or "" for key in ("year", "html", "caption"))
+            parts.extend(item.get("cells") or [])
         return html_to_text(" ".join(parts))
 
 

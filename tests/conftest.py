@@ -48,5 +48,6 @@ def sample_build(tmp_path_factory) -> dict:
     dump = run_cli("dump", str(ROOT))
     assert dump.returncode == 0, dump.stderr
     epub = next(out.glob("*.epub"))
-    pdf = next(out.glob("*.pdf"))
-    return {"out": out, "epub": epub, "pdf": pdf, "book": json.loads(dump.stdout), "log": result.stdout}
+    pdf = next(p for p in out.glob("*.pdf") if not p.name.endswith("-cover.pdf"))  # the print PDF comes with its cover
+    return {"out": out, "epub": epub, "pdf": pdf, "book": json.loads(dump.stdout), "log": result.stdout,
+            "cover": pdf.with_name(pdf.stem + "-cover.pdf")}

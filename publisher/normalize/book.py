@@ -29,6 +29,16 @@ def normalize_article(article: Article, options: NormalizeOptions) -> Article:
             block.caption = normalize_html(block.caption, options)
         if block.alt:
             block.alt = normalize_text(block.alt, options)
+        if block.columns:
+            block.columns = [normalize_html(heading, options) for heading in block.columns]
+        for item in block.items or []:  # gallery photos, roster rows, timeline entries
+            for key in ("year", "html", "caption"):
+                if item.get(key):
+                    item[key] = normalize_html(item[key], options)
+            if item.get("alt"):
+                item["alt"] = normalize_text(item["alt"], options)
+            if item.get("cells"):
+                item["cells"] = [normalize_html(cell, options) for cell in item["cells"]]
     for note in article.footnotes:
         note.html = normalize_html(note.html, options)
     return article

@@ -18,6 +18,7 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import SecurityConfig
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Article
 
@@ -42,6 +43,7 @@ class Source:
     root: Path
     images_dir: Path | None = None  # where extracted images go (docx); None: root/images
     options: dict = field(default_factory=dict)  # reader options from book.toml
+    security: SecurityConfig | None = None  # book.toml [security]; None: nothing remote is fetched
 
 
 @dataclass

@@ -5,9 +5,28 @@ title as the first ``#`` heading instead, headings, paragraphs, emphasis,
 links (http, https, mailto), footnotes, pipe tables, bullet and numbered
 lists, block quotes, thematic breaks, figures: an image alone in its paragraph
 whose alt text is the caption, or followed by a paragraph starting "Ảnh:" /
-"Hình:" / "Photo:" that becomes its caption.
+"Hình:" / "Photo:" that becomes its caption; a paragraph starting "Ảnh:" with
+no image before it is a ``caption`` block (a photo still to be placed, as
+``publisher import`` writes the caption lines of text articles). Front matter
+``source_file`` (written by ``publisher import``) is kept in ``meta``.
 Partial: an image inside running text is dropped with a warning (its alt text
 is kept). Unsupported: raw HTML (shown as text, never interpreted), math.
+
+Kỷ yếu pages are fenced blocks (options and data files: readers/datafiles.py)::
+
+    ```gallery per-page=4 title="Những năm đầu"
+    ![Lễ công bố quyết định thành lập, tháng 10 năm 1996](../images/anh-tu-lieu/le-cong-bo.jpg)
+    ```
+    ```gallery folder=../images/anh-tu-lieu captions=captions.yaml
+    ```
+    ```roster file=../data/lanh-dao.csv columns="Họ và tên,Chức vụ,Nhiệm kỳ" sort=name
+    ```
+    ```timeline file=../data/moc-lich-su.yaml
+    ```
+
+A ``timeline`` block may also hold ``YEAR: event`` lines, or stay empty to show the
+front matter's ``timeline:`` list (without such a block that list opens the article).
+Any other fenced or indented code is shown as plain text.
 """
 
 from __future__ import annotations
@@ -23,11 +42,14 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Article, Block, Footnote
 from .source import decode_source, resolve_image
+from .datafiles import fence_block, finish_timelines, is_content_fence
 from . import ReadResult, Source
 
 SUFFIXES = (".md", ".markdown")
-FRONT_MATTER_KEYS = ("title", "subtitle", "author", "authors", "date", "summary", "lang")
+FRONT_MATTER_KEYS = ("title", "subtitle", "author", "authors", "date", "summary", "lang", "source_file",
+                     "timeline")
 CAPTION_PREFIX = re.compile(r"^(Ảnh|Hình|Photo|Figure)\s*(\d+)?\s*[:.]\s*", re.IGNORECASE)
+ORPHAN_CAPTION = re.compile(r"^Ảnh\s*(\d+)?\s*:\s*", re.IGNORECASE)
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 
 
@@ -35,6 +57,10 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
     md.enable("table").enable("strikethrough")
     md.use(front_matter_plugin).use(footnote_plugin)
+    # markdown-it would silently print javascript:, file: and data: links and images as
+    # plain text; let them through so that the link and image rules below refuse them
+    # with a message naming the line.
+    md.validateLink = lambda url: True
     renderer = md.renderer
     renderer.rules["footnote_ref"] = _render_noteref
     renderer.rules["image"] = _render_inline_image
@@ -66,8 +92,8 @@ def _escape(text: str) -> str:
 
 def read(source: Source) -> ReadResult:
     """Read one Markdown manuscript."""
-    text, _decoded = decode_source(source)
     diagnostics: list[Diagnostic] = []
+    text, _decoded = decode_source(source, diagnostics)
     if not text.strip():
         raise ManuscriptError("the file is empty", source.rel, 1)
     meta, body_start = _front_matter(text, source, diagnostics)
@@ -76,6 +102,8 @@ def read(source: Source) -> ReadResult:
     tokens = md.parse(text, env)
     builder = _BlockBuilder(md, env, source, diagnostics)
     blocks, footnotes, first_heading = builder.build(tokens)
+    front = "\n".join(text.split("\n")[1:body_start - 2]) if "timeline" in meta else None
+    finish_timelines(blocks, front, source, builder.inline_markdown)
     title = _escape(meta["title"]) if meta.get("title") else first_heading
     if not title:
         raise ManuscriptError(
@@ -96,6 +124,7 @@ def read(source: Source) -> ReadResult:
             date=meta.get("date"),
             summary=meta.get("summary"),
             footnotes=footnotes,
+            meta={"source_file": meta["source_file"]} if meta.get("source_file") else {},
         ),
         diagnostics,
     )
@@ -120,6 +149,8 @@ def _front_matter(text: str, source: Source, diagnostics: list[Diagnostic]) -> t
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise ManuscriptError(f"front matter: {problem}", source.rel, line) from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. date: 2026-13-45
+        raise ManuscriptError(f"front matter: {exc}", source.rel, 2) from exc
     if not isinstance(data, dict):
         raise ManuscriptError("front matter must be 'key: value' lines", source.rel, 2)
     meta: dict = {}
@@ -163,6 +194,8 @@ def _front_value(key: str, value, source: Source, line: int):
             raise ManuscriptError(f"front matter: {key} must be a name or a list of names",
                                   source.rel, line)
         return [n.strip() for n in names]
+    if key == "timeline":
+        return True  # read again with its line numbers by datafiles.finish_timelines
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise ManuscriptError(f"front matter: {key} must be text", source.rel, line)
     return str(value).strip()
@@ -189,6 +222,10 @@ class _BlockBuilder:
         for href in self.env["unsafe_links"]:
             self.warn(line, f"link {href!r} removed: only http, https and mailto links are kept")
         return html.strip()
+
+    def inline_markdown(self, text: str) -> str:
+        """Inline Markdown (a caption, an event) as inline XHTML."""
+        return self.md.renderInline(text, {"inline_images": [], "unsafe_links": []}).strip()
 
     def warn(self, line: int | None, message: str) -> None:
         self.diagnostics.append(Diagnostic("warning", message, self.source.rel, line, "markdown"))
@@ -225,6 +262,9 @@ class _BlockBuilder:
                 blocks.append(Block("table", self.render(tokens[i : end + 1]), line))
             elif kind == "hr":
                 blocks.append(Block("rule", "", line))
+            elif kind == "fence" and is_content_fence(token.info):
+                blocks.append(fence_block(token.info, token.content, self.source, line,
+                                          self.inline_markdown, self.diagnostics))
             elif kind in ("fence", "code_block"):
                 blocks.append(Block("paragraph", _escape(token.content.strip()).replace("\n", "<br/>"), line))
             elif kind == "footnote_open":
@@ -249,6 +289,10 @@ class _BlockBuilder:
             # "![alt](x.jpg)" then "Ảnh: caption": the paragraph is the caption.
             previous.caption = CAPTION_PREFIX.sub("", html, count=1)
             self.captioned.add(id(previous))
+            return
+        if ORPHAN_CAPTION.match(inline.content):
+            # "Ảnh: caption" with no image before it: a photo the editor has yet to place.
+            blocks.append(Block("caption", ORPHAN_CAPTION.sub("", html, count=1), line))
             return
         blocks.append(Block("paragraph", html, line))
 

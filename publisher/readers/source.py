@@ -6,14 +6,18 @@ import re
 from pathlib import Path
 
 from ..encodings import Decoded, decode_bytes
-from ..errors import ManuscriptError
+from ..errors import Diagnostic, ManuscriptError
 
 MAX_MANUSCRIPT_BYTES = 20 * 1024 * 1024
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
-def decode_source(source) -> tuple[str, Decoded]:
-    """The manuscript's text, decoded and NFC, with "\\n" line endings."""
+def decode_source(source, diagnostics: list[Diagnostic] | None = None) -> tuple[str, Decoded]:
+    """The manuscript's text, decoded and NFC, with "\\n" line endings.
+
+    Control characters, lone surrogates and bidirectional overrides are removed
+    (see ``sanitize_text``); each kind removed is reported into ``diagnostics``.
+    """
     try:
         size = source.path.stat().st_size
         if size > MAX_MANUSCRIPT_BYTES:
@@ -30,25 +34,130 @@ def decode_source(source) -> tuple[str, Decoded]:
     if "\x00" in decoded.text:
         line = decoded.text[: decoded.text.index("\x00")].count("\n") + 1
         raise ManuscriptError("the file contains NUL bytes: it is not a text file", source.rel, line)
-    return decoded.text, decoded
+    text, found = sanitize_text(decoded.text, source.rel)
+    if diagnostics is not None:
+        diagnostics.extend(found)
+    return text, decoded
+
+
+# Characters that never belong in a manuscript: C0/C1 controls (except tab and
+# line feed), lone surrogates (they cannot be written as UTF-8), the XML-forbidden
+# noncharacters U+FFFE/U+FFFF, and the bidirectional embeddings, overrides and
+# isolates that can make text display in another order than it is stored
+# ("Trojan Source"); Vietnamese is written left to right.
+_UNWANTED = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                       "\u202a-\u202e\u2066-\u2069]")
+
+
+def _kind(char: str) -> str:
+    code = ord(char)
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return "right-to-left or bidirectional override"
+    if 0xD800 <= code <= 0xDFFF:
+        return "lone surrogate"
+    if code in (0xFFFE, 0xFFFF):
+        return "noncharacter"
+    return "control"
+
+
+def sanitize_text(text: str, rel: str | None, first_line: int = 1) -> tuple[str, list[Diagnostic]]:
+    """``text`` without unwanted characters, and one warning a kind naming the first line."""
+    if not _UNWANTED.search(text):
+        return text, []
+    found: dict[str, tuple[int, set[str], int]] = {}
+    for match in _UNWANTED.finditer(text):
+        if match.group() in "\x0b\x0c":
+            continue
+        kind = _kind(match.group())
+        line, chars, count = found.get(kind, (text.count("\n", 0, match.start()) + first_line, set(), 0))
+        found[kind] = (line, chars | {match.group()}, count + 1)
+    # A vertical tab or form feed (a page break in old text files) separates words: keep a
+    # space, not a line break, so that the line numbers of later messages stay right.
+    text = _UNWANTED.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+    diagnostics = []
+    for kind, (line, chars, count) in found.items():
+        codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(chars))
+        diagnostics.append(Diagnostic(
+            "warning", f"removed {count} {kind} character{'s' * (count > 1)} ({codes})", rel, line,
+            "sanitize", "they are invisible and can hide or reorder text" if "override" in kind else None))
+    return text, diagnostics
 
 
 def resolve_image(source, src: str, line: int | None) -> str:
-    """An image reference made project-relative; refused when missing, remote or outside the project."""
+    """An image reference made project-relative; refused when missing, remote or outside the project.
+
+    A remote http(s) image is fetched into the cache only when book.toml's
+    ``[security] allow_remote_images`` is true; its path is then absolute (in the cache).
+    """
     if not src:
         raise ManuscriptError("an image without a file name", source.rel, line)
-    if _REMOTE.match(src):
-        raise ManuscriptError(
-            f"image {src} is not a file in the project; remote and file: URLs are not used",
-            source.rel,
-            line,
-            hint="download the image into the images/ folder and point to it",
-        )
+    if _REMOTE.match(src) and not _WINDOWS_DRIVE.match(src):
+        return _remote_image(source, src, line)
     candidate = Path(src)
-    path = (source.path.parent / candidate).resolve() if not candidate.is_absolute() else candidate
+    if candidate.is_absolute() or _WINDOWS_DRIVE.match(src) or src.startswith("\\\\"):
+        raise ManuscriptError(f"image {src} is an absolute path; it must be relative to the manuscript",
+                              source.rel, line, hint="copy the image into the images/ folder and point to it")
     root = source.root.resolve()
+    # resolve() follows symbolic links, so a link inside the project that points out is refused too.
+    path = (source.path.parent / candidate).resolve()
     if not path.is_relative_to(root):
-        raise ManuscriptError(f"image {src} is outside the project folder", source.rel, line)
+        raise ManuscriptError(f"image {src} is outside the project folder", source.rel, line,
+                              hint="copy the image into the images/ folder and point to it")
     if not path.is_file():
         raise ManuscriptError(f"image {src} does not exist", source.rel, line)
     return path.relative_to(root).as_posix()
+
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:(?:[\\/]|%5C)", re.IGNORECASE)  # markdown-it writes \ as %5C
+
+
+def _remote_image(source, src: str, line: int | None) -> str:
+    scheme = src.split(":", 1)[0].lower()
+    security = getattr(source, "security", None)
+    if scheme not in ("http", "https"):
+        raise ManuscriptError(
+            f"image {src} is not a file in the project; {scheme}: URLs are never used",
+            source.rel, line, hint="copy the image into the images/ folder and point to it")
+    if security is None or not security.allow_remote_images:
+        raise ManuscriptError(
+            f"image {src} is not a file in the project, and remote images are not fetched",
+            source.rel, line,
+            hint="download it into the images/ folder, or set allow_remote_images = true under [security] "
+                 "in book.toml")
+    from ..remote import RemoteError, fetch_image
+
+    try:
+        return fetch_image(src, security).as_posix()
+    except RemoteError as exc:
+        raise ManuscriptError(f"image {src}: {exc}", source.rel, line) from exc
+
+
+def sanitize_article(article) -> list[Diagnostic]:
+    """Remove unwanted characters from every text field of ``article`` in place; one warning a kind.
+
+    A safety net behind ``decode_source``: front matter escapes ("\\u202e" in
+    YAML), Word files and any future reader get the same treatment.
+    """
+    found: list[Diagnostic] = []
+
+    def clean(value, line):
+        if isinstance(value, str):
+            text, diagnostics = sanitize_text(value, article.source)
+            for diagnostic in diagnostics:
+                found.append(Diagnostic(diagnostic.level, diagnostic.message, article.source, line,
+                                        diagnostic.code, diagnostic.hint))
+            return text
+        if isinstance(value, list):
+            return [clean(item, line) for item in value]
+        return value
+
+    for name in ("title", "subtitle", "summary", "date", "authors"):
+        setattr(article, name, clean(getattr(article, name), None))
+    for block in article.blocks:
+        for name in ("html", "alt", "caption"):
+            setattr(block, name, clean(getattr(block, name), block.line))
+    for note in article.footnotes:
+        note.html = clean(note.html, note.line)
+        note.label = clean(note.label, note.line)
+    unique = {(d.message, d.line): d for d in found}
+    return list(unique.values())

@@ -107,8 +107,8 @@ MIN_TEASER_CHARS = 12
 
 def read(source: Source) -> ReadResult:
     """Read one plain-text article."""
-    text, decoded = decode_source(source)
     diagnostics: list[Diagnostic] = []
+    text, decoded = decode_source(source, diagnostics)
     options = _options(source)
     lines = text.split("\n")
     meta, body_start = _front_matter(lines, source, diagnostics)
@@ -201,6 +201,8 @@ def _load_yaml(text: str, rel: str, first_line: int) -> dict:
         line = mark.line + first_line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise ManuscriptError(f"metadata: {problem}", rel, line) from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. date: 2026-13-45
+        raise ManuscriptError(f"metadata: {exc}", rel, first_line) from exc
     if not isinstance(data, dict):
         raise ManuscriptError("metadata must be 'key: value' lines", rel, first_line)
     return data

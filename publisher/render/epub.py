@@ -45,8 +45,15 @@ def book_identifier(rendered: RenderedBook) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "publisher:" + seed))
 
 
-def write_epub(rendered: RenderedBook, target: io.BufferedIOBase) -> None:
-    """Write the EPUB into the binary file object ``target``."""
+def write_epub(rendered: RenderedBook, target: io.BufferedIOBase, cover_art=None,
+               images: dict | None = None) -> None:
+    """Write the EPUB into the binary file object ``target``.
+
+    ``cover_art`` (a render.cover.CoverImage: data, media_type, extension) becomes the
+    cover image when the config names none; the caller renders it, so that this module
+    stays free of WeasyPrint. ``images`` maps each image href to the file to package
+    (downsampled copies, see publisher.images); by default the originals.
+    """
     config = rendered.config
     labels = labels_for(config.language)
     book = epub.EpubBook()
@@ -75,12 +82,14 @@ def write_epub(rendered: RenderedBook, target: io.BufferedIOBase) -> None:
         if config.cover_image and path.resolve() == config.cover_image.resolve():
             item = epub.EpubCover(uid="cover-image", file_name=href)
             item.media_type = media_type
-            item.content = path.read_bytes()
+            item.content = (images or {}).get(href, path).read_bytes()
             book.add_item(item)
             book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
         else:
             book.add_item(epub.EpubItem(uid=f"img{index}", file_name=href, media_type=media_type,
-                                        content=path.read_bytes()))
+                                        content=(images or {}).get(href, path).read_bytes()))
+    if cover_art is not None and not config.cover_image:
+        _add_cover_art(book, cover_art)
 
     templates = Templates(config.styles_dir)
     spine: list = []
@@ -120,6 +129,16 @@ def write_epub(rendered: RenderedBook, target: io.BufferedIOBase) -> None:
     epub.write_epub(raw, book, {"raise_exceptions": True, "mtime": config.source_datetime(),
                                 "landmark_title": labels["contents"], "epub2_guide": False})
     _rezip(raw.getvalue(), target, config.source_datetime().timetuple()[:6])
+
+
+def _add_cover_art(book: epub.EpubBook, cover_art) -> None:
+    """The rendered front cover as the manifest's cover-image (and EPUB 2's meta name="cover")."""
+    # Beside content.opf, not in images/: no book image can have its name.
+    item = epub.EpubCover(uid="cover-image", file_name=f"cover{cover_art.extension}")
+    item.media_type = cover_art.media_type
+    item.content = cover_art.data
+    book.add_item(item)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
 
 def _accessibility(book: epub.EpubBook, rendered: RenderedBook, labels: dict) -> None:

@@ -24,7 +24,9 @@ STYLE_NAMES = {"regular": "Regular", "italic": "Italic", "bold": "Bold", "bold_i
 DEFAULT_FAMILIES = {"body": "Noto Serif", "heading": "Noto Sans"}
 # Which faces each role uses in the default theme.
 ROLE_FACES = {"body": FACES, "heading": ("regular", "bold")}
-CSS_FAMILIES = {"body": "Book Serif", "heading": "Book Sans"}
+CSS_FAMILIES = {"body": "Book Serif", "heading": "Book Sans",
+                # fallbacks (render/fallback.py), listed after the book's families in book.css
+                "emoji": "Book Emoji", "symbols": "Book Symbols", "symbols-extra": "Book Symbols Extra"}
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,9 @@ def cache_dir() -> Path:
     return path
 
 
-def book_fonts(config: BookConfig) -> list[FontFile]:
-    """The static font files the book uses, one per role and face."""
+def book_fonts(config: BookConfig, characters: str = "") -> list[FontFile]:
+    """The static font files the book uses, one per role and face, plus the fallback
+    fonts needed for the ``characters`` the book's regular faces lack."""
     found = []
     for role, faces in ROLE_FACES.items():
         configured: FontFaces = config.body_font if role == "body" else config.heading_font
@@ -66,7 +69,21 @@ def book_fonts(config: BookConfig) -> list[FontFile]:
             given = getattr(configured, face)
             path = given if given else _default_instance(DEFAULT_FAMILIES[role], face)
             found.append(FontFile(role, face, path))
+    missing: set[str] = set()
+    for font in found:
+        if font.face == "regular":
+            missing |= missing_characters(font.path, characters)
+    if missing:
+        from .fallback import choose
+
+        chosen = {(role, path) for role, _, path in choose(missing).values()}
+        found.extend(FontFile(role, "regular", path) for role, path in sorted(chosen))
     return found
+
+
+def regular_fonts(config: BookConfig) -> list[Path]:
+    """The book's own regular faces (body and heading), the ones coverage is checked against."""
+    return [f.path for f in book_fonts(config) if f.face == "regular"]
 
 
 def _default_instance(family: str, face: str) -> Path:

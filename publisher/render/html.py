@@ -109,7 +109,7 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
         add("imprint", "imprint", labels["imprint"], "imprint.html")
     stylesheets = {name: templates.text(name) for name in ("book.css", "print.css", "epub.css")}
     characters = "".join(sorted(set("".join(html_to_text(d.body) + d.title for d in documents))))
-    return RenderedBook(config, book, documents, stylesheets, book_fonts(config), images, labels,
+    return RenderedBook(config, book, documents, stylesheets, book_fonts(config, characters), images, labels,
                         characters)
 
 

@@ -1,25 +1,39 @@
-"""Package the rendered book as a print PDF with WeasyPrint.
+"""Package the rendered book as a PDF with WeasyPrint, for one output profile.
 
 The documents are joined into one HTML file; links between documents become
 in-page links, and each note moves to its call site as a ``float: footnote``
 element so it lands at the foot of the page that cites it. WeasyPrint may
-fetch only the book's own fonts and images: every other URL is refused.
+fetch only the book's own fonts, images and colour profile: every other URL is refused.
+
+Page numbers: the front matter (cover, title page, foreword, contents when at the front)
+sits on ``front`` pages that count ``frontpage`` (printed in lower-case roman) and leave
+``page`` alone, so the body starts at page 1 without resetting a counter (a reset breaks
+``target-counter``, WeasyPrint #2114) and the contents' numbers stay right. The blank left
+page between front matter and body belongs to no named page and counts as front matter.
+Profiles (config.OutputProfile): ``print`` adds bleed, crop marks, PDF/X-4 and padding to
+the signature; ``screen`` is tagged (PDF/UA-1) with small images; ``proof`` carries a
+watermark, the build date and each article's source file. render.pdfpost finishes the file.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import OutputProfile
 from ..errors import PublisherError
 from .html import RenderedBook
+from .pdfpost import Finish, finish_pdf, stable_document_id
 from .templates import Templates
 
 _CROSS_DOC = re.compile(r'href="([A-Za-z0-9_.-]+)\.xhtml(#[^"]*)?"')
 _NOTEREF = re.compile(r'<a class="noteref"[^>]*?href="#(fn-[^"]+)"[^>]*>[^<]*</a>')
 _NOTES_SECTION = re.compile(r'<section class="footnotes".*?</section>', re.DOTALL)
+FRONT_KINDS = ("cover", "titlepage", "imprint", "toc", "foreword")
+CROP_MARK_MM = 6.0  # the slug beyond the bleed where WeasyPrint draws the crop marks
 
 
 @dataclass
@@ -27,14 +41,30 @@ class PdfResult:
     pages: int
     refused: list[str] = field(default_factory=list)  # URLs WeasyPrint was not allowed to fetch
     warnings: list[str] = field(default_factory=list)
+    front_pages: int = 0  # pages numbered in roman before the body's page 1
+    padding: int = 0  # blank pages added to fill the last signature
 
 
-def book_html(rendered: RenderedBook) -> str:
-    """The whole book as one HTML document for WeasyPrint."""
+def body_start(rendered: RenderedBook) -> str | None:
+    """The id of the first body document (part opener or article); the front matter is before it."""
+    for doc in rendered.documents:
+        if doc.kind not in FRONT_KINDS:
+            return doc.id
+    return None
+
+
+def book_html(rendered: RenderedBook, profile: OutputProfile | None = None) -> str:
+    """The whole book as one HTML document for WeasyPrint, styled for ``profile`` when given."""
     config = rendered.config
     notes = {n.id: n.html for a in rendered.book.articles() for n in a.footnotes}
     documents = []
+    start = body_start(rendered)
+    front_ids: list[str] = []
+    in_front = True
     for doc in rendered.documents:
+        in_front = in_front and doc.id != start
+        if in_front:
+            front_ids.append(doc.id)
         body = _CROSS_DOC.sub(lambda m: f'href="{m.group(2) or "#doc-" + m.group(1)}"', doc.body)
         body = _NOTES_SECTION.sub("", body)
         body = _NOTEREF.sub(lambda m: f'<span class="footnote">{notes.get(m.group(1), "")}</span>', body)
@@ -44,8 +74,15 @@ def book_html(rendered: RenderedBook) -> str:
         f"font-weight: {f.weight}; font-style: {f.style}; }}"
         for f in rendered.fonts
     )
-    css = rendered.stylesheets["book.css"] + "\n" + rendered.stylesheets["print.css"]
-    return Templates(config.styles_dir).render(
+    # Contents entries that point into the front matter show its roman number.
+    front_css = "".join(
+        f'.toc-entry a[href="#{i}"]::after, .toc-entry a[href="#doc-{i}"]::after {{ content: leader(".") " " '
+        f"target-counter(attr(href url), frontpage, lower-roman); }}\n"
+        for i in front_ids
+    )
+    css = (rendered.stylesheets["book.css"] + "\n" + rendered.stylesheets["print.css"] + "\n" + front_css
+           + (profile_css(rendered, profile) if profile else ""))
+    html = Templates(config.styles_dir).render(
         "book.html",
         config=config,
         lang=config.language,
@@ -56,29 +93,137 @@ def book_html(rendered: RenderedBook) -> str:
         css=css,
         trim=[f"{v:g}" for v in config.trim_mm],
         documents=documents,
+        body_start=start,
     )
+    if profile and profile.watermark:
+        mark = f'<div class="watermark" aria-hidden="true">{_escape(profile.watermark)}</div>'
+        html = html.replace("<body>", "<body>\n" + mark, 1)
+    return html
 
 
-def write_pdf(rendered: RenderedBook, target) -> PdfResult:
-    """Render the PDF into ``target`` (a path or a binary file object)."""
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def profile_css(rendered: RenderedBook, profile: OutputProfile) -> str:
+    """The @page and element rules one output profile adds to print.css."""
+    config = rendered.config
+    rules = []
+    slug = CROP_MARK_MM if profile.crop_marks else 0.0
+    if profile.bleed_mm or slug:
+        # WeasyPrint draws crop marks from the sheet's edge to half the CSS bleed: with the
+        # slug added they stop CROP_MARK_MM / 2 short of the trim, outside the real bleed.
+        marks = "marks: crop cross;" if profile.crop_marks else ""
+        rules.append(f"@page {{ bleed: {profile.bleed_mm + slug:g}mm; {marks} }}")
+    bleed = profile.bleed_mm
+    rules.append(f".full-bleed img {{ margin: -{bleed:g}mm; width: calc(100% + {2 * bleed:g}mm); "
+                 f"height: calc({config.trim_mm[1]:g}mm + {2 * bleed:g}mm); }}")
+    if profile.icc_profile:
+        rules.append(f"@color-profile device-cmyk {{ src: url({_css_string(profile.icc_profile.resolve().as_uri())}); "
+                     "components: c, m, y, k; }")
+    if profile.watermark or profile.show_sources:
+        stamp = " · ".join(x for x in (profile.watermark, config.source_datetime().date().isoformat()) if x)
+        rules.append(
+            "@page { @bottom-left { content: " + _css_string(stamp) + "; font-family: \"Book Sans\"; "
+            "font-size: 6.5pt; color: #555; vertical-align: top; padding-top: 4mm; } }")
+    if profile.show_sources:
+        rules.append(
+            "@page { @bottom-right { content: string(source, last); font-family: \"Book Sans\"; font-size: 6.5pt; white-space: nowrap; "
+            "color: #555; vertical-align: top; padding-top: 4mm; } }\n"
+            "@page :blank { @bottom-right { content: none; } } @page front:blank { @bottom-right { content: none; } }\n"
+            "@page body:blank { @bottom-right { content: none; } }\n"
+            ".doc { string-set: source \"\"; }\n"
+            ".doc-article .article, .doc-foreword .article { string-set: source attr(data-source); }")
+    if profile.watermark:
+        rules.append(
+            ".watermark { position: fixed; top: 45%; left: -15%; width: 130%; text-align: center; "
+            "transform: rotate(-50deg); font-family: \"Book Sans\"; font-weight: bold; font-size: 40pt; "
+            "letter-spacing: 0.1em; color: rgba(200, 0, 0, 0.18); z-index: -1; }")
+    return "\n".join(rules) + "\n"
+
+
+def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | None = None,
+              images: dict[str, Path] | None = None) -> PdfResult:
+    """Render the PDF for ``profile`` (default: the config's) into ``target`` (a path or binary file).
+
+    ``images`` maps each image href to the file to embed (downsampled copies for the
+    screen); by default the originals in ``rendered.images``.
+    """
     import weasyprint
 
     config = rendered.config
+    if not isinstance(profile, OutputProfile):
+        profile = config.profile(profile)
     allowed = {f.path.resolve().as_uri(): f.path for f in rendered.fonts}
     base = config.root.resolve().as_uri() + "/"
-    for href, path in rendered.images.items():
+    for href, path in (images or rendered.images).items():
         allowed[base + href] = path
+    if profile.icc_profile:
+        allowed[profile.icc_profile.resolve().as_uri()] = profile.icc_profile
     fetcher = _BookFetcher(allowed)
     captured = _capture_warnings()
+    identifier = config.isbn or config.identifier or config.slug
     try:
-        document = weasyprint.HTML(string=book_html(rendered), base_url=base, url_fetcher=fetcher).render()
-        identifier = (config.isbn or config.identifier or config.slug).encode()
-        document.write_pdf(target, pdf_identifier=identifier, pdf_version="1.7")
+        html = book_html(rendered, profile)
+        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+        front = _front_pages(document, body_start(rendered))
+        padding = _pad(document, html, base, fetcher, profile.signature, rendered)
+        options: dict = {"pdf_identifier": identifier.encode(), "pdf_tags": profile.tagged}
+        if profile.pdf_variant:
+            options["pdf_variant"] = profile.pdf_variant
+            if profile.pdf_variant.startswith("pdf/x") and not profile.icc_profile:
+                options["output_intent"] = "srgb"  # RGB exchange: a PDF/X must name its output condition
+        else:
+            options["pdf_version"] = "1.7"
+        raw = io.BytesIO()
+        document.write_pdf(raw, **options)
+        converter = None
+        if profile.icc_profile:
+            from ..images import rgb_to_cmyk
+
+            converter = lambda colours: rgb_to_cmyk(colours, profile.icc_profile)  # noqa: E731
+        pages = finish_pdf(raw.getvalue(), target, Finish(front, config.trim_mm, profile.bleed_mm, identifier,
+                                                          converter))
     except OSError as exc:
         raise PublisherError(f"could not write the PDF: {exc}") from exc
     finally:
         logging.getLogger("weasyprint").removeHandler(captured)
-    return PdfResult(len(document.pages), fetcher.refused, captured.messages)
+    return PdfResult(pages, fetcher.refused, captured.messages, front, padding)
+
+
+def _front_pages(document, start: str | None) -> int:
+    """How many pages come before the page holding the first body document."""
+    if start is None:
+        return len(document.pages)
+    for index, page in enumerate(document.pages):
+        if f"doc-{start}" in page.anchors:
+            return index
+    return 0
+
+
+def _pad(document, html: str, base: str, fetcher, signature: int, rendered: RenderedBook) -> int:
+    """Add blank pages so the count is a multiple of ``signature``; before the imprint when it ends the book."""
+    missing = -len(document.pages) % max(1, signature)
+    if not missing:
+        return 0
+    import weasyprint
+
+    # A blank page with the book's @page rules (size, bleed, marks), laid out on its own.
+    head = html[: html.index("<body>")]
+    blank = weasyprint.HTML(string=head + '<body><div class="padding-page"></div></body></html>',
+                            base_url=base, url_fetcher=fetcher).render().pages[0]
+    at = len(document.pages)
+    last = rendered.documents[-1] if rendered.documents else None
+    if last is not None and last.kind == "imprint":
+        for index, page in enumerate(document.pages):
+            if f"doc-{last.id}" in page.anchors:
+                at = index
+    document.pages[at:at] = [blank] * missing
+    return missing
 
 
 def _fetcher_base():
@@ -101,7 +246,12 @@ class _BookFetcher:
         if path is None:
             self.refused.append(url)
             raise ValueError(f"publisher does not fetch {url}")
-        return URLFetcherResponse(url, path.read_bytes())
+        served = url
+        if path.resolve().as_uri() != url.split("#")[0]:
+            # Not the file the URL names (a downsampled copy): a file: URL would make WeasyPrint
+            # read the original from disk instead of these bytes.
+            served = "publisher-image:" + path.name
+        return URLFetcherResponse(served, path.read_bytes())
 
     fetch = __call__
 
@@ -121,3 +271,48 @@ def _capture_warnings() -> _Capture:
     logger.addHandler(handler)
     logger.propagate = False
     return handler
+
+
+def write_html_pdf(html: str, config, files, target, profile: OutputProfile | None = None,
+                   trim_mm: tuple[float, float] | None = None) -> PdfResult:
+    """Render one standalone HTML document (the cover) into ``target``; only ``files`` may be loaded.
+
+    ``html`` refers to each file by its ``file://`` URI. With ``profile`` the PDF is made and
+    finished like the book's for that profile (PDF variant and output intent, TrimBox of
+    ``trim_mm`` and the profile's BleedBox, CMYK colours); without, it is a plain PDF 1.7.
+    """
+    import weasyprint
+
+    allowed = {Path(p).resolve().as_uri(): Path(p) for p in files}
+    if profile is not None and profile.icc_profile:
+        allowed[profile.icc_profile.resolve().as_uri()] = profile.icc_profile
+    fetcher = _BookFetcher(allowed)
+    captured = _capture_warnings()
+    identifier = config.isbn or config.identifier or config.slug
+    options: dict = {"pdf_identifier": identifier.encode()}
+    if profile is not None and profile.pdf_variant:  # as in write_pdf
+        options["pdf_variant"] = profile.pdf_variant
+        if profile.pdf_variant.startswith("pdf/x") and not profile.icc_profile:
+            options["output_intent"] = "srgb"
+    else:
+        options["pdf_version"] = "1.7"
+    try:
+        document = weasyprint.HTML(string=html, base_url=config.root.resolve().as_uri() + "/",
+                                   url_fetcher=fetcher).render()
+        raw = io.BytesIO()
+        document.write_pdf(raw, **options)
+        if profile is None:
+            stable_document_id(raw.getvalue(), target, identifier)
+        else:
+            converter = None
+            if profile.icc_profile:
+                from ..images import rgb_to_cmyk
+
+                converter = lambda colours: rgb_to_cmyk(colours, profile.icc_profile)  # noqa: E731
+            finish_pdf(raw.getvalue(), target, Finish(0, trim_mm or config.trim_mm, profile.bleed_mm,
+                                                      identifier, converter))
+    except OSError as exc:
+        raise PublisherError(f"could not write the PDF: {exc}") from exc
+    finally:
+        logging.getLogger("weasyprint").removeHandler(captured)
+    return PdfResult(len(document.pages), fetcher.refused, captured.messages)

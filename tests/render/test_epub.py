@@ -123,7 +123,8 @@ def test_fonts_are_subset_static_instances_with_every_character(epub, sample_bui
 
 
 def test_images_are_embedded(epub, sample_build):
-    figures = [b["src"] for p in sample_build["book"]["parts"] for a in p["articles"]
-               for b in a["blocks"] if b["kind"] == "figure"]
+    blocks = [b for p in sample_build["book"]["parts"] for a in p["articles"] for b in a["blocks"]]
+    figures = [b["src"] for b in blocks if b["kind"] == "figure"]
+    figures += [photo["src"] for b in blocks if b["kind"] == "gallery" for photo in b["items"]]
     images = [n for n in epub.namelist() if n.startswith("EPUB/images/")]
     assert len(images) == len(set(figures)) >= 2

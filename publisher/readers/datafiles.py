@@ -1,0 +1,490 @@
+"""Read the data behind kỷ yếu pages: photo galleries, rosters and timelines.
+
+A Markdown manuscript asks for them with fenced blocks whose info string names the kind
+and its options (``key=value``; quote values with spaces: ``title="Ban lãnh đạo"``):
+
+``gallery``  photo pages. The body lists photos, one ``![caption](path)`` a line, and/or
+    ``folder=DIR`` takes every image in DIR (by file name) with captions from
+    ``captions=FILE`` (YAML, relative to DIR; default ``DIR/captions.yaml`` when it exists)
+    that maps file name -> caption, or -> {caption, alt}; the captions file's order comes
+    first. ``per-page=4`` (default) or ``2``; ``title=``.
+``roster``   a table from ``file=`` (``.csv``/``.tsv`` or ``.yaml``/``.yml``, relative to the
+    manuscript) or from CSV in the body. ``columns=A,B,C`` picks and orders columns by
+    their header; ``sort=name`` sorts by the name column (``name=COLUMN``, default the
+    column headed "Họ và tên", "Họ tên", "Tên" or "Name") given name first, then middle,
+    then family name (``given-words=2`` for two-word given names); ``sort=COLUMN`` sorts
+    by any column in Vietnamese dictionary order; without ``sort`` the file's order is
+    kept (e.g. by term). ``number=TT`` adds a first column numbering the rows; ``title=``.
+``timeline`` year + event pairs: ``YEAR: event`` lines in the body, ``file=`` a YAML file
+    (a list of {year, event} or a mapping year -> event), or, with an empty body, the
+    article's ``timeline:`` front matter (same shapes); ``title=``.
+
+CSV files are decoded like manuscripts (UTF-8 with or without BOM, UTF-16, Windows-1258,
+TCVN3, VNI) and their delimiter is the one of ``,`` ``;`` tab that the header uses most
+(spreadsheets set to Vietnamese write ``;``). Captions and events are inline Markdown;
+roster cells are plain text. Every problem is a ManuscriptError naming the file and line:
+the data file's own line for a bad row, the manuscript's line for a bad option.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shlex
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from ..collation import name_key, word_key
+from ..encodings import decode_bytes
+from ..errors import Diagnostic, ManuscriptError
+from ..model import Block, html_to_text
+from .imagesize import image_size
+from .source import MAX_MANUSCRIPT_BYTES, resolve_image, sanitize_text
+
+__all__ = ["CONTENT_FENCES", "is_content_fence", "fence_block", "finish_timelines", "front_matter_timeline",
+           "layout_gallery"]
+
+Inline = Callable[[str], str]  # inline Markdown -> inline XHTML
+
+CONTENT_FENCES = ("gallery", "roster", "timeline")
+OPTIONS = {
+    "gallery": ("folder", "captions", "per-page", "title"),
+    "roster": ("file", "columns", "sort", "name", "given-words", "number", "title"),
+    "timeline": ("file", "title"),
+}
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+NAME_HEADERS = ("họ và tên", "họ tên", "tên", "name", "full name")
+LANDSCAPE_RATIO = 1.15  # wider than this is landscape (full width); squares pair like portraits
+_IMAGE_LINE = re.compile(r"^!\[(?P<caption>.*)\]\(\s*(?P<src>[^\s)]+)(?:\s+\"[^\"]*\")?\s*\)$")
+_TIMELINE_LINE = re.compile(r"^(?P<year>[^:\s][^:]*?)\s*:\s+(?P<event>\S.*)$")
+
+
+def is_content_fence(info: str) -> bool:
+    """True when a fenced block's info string asks for a gallery, roster or timeline."""
+    words = info.split(maxsplit=1)
+    return bool(words) and words[0] in CONTENT_FENCES
+
+
+def fence_block(info: str, body: str, source, line: int, inline: Inline,
+                diagnostics: list[Diagnostic]) -> Block:
+    """The Block for one content fence (``line`` is the fence's first line in the manuscript);
+    warnings about the data files go to ``diagnostics``."""
+    kind, options = _options(info, source, line)
+    builder = {"gallery": _gallery, "roster": _roster, "timeline": _timeline}[kind]
+    return builder(options, body, source, line, inline, diagnostics)
+
+
+# --- options and files -----------------------------------------------------------------------
+
+def _options(info: str, source, line: int) -> tuple[str, dict[str, str]]:
+    try:
+        words = shlex.split(info)
+    except ValueError as exc:
+        raise ManuscriptError(f"fence options: {exc}", source.rel, line) from exc
+    kind, options = words[0], {}
+    for word in words[1:]:
+        key, sep, value = word.partition("=")
+        if not sep or key not in OPTIONS[kind]:
+            raise ManuscriptError(f"{kind}: unknown option {word!r}", source.rel, line,
+                                  hint=f"options: {', '.join(k + '=' for k in OPTIONS[kind])}")
+        if key in options:
+            raise ManuscriptError(f"{kind}: option {key}= given twice", source.rel, line)
+        options[key] = value.strip()
+    return kind, options
+
+
+def _project_path(source, ref: str, line: int, what: str, base: Path | None = None) -> Path:
+    """A file or folder named in a manuscript, refused when missing or outside the project."""
+    if not ref:
+        raise ManuscriptError(f"{what}: no path given", source.rel, line)
+    path = ((base or source.path.parent) / ref).resolve()
+    if not path.is_relative_to(source.root.resolve()):
+        raise ManuscriptError(f"{what} {ref} is outside the project folder", source.rel, line)
+    if not path.exists():
+        raise ManuscriptError(f"{what} {ref} does not exist", source.rel, line)
+    return path
+
+
+def _rel(source, path: Path) -> str:
+    return path.relative_to(source.root.resolve()).as_posix()
+
+
+def _read_text(source, path: Path, line: int, diagnostics: list[Diagnostic]) -> str:
+    rel = _rel(source, path)
+    if not path.is_file():
+        raise ManuscriptError(f"{rel} is not a file", source.rel, line)
+    if path.stat().st_size > MAX_MANUSCRIPT_BYTES:
+        raise ManuscriptError(f"{rel} is larger than {MAX_MANUSCRIPT_BYTES >> 20} MB", source.rel, line)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ManuscriptError(f"cannot read {rel}: {exc.strerror}", source.rel, line) from exc
+    text, found = sanitize_text(decode_bytes(data, rel).text, rel)
+    diagnostics.extend(found)
+    return text
+
+
+def _compose(text: str, rel: str, first_line: int = 1):
+    """The YAML node tree of ``text`` (None when empty); syntax errors name the line."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ManuscriptError(f"YAML: {problem}", rel, (mark.line if mark else 0) + first_line) from exc
+
+
+def _scalar(node, rel: str, first_line: int, what: str) -> str:
+    """The text of a YAML scalar exactly as written (no 1.1 surprises: 08, no, 1996-10-20 stay text)."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise ManuscriptError(f"{what} must be a single value", rel, node.start_mark.line + first_line)
+    if node.tag == "tag:yaml.org,2002:null":
+        return ""
+    return unicodedata.normalize("NFC", node.value).strip()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+# --- rosters ---------------------------------------------------------------------------------
+
+def _roster(options: dict, body: str, source, line: int, inline: Inline,
+            diagnostics: list[Diagnostic]) -> Block:
+    if "file" in options:
+        path = _project_path(source, options["file"], line, "roster file")
+        rel, text, first = _rel(source, path), _read_text(source, path, line, diagnostics), 1
+        suffix = path.suffix.lower()
+        if suffix in (".yaml", ".yml"):
+            header, rows = _yaml_table(text, rel)
+        elif suffix in (".csv", ".tsv", ".txt"):
+            header, rows = _csv_table(text, rel, first)
+        else:
+            raise ManuscriptError(f"roster file {options['file']} is neither CSV nor YAML", source.rel, line,
+                                  hint="use a .csv, .tsv, .yaml or .yml file")
+    elif body.strip():
+        rel = source.rel
+        header, rows = _csv_table(body, rel, line + 1)
+    else:
+        raise ManuscriptError("roster: no data: give file= or write CSV lines in the block", source.rel, line)
+    if not rows:
+        raise ManuscriptError("roster: the table has a header but no rows", rel, 1 if rel != source.rel else line)
+
+    folded = [_fold(h) for h in header]
+
+    def column(name: str, option: str) -> int:
+        if _fold(name) not in folded:
+            raise ManuscriptError(f"roster: {option}: unknown column {name!r}", source.rel, line,
+                                  hint=f"{rel} has: {', '.join(header)}")
+        return folded.index(_fold(name))
+
+    sort = options.get("sort", "")
+    if sort == "name":
+        if "name" in options:
+            key_column = column(options["name"], "name=")
+        else:
+            key_column = next((i for i, h in enumerate(folded) if h in NAME_HEADERS), None)
+            if key_column is None:
+                raise ManuscriptError("roster: sort=name needs name=COLUMN: no column is headed "
+                                      "'Họ và tên', 'Họ tên', 'Tên' or 'Name'", source.rel, line)
+        given = _given_words(options.get("given-words", "1"), source, line)
+        rows.sort(key=lambda row: name_key(row[1][key_column], given))
+    elif sort not in ("", "file"):
+        key_column = column(sort, "sort=")
+        rows.sort(key=lambda row: word_key(row[1][key_column]))
+
+    shown = ([column(c.strip(), "columns=") for c in options["columns"].split(",") if c.strip()]
+             if options.get("columns") else list(range(len(header))))
+    headings = [_escape(header[i]) for i in shown]
+    items = [{"cells": [_escape(cells[i]) for i in shown]} for _, cells in rows]
+    if options.get("number"):
+        headings.insert(0, _escape(options["number"]))
+        for number, item in enumerate(items, start=1):
+            item["cells"].insert(0, str(number))
+    return Block("roster", line=line, caption=_title(options, inline), columns=headings, items=items)
+
+
+def _given_words(value: str, source, line: int) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise ManuscriptError(f"roster: given-words={value} is not a whole number of at least 1",
+                              source.rel, line)
+    return int(value)
+
+
+def _csv_table(text: str, rel: str, first_line: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line, cells) rows of CSV text whose first line is ``first_line`` of ``rel``."""
+    head = next((l for l in text.split("\n") if l.strip()), "")
+    delimiter = max(",;\t", key=head.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    header_line = first_line
+    rows: list[tuple[int, list[str]]] = []
+    end = 0
+    try:
+        for record in reader:
+            start, end = first_line + end, reader.line_num
+            cells = [unicodedata.normalize("NFC", c).strip() for c in record]
+            while cells and not cells[-1] and (header is None or len(cells) > len(header)):
+                cells.pop()  # spreadsheets pad rows with empty trailing fields
+            if not any(cells):
+                continue
+            if header is None:
+                header, header_line = cells, start
+                _check_header(header, rel, start)
+            elif len(cells) != len(header):
+                raise ManuscriptError(f"CSV row has {len(cells)} fields but the header (line {header_line}) "
+                                      f"has {len(header)}", rel, start,
+                                      hint=f"quote a field that contains '{delimiter}'")
+            else:
+                rows.append((start, cells))
+    except csv.Error as exc:
+        raise ManuscriptError(f"CSV: {exc}", rel, first_line + reader.line_num - 1) from exc
+    if header is None:
+        raise ManuscriptError("the CSV file is empty", rel, first_line)
+    return header, rows
+
+
+def _check_header(header: list[str], rel: str, line: int) -> None:
+    folded = [_fold(h) for h in header]
+    if "" in folded:
+        raise ManuscriptError(f"CSV header: column {folded.index('') + 1} has no name", rel, line)
+    for index, name in enumerate(folded):
+        if name in folded[:index]:
+            raise ManuscriptError(f"CSV header: column {header[index]!r} appears twice", rel, line)
+
+
+def _yaml_table(text: str, rel: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A YAML list of mappings as a table: columns in order of first appearance."""
+    root = _compose(text, rel)
+    if root is None:
+        raise ManuscriptError("the YAML file is empty", rel, 1)
+    if not isinstance(root, yaml.SequenceNode):
+        raise ManuscriptError("a roster in YAML is a list of '- column: value' entries", rel,
+                              root.start_mark.line + 1)
+    header: list[str] = []
+    records: list[tuple[int, dict[str, str]]] = []
+    for entry in root.value:
+        entry_line = entry.start_mark.line + 1
+        if not isinstance(entry, yaml.MappingNode):
+            raise ManuscriptError("each roster entry must be 'column: value' lines", rel, entry_line)
+        record: dict[str, str] = {}
+        for key, value in entry.value:
+            name = _scalar(key, rel, 1, "a column name")
+            record[_fold(name)] = _scalar(value, rel, 1, f"the value of {name!r}")
+            if _fold(name) not in map(_fold, header):
+                header.append(name)
+        records.append((entry_line, record))
+    rows = [(line, [record.get(_fold(h), "") for h in header]) for line, record in records]
+    return header, rows
+
+
+# --- galleries -------------------------------------------------------------------------------
+
+def _gallery(options: dict, body: str, source, line: int, inline: Inline,
+             diagnostics: list[Diagnostic]) -> Block:
+    per_page = options.get("per-page", "4")
+    if per_page not in ("2", "4"):
+        raise ManuscriptError(f"gallery: per-page={per_page}: photo pages hold 2 or 4 photos",
+                              source.rel, line)
+    photos: list[dict] = []
+    if "folder" in options:
+        photos.extend(_folder_photos(options, source, line, inline, diagnostics))
+    elif "captions" in options:
+        raise ManuscriptError("gallery: captions= needs folder=", source.rel, line)
+    for number, text in enumerate(body.split("\n"), start=line + 1):
+        text = text.strip()
+        if not text:
+            continue
+        match = _IMAGE_LINE.match(text)
+        if not match:
+            raise ManuscriptError("gallery: each line must be a photo: ![caption](path/to/photo.jpg)",
+                                  source.rel, number)
+        src = resolve_image(source, match["src"], number)
+        photos.append(_photo(src, match["caption"], None, inline))
+    if not photos:
+        raise ManuscriptError("gallery: no photos: list them as ![caption](path) lines or give folder=",
+                              source.rel, line)
+    root = source.root.resolve()
+    for photo in photos:
+        size = image_size(root / photo["src"])
+        wide = size is None or size[0] > size[1] * LANDSCAPE_RATIO
+        photo["orientation"] = "landscape" if wide else "portrait"
+    for photo, (page, row) in zip(photos, layout_gallery([p["orientation"] for p in photos], int(per_page))):
+        photo["page"], photo["row"] = page, row
+    return Block("gallery", line=line, caption=_title(options, inline), items=photos)
+
+
+def _photo(src: str, caption: str, alt: str | None, inline: Inline) -> dict:
+    html = inline(caption) if caption.strip() else ""
+    return {"src": src, "caption": html or None, "alt": alt or html_to_text(html)}
+
+
+def _folder_photos(options: dict, source, line: int, inline: Inline,
+                   diagnostics: list[Diagnostic]) -> list[dict]:
+    folder = _project_path(source, options["folder"], line, "gallery folder")
+    if not folder.is_dir():
+        raise ManuscriptError(f"gallery: folder={options['folder']} is not a folder", source.rel, line)
+    files = sorted((p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()),
+                   key=lambda p: word_key(p.name))
+    captions: dict[str, tuple[str, str | None]] = {}
+    if "captions" in options:
+        captions = _captions(source, _project_path(source, options["captions"], line, "captions file",
+                                                   base=folder), line, folder, diagnostics)
+    elif (folder / "captions.yaml").is_file():
+        captions = _captions(source, folder / "captions.yaml", line, folder, diagnostics)
+    ordered = [folder / name for name in captions] + [p for p in files if p.name not in captions]
+    return [_photo(_rel(source, path), *captions.get(path.name, ("", None)), inline) for path in ordered]
+
+
+def _captions(source, path: Path, line: int, folder: Path,
+              diagnostics: list[Diagnostic]) -> dict[str, tuple[str, str | None]]:
+    """File name -> (caption, alt) from a captions YAML file, in the file's order."""
+    rel = _rel(source, path)
+    root = _compose(_read_text(source, path, line, diagnostics), rel)
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise ManuscriptError("a captions file maps each photo's file name to its caption", rel,
+                              root.start_mark.line + 1)
+    found: dict[str, tuple[str, str | None]] = {}
+    for key, value in root.value:
+        name = _scalar(key, rel, 1, "a file name")
+        key_line = key.start_mark.line + 1
+        if not (folder / name).is_file() or Path(name).name != name:
+            raise ManuscriptError(f"captions: no photo {name!r} in {_rel(source, folder)}", rel, key_line)
+        if isinstance(value, yaml.MappingNode):
+            fields = {_scalar(k, rel, 1, "a key"): v for k, v in value.value}
+            unknown = set(fields) - {"caption", "alt"}
+            if unknown:
+                raise ManuscriptError(f"captions: unknown key {sorted(unknown)[0]!r} for {name}", rel, key_line,
+                                      hint="keys: caption, alt")
+            caption = _scalar(fields["caption"], rel, 1, "caption") if "caption" in fields else ""
+            alt = _scalar(fields["alt"], rel, 1, "alt") if "alt" in fields else None
+        else:
+            caption, alt = _scalar(value, rel, 1, f"the caption of {name}"), None
+        found[name] = (caption, alt)
+    return found
+
+
+def layout_gallery(orientations: list[str], per_page: int) -> list[tuple[int, int]]:
+    """(page, row) for each photo: a landscape photo fills a row, portraits go in pairs;
+    a page holds two rows and at most ``per_page`` photos. The order of the photos is kept."""
+    rows: list[list[int]] = []
+    for index, orientation in enumerate(orientations):
+        previous = rows[-1] if rows else None
+        if (orientation == "portrait" and previous and len(previous) == 1
+                and orientations[previous[0]] == "portrait"):
+            previous.append(index)
+        else:
+            rows.append([index])
+    placed: list[tuple[int, int]] = [(0, 0)] * len(orientations)
+    page, on_page, rows_on_page = 0, 0, 0
+    for row_number, row in enumerate(rows):
+        if rows_on_page == 2 or (rows_on_page and on_page + len(row) > per_page):
+            page, on_page, rows_on_page = page + 1, 0, 0
+        for index in row:
+            placed[index] = (page, row_number)
+        on_page, rows_on_page = on_page + len(row), rows_on_page + 1
+    return placed
+
+
+# --- timelines -------------------------------------------------------------------------------
+
+def _timeline(options: dict, body: str, source, line: int, inline: Inline,
+              diagnostics: list[Diagnostic]) -> Block:
+    items: list[dict] = []
+    if "file" in options:
+        path = _project_path(source, options["file"], line, "timeline file")
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise ManuscriptError(f"timeline file {options['file']} is not a YAML file", source.rel, line)
+        rel = _rel(source, path)
+        items = _timeline_entries(_compose(_read_text(source, path, line, diagnostics), rel), rel, 1, inline)
+        if body.strip():
+            raise ManuscriptError("timeline: give file= or lines in the block, not both", source.rel, line)
+    else:
+        for number, text in enumerate(body.split("\n"), start=line + 1):
+            if not text.strip():
+                continue
+            if text[:1].isspace() and items:  # an indented line continues the event above
+                items[-1]["source"] += " " + text.strip()
+                continue
+            match = _TIMELINE_LINE.match(text.strip())
+            if not match:
+                raise ManuscriptError("timeline: each line must be 'YEAR: event'", source.rel, number)
+            items.append({"year": _escape(match["year"]), "source": match["event"]})
+        for item in items:
+            item["html"] = inline(item.pop("source"))
+    # An empty block is filled from the front matter's timeline: (see front_matter_timeline).
+    return Block("timeline", line=line, caption=_title(options, inline), items=items)
+
+
+def finish_timelines(blocks: list[Block], front_matter: str | None, source, inline: Inline) -> None:
+    """Fill the article's empty timeline block from the front matter's ``timeline:`` (its
+    text, starting on line 2, or None); without an empty block the timeline opens the article.
+    A timeline block left empty is an error."""
+    empty = [b for b in blocks if b.kind == "timeline" and not b.items]
+    if front_matter is not None:
+        entries = front_matter_timeline(front_matter, source.rel, inline)
+        if not empty:
+            blocks.insert(0, Block("timeline", line=2, items=entries))
+        else:
+            empty.pop(0).items = entries
+    if empty:
+        raise ManuscriptError("timeline: no entries: write 'YEAR: event' lines in the block, give file=, "
+                              "or add a timeline: list to the front matter", source.rel, empty[0].line)
+
+
+def front_matter_timeline(front_matter: str, rel: str, inline: Inline) -> list[dict]:
+    """The ``timeline:`` entries of a manuscript's front matter (its text starts on line 2)."""
+    root = _compose(front_matter, rel, 2)
+    if not isinstance(root, yaml.MappingNode):
+        raise ManuscriptError("front matter must be 'key: value' lines", rel, 2)
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "timeline":
+            return _timeline_entries(value, rel, 2, inline)
+    raise ManuscriptError("front matter: no timeline: key", rel, 2)
+
+
+def _timeline_entries(node, rel: str, first_line: int, inline: Inline) -> list[dict]:
+    if node is None:
+        raise ManuscriptError("the timeline is empty", rel, first_line)
+    pairs = []
+    if isinstance(node, yaml.MappingNode):
+        pairs = [(key, value, key.start_mark.line + first_line) for key, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        for entry in node.value:
+            where = entry.start_mark.line + first_line
+            if not isinstance(entry, yaml.MappingNode):
+                raise ManuscriptError("each timeline entry is 'year: …' and 'event: …'", rel, where)
+            fields = {_fold(_scalar(k, rel, first_line, "a key")): v for k, v in entry.value}
+            year = fields.pop("year", fields.pop("năm", None))
+            event = fields.pop("event", fields.pop("sự kiện", None))
+            if year is None or event is None or fields:
+                raise ManuscriptError("each timeline entry has exactly 'year:' and 'event:'", rel, where)
+            pairs.append((year, event, where))
+    else:
+        raise ManuscriptError("a timeline is a list of {year, event} or 'YEAR: event' lines", rel,
+                              node.start_mark.line + first_line)
+    items = []
+    for year, event, where in pairs:
+        year_text = _scalar(year, rel, first_line, "a year")
+        event_text = _scalar(event, rel, first_line, "an event")
+        if not year_text or not event_text:
+            raise ManuscriptError("a timeline entry needs both a year and an event", rel, where)
+        items.append({"year": _escape(year_text), "html": inline(event_text)})
+    if not items:
+        raise ManuscriptError("the timeline is empty", rel, node.start_mark.line + first_line)
+    return items
+
+
+def _title(options: dict, inline: Inline) -> str | None:
+    title = options.get("title", "").strip()
+    return inline(title) if title else None

@@ -1,0 +1,108 @@
+"""Image preparation: downsampling, recompression, CMYK, the cache, bad images."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from PIL import Image
+
+from publisher import images
+from publisher.errors import ManuscriptError
+from publisher.images import ImageSettings, pixels_for, prepare_image, prepare_images
+
+from .conftest import make_project, run_cli
+
+
+def photo(path, size=(2000, 1200)) -> None:
+    image = Image.new("RGB", size)
+    for x in range(0, size[0], 50):  # some detail, so JPEG sizes mean something
+        image.paste((x % 255, 80, 255 - x % 255), (x, 0, x + 25, size[1]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=95)
+
+
+def test_pixels_for_a_printed_size():
+    assert pixels_for((25.4, 50.8), 150) == (150, 300)
+
+
+def test_downsampled_to_the_largest_size_and_smaller(tmp_path):
+    source = tmp_path / "a.jpg"
+    photo(source)
+    result = prepare_image(source, ImageSettings(max_size=(500, 500), quality=80), tmp_path / "cache")
+    with Image.open(result) as image:
+        assert image.size == (500, 300) and image.format == "JPEG"
+    assert result.stat().st_size < source.stat().st_size
+    assert source.read_bytes()  # the original is untouched
+
+
+def test_max_pixels_for_the_epub(tmp_path):
+    source = tmp_path / "a.png"
+    Image.new("RGB", (1000, 1000), "red").save(source)
+    result = prepare_image(source, ImageSettings(max_pixels=250_000), tmp_path / "cache")
+    with Image.open(result) as image:
+        assert image.size == (500, 500) and image.format == "PNG"
+
+
+def test_small_images_are_used_as_they_are(tmp_path):
+    source = tmp_path / "a.jpg"
+    photo(source, (300, 200))
+    assert prepare_image(source, ImageSettings(max_size=(500, 500)), tmp_path / "cache") == source
+
+
+def test_the_cache_is_used_on_a_rebuild(tmp_path, monkeypatch):
+    source = tmp_path / "a.jpg"
+    photo(source)
+    settings = ImageSettings(max_size=(400, 400))
+    first = prepare_image(source, settings, tmp_path / "cache")
+
+    def fail(*args):
+        raise AssertionError("processed twice")
+
+    monkeypatch.setattr(images, "_process", fail)
+    assert prepare_image(source, settings, tmp_path / "cache") == first
+    # Other settings or other bytes are another entry.
+    with pytest.raises(AssertionError, match="processed twice"):
+        prepare_image(source, ImageSettings(max_size=(300, 300)), tmp_path / "cache")
+
+
+def test_a_damaged_image_names_the_file(tmp_path):
+    source = tmp_path / "images" / "hong.jpg"
+    source.parent.mkdir()
+    source.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    with pytest.raises(ManuscriptError, match="damaged") as caught:
+        prepare_image(source, ImageSettings(max_size=(10, 10)), tmp_path / "cache", rel=lambda p: "images/hong.jpg")
+    assert caught.value.path == "images/hong.jpg"
+
+
+def test_the_decompression_bomb_guard_is_on(tmp_path, monkeypatch):
+    source = tmp_path / "big.png"
+    Image.new("L", (400, 400)).save(source)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)
+    with pytest.raises(ManuscriptError, match="too large") as caught:
+        prepare_image(source, ImageSettings(max_size=(10, 10)), tmp_path / "cache", rel=lambda p: "big.png")
+    assert caught.value.path == "big.png"
+
+
+def test_prepare_images_keeps_the_hrefs(tmp_path):
+    source = tmp_path / "a.jpg"
+    photo(source)
+    found = prepare_images({"images/a.jpg": source}, ImageSettings(max_size=(100, 100)), tmp_path / "cache")
+    assert list(found) == ["images/a.jpg"] and found["images/a.jpg"] != source
+
+
+def test_epub_images_are_downsampled(tmp_path):
+    toml = '[book]\ntitle = "Sách thử"\n[output]\nepub_image_max_pixels = 90000\n'
+    buffer = io.BytesIO()
+    photo_path = tmp_path / "src.jpg"
+    photo(photo_path)
+    root = make_project(tmp_path / "p", {"01-bai.md": "# Bài\n\n![Ảnh](../images/anh.jpg)\n"}, toml,
+                        {"images/anh.jpg": photo_path.read_bytes()})
+    result = run_cli("build", str(root), "--format", "epub", env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(root / "dist" / "sach-thu.epub") as epub:
+        name = next(n for n in epub.namelist() if n.endswith("anh.jpg"))
+        buffer.write(epub.read(name))
+    with Image.open(buffer) as image:
+        assert image.width * image.height <= 90000 and image.size[0] > 300
