@@ -105,7 +105,17 @@ def resolve_image(source, src: str, line: int | None) -> str:
                               hint="copy the image into the images/ folder and point to it")
     if not path.is_file():
         raise ManuscriptError(f"image {src} does not exist", source.rel, line)
+    if path.suffix.lower() == ".svg" and _ACTIVE_SVG.search(path.read_bytes()[:MAX_MANUSCRIPT_BYTES]):
+        # An SVG is copied into the EPUB as it is: it must not carry scripts or links out.
+        raise ManuscriptError(f"image {src} contains scripts, event attributes or external references",
+                              source.rel, line, hint="export it again as a plain drawing, or as PNG")
     return path.relative_to(root).as_posix()
+
+
+_ACTIVE_SVG = re.compile(rb"<\s*(?:[\w-]+:)?(?:script|foreignObject|iframe|object|embed|handler)\b"
+                         rb"|\son[a-z]+\s*=|(?:href|src)\s*=\s*[\"']?\s*(?:javascript|data|https?|file|ftp):"
+                         rb"|url\(\s*[\"']?\s*(?:https?|file|ftp|javascript):|@import",
+                         re.IGNORECASE)
 
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:(?:[\\/]|%5C)", re.IGNORECASE)  # markdown-it writes \ as %5C

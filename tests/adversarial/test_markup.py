@@ -90,3 +90,23 @@ def test_jinja_autoescaping_is_on_for_every_template():
     env = Templates(None).env
     for name in ("article.html", "page.xhtml", "book.html", "x.css", "anything"):
         assert env.autoescape is True or env.autoescape(name), name
+
+
+def test_an_svg_image_with_scripts_or_links_out_is_refused(tmp_path):
+    from publisher.errors import ManuscriptError
+    import pytest
+
+    plain = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    for hostile in (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+                    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+                    b'<image x:href="file:///etc/passwd"/></svg>',
+                    b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(http://127.0.0.1:9/a.css);</style></svg>'):
+        root = project(tmp_path / str(len(hostile)), "# Bài\n\n![Hình](../images/x.svg)\n\nChữ.\n",
+                       files={"images/x.svg": hostile})
+        with pytest.raises(ManuscriptError, match="contains scripts, event attributes or external") as caught:
+            build_book(root, ("epub",))
+        assert caught.value.line == 3
+    root = project(tmp_path / "plain", "# Bài\n\n![Hình](../images/x.svg)\n\nChữ.\n", files={"images/x.svg": plain})
+    report = build_book(root, ("epub",))
+    assert plain in epub_entries(report.outputs[0].path).values()
