@@ -31,9 +31,7 @@ Any other fenced or indented code is shown as plain text.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -42,12 +40,12 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Article, Block, Footnote
 from .source import decode_source, resolve_image
+from . import frontmatter
 from .datafiles import fence_block, finish_timelines, is_content_fence
 from . import ReadResult, Source
 
 SUFFIXES = (".md", ".markdown")
-FRONT_MATTER_KEYS = ("title", "subtitle", "author", "authors", "date", "summary", "lang", "source_file",
-                     "timeline")
+FRONT_MATTER_KEYS = frontmatter.KEYS + ("source_file", "timeline")
 CAPTION_PREFIX = re.compile(r"^(Ảnh|Hình|Photo|Figure)\s*(\d+)?\s*[:.]\s*", re.IGNORECASE)
 ORPHAN_CAPTION = re.compile(r"^Ảnh\s*(\d+)?\s*:\s*", re.IGNORECASE)
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
@@ -133,72 +131,15 @@ def read(source: Source) -> ReadResult:
 def _front_matter(text: str, source: Source, diagnostics: list[Diagnostic]) -> tuple[dict, int]:
     """Parse the YAML front matter; a broken one is an error, never body text."""
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    block, body = frontmatter.split(lines, source.rel)
+    if not block and body == 0:
         return {}, 1
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:
-        raise ManuscriptError(
-            "front matter starts with '---' on line 1 but has no closing '---' line",
-            source.rel,
-            1,
-        )
-    try:
-        data = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ManuscriptError(f"front matter: {problem}", source.rel, line) from exc
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. date: 2026-13-45
-        raise ManuscriptError(f"front matter: {exc}", source.rel, 2) from exc
-    if not isinstance(data, dict):
-        raise ManuscriptError("front matter must be 'key: value' lines", source.rel, 2)
-    meta: dict = {}
-    for key, value in data.items():
-        line = _key_line(lines, key, end)
-        if key not in FRONT_MATTER_KEYS:
-            diagnostics.append(
-                Diagnostic("warning", f"unknown front matter key {key!r} ignored", source.rel,
-                           line, "front-matter", f"known keys: {', '.join(FRONT_MATTER_KEYS)}")
-            )
-            continue
-        meta[key] = _front_value(key, value, source, line)
-    if "author" in meta:
-        meta.setdefault("authors", []).insert(0, meta.pop("author")[0])
-    return meta, end + 2
-
-
-def _key_line(lines: list[str], key, end: int) -> int:
-    for number in range(1, end):
-        if lines[number].split(":", 1)[0].strip() == str(key):
-            return number + 1
-    return 2
-
-
-def _front_value(key: str, value, source: Source, line: int):
-    if key == "date":
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip()).isoformat()
-            except ValueError:
-                pass
-        raise ManuscriptError(f"front matter: date {value!r} is not a date like 2026-03-15",
-                              source.rel, line)
-    if key in ("author", "authors"):
-        names = [value] if isinstance(value, str) else value
-        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise ManuscriptError(f"front matter: {key} must be a name or a list of names",
-                                  source.rel, line)
-        return [n.strip() for n in names]
-    if key == "timeline":
-        return True  # read again with its line numbers by datafiles.finish_timelines
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise ManuscriptError(f"front matter: {key} must be text", source.rel, line)
-    return str(value).strip()
+    data = frontmatter.load("\n".join(block), source.rel, 2, "front matter")
+    meta = frontmatter.fields(data, block, source.rel, 2, diagnostics, "front matter", FRONT_MATTER_KEYS,
+                              raw=("timeline",))
+    if "timeline" in meta:
+        meta["timeline"] = True  # read again with its line numbers by datafiles.finish_timelines
+    return meta, body + 1
 
 
 class _BlockBuilder:

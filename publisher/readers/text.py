@@ -63,16 +63,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import yaml
 
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Article, Block
-from . import ReadResult, Source
+from . import ReadResult, Source, frontmatter
 from .inline import FINAL_PUNCTUATION, byline_names, escape_text
 from .source import decode_source
 
 SUFFIXES = (".txt",)
-META_KEYS = ("title", "subtitle", "author", "authors", "date", "summary", "lang")
+META_KEYS = frontmatter.KEYS
 OPTIONS = {
     "agency_prefix": ("keep", "remove"),
     "paragraphs": ("line", "blank-line"),
@@ -153,19 +152,11 @@ def _front_matter(
     lines: list[str], source: Source, diagnostics: list[Diagnostic]
 ) -> tuple[dict, int]:
     """The YAML front matter and the index of the first body line (0-based)."""
-    if not lines or lines[0].strip() != "---":
+    block, body = frontmatter.split(lines, source.rel)
+    if not block and body == 0:
         return {}, 0
-    end = next(
-        (i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None
-    )
-    if end is None:
-        raise ManuscriptError(
-            "front matter starts with '---' on line 1 but has no closing '---' line",
-            source.rel,
-            1,
-        )
-    data = _load_yaml("\n".join(lines[1:end]), source.rel, first_line=2)
-    return _meta(data, lines[1:end], source.rel, 2, diagnostics), end + 1
+    data = frontmatter.load("\n".join(block), source.rel, 2, "metadata")
+    return _meta(data, block, source.rel, 2, diagnostics), body
 
 
 def _sidecar(source: Source, diagnostics: list[Diagnostic]) -> dict:
@@ -179,7 +170,7 @@ def _sidecar(source: Source, diagnostics: list[Diagnostic]) -> dict:
                 raise ManuscriptError(
                     f"cannot read the sidecar file: {exc}", rel
                 ) from exc
-            data = _load_yaml(text, rel, first_line=1)
+            data = frontmatter.load(text, rel, 1, "metadata")
             diagnostics.append(
                 Diagnostic(
                     "info",
@@ -193,77 +184,9 @@ def _sidecar(source: Source, diagnostics: list[Diagnostic]) -> dict:
     return {}
 
 
-def _load_yaml(text: str, rel: str, first_line: int) -> dict:
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + first_line if mark is not None else first_line
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ManuscriptError(f"metadata: {problem}", rel, line) from exc
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. date: 2026-13-45
-        raise ManuscriptError(f"metadata: {exc}", rel, first_line) from exc
-    if not isinstance(data, dict):
-        raise ManuscriptError("metadata must be 'key: value' lines", rel, first_line)
-    return data
-
-
 def _meta(data: dict, lines: list[str], rel: str, first_line: int, diagnostics) -> dict:
-    meta: dict = {}
-    for key, value in data.items():
-        line = next(
-            (
-                first_line + i
-                for i, text in enumerate(lines)
-                if text.split(":", 1)[0].strip() == str(key)
-            ),
-            first_line,
-        )
-        if key not in META_KEYS:
-            diagnostics.append(
-                Diagnostic(
-                    "warning",
-                    f"unknown metadata key {key!r} ignored",
-                    rel,
-                    line,
-                    "front-matter",
-                    f"known keys: {', '.join(META_KEYS)}",
-                )
-            )
-            continue
-        meta[key] = _meta_value(key, value, rel, line)
-    if "author" in meta:
-        meta["authors"] = meta.pop("author") + meta.get("authors", [])
-    return meta
-
-
-def _meta_value(key: str, value, rel: str, line: int):
-    if key == "date":
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, str):
-            found = _parse_date(value.strip())
-            if found:
-                return found
-            try:
-                return dt.date.fromisoformat(value.strip()).isoformat()
-            except ValueError:
-                pass
-        raise ManuscriptError(
-            f"date {value!r} is not a date like 2021-10-20 or 20/10/2021", rel, line
-        )
-    if key in ("author", "authors"):
-        names = [value] if isinstance(value, str) else value
-        if not isinstance(names, list) or not all(
-            isinstance(n, str) and n.strip() for n in names
-        ):
-            raise ManuscriptError(f"{key} must be a name or a list of names", rel, line)
-        return [n.strip() for n in names]
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise ManuscriptError(f"{key} must be text", rel, line)
-    return str(value).strip()
+    return frontmatter.fields(data, lines, rel, first_line, diagnostics, "metadata", META_KEYS,
+                              parse_date=_parse_date)
 
 
 def _parse_date(text: str) -> str | None:
