@@ -246,9 +246,10 @@ def printed_width_mm(config: BookConfig, width: int, height: int) -> float:
 
 def _figures(config: BookConfig, rel: str, article: Article, findings: list[Diagnostic]) -> None:
     root = config.root.resolve()
-    for number, block in enumerate((b for b in article.blocks if b.kind == "figure"), start=1):
-        path = (root / (block.src or "")).resolve()
-        name = block.src if path.is_relative_to(root) else f"image {number} of the document"
+    shown = [(block, src) for block in article.blocks for src in block.image_sources()]
+    for number, (block, src) in enumerate(shown, start=1):
+        path = (root / src).resolve()
+        name = src if path.is_relative_to(root) else f"image {number} of the document"
         if path.suffix.lower() not in SIZED_IMAGES or not path.is_file():
             continue
         size = image_size(path)

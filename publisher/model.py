@@ -53,6 +53,14 @@ class Block:
     items: list[dict] | None = None  # gallery, roster, timeline (see BLOCK_KINDS)
     columns: list[str] | None = None  # roster
 
+    def image_sources(self) -> list[str]:
+        """The project-relative paths of the images this block shows (a figure's, a gallery's)."""
+        if self.kind == "figure" and self.src:
+            return [self.src]
+        if self.kind == "gallery":
+            return [item["src"] for item in self.items or [] if item.get("src")]
+        return []
+
     @property
     def text(self) -> str:
         parts = [self.html or ""]

@@ -34,6 +34,7 @@ from .readers import Source, read
 WORDS_PER_PAGE_145x205 = 330
 IMAGE_PAGES = 0.4  # a figure takes about 40 % of a page with its caption
 HEADER_PAGES = 0.2  # the article's title block
+ROSTER_ROWS_PER_PAGE = 22  # a roster row with a two-line cell, at 145×205 mm
 # Page margins of the built-in print.css (mm): left + right, top + bottom.
 MARGINS_MM = (33.0, 38.0)
 _WORD = re.compile(r"\S*[^\W_]\S*")
@@ -132,8 +133,12 @@ def _article_stats(config: BookConfig, path: Path, wpp: int) -> ArticleStats:
     tone = _tone(raw)
     article = normalize_article(raw, options_from_config(config))
     words = article_words(article)
-    images = sum(1 for b in article.blocks if b.kind == "figure")
-    pages = max(1, math.ceil(words / wpp + images * IMAGE_PAGES + HEADER_PAGES))
+    images = sum(len(b.image_sources()) for b in article.blocks)
+    rows = sum(len(b.items or []) for b in article.blocks if b.kind == "roster")
+    # Roster words sit in narrow table cells: count rows, not words, for their pages.
+    roster_words = sum(len(_WORD.findall(b.text)) for b in article.blocks if b.kind == "roster")
+    pages = max(1, math.ceil((words - roster_words) / wpp + rows / ROSTER_ROWS_PER_PAGE
+                             + images * IMAGE_PAGES + HEADER_PAGES))
     return ArticleStats(rel, html_to_text(article.title), words, images, len(article.footnotes), pages, tone)
 
 
