@@ -66,11 +66,33 @@ def read_raw(config: BookConfig, path: Path, images_dir: Path | None = None) -> 
     return result
 
 
-def read_manuscript(config: BookConfig, path: Path) -> tuple[Article, list[Diagnostic]]:
-    """Read and normalise one manuscript."""
+def read_manuscript(config: BookConfig, path: Path, memo=None) -> tuple[Article, list[Diagnostic]]:
+    """Read and normalise one manuscript; from ``memo`` (a cache.Memo) when the file is unchanged."""
+    key = None
+    if memo is not None:
+        try:
+            key = memo.key(config.rel(path), path.read_bytes())
+        except OSError:
+            key = None  # the reader reports the unreadable file
+        found = memo.load(key) if key else None
+        if found is not None:
+            return found
     result = read_raw(config, path)
     article = normalize_article(result.article, options_from_config(config))
+    if key:
+        memo.save(key, (article, result.diagnostics))
     return article, result.diagnostics
+
+
+def _article_memo(config: BookConfig):
+    """The article cache of a build: keyed by the code, the normalisation options and the images."""
+    from .cache import Memo, code_version, digest, file_stamp
+    from .render.fonts import cache_dir
+
+    images = sorted(file_stamp(p) for p in config.root.glob("images/**/*"))  # readers measure images
+    context = digest(code_version(), repr(options_from_config(config)), repr(config.security), str(config.root),
+                     images)
+    return Memo(cache_dir() / "articles", context)
 
 
 def load_book(project_dir: Path | str, progress: Progress = _quiet) -> Loaded:
@@ -80,11 +102,12 @@ def load_book(project_dir: Path | str, progress: Progress = _quiet) -> Loaded:
     plan = collect(config)
     diagnostics = list(plan.diagnostics)
     errors: list[PublisherError] = []
+    memo = _article_memo(config)
 
     def read_one(path: Path) -> Article | None:
         progress("read", config.rel(path))
         try:
-            article, found = read_manuscript(config, path)
+            article, found = read_manuscript(config, path, memo)
         except ManuscriptError as exc:
             errors.append(exc)
             diagnostics.append(Diagnostic("error", exc.message, exc.path, exc.line, exc.kind, exc.hint))
@@ -176,8 +199,10 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         progress("pdf", f"{name} ({profile.name} profile, laying out pages)")
         path = target_dir / name
         images = _images(rendered, pdf_image_settings(config, profile))
-        with atomic_output(path) as handle:
-            result = write_pdf(rendered, handle, profile, images)
+        from .render.fonts import cache_dir
+
+        with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (render.parallel)
+            result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
         outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
         for url in result.refused:
             loaded.diagnostics.append(Diagnostic("warning", f"the PDF did not load {url}", None, None, "pdf"))

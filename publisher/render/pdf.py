@@ -53,15 +53,26 @@ def body_start(rendered: RenderedBook) -> str | None:
     return None
 
 
-def book_html(rendered: RenderedBook, profile: OutputProfile | None = None) -> str:
-    """The whole book as one HTML document for WeasyPrint, styled for ``profile`` when given."""
+def book_html(rendered: RenderedBook, profile: OutputProfile | None = None, only: list | None = None,
+              extra_css: str = "") -> str:
+    """The whole book as one HTML document for WeasyPrint, styled for ``profile`` when given.
+
+    ``only`` keeps a run of the documents (render.parallel lays runs out one by one);
+    ``extra_css`` goes after every other rule.
+    """
     config = rendered.config
     notes = {n.id: n.html for a in rendered.book.articles() for n in a.footnotes}
     documents = []
     start = body_start(rendered)
     front_ids: list[str] = []
     in_front = True
+    keep = None if only is None else {doc.id for doc in only}
     for doc in rendered.documents:
+        if keep is not None and doc.id not in keep:
+            in_front = in_front and doc.id != start
+            if in_front:
+                front_ids.append(doc.id)
+            continue
         in_front = in_front and doc.id != start
         if in_front:
             front_ids.append(doc.id)
@@ -81,7 +92,7 @@ def book_html(rendered: RenderedBook, profile: OutputProfile | None = None) -> s
         for i in front_ids
     )
     css = (rendered.stylesheets["book.css"] + "\n" + rendered.stylesheets["print.css"] + "\n" + front_css
-           + (profile_css(rendered, profile) if profile else ""))
+           + (profile_css(rendered, profile) if profile else "") + extra_css)
     html = Templates(config.styles_dir).render(
         "book.html",
         config=config,
@@ -93,8 +104,10 @@ def book_html(rendered: RenderedBook, profile: OutputProfile | None = None) -> s
         css=css,
         trim=[f"{v:g}" for v in config.trim_mm],
         documents=documents,
-        body_start=start,
+        body_start=start if keep is None else (None if only[0].id in front_ids else only[0].id),
     )
+    if keep is not None:  # a body run opens its bodymatter at once: no empty frontmatter box
+        html = re.sub(r'<div class="frontmatter">\s*</div>', "", html, count=1)
     if profile and profile.watermark:
         mark = f'<div class="watermark" aria-hidden="true">{_escape(profile.watermark)}</div>'
         html = html.replace("<body>", "<body>\n" + mark, 1)
@@ -147,13 +160,17 @@ def profile_css(rendered: RenderedBook, profile: OutputProfile) -> str:
 
 
 def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | None = None,
-              images: dict[str, Path] | None = None) -> PdfResult:
+              images: dict[str, Path] | None = None, parallel: bool | None = None,
+              cache: Path | None = None, stats=None) -> PdfResult:
     """Render the PDF for ``profile`` (default: the config's) into ``target`` (a path or binary file).
 
     ``images`` maps each image href to the file to embed (downsampled copies for the
-    screen); by default the originals in ``rendered.images``.
+    screen); by default the originals in ``rendered.images``. ``parallel``: lay the book out
+    in runs in several processes (render.parallel; None: when it pays, False: one pass, as
+    does PUBLISHER_PARALLEL=0), keeping finished runs in the ``cache`` folder when given;
+    ``stats`` (a parallel.RunStats) receives which runs were laid out and which came from it.
     """
-    import weasyprint
+    import os
 
     config = rendered.config
     if not isinstance(profile, OutputProfile):
@@ -164,28 +181,33 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
         allowed[base + href] = path
     if profile.icc_profile:
         allowed[profile.icc_profile.resolve().as_uri()] = profile.icc_profile
+    identifier = config.isbn or config.identifier or config.slug
+    converter = None
+    if profile.icc_profile:
+        from ..images import rgb_to_cmyk
+
+        converter = lambda colours: rgb_to_cmyk(colours, profile.icc_profile)  # noqa: E731
+    if parallel is None and os.environ.get("PUBLISHER_PARALLEL") == "0":
+        parallel = False
+    if parallel is not False:
+        from . import parallel as runs
+
+        possible = not profile.tagged and runs.plan_runs(rendered) is not None
+        if (parallel and possible) or runs.worth_parallel(rendered, profile, os.cpu_count() or 1):
+            return runs.write_parallel(rendered, target, profile, allowed, base, write_options(config, profile),
+                                       Finish(0, config.trim_mm, profile.bleed_mm, identifier, converter),
+                                       cache, stats=stats)
+    import weasyprint
+
     fetcher = _BookFetcher(allowed)
     captured = _capture_warnings()
-    identifier = config.isbn or config.identifier or config.slug
     try:
         html = book_html(rendered, profile)
         document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render()
         front = _front_pages(document, body_start(rendered))
         padding = _pad(document, html, base, fetcher, profile.signature, rendered)
-        options: dict = {"pdf_identifier": identifier.encode(), "pdf_tags": profile.tagged}
-        if profile.pdf_variant:
-            options["pdf_variant"] = profile.pdf_variant
-            if profile.pdf_variant.startswith("pdf/x") and not profile.icc_profile:
-                options["output_intent"] = "srgb"  # RGB exchange: a PDF/X must name its output condition
-        else:
-            options["pdf_version"] = "1.7"
         raw = io.BytesIO()
-        document.write_pdf(raw, **options)
-        converter = None
-        if profile.icc_profile:
-            from ..images import rgb_to_cmyk
-
-            converter = lambda colours: rgb_to_cmyk(colours, profile.icc_profile)  # noqa: E731
+        document.write_pdf(raw, **write_options(config, profile))
         pages = finish_pdf(raw.getvalue(), target, Finish(front, config.trim_mm, profile.bleed_mm, identifier,
                                                           converter))
     except OSError as exc:
@@ -316,3 +338,146 @@ def write_html_pdf(html: str, config, files, target, profile: OutputProfile | No
     finally:
         logging.getLogger("weasyprint").removeHandler(captured)
     return PdfResult(len(document.pages), fetcher.refused, captured.messages)
+
+
+# --- Runs of pages laid out in separate processes (render.parallel plans and joins them) ---
+
+@dataclass
+class RunJob:
+    """One run of documents to lay out on its own: the HTML and how to number its pages."""
+
+    html: str
+    base: str
+    allowed: dict[str, str]  # URL -> file the run may load
+    options: dict  # write_pdf options
+    body_index: int | None = None  # slot in the shared page counts; None for the front matter
+    start: int | None = None  # printed number of its first page; None: wait for the runs before it
+    dummy: bool = False  # the first page only puts the run on a left-hand page: dropped
+    run_end: bool = False  # the last page only forces the blank before the next run: dropped
+    padding_template: bool = False  # the last page is a blank padding page, kept apart
+
+
+@dataclass
+class RunOutput:
+    pdf: bytes
+    pages: int  # pages of the run, with the blank before the next run, without the padding page
+    start: int | None
+    anchors: dict[str, int]  # anchor -> page index in the run
+    fake: list[str]  # anchors added only so WeasyPrint keeps links into other runs
+    padding_template: bool = False
+    refused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+_COUNTS = None  # multiprocessing.Array of page counts, one per body run (-1: not laid out yet)
+_CURRENT: list = []  # [job, offset] while a run is being laid out in this process
+
+
+def init_worker(counts) -> None:
+    """Pool initialiser: share the page counts and import WeasyPrint once per process."""
+    import signal
+
+    global _COUNTS
+    _COUNTS = counts
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the build decides
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # forked while blocked
+    _install_numbering_hook()
+
+
+def _install_numbering_hook() -> None:
+    """Shift the page counter of the margin boxes once a run knows its first number.
+
+    WeasyPrint lays out all page contents first and the margin boxes last
+    (weasyprint.layout.layout_document, pinned to 70.x in pyproject.toml): the content never
+    depends on the printed numbers, so a run is laid out before the runs in front of it have
+    counted their pages, and only its page numbers wait for them.
+    """
+    import weasyprint.layout as layout
+
+    if getattr(layout.make_margin_boxes, "publisher_hook", False):
+        return
+    original = layout.make_margin_boxes
+
+    def make_margin_boxes(context, page, state):
+        if _CURRENT:
+            if _CURRENT[1] is None:
+                _CURRENT[1] = _run_offset(_CURRENT[0], len(context.page_maker) - 1)
+            offset = _CURRENT[1]
+            if offset and "page" in state[1]:
+                counters = dict(state[1])
+                counters["page"] = [value + offset for value in counters["page"]]
+                state = [state[0], counters, *state[2:]]
+        return original(context, page, state)
+
+    make_margin_boxes.publisher_hook = True
+    layout.make_margin_boxes = make_margin_boxes
+
+
+def _run_offset(job: RunJob, laid_out: int) -> int:
+    """Publish this run's page count; wait for the runs before it; the counter offset."""
+    import time
+
+    count = laid_out - job.dummy - job.run_end - job.padding_template
+    if job.body_index is None:  # the front matter counts from i; the contents at the back is told
+        return 0 if job.start is None else job.start - 1 - job.dummy
+    if _COUNTS is not None:
+        _COUNTS[job.body_index] = count
+    if job.start is None:
+        waited = 0.0
+        while any(_COUNTS[i] < 0 for i in range(job.body_index)):
+            time.sleep(0.005)
+            waited += 0.005
+            if waited > 3600:
+                raise PublisherError("a run of pages waited an hour for the runs before it")
+        job.start = 1 + sum(_COUNTS[i] for i in range(job.body_index))
+    return job.start - 1 - job.dummy
+
+
+def render_run(job: RunJob) -> RunOutput:
+    """Lay out and write one run (in a worker process); its numbers follow the runs before it."""
+    import weasyprint
+
+    _install_numbering_hook()
+    fetcher = _BookFetcher({url: Path(path) for url, path in job.allowed.items()})
+    captured = _capture_warnings()
+    _CURRENT[:] = [job, None]
+    try:
+        document = weasyprint.HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render()
+        if _CURRENT[1] is None:  # no margin box was made at all: numbers still have to be published
+            _run_offset(job, len(document.pages))
+        pages = document.pages
+        if job.dummy:
+            del pages[0]
+        if job.run_end:
+            del pages[-1]
+        anchors: dict[str, int] = {}
+        for index, page in enumerate(pages):
+            for name in page.anchors:
+                anchors.setdefault(name, index)
+        targets = {target for page in pages for kind, target, *_ in page.links if kind == "internal"}
+        fake = sorted(targets - set(anchors))
+        for name in fake:  # kept as named destinations; the join points them at the right run
+            pages[0].anchors[name] = (0, 0, 0, 0)
+        raw = io.BytesIO()
+        document.write_pdf(raw, **job.options)
+    except OSError as exc:
+        raise PublisherError(f"could not write the PDF: {exc}") from exc
+    finally:
+        _CURRENT[:] = []
+        logging.getLogger("weasyprint").removeHandler(captured)
+    count = len(pages) - job.padding_template
+    return RunOutput(raw.getvalue(), count, job.start, anchors, fake, job.padding_template,
+                     fetcher.refused, captured.messages)
+
+
+def write_options(config, profile: OutputProfile) -> dict:
+    """The write_pdf options of a profile (PDF variant, identifier)."""
+    identifier = config.isbn or config.identifier or config.slug
+    options: dict = {"pdf_identifier": identifier.encode(), "pdf_tags": profile.tagged}
+    if profile.pdf_variant:
+        options["pdf_variant"] = profile.pdf_variant
+        if profile.pdf_variant.startswith("pdf/x") and not profile.icc_profile:
+            options["output_intent"] = "srgb"  # RGB exchange: a PDF/X must name its output condition
+    else:
+        options["pdf_version"] = "1.7"
+    return options

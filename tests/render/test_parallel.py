@@ -1,0 +1,194 @@
+"""Runs of pages laid out in parallel and cached make the same book as one pass over the whole HTML."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from publisher.build import load_book
+from publisher.render.html import render_book
+from publisher.render.parallel import RunStats, plan_runs
+from publisher.render.pdf import write_pdf
+from tests.conftest import ROOT, make_project
+
+SENTENCE = "Những người làm công tác lưu trữ đã giữ gìn hồ sơ của tỉnh qua bao năm tháng khó khăn. "
+
+
+def article(number: int, paragraphs: int, photo: bool = False) -> str:
+    body = "\n\n".join(SENTENCE * 6 + (f"[^n{k}]" if k % 3 == 0 else "") for k in range(paragraphs))
+    notes = "\n".join(f"[^n{k}]: Ghi chú số {k} của bài {number}." for k in range(paragraphs) if k % 3 == 0)
+    figure = "\n\n![Trụ sở chi cục](../images/tru-so.jpg)\n" if photo else ""
+    return f"---\ntitle: Bài viết số {number}\nauthor: Tác giả {number}\n---\n\n{body}{figure}\n\n{notes}\n"
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """3 parts, 8 articles of different lengths, footnotes and a figure; contents and imprint at the back."""
+    base = tmp_path_factory.mktemp("parallel")
+    lengths = [3, 9, 5, 14, 2, 7, 11, 4]
+    manuscripts = {f"{n:02d}-bai.md": article(n, lengths[n - 1], photo=n == 4) for n in range(1, 9)}
+    toml = """
+        [book]
+        title = "Kỷ yếu thử chia trang"
+        slug = "thu"
+        date = 2026-10-20
+        toc = "back"
+
+        [[parts]]
+        title = "Phần một"
+        files = ["01-bai.md", "02-bai.md", "03-bai.md"]
+
+        [[parts]]
+        title = "Phần hai"
+        files = ["04-bai.md", "05-bai.md"]
+
+        [[parts]]
+        title = "Phần ba"
+        files = ["06-bai.md", "07-bai.md", "08-bai.md"]
+        """
+    image = ROOT / "images" / "tru-so-chi-cuc.jpg"
+    return make_project(base, manuscripts, toml, {"images/tru-so.jpg": image.read_bytes()})
+
+
+def rendered(project: Path):
+    loaded = load_book(project)
+    return render_book(loaded.config, loaded.book)
+
+
+def page_texts(pdf: Path) -> list[str]:
+    with pikepdf.open(pdf) as doc:
+        count = len(doc.pages)
+    return [subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(i), "-l", str(i), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout for i in range(1, count + 1)]
+
+
+def outline(pdf: Path) -> list[tuple[int, str, int]]:
+    with pikepdf.open(pdf) as doc:
+        pages = {page.objgen: i for i, page in enumerate(doc.pages)}
+        found = []
+        with doc.open_outline() as tree:
+            def walk(items, level):
+                for item in items:
+                    found.append((level, item.title, pages[item.destination[0].objgen]))
+                    walk(item.children, level + 1)
+            walk(tree.root, 1)
+    return found
+
+
+def labels(pdf: Path) -> list[str]:
+    with pikepdf.open(pdf) as doc:
+        return [pikepdf.Page(p).label for p in doc.pages]
+
+
+def link_targets(pdf: Path) -> list[tuple[int, int]]:
+    """(page of the link, page its named destination points to) for every internal link."""
+    with pikepdf.open(pdf) as doc:
+        pages = {page.objgen: i for i, page in enumerate(doc.pages)}
+        names = dict(pikepdf.NameTree(doc.Root.Names.Dests).items())
+        found = []
+        for i, page in enumerate(doc.pages):
+            for annot in page.obj.get("/Annots", []):
+                if "/Dest" in annot:
+                    found.append((i, pages[names[str(annot.Dest)][0].objgen]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def builds(book, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    cache = out / "cache"
+    book_ = rendered(book)
+    paths = {"single": out / "single.pdf", "parallel": out / "parallel.pdf", "again": out / "again.pdf",
+             "cached": out / "cached.pdf"}
+    results = {"single": write_pdf(book_, paths["single"], "print", parallel=False)}
+    results["parallel"] = write_pdf(book_, paths["parallel"], "print", parallel=True)
+    results["again"] = write_pdf(book_, paths["again"], "print", parallel=True)
+    stats = RunStats()
+    write_pdf(book_, out / "cold.pdf", "print", parallel=True, cache=cache)
+    results["cached"] = write_pdf(book_, paths["cached"], "print", parallel=True, cache=cache, stats=stats)
+    return {"paths": paths, "results": results, "cache": cache, "cached_stats": stats, "out": out}
+
+
+def test_the_book_is_split_into_runs(book):
+    kinds = [run.kind for run in plan_runs(rendered(book))]
+    assert kinds == ["front", "body", "body", "body", "tail"]
+
+
+@pytest.mark.parametrize("variant", ["parallel", "cached"])
+def test_same_pages_as_the_single_pass(builds, variant):
+    single, other = builds["paths"]["single"], builds["paths"][variant]
+    assert builds["results"][variant].pages == builds["results"]["single"].pages
+    assert page_texts(other) == page_texts(single)  # text, running heads, numbers, contents numbers
+    assert labels(other) == labels(single)
+    assert outline(other) == outline(single)
+
+
+def test_contents_numbers_and_links_point_at_their_pages(builds):
+    single, parallel = builds["paths"]["single"], builds["paths"]["parallel"]
+    texts = page_texts(parallel)
+    toc = next(t for t in texts if "Mục lục" in t)
+    assert "Bài viết số 7" in toc
+    assert link_targets(parallel) == link_targets(single)
+    assert len(link_targets(parallel)) >= 11  # 3 parts and 8 articles in the contents
+
+
+def test_padding_and_left_right_parity(builds):
+    for name in ("single", "parallel"):
+        with pikepdf.open(builds["paths"][name]) as doc:
+            assert len(doc.pages) % 4 == 0
+    assert builds["results"]["parallel"].padding == builds["results"]["single"].padding
+    assert builds["results"]["parallel"].front_pages == builds["results"]["single"].front_pages
+
+
+def test_fonts_are_embedded_and_the_file_stays_small(builds):
+    single, parallel = builds["paths"]["single"], builds["paths"]["parallel"]
+    with pikepdf.open(parallel) as doc:
+        images = {o.objgen for o in doc.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"}
+    assert len(images) == 1  # the photo once, not once a run
+    fonts = subprocess.run(["pdffonts", str(parallel)], capture_output=True, text=True, check=True).stdout
+    assert all(" yes " in line for line in fonts.splitlines()[2:])  # every font embedded
+
+
+def test_two_parallel_builds_are_byte_identical(builds):
+    assert builds["paths"]["parallel"].read_bytes() == builds["paths"]["again"].read_bytes()
+
+
+def test_a_warm_cache_lays_out_nothing(builds):
+    assert builds["cached_stats"].rendered == []
+    assert builds["paths"]["cached"].read_bytes() == builds["paths"]["parallel"].read_bytes()
+
+
+def test_one_changed_article_lays_out_only_its_run(book, builds, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(builds["cache"], cache)
+    target = book / "manuscripts" / "05-bai.md"
+    original = target.read_text(encoding="utf-8")
+    try:  # in place: the cache keys hold the project's paths
+        target.write_text(original.replace("khó khăn", "gian khó", 1), encoding="utf-8")
+        changed = rendered(book)
+    finally:
+        target.write_text(original, encoding="utf-8")
+    stats = RunStats()
+    write_pdf(changed, tmp_path / "warm.pdf", "print", parallel=True, cache=cache, stats=stats)
+    assert stats.rendered == [2]  # the second part; the others, the contents and front matter from the cache
+    write_pdf(changed, tmp_path / "cold.pdf", "print", parallel=False)
+    assert page_texts(tmp_path / "warm.pdf") == page_texts(tmp_path / "cold.pdf")
+    assert outline(tmp_path / "warm.pdf") == outline(tmp_path / "cold.pdf")
+    assert page_texts(tmp_path / "warm.pdf") != page_texts(builds["paths"]["single"])
+
+
+def test_a_damaged_cache_entry_is_made_again(book, builds, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(builds["cache"], cache)
+    for entry in cache.rglob("*.bin"):
+        entry.write_bytes(b"not a pdf")
+    for entry in list(cache.rglob("*.json"))[:2]:
+        entry.write_text("{broken", encoding="utf-8")
+    stats = RunStats()
+    write_pdf(rendered(book), tmp_path / "again.pdf", "print", parallel=True, cache=cache, stats=stats)
+    assert sorted(stats.rendered) == [0, 1, 2, 3, 4]
+    assert (tmp_path / "again.pdf").read_bytes() == builds["paths"]["parallel"].read_bytes()
