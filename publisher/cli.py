@@ -142,6 +142,7 @@ def build(
         _fail(exc)
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, _Terminated)
+        _interrupt["reported"] = True
         err.print(f"{'stopped (SIGTERM)' if terminated else 'interrupted'}: the previous output files are kept")
         raise typer.Exit(143 if terminated else 130)
     _print_diagnostics(report.diagnostics, ("error", "warning", "info")[:3 if _verbosity["level"] >= 2 else 2])
@@ -380,5 +381,15 @@ def stats(
         out.print("run `publisher check` to see every problem with its file and line", markup=False)
 
 
+_interrupt = {"reported": False}
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        # Ctrl-C before a command's own handler runs (while Python imports, say): Typer exits
+        # 130 silently; nothing was written yet, and the editor is told so.
+        if exc.code == 130 and not _interrupt["reported"]:
+            err.print("interrupted: the previous output files are kept")
+        raise

@@ -176,7 +176,7 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
     if not isinstance(profile, OutputProfile):
         profile = config.profile(profile)
     allowed = {f.path.resolve().as_uri(): f.path for f in rendered.fonts}
-    base = config.root.resolve().as_uri() + "/"
+    base = BOOK_BASE
     for href, path in (images or rendered.images).items():
         allowed[base + href] = path
     if profile.icc_profile:
@@ -254,8 +254,15 @@ def _fetcher_base():
     return URLFetcher
 
 
+# The book's images are addressed under a fixed base, not the project's path: WeasyPrint names
+# image objects after their URL, and the PDF must not change when the project folder moves.
+BOOK_BASE = "file:///publisher-book/"
+
+
 class _BookFetcher:
     """Serves the book's fonts and images to WeasyPrint and refuses every other URL."""
+
+    _fail_on_errors = False  # read by weasyprint.urls.fetch() when a fetch is refused
 
     def __init__(self, allowed: dict[str, Path]):
         self.allowed = allowed

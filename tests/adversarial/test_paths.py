@@ -87,10 +87,6 @@ def test_parts_globs_cannot_leave_the_manuscripts_folder(tmp_path, outside):
         load_config(root)
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "render/pdf.py's _BookFetcher refuses a URL by raising ValueError, and WeasyPrint 70's urls.fetch() then "
-    "reads url_fetcher._fail_on_errors, which _BookFetcher lacks: AttributeError, a traceback. Fix in pdf.py: "
-    "give _BookFetcher `_fail_on_errors = False` (or subclass weasyprint.urls.URLFetcher)."))
 def test_a_stylesheet_cannot_make_the_pdf_read_a_file(tmp_path, outside):
     """A project's styles/ may override the CSS; WeasyPrint's fetcher still refuses other files."""
     css = f'@import url("http://127.0.0.1:9/x.css");\nhtml {{ background: url("{(outside / "photo.png").as_uri()}"); }}\n'

@@ -51,10 +51,6 @@ def test_the_epub_is_byte_identical_when_the_project_folder_moves(tmp_path, root
     assert (tmp_path / "o1" / NAMES[0]).read_bytes() == (tmp_path / "o2" / NAMES[0]).read_bytes()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "render/pdf.py gives WeasyPrint base_url=file://<project path>/; WeasyPrint names each raster image "
-    "XObject /i<md5 of its absolute URL> (weasyprint/images.py get_image_from_uri), so the PDF changes when "
-    "the project folder moves. Fix in pdf.py: a location-independent base URL for the book's images."))
 def test_the_pdf_is_byte_identical_when_the_project_folder_moves(tmp_path, root):
     copy = tmp_path / "somewhere" / "else entirely" / "sách"
     shutil.copytree(root, copy)
