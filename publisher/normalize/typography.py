@@ -126,7 +126,9 @@ def dashes(text: str) -> str:
 # --- spacing ----------------------------------------------------------------------
 
 # A dot is left alone when it starts "..." or a decimal (".5").
-_SPACE_BEFORE = re.compile(r"(?<=\S)[ \t]+(?=[,;:!?]|\.(?![.\d]))")
+# A space between two dots stays (".. ." is not a sentence end, and joining it would make
+# "..." that the ellipsis step, which runs earlier, would change on a second pass).
+_SPACE_BEFORE = re.compile(r"(?<=\S)[ \t]+(?=[,;:!?])|(?<=[^\s.])[ \t]+(?=\.(?![.\d]))")
 _NO_SPACE_AFTER = re.compile(r"([,;!?])(?=[^\W\d_])")
 _COLON_LETTER = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
 _BEFORE_QUOTE = re.compile(r"(?<=[^\W\d_])([,;:])(?=[“‘])")
