@@ -19,8 +19,6 @@ A character none of them has is still reported, as one that will print as a box.
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
 from pathlib import Path
 
 from ..errors import Diagnostic
@@ -54,21 +52,9 @@ def _static_file(role: str) -> Path | None:
     source = _source(where)
     if source is None or "[" not in source.name:
         return source
-    from .fonts import _instantiate, cache_dir
+    from .fonts import cached_instance
 
-    data = source.read_bytes()
-    key = hashlib.sha256(data + f"{role}|fallback1".encode()).hexdigest()[:16]
-    target = cache_dir() / "fonts" / f"fallback-{role}-{key}.ttf"
-    if target.is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(_instantiate(data, where[1], "regular"))
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
+    return cached_instance(source.read_bytes(), where[1], "regular", f"fallback-{role}", "fallback1")
 
 
 @functools.lru_cache(maxsize=None)

@@ -91,16 +91,22 @@ def _default_instance(family: str, face: str) -> Path:
 
     style = "italic" if "italic" in face else "normal"
     source = Path(fontpkg.path(family, weight=WEIGHTS[face], style=style))
-    data = source.read_bytes()
-    key = hashlib.sha256(data + f"{family}|{face}|hb3".encode()).hexdigest()[:16]
-    target = cache_dir() / "fonts" / f"{family.replace(' ', '')}-{face}-{key}.ttf"
+    return cached_instance(source.read_bytes(), family, face, f"{family.replace(' ', '')}-{face}", "hb3")
+
+
+def cached_instance(data: bytes, family: str, face: str, name: str, version: str) -> Path:
+    """The static instance of a variable font's ``face``, made once and kept in the cache."""
+    key = hashlib.sha256(data + f"{family}|{face}|{version}".encode()).hexdigest()[:16]
+    target = cache_dir() / "fonts" / f"{name}-{key}.ttf"
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    blob = _instantiate(data, family, face)
-    temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(blob)
-    os.replace(temporary, target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(_instantiate(data, family, face))
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
     return target
 
 

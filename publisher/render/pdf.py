@@ -318,13 +318,8 @@ def write_html_pdf(html: str, config, files, target, profile: OutputProfile | No
     fetcher = _BookFetcher(allowed)
     captured = _capture_warnings()
     identifier = config.isbn or config.identifier or config.slug
-    options: dict = {"pdf_identifier": identifier.encode()}
-    if profile is not None and profile.pdf_variant:  # as in write_pdf
-        options["pdf_variant"] = profile.pdf_variant
-        if profile.pdf_variant.startswith("pdf/x") and not profile.icc_profile:
-            options["output_intent"] = "srgb"
-    else:
-        options["pdf_version"] = "1.7"
+    options = (write_options(config, profile) if profile is not None
+               else {"pdf_identifier": identifier.encode(), "pdf_version": "1.7"})
     try:
         document = weasyprint.HTML(string=html, base_url=config.root.resolve().as_uri() + "/",
                                    url_fetcher=fetcher).render()
