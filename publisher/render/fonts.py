@@ -171,6 +171,37 @@ def subset_font(path: Path, text: str) -> bytes:
     return hb.subset(face, request).blob.data
 
 
+# The tables WeasyPrint 70 drops when it subsets a font for the PDF (weasyprint/pdf/fonts.py).
+_PDF_DROP_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
+
+
+def pdf_subset(path: Path, glyphs: set[int], hinting: bool = False) -> bytes | None:
+    """The font cut down to ``glyphs`` as WeasyPrint subsets it for a PDF: same glyph ids
+    (the PDF's character codes), the glyphs after the last one used dropped; None if it fails.
+
+    render.pdfpost uses it to make one font program of the subsets of several runs of pages.
+    """
+    import uharfbuzz as hb
+
+    face = hb.Face(hb.Blob.from_file_path(str(path)))
+    first = hb.SubsetInput()
+    first.sets(hb.SubsetInputSets.GLYPH_INDEX).update(sorted(glyphs))
+    first.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
+                   | hb.SubsetFlags.DESUBROUTINIZE)
+    first.sets(hb.SubsetInputSets.DROP_TABLE_TAG).update(_tag(t) for t in _PDF_DROP_TABLES)
+    kept = hb.subset(face, first)
+    if kept is None:
+        return None
+    second = hb.SubsetInput()
+    second.sets(hb.SubsetInputSets.GLYPH_INDEX).update(range(max(glyphs) + 1))
+    second.flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
+    if not hinting:
+        second.flags |= hb.SubsetFlags.NO_HINTING
+    second.sets(hb.SubsetInputSets.DROP_TABLE_TAG).update(_tag(t) for t in _PDF_DROP_TABLES)
+    final = hb.subset(kept, second)
+    return final.blob.data if final is not None else None
+
+
 def missing_characters(path: Path, text: str) -> set[str]:
     """Characters of ``text`` the font has no glyph for (spaces and controls ignored)."""
     import uharfbuzz as hb

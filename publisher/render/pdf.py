@@ -193,7 +193,7 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
         from . import parallel as runs
 
         possible = not profile.tagged and runs.plan_runs(rendered) is not None
-        if (parallel and possible) or runs.worth_parallel(rendered, profile, os.cpu_count() or 1):
+        if (parallel and possible) or runs.worth_parallel(rendered, profile):
             return runs.write_parallel(rendered, target, profile, allowed, base, write_options(config, profile),
                                        Finish(0, config.trim_mm, profile.bleed_mm, identifier, converter),
                                        cache, stats=stats)
@@ -369,10 +369,13 @@ class RunOutput:
     padding_template: bool = False
     refused: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    levels: list[int] = field(default_factory=list)  # bookmark levels in order (the run's outline loses them)
+    fonts: dict[str, dict] = field(default_factory=dict)  # PDF font name -> what it was subset from (_font_hook)
 
 
 _COUNTS = None  # multiprocessing.Array of page counts, one per body run (-1: not laid out yet)
 _CURRENT: list = []  # [job, offset] while a run is being laid out in this process
+_FONTS: dict[str, dict] = {}  # the fonts the run being written subset (_install_font_hook)
 
 
 def init_worker(counts) -> None:
@@ -384,6 +387,7 @@ def init_worker(counts) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the build decides
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # forked while blocked
     _install_numbering_hook()
+    _install_font_hook()
 
 
 def _install_numbering_hook() -> None:
@@ -415,6 +419,34 @@ def _install_numbering_hook() -> None:
     layout.make_margin_boxes = make_margin_boxes
 
 
+def _install_font_hook() -> None:
+    """Note, for each font a run subsets, the file it came from and how it was cut.
+
+    The runs' subsets of one face become one font program when the runs are joined
+    (render.pdfpost, through render.fonts.pdf_subset); only plain TrueType fonts, cut
+    to the glyphs they show, qualify: not variable, colour or bitmap fonts, and not a font
+    with missing characters (WeasyPrint numbers those glyphs differently in each run).
+    """
+    import hashlib
+
+    from weasyprint.pdf import fonts
+
+    if getattr(fonts.Font.clean, "publisher_hook", False):
+        return
+    original = fonts.Font.clean
+
+    def clean(self, to_unicode, hinting):
+        plain = (bool(to_unicode) and not self.missing and not self.bitmap and "fvar" not in self.tables
+                 and not (self.png or self.svg or self.colr) and self.type == "ttf" and not self.used_in_forms)
+        record = {"sha256": hashlib.sha256(self.file_content).hexdigest(), "hinting": bool(hinting),
+                  "plain": plain}
+        original(self, to_unicode, hinting)
+        _FONTS[self.name.decode("ascii", "replace").lstrip("/")] = record
+
+    clean.publisher_hook = True
+    fonts.Font.clean = clean
+
+
 def _run_offset(job: RunJob, laid_out: int) -> int:
     """Publish this run's page count; wait for the runs before it; the counter offset."""
     import time
@@ -440,6 +472,8 @@ def render_run(job: RunJob) -> RunOutput:
     import weasyprint
 
     _install_numbering_hook()
+    _install_font_hook()
+    _FONTS.clear()
     fetcher = _BookFetcher({url: Path(path) for url, path in job.allowed.items()})
     captured = _capture_warnings()
     _CURRENT[:] = [job, None]
@@ -456,6 +490,7 @@ def render_run(job: RunJob) -> RunOutput:
         for index, page in enumerate(pages):
             for name in page.anchors:
                 anchors.setdefault(name, index)
+        levels = [level for page in pages for level, *_ in page.bookmarks]
         targets = {target for page in pages for kind, target, *_ in page.links if kind == "internal"}
         fake = sorted(targets - set(anchors))
         for name in fake:  # kept as named destinations; the join points them at the right run
@@ -469,7 +504,7 @@ def render_run(job: RunJob) -> RunOutput:
         logging.getLogger("weasyprint").removeHandler(captured)
     count = len(pages) - job.padding_template
     return RunOutput(raw.getvalue(), count, job.start, anchors, fake, job.padding_template,
-                     fetcher.refused, captured.messages)
+                     fetcher.refused, captured.messages, levels, dict(_FONTS))
 
 
 def write_options(config, profile: OutputProfile) -> dict:

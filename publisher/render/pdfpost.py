@@ -62,14 +62,15 @@ def _finish(pdf: pikepdf.Pdf, target, finish: Finish, **save) -> int:
 def stable_document_id(data: bytes, target, identifier: str) -> None:
     """Write ``data`` into ``target``, with WeasyPrint's random XMP DocumentID made stable."""
     if b"xmp.did:" not in data:
-        _write(target, data)
+        write_bytes(target, data)
         return
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _document_id(pdf, identifier, data)
         pdf.save(target, deterministic_id=True)
 
 
-def _write(target, data: bytes) -> None:
+def write_bytes(target, data: bytes) -> None:
+    """Write ``data`` into ``target`` (a path or binary file)."""
     if hasattr(target, "write"):
         target.write(data)
     else:
@@ -169,13 +170,20 @@ class RunPdf:
     data: bytes
     fake: tuple[str, ...] = ()  # named destinations that belong to other runs
     padding_template: bool = False  # its last page is the blank that pads the signature
+    levels: tuple[int, ...] = ()  # the bookmark levels, in order: a run's outline starts at its own top
 
 
-def join_runs(runs: list[RunPdf], padding: int, padding_at: int | None, target, finish: Finish) -> int:
+FontProgram = Callable[[str, set[int]], "bytes | None"]
+
+
+def join_runs(runs: list[RunPdf], padding: int, padding_at: int | None, target, finish: Finish,
+              font_program: FontProgram | None = None) -> int:
     """Join the runs into one finished PDF: outline, named destinations, shared fonts and images.
 
     ``padding`` copies of the padding page go before page index ``padding_at`` (the end when
     None). Links keep their named destinations, which are rebuilt over the whole book.
+    ``font_program(name, glyphs)`` gives one font program for all the runs' subsets of the font
+    ``name`` (None: keep them apart): each face is then embedded once.
     """
     merged = pikepdf.open(io.BytesIO(runs[0].data))
     sources = [merged]
@@ -198,7 +206,7 @@ def join_runs(runs: list[RunPdf], padding: int, padding_at: int | None, target, 
                     merged.pages.extend(own)
             index = {page.obj.objgen: i for i, page in enumerate(own)}
             placed = lambda i, o=offset: merged.pages[o + i].obj  # noqa: E731
-            _collect_outline(source, index, placed, bookmarks)
+            _collect_outline(source, index, placed, bookmarks, run.levels)
             _collect_names(source, index, placed, set(run.fake), names)
         if template is not None and padding:
             copied = merged.copy_foreign(template.obj)
@@ -208,6 +216,8 @@ def join_runs(runs: list[RunPdf], padding: int, padding_at: int | None, target, 
                 merged.pages.insert(at, pikepdf.Page(page))
         _write_outline(merged, bookmarks)
         _write_names(merged, names)
+        if font_program:
+            _merge_fonts(merged, font_program)
         _share_streams(merged)
         # Object streams for the whole book: the runs' own ones would be written out loose.
         return _finish(merged, target, finish, object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -222,21 +232,37 @@ def _destination(dest) -> tuple | None:
     return None
 
 
-def _collect_outline(source, index, placed, bookmarks) -> None:
+def _collect_outline(source, index, placed, bookmarks, levels: tuple[int, ...] = ()) -> None:
+    """The run's bookmarks in order, at their declared ``levels`` when given (else their depth).
+
+    A run cut between two articles has no part opener: its articles are at the top of its own
+    outline, but at level 2 of the book's.
+    """
     if "/Outlines" not in source.Root:
         return
+
+    def count(item) -> int:
+        total = 0
+        while item is not None:
+            total += 1 + (count(item.First) if "/First" in item else 0)
+            item = item.get("/Next")
+        return total
+
+    first = source.Root.Outlines.get("/First")
+    order = iter(levels if len(levels) == count(first) else ())  # else: by depth, as WeasyPrint nested them
 
     def walk(item, depth):
         while item is not None:
             found = _destination(item.get("/Dest"))
+            level = next(order, depth)
             if found and found[0] in index:
                 closed = int(item.get("/Count", 0)) < 0
-                bookmarks.append((depth, str(item.Title), placed(index[found[0]]), found[1], found[2], closed))
+                bookmarks.append((level, str(item.Title), placed(index[found[0]]), found[1], found[2], closed))
             if "/First" in item:
                 walk(item.First, depth + 1)
             item = item.get("/Next")
 
-    walk(source.Root.Outlines.get("/First"), 1)
+    walk(first, 1)
 
 
 def _collect_names(source, index, placed, fake, names) -> None:
@@ -275,8 +301,11 @@ def _write_names(pdf: pikepdf.Pdf, names: dict[str, list]) -> None:
     pdf.Root.Names = pikepdf.Dictionary(Dests=tree.obj)
 
 
+_CONTAINERS = (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)
+
+
 def _share_streams(pdf: pikepdf.Pdf) -> None:
-    """One copy of each font program and image that several runs embedded."""
+    """One copy of each font program, image and ICC profile that several runs embedded."""
     canonical: dict = {}
 
     def same(stream):
@@ -313,3 +342,159 @@ def _share_streams(pdf: pikepdf.Pdf) -> None:
 
     for page in pdf.pages:
         resources(page.obj)
+    # Each run's colour spaces (its transparency groups') carry the sRGB profile: keep one.
+    def profiles(value, depth: int = 0) -> None:
+        if isinstance(value, pikepdf.Array):
+            if len(value) == 2 and value[0] == pikepdf.Name.ICCBased and isinstance(value[1], pikepdf.Stream):
+                value[1] = same(value[1])
+            else:
+                for item in value:
+                    if isinstance(item, _CONTAINERS) and not item.is_indirect and depth < 4:
+                        profiles(item, depth + 1)
+        elif isinstance(value, (pikepdf.Dictionary, pikepdf.Stream)) and depth < 4:
+            for key in value.keys():
+                item = value[key]
+                if isinstance(item, _CONTAINERS) and (not item.is_indirect or isinstance(item, pikepdf.Array)):
+                    profiles(item, depth + 1)
+
+    for obj in list(pdf.objects):
+        if isinstance(obj, _CONTAINERS):
+            profiles(obj)
+
+
+# --- One font per face across the runs ---
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+_BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def _widths(array) -> dict[int, object]:
+    """A CIDFont's /W array as {glyph id: width}: ``c [w1 w2 …]`` and ``first last w`` entries."""
+    items, found, i = list(array), {}, 0
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], pikepdf.Array):
+            for k, width in enumerate(items[i + 1]):
+                found[first + k] = width
+            i += 2
+        else:
+            for cid in range(first, int(items[i + 1]) + 1):
+                found[cid] = items[i + 2]
+            i += 3
+    return found
+
+
+def _to_unicode(stream) -> dict[int, str] | None:
+    """A ToUnicode CMap's glyph -> text entries (bfchar and bfrange); None when it cannot be read."""
+    data = stream.read_bytes()
+    found: dict[int, str] = {}
+    try:
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.DOTALL):
+            for cid, text in _BFCHAR.findall(block):
+                found.setdefault(int(cid, 16), bytes.fromhex(text.decode()).decode("utf-16-be"))
+        for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.DOTALL):
+            if b"[" in block:
+                return None  # array ranges: WeasyPrint does not write them
+            for first, last, text in _BFRANGE.findall(block):
+                start = bytes.fromhex(text.decode()).decode("utf-16-be")
+                for k, cid in enumerate(range(int(first, 16), int(last, 16) + 1)):
+                    found.setdefault(cid, start[:-1] + chr(ord(start[-1]) + k))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return found
+
+
+def _cmap(entries: dict[int, str]) -> bytes:
+    """A ToUnicode CMap as WeasyPrint writes it."""
+    lines = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap", b"/CIDSystemInfo",
+             b"<< /Registry (Adobe)", b"/Ordering (UCS)", b"/Supplement 0", b">> def",
+             b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def", b"1 begincodespacerange",
+             b"<0000> <ffff>", b"endcodespacerange"]
+    items = sorted(entries.items())
+    for i in range(0, len(items), 100):
+        batch = items[i:i + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        lines += [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>".encode() for cid, text in batch]
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)
+
+
+def _w_array(widths: dict[int, object]) -> pikepdf.Array:
+    """{glyph id: width} as a /W array of ``c [w1 w2 …]`` entries for runs of consecutive ids."""
+    out: list = []
+    for cid in sorted(widths):
+        if out and cid == out[-2] + len(out[-1]):
+            out[-1].append(widths[cid])
+        else:
+            out += [cid, [widths[cid]]]
+    return pikepdf.Array([pikepdf.Array(v) if isinstance(v, list) else v for v in out])
+
+
+def _mergeable(font) -> bool:
+    if font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H" or "/ToUnicode" not in font:
+        return False
+    cid = font.DescendantFonts[0]
+    return (cid.get("/Subtype") == "/CIDFontType2" and cid.get("/CIDToGIDMap") == "/Identity"
+            and "/FontFile2" in cid.FontDescriptor and "/W" in cid)
+
+
+def _merge_fonts(pdf: pikepdf.Pdf, font_program: FontProgram) -> None:
+    """Make the runs' fonts of one face a single font: one program, widths and ToUnicode map."""
+    holders = []  # resource dictionaries that name fonts
+    groups: dict[str, list] = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            continue
+        resources = obj.get("/Resources")
+        if isinstance(resources, pikepdf.Dictionary) and isinstance(resources.get("/Font"), pikepdf.Dictionary):
+            holders.append(resources.Font)
+    for fonts in holders:
+        for _, font in fonts.items():
+            if isinstance(font, pikepdf.Dictionary) and _mergeable(font):
+                members = groups.setdefault(str(font.BaseFont), [])
+                if all(m.objgen != font.objgen for m in members):
+                    members.append(font)
+    replace = {}
+    for name, members in groups.items():
+        if len(members) < 2:
+            continue
+        widths: dict[int, object] = {}
+        text: dict[int, str] = {}
+        readable = True
+        for font in members:  # in book order: the first text of a glyph wins, as in one pass
+            for cid, width in _widths(font.DescendantFonts[0].W).items():
+                widths.setdefault(cid, width)
+            entries = _to_unicode(font.ToUnicode)
+            readable = readable and entries is not None
+            for cid, value in (entries or {}).items():
+                text.setdefault(cid, value)
+        program = font_program(name.lstrip("/"), set(widths) | set(text) | {0}) if readable else None
+        if not program:
+            continue
+        keep = members[0]
+        descriptor = keep.DescendantFonts[0].FontDescriptor
+        boxes = [[float(v) for v in m.DescendantFonts[0].FontDescriptor.FontBBox] for m in members]
+        descriptor.FontBBox = pikepdf.Array([min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                             max(b[2] for b in boxes), max(b[3] for b in boxes)])
+        stream = pikepdf.Stream(pdf, zlib.compress(program, 9))
+        stream.Filter = pikepdf.Name.FlateDecode
+        stream.Length1 = len(program)
+        descriptor.FontFile2 = pdf.make_indirect(stream)
+        if "/CIDSet" in descriptor:  # PDF/A-1: the glyph ids present
+            bits = bytearray((max(widths) // 8) + 1)
+            for cid in widths:
+                bits[cid // 8] |= 0x80 >> (cid % 8)
+            cidset = pikepdf.Stream(pdf, zlib.compress(bytes(bits), 9))
+            cidset.Filter = pikepdf.Name.FlateDecode
+            descriptor.CIDSet = pdf.make_indirect(cidset)
+        keep.DescendantFonts[0].W = _w_array(widths)
+        cmap = pikepdf.Stream(pdf, zlib.compress(_cmap(text), 9))
+        cmap.Filter = pikepdf.Name.FlateDecode
+        keep.ToUnicode = pdf.make_indirect(cmap)
+        for font in members[1:]:
+            replace[font.objgen] = keep
+    for fonts in holders:
+        for key, font in list(fonts.items()):
+            if isinstance(font, pikepdf.Dictionary) and font.objgen in replace:
+                fonts[key] = replace[font.objgen]

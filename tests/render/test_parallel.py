@@ -11,6 +11,7 @@ import pytest
 
 from publisher.build import load_book
 from publisher.render.html import render_book
+from publisher.render import parallel
 from publisher.render.parallel import RunStats, plan_runs
 from publisher.render.pdf import write_pdf
 from tests.conftest import ROOT, make_project
@@ -97,8 +98,23 @@ def link_targets(pdf: Path) -> list[tuple[int, int]]:
     return found
 
 
+@pytest.fixture(scope="module", params=[None, 2], ids=["parts", "articles"])
+def weight(request):
+    """Runs cut at parts only (the default weight), or at almost every article (weight 2)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param is not None:
+            patch.setattr(parallel, "RUN_WEIGHT", request.param)
+        yield request.param
+
+
+def run_holding(project: Path, text: str) -> int:
+    """The index of the run whose documents contain ``text``."""
+    return next(i for i, run in enumerate(plan_runs(rendered(project)))
+                if any(text in d.body for d in run.documents))
+
+
 @pytest.fixture(scope="module")
-def builds(book, tmp_path_factory):
+def builds(book, weight, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     cache = out / "cache"
     book_ = rendered(book)
@@ -107,15 +123,33 @@ def builds(book, tmp_path_factory):
     results = {"single": write_pdf(book_, paths["single"], "print", parallel=False)}
     results["parallel"] = write_pdf(book_, paths["parallel"], "print", parallel=True)
     results["again"] = write_pdf(book_, paths["again"], "print", parallel=True)
-    stats = RunStats()
-    write_pdf(book_, out / "cold.pdf", "print", parallel=True, cache=cache)
+    stats, cold = RunStats(), RunStats()
+    write_pdf(book_, out / "cold.pdf", "print", parallel=True, cache=cache, stats=cold)
     results["cached"] = write_pdf(book_, paths["cached"], "print", parallel=True, cache=cache, stats=stats)
-    return {"paths": paths, "results": results, "cache": cache, "cached_stats": stats, "out": out}
+    return {"paths": paths, "results": results, "cache": cache, "cached_stats": stats, "cold_stats": cold,
+            "out": out}
 
 
 def test_the_book_is_split_into_runs(book):
-    kinds = [run.kind for run in plan_runs(rendered(book))]
-    assert kinds == ["front", "body", "body", "body", "tail"]
+    runs = plan_runs(rendered(book))
+    assert [run.kind for run in runs] == ["front", "body", "body", "body", "tail"]
+    assert all(run.right for run in runs)  # each part opens on a right-hand page
+
+
+def test_parts_are_cut_between_articles_past_the_weight(book):
+    runs = plan_runs(rendered(book), weight=2)
+    assert [run.kind for run in runs] == ["front"] + ["body"] * 8 + ["tail"]
+    # A part opener starts its run; the runs cut between two articles start on either side.
+    assert [run.right for run in runs[1:-1]] == [True, False, False, True, False, True, False, False]
+    assert [len(run.documents) for run in runs[1:-1]] == [2, 1, 1, 2, 1, 2, 1, 1]
+    assert plan_runs(rendered(book), weight=10**6) == plan_runs(rendered(book))
+
+
+def test_runs_cut_between_articles_start_on_both_sides(builds, weight):
+    if weight is None:
+        pytest.skip("only parts: every run opens on a right-hand page")
+    # Five runs are cut between articles (see above): some start on the left, some on the right.
+    assert 0 < len(builds["cold_stats"].left) < 5, builds["cold_stats"].left
 
 
 @pytest.mark.parametrize("variant", ["parallel", "cached"])
@@ -150,7 +184,14 @@ def test_fonts_are_embedded_and_the_file_stays_small(builds):
         images = {o.objgen for o in doc.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"}
     assert len(images) == 1  # the photo once, not once a run
     fonts = subprocess.run(["pdffonts", str(parallel)], capture_output=True, text=True, check=True).stdout
-    assert all(" yes " in line for line in fonts.splitlines()[2:])  # every font embedded
+    rows = fonts.splitlines()[2:]
+    assert all(" yes " in line for line in rows)  # every font embedded
+    names = [line.split()[0] for line in rows]
+    assert len(names) == len(set(names)) >= 3  # each face once for the whole book, not once a run
+    single_names = subprocess.run(["pdffonts", str(single)], capture_output=True, text=True,
+                                  check=True).stdout.splitlines()[2:]
+    assert sorted(names) == sorted(line.split()[0] for line in single_names)
+    assert parallel.stat().st_size <= 1.15 * single.stat().st_size
 
 
 def test_two_parallel_builds_are_byte_identical(builds):
@@ -159,6 +200,7 @@ def test_two_parallel_builds_are_byte_identical(builds):
 
 def test_a_warm_cache_lays_out_nothing(builds):
     assert builds["cached_stats"].rendered == []
+    assert builds["cached_stats"].joined_from_cache
     assert builds["paths"]["cached"].read_bytes() == builds["paths"]["parallel"].read_bytes()
 
 
@@ -174,7 +216,10 @@ def test_one_changed_article_lays_out_only_its_run(book, builds, tmp_path):
         target.write_text(original, encoding="utf-8")
     stats = RunStats()
     write_pdf(changed, tmp_path / "warm.pdf", "print", parallel=True, cache=cache, stats=stats)
-    assert stats.rendered == [2]  # the second part; the others, the contents and front matter from the cache
+    # Only the run holding article 5 (the second part, or article 5 alone when runs are cut at
+    # articles); the others, the contents and the front matter come from the cache.
+    assert stats.rendered == [run_holding(book, "Tác giả 5")]
+    assert not stats.joined_from_cache
     write_pdf(changed, tmp_path / "cold.pdf", "print", parallel=False)
     assert page_texts(tmp_path / "warm.pdf") == page_texts(tmp_path / "cold.pdf")
     assert outline(tmp_path / "warm.pdf") == outline(tmp_path / "cold.pdf")
@@ -190,5 +235,5 @@ def test_a_damaged_cache_entry_is_made_again(book, builds, tmp_path):
         entry.write_text("{broken", encoding="utf-8")
     stats = RunStats()
     write_pdf(rendered(book), tmp_path / "again.pdf", "print", parallel=True, cache=cache, stats=stats)
-    assert sorted(stats.rendered) == [0, 1, 2, 3, 4]
+    assert sorted(stats.rendered) == list(range(len(plan_runs(rendered(book)))))
     assert (tmp_path / "again.pdf").read_bytes() == builds["paths"]["parallel"].read_bytes()
