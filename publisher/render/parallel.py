@@ -207,8 +207,11 @@ def write_parallel(rendered: RenderedBook, target, profile: OutputProfile, allow
     schedule = _Schedule(runs, _Planner(rendered, profile, runs), base, files, options, context,
                          Store(cache_root) if cache_root else None, stats)
     workers = max(1, min(workers or os.cpu_count() or 1, len(runs)))
-    with _pool(workers, schedule.counts) as pool:
-        schedule.run(pool, workers)
+    # Up to one more worker a processor waits for the page counts of the runs in front of it,
+    # holding its laid-out pages, while the others go on.
+    processes = min(2 * workers + 1, len(runs))
+    with _pool(processes, schedule.counts, schedule.waiting) as pool:
+        schedule.run(pool, workers, processes)
     outputs = schedule.outputs
     # The joined book is a function of its runs and of how they are finished: kept whole too.
     finishing = [finish.trim_mm, finish.bleed_mm, finish.identifier, finish.rgb_to_cmyk is not None]
@@ -237,8 +240,9 @@ class _Schedule:
     once; a run cut between two articles must know on which side it starts, that is the page
     counts of the runs since the last right-hand opener. A worker publishes its run's count
     as soon as the pages are laid out (before drawing them), then waits for the counts of the
-    runs in front of it to number its pages. Only as many runs as workers are handed out, the
-    earliest in the book first: the earliest run without a count is then always running or
+    runs in front of it to number its pages. A waiting worker uses no processor, so runs are
+    handed out while fewer than one per processor are being worked on (and a process is free),
+    the earliest in the book first: the earliest run without a count is then always running or
     next, so a worker never waits for a run that no worker will take.
     """
 
@@ -248,6 +252,7 @@ class _Schedule:
         self.body = [i for i, r in enumerate(runs) if r.kind == "body"]
         self.slot = {run: k for k, run in enumerate(self.body)}
         self.counts = multiprocessing.Array("i", [-1] * len(self.body), lock=False)
+        self.waiting = multiprocessing.Value("i", 0)  # workers waiting in render.pdf._run_offset
         self.outputs: dict[int, RunOutput] = {}
         self.keys: dict[int, str] = {}
         self.meta: dict[int, dict | None] = {}
@@ -337,14 +342,14 @@ class _Schedule:
         self._prepare(number, html, start, dummy)
         return True
 
-    def run(self, pool, workers: int) -> None:
+    def run(self, pool, workers: int, processes: int) -> None:
         runs, futures = self.runs, {}
         if runs[0].kind == "front" and not any(d.kind == "toc" for d in runs[0].documents):
             self._prepare(0, self.planner.html(0), None, False)
         waiting = list(self.body)
 
         def hand_out() -> None:
-            while self.prepared and len(futures) < workers:
+            while self.prepared and len(futures) < processes and len(futures) - self.waiting.value < workers:
                 number = min(self.prepared)  # the earliest in the book
                 self.stats.rendered.append(number)
                 if self.prepared[number].dummy and number in self.slot:
@@ -384,26 +389,42 @@ class _Schedule:
             collect(done)
 
 
+class _Pool:
+    """Worker processes started at the first run handed out (a build whose runs all come from
+    the cache starts none); they leave Ctrl-C to the build and are stopped when it stops."""
+
+    def __init__(self, processes: int, counts, waiting):
+        self.processes, self.counts, self.waiting = processes, counts, waiting
+        self.executor: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def submit(self, fn, *args) -> concurrent.futures.Future:
+        if self.executor is None:
+            self.executor = concurrent.futures.ProcessPoolExecutor(
+                self.processes, mp_context=multiprocessing.get_context("fork"), initializer=init_worker,
+                initargs=(self.counts, self.waiting))
+            # The workers are forked at the first submit: a signal arriving during a fork is lost
+            # in the fork handlers, so it waits until they are all started (then interrupts the build).
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+            try:
+                self.executor.submit(os.getpid)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a signal that came is raised here
+        return self.executor.submit(fn, *args)
+
+
 @contextlib.contextmanager
-def _pool(workers: int, counts):
-    """A process pool whose workers leave Ctrl-C to the build, and are stopped when it stops."""
-    pool = concurrent.futures.ProcessPoolExecutor(workers, initializer=init_worker, initargs=(counts,))
-    # The workers are forked at the first submit: a signal arriving during a fork is lost in
-    # the fork handlers, so it waits until they are all started (then interrupts the build).
-    mask = {signal.SIGINT, signal.SIGTERM}
+def _pool(processes: int, counts, waiting):
+    pool = _Pool(processes, counts, waiting)
     try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, mask)
-        try:
-            pool.submit(os.getpid)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a signal that came is raised here
         yield pool
     except BaseException:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()  # a run may take a minute: do not wait for it
-        pool.shutdown(wait=False, cancel_futures=True)
+        if pool.executor is not None:
+            for process in list((getattr(pool.executor, "_processes", None) or {}).values()):
+                process.terminate()  # a run may take a minute: do not wait for it
+            pool.executor.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown()
+    if pool.executor is not None:
+        pool.executor.shutdown()
 
 
 def _numbers(runs: list[Run], outputs: dict[int, RunOutput]) -> dict[str, str]:

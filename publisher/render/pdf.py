@@ -374,16 +374,17 @@ class RunOutput:
 
 
 _COUNTS = None  # multiprocessing.Array of page counts, one per body run (-1: not laid out yet)
+_WAITING = None  # multiprocessing.Value: workers waiting for the counts of the runs before theirs
 _CURRENT: list = []  # [job, offset] while a run is being laid out in this process
 _FONTS: dict[str, dict] = {}  # the fonts the run being written subset (_install_font_hook)
 
 
-def init_worker(counts) -> None:
-    """Pool initialiser: share the page counts and import WeasyPrint once per process."""
+def init_worker(counts, waiting=None) -> None:
+    """Pool initialiser: share the page counts and the number of waiting workers; install the hooks."""
     import signal
 
-    global _COUNTS
-    _COUNTS = counts
+    global _COUNTS, _WAITING
+    _COUNTS, _WAITING = counts, waiting
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the build decides
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # forked while blocked
     _install_numbering_hook()
@@ -447,6 +448,12 @@ def _install_font_hook() -> None:
     fonts.Font.clean = clean
 
 
+def _count_waiting(step: int) -> None:
+    if _WAITING is not None:
+        with _WAITING.get_lock():
+            _WAITING.value += step
+
+
 def _run_offset(job: RunJob, laid_out: int) -> int:
     """Publish this run's page count; wait for the runs before it; the counter offset."""
     import time
@@ -457,12 +464,17 @@ def _run_offset(job: RunJob, laid_out: int) -> int:
     if _COUNTS is not None:
         _COUNTS[job.body_index] = count
     if job.start is None:
-        waited = 0.0
-        while any(_COUNTS[i] < 0 for i in range(job.body_index)):
-            time.sleep(0.005)
-            waited += 0.005
-            if waited > 3600:
-                raise PublisherError("a run of pages waited an hour for the runs before it")
+        # A waiting worker uses no processor: the build hands out another run meanwhile.
+        _count_waiting(+1)
+        try:
+            waited = 0.0
+            while any(_COUNTS[i] < 0 for i in range(job.body_index)):
+                time.sleep(0.005)
+                waited += 0.005
+                if waited > 3600:
+                    raise PublisherError("a run of pages waited an hour for the runs before it")
+        finally:
+            _count_waiting(-1)
         job.start = 1 + sum(_COUNTS[i] for i in range(job.body_index))
     return job.start - 1 - job.dummy
 
