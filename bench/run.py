@@ -79,10 +79,12 @@ def bench_size(articles: int, repeat: int, work: Path) -> dict:
     timed(PUBLISHER + ["build", str(project), "--format", "epub", "--out", str(out)], env=env)
 
     def clear_render_cache():
-        # render.fonts.cache_dir() is $PUBLISHER_CACHE/publisher: cold runs lose the laid-out runs
-        # and processed images, and keep only the font instances (made once per machine).
-        for name in ("render", "images"):
-            shutil.rmtree(cache / "publisher" / name, ignore_errors=True)
+        # render.fonts.cache_dir() is $PUBLISHER_CACHE/publisher: cold runs lose everything a
+        # build keeps (read articles, laid-out runs, processed images, covers) except the font
+        # instances, which are made once per machine.
+        for folder in (cache / "publisher").iterdir():
+            if folder.name != "fonts":
+                shutil.rmtree(folder, ignore_errors=True)
 
     result: dict = {"articles": articles}
     result["epub_s"], rss_epub = median_run(
