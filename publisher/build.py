@@ -6,13 +6,14 @@ callback so that only the CLI prints.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .assemble import assemble
-from .collect import collect
+from .collect import Plan, collect
 from .config import CONFIG_NAME, BookConfig, load_config
 from .errors import ConfigError, Diagnostic, ManuscriptError, PublisherError, StrictModeError
 from .images import ImageSettings, pixels_for, prepare_images
@@ -20,12 +21,15 @@ from .lock import build_lock
 from .model import Article, Book
 from .normalize.book import normalize_article, options_from_config
 from .output import atomic_output
-from .readers import ReadResult, Source, read
+from .readers import ReadResult, Source, preload, read
 from .readers.source import sanitize_article
 from .render.fallback import missing_glyph_diagnostics
-from .render.fonts import regular_fonts
+from .render.fonts import book_fonts, regular_fonts
+from .workers import Workers
 
 FORMATS = ("epub", "pdf")
+# Fewer manuscripts to read than this are read faster here than by starting workers.
+MIN_PARALLEL_READ = 40
 Progress = Callable[[str, str], None]
 
 
@@ -68,20 +72,75 @@ def read_raw(config: BookConfig, path: Path, images_dir: Path | None = None) -> 
 
 def read_manuscript(config: BookConfig, path: Path, memo=None) -> tuple[Article, list[Diagnostic]]:
     """Read and normalise one manuscript; from ``memo`` (a cache.Memo) when the file is unchanged."""
-    key = None
-    if memo is not None:
-        try:
-            key = memo.key(config.rel(path), path.read_bytes())
-        except OSError:
-            key = None  # the reader reports the unreadable file
-        found = memo.load(key) if key else None
-        if found is not None:
-            return found
+    key = _memo_key(config, path, memo)
+    found = memo.load(key) if key else None
+    if found is not None:
+        return found
+    return _read_and_keep(config, path, memo, key)
+
+
+def _memo_key(config: BookConfig, path: Path, memo) -> str | None:
+    if memo is None:
+        return None
+    try:
+        return memo.key(config.rel(path), path.read_bytes())
+    except OSError:
+        return None  # the reader reports the unreadable file
+
+
+def _read_and_keep(config: BookConfig, path: Path, memo, key: str | None) -> tuple[Article, list[Diagnostic]]:
     result = read_raw(config, path)
     article = normalize_article(result.article, options_from_config(config))
     if key:
         memo.save(key, (article, result.diagnostics))
     return article, result.diagnostics
+
+
+def _read_chunk(config: BookConfig, paths: list[tuple[Path, str | None]], memo) -> list:
+    """A worker's job: read and keep each (path, memo key); None where that failed (the build
+    reads it again itself, and reports the error exactly as when it reads everything alone)."""
+    results = []
+    for path, key in paths:
+        try:
+            results.append(_read_and_keep(config, path, memo, key))
+        except Exception:
+            results.append(None)
+    return results
+
+
+def _read_ahead(config: BookConfig, paths: list[Path], memo, workers: Workers | None) -> dict:
+    """path -> a function giving its (article, diagnostics) (None: read it again here).
+
+    Manuscripts kept in ``memo`` come from it; when enough others are left, ``workers`` read
+    them, in chunks handed out in book order; else they are read when the function is called.
+    """
+    ready: dict = {}
+    left = []
+    for path in paths:
+        key = _memo_key(config, path, memo)
+        found = memo.load(key) if key else None
+        if found is not None:
+            ready[path] = lambda found=found: found
+        else:
+            left.append((path, key))
+    if workers is None or not workers.enabled or workers.count < 2 or len(left) < MIN_PARALLEL_READ:
+        for path, key in left:  # read here, in turn
+            ready.setdefault(path, lambda path=path, key=key: _read_and_keep(config, path, memo, key))
+        return ready
+    size = max(1, min(8, len(left) // (workers.count * 4)))  # small chunks: the workers finish together
+    for start in range(0, len(left), size):
+        chunk = left[start:start + size]
+        future = workers.submit(_read_chunk, config, chunk, memo)
+        for index, (path, _) in enumerate(chunk):
+            ready.setdefault(path, lambda future=future, index=index: _chunk_result(future, index))
+    return ready
+
+
+def _chunk_result(future, index: int):
+    try:
+        return future.result()[index]
+    except Exception:  # the worker or its answer broke: read here
+        return None
 
 
 def _article_memo(config: BookConfig):
@@ -95,19 +154,32 @@ def _article_memo(config: BookConfig):
     return Memo(cache_dir() / "articles", context)
 
 
-def load_book(project_dir: Path | str, progress: Progress = _quiet) -> Loaded:
-    """Config, manuscripts and normalisation: the Book every output is made from."""
-    progress("config", "book.toml")
-    config = load_config(project_dir)
-    plan = collect(config)
+def load_book(project: Path | str | BookConfig, progress: Progress = _quiet, workers: Workers | None = None,
+              plan: Plan | None = None) -> Loaded:
+    """Config, manuscripts and normalisation: the Book every output is made from.
+
+    ``project`` is the project folder, or its config already loaded (and ``plan``, what
+    collect made of it). With ``workers``, many manuscripts are read in parallel; the
+    Book, diagnostics and errors are the same.
+    """
+    if isinstance(project, BookConfig):
+        config = project
+    else:
+        progress("config", "book.toml")
+        config = load_config(project)
+    plan = plan or collect(config)
     diagnostics = list(plan.diagnostics)
     errors: list[PublisherError] = []
     memo = _article_memo(config)
+    ahead = _read_ahead(config, [*([plan.foreword] if plan.foreword else []),
+                                 *(p for part in plan.parts for p in part.files)], memo, workers)
 
     def read_one(path: Path) -> Article | None:
         progress("read", config.rel(path))
         try:
-            article, found = read_manuscript(config, path, memo)
+            ready = ahead.pop(path, None)
+            result = ready() if ready else None  # None: not read ahead, or failed there
+            article, found = result if result is not None else read_manuscript(config, path, memo)
         except ManuscriptError as exc:
             errors.append(exc)
             diagnostics.append(Diagnostic("error", exc.message, exc.path, exc.line, exc.kind, exc.hint))
@@ -146,24 +218,43 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
     ``profile`` names the PDF's output profile (default: the config's default_profile).
     """
     started = time.perf_counter()
-    loaded = load_book(project_dir, progress)
-    warnings = [d for d in loaded.diagnostics if d.level in ("warning", "error")]
-    if strict and warnings:
-        raise StrictModeError(
-            f"{len(warnings)} warning{'s' * (len(warnings) > 1)} and --strict is on: {warnings[0]}",
-            diagnostics=loaded.diagnostics,
-        )
-    from .render.html import render_book
+    with Workers() as workers:  # forked at the first job, stopped before the outputs are written
+        progress("config", "book.toml")
+        config = load_config(project_dir)
+        plan = collect(config)
+        if workers.enabled:  # what every process needs, found once: the workers are forked with it
+            preload(plan.files())
+            with contextlib.suppress(Exception):  # a font that fails does so later, where it always has
+                book_fonts(config)
+        # The EPUB cover image needs WeasyPrint and no manuscript: drawn by a worker meanwhile.
+        cover_ahead = None
+        if "epub" in formats and config.cover_image is None and workers.enabled:
+            from .render.coverstore import front_cover_ahead
 
-    config = loaded.config
-    if profile is not None and profile not in config.profiles:
-        raise ConfigError(f"no output profile named {profile!r}", CONFIG_NAME,
-                          hint=f"profiles: {', '.join(config.profiles)}")
-    progress("render", "HTML")
-    rendered = render_book(config, loaded.book)
+            cover_ahead = workers.submit(front_cover_ahead, config, _cache("covers"))
+        loaded = load_book(config, progress, workers, plan)
+        warnings = [d for d in loaded.diagnostics if d.level in ("warning", "error")]
+        if strict and warnings:
+            raise StrictModeError(
+                f"{len(warnings)} warning{'s' * (len(warnings) > 1)} and --strict is on: {warnings[0]}",
+                diagnostics=loaded.diagnostics,
+            )
+        from .render.html import render_book
+
+        if profile is not None and profile not in config.profiles:
+            raise ConfigError(f"no output profile named {profile!r}", CONFIG_NAME,
+                              hint=f"profiles: {', '.join(config.profiles)}")
+        progress("render", "HTML")
+        rendered = render_book(config, loaded.book)
+        cover_art = None
+        if "epub" in formats and config.cover_image is None:  # an image rendered from the front-cover design
+            from .render.coverstore import front_cover
+
+            progress("epub", "cover image")
+            cover_art = front_cover(rendered, _cache("covers"), cover_ahead)
     target_dir = Path(out_dir) if out_dir else config.out_dir
     with build_lock(target_dir):  # a second build at the same time fails at once, naming this one's pid
-        outputs = _write_outputs(rendered, loaded, target_dir, formats, progress, profile)
+        outputs = _write_outputs(rendered, loaded, target_dir, formats, progress, profile, cover_art)
         # The cover spread: asked for, or part of a print PDF (its spine needs the page count).
         if cover or ("pdf" in formats and config.profile(profile).name == "print"):
             outputs.append(_write_cover(rendered, loaded, target_dir, outputs, progress,
@@ -172,19 +263,19 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
                        time.perf_counter() - started)
 
 
+def _cache(name: str) -> Path:
+    from .render.fonts import cache_dir
+
+    return cache_dir() / name
+
+
 def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[str, ...],
-                   progress: Progress, profile_name: str | None = None) -> list[OutputFile]:
+                   progress: Progress, profile_name: str | None = None, cover_art=None) -> list[OutputFile]:
     config = loaded.config
     outputs: list[OutputFile] = []
     if "epub" in formats:
         from .render.epub import write_epub
 
-        cover_art = None
-        if config.cover_image is None:  # an image rendered from the front-cover design
-            from .render.cover import front_cover_image
-
-            progress("epub", "cover image")
-            cover_art = front_cover_image(rendered)
         progress("epub", f"{config.slug}.epub")
         path = target_dir / f"{config.slug}.epub"
         with atomic_output(path) as handle:
@@ -229,7 +320,8 @@ def _write_cover(rendered, loaded: Loaded, target_dir: Path, outputs: list[Outpu
     """dist/<slug>-cover.pdf, its spine sized for the page count of the print profile's interior."""
     import io
 
-    from .render.cover import cover_geometry, write_cover_pdf
+    from .render.cover import cover_geometry
+    from .render.coverstore import cover_pdf
     from .render.pdf import write_pdf
 
     config = loaded.config
@@ -242,7 +334,7 @@ def _write_cover(rendered, loaded: Loaded, target_dir: Path, outputs: list[Outpu
     progress("cover", f"{path.name} (spine {geometry.spine:g} mm for {pages} pages"
              f"{'' if geometry.spine_text else ', too thin for text'})")
     with atomic_output(path) as handle:
-        result = write_cover_pdf(rendered, pages, handle)
+        result = cover_pdf(rendered, pages, handle, _cache("covers"))
     for url in result.refused:
         loaded.diagnostics.append(Diagnostic("warning", f"the cover did not load {url}", None, None, "cover"))
     for message in result.warnings:

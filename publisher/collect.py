@@ -40,8 +40,9 @@ def manuscript_files(config: BookConfig) -> list[Path]:
         if p.is_file() and p.suffix.lower() in known and not _hidden(p, config.manuscripts_dir)
     ]
     # A link that leads out of the manuscripts folder is never read (see links_out).
-    found = [p for p in found if p.is_relative_to(config.manuscripts_dir.resolve())]
-    return sorted(found, key=lambda p: p.relative_to(config.manuscripts_dir.resolve()).as_posix())
+    inside = config.manuscripts_dir.resolve()
+    found = [p for p in found if p.is_relative_to(inside)]
+    return sorted(found, key=lambda p: p.relative_to(inside).as_posix())
 
 
 def links_out(config: BookConfig) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import glob
 import os
 import re
@@ -204,9 +205,13 @@ class BookConfig:
     def rel(self, path: Path) -> str:
         """A path relative to the project, with forward slashes, for messages."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self._real_root).as_posix()
         except ValueError:
             return str(path)
+
+    @functools.cached_property
+    def _real_root(self) -> Path:
+        return self.root.resolve()  # asked for each manuscript, several times
 
     @property
     def authors(self) -> tuple[str, ...]:

@@ -16,10 +16,14 @@ def nfc(text: str) -> str:
 # combining stroke (U+0335 short, U+0336 long), which some PDF exports produce.
 _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110", "\u0256": "\u0111"})
 _STROKED_D = re.compile("([dD])[\u0335\u0336]")
+# Any character either rule works on: most text has none, and str.translate is slow on long text.
+_LOOKALIKE_CHARS = re.compile("[\u00d0\u00f0\u0189\u0256\u0335\u0336]")
 
 
 def fix_lookalikes(text: str) -> str:
     """Replace Ð ð Ɖ ɖ and d + combining stroke with the Vietnamese Đ / đ."""
+    if not _LOOKALIKE_CHARS.search(text):
+        return text
     text = _STROKED_D.sub(lambda m: "\u0110" if m.group(1) == "D" else "\u0111", text)
     return text.translate(_LOOKALIKES)
 

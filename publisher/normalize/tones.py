@@ -34,6 +34,9 @@ def _toned(letters: str) -> str:
 _CANDIDATE = re.compile(
     rf"(?<![\w\u0300-\u036f])[^\W\d_]*[{_toned('oOuU')}][{_toned('aAeEyY')}](?![\w\u0300-\u036f])"
 )
+# How every candidate ends: half of all paragraphs have none, and this search, which starts
+# with a character set, is ten times as fast as the candidates' look-behind at every letter.
+_CANDIDATE_END = re.compile(rf"[{_toned('oOuU')}][{_toned('aAeEyY')}](?![\w\u0300-\u036f])")
 
 
 def _split_tone(char: str) -> tuple[str, str]:
@@ -97,6 +100,8 @@ def apply_tone_style(text: str, style: str = "old") -> str:
     if style == "keep":
         return text
     text = unicodedata.normalize("NFC", text)
+    if not _CANDIDATE_END.search(text):
+        return text
     return _CANDIDATE.sub(lambda m: _restyle(m, style), text)
 
 

@@ -26,7 +26,15 @@ _PROTECTED = re.compile(
 )
 
 
+def _may_be_protected(text: str) -> bool:
+    # Every URL or address the pattern finds holds one of these: text without them (nearly
+    # all prose) skips the scan, which tries the pattern at every character.
+    return "@" in text or "://" in text or "www." in text or "mailto:" in text
+
+
 def _protected_spans(text: str) -> list[tuple[int, int]]:
+    if not _may_be_protected(text):
+        return []
     spans = []
     for match in _PROTECTED.finditer(text):
         start, end = match.span()
@@ -40,6 +48,8 @@ def _outside_protected(fn: Callable[[str], str]) -> Callable[[str], str]:
     """Wrap ``fn`` so that it only sees the text between URLs and e-mail addresses."""
 
     def wrapper(text: str) -> str:
+        if not _may_be_protected(text):
+            return fn(text)
         out, last = [], 0
         for start, end in _protected_spans(text):
             out += [fn(text[last:start]), text[start:end]]
@@ -107,7 +117,7 @@ _ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
 @_outside_protected
 def ellipsis(text: str) -> str:
     """Replace exactly three dots with the ellipsis character …"""
-    return _ELLIPSIS.sub("…", text)
+    return _ELLIPSIS.sub("…", text) if "..." in text else text
 
 
 _SPACED_HYPHEN = re.compile(r"(?<=[^\s-])[ \t]+--?[ \t]+(?=[^\s-])")
@@ -118,7 +128,11 @@ _DIGIT_DOUBLE_HYPHEN = re.compile(r"(?<=\d)--(?=\d)")
 @_outside_protected
 def dashes(text: str) -> str:
     """Spaced hyphens and double hyphens between words become a spaced en dash."""
+    if "-" not in text:
+        return text
     text = _SPACED_HYPHEN.sub(" – ", text)
+    if "--" not in text:
+        return text
     text = _WORD_DOUBLE_HYPHEN.sub(" – ", text)
     return _DIGIT_DOUBLE_HYPHEN.sub("–", text)
 
@@ -134,6 +148,10 @@ _COLON_LETTER = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_])")
 _BEFORE_QUOTE = re.compile(r"(?<=[^\W\d_])([,;:])(?=[“‘])")
 _DOT_LETTER = re.compile(r"(?<![\w.])([^\W\d_]{2,})\.(?=[^\W\d_])")
 _MULTI_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
+# What each rule needs somewhere in the text: a cheap search that rules most paragraphs
+# out before the rule itself, which starts with a look-behind, is tried at every character.
+_SPACE_THEN_MARK = re.compile(r"[ \t][,;:!?.]")
+_DOT_THEN_LETTER = re.compile(r"\.[^\W\d_]")
 
 
 def _sentence_dot(match: re.Match[str]) -> str:
@@ -147,12 +165,16 @@ def _sentence_dot(match: re.Match[str]) -> str:
 @_outside_protected
 def punctuation_spacing(text: str) -> str:
     """No space before , . ; : ! ?, one space after them before a word, no double spaces."""
-    text = _SPACE_BEFORE.sub("", text)
+    if _SPACE_THEN_MARK.search(text):
+        text = _SPACE_BEFORE.sub("", text)
     text = _NO_SPACE_AFTER.sub(r"\1 ", text)
-    text = _COLON_LETTER.sub(": ", text)
-    text = _BEFORE_QUOTE.sub(r"\1 ", text)
-    text = _DOT_LETTER.sub(_sentence_dot, text)
-    return _MULTI_SPACE.sub(" ", text)
+    if ":" in text:
+        text = _COLON_LETTER.sub(": ", text)
+    if "“" in text or "‘" in text:
+        text = _BEFORE_QUOTE.sub(r"\1 ", text)
+    if _DOT_THEN_LETTER.search(text):
+        text = _DOT_LETTER.sub(_sentence_dot, text)
+    return _MULTI_SPACE.sub(" ", text) if "  " in text else text
 
 
 # --- no-break spaces --------------------------------------------------------------
@@ -184,6 +206,10 @@ _MAGNITUDE_CURRENCY = re.compile(rf"(?<!\w)({'|'.join(MAGNITUDES)}) (?=(?:{'|'.j
 _LABEL_NUMBER = re.compile(rf"(?<![\w.])({'|'.join(LABELS)}) (?=\d|[IVXLC]+(?!\w))")
 _TITLE_PART = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
 _TITLE_NAME = re.compile(rf"(?<![\w.])((?:{_TITLE_PART})(?:\.(?:{_TITLE_PART}))*\.?) (?=[^\W\d_])")
+# Needed somewhere in the text by the rules above (see _SPACE_THEN_MARK).
+_DIGIT_SPACE = re.compile(r"\d ")
+_SPACE_NUMERAL = re.compile(r" (?:\d|[IVXLC]+(?!\w))")
+_ANY_TITLE = re.compile("|".join(map(re.escape, TITLES)))
 
 
 def _title_space(match: re.Match[str]) -> str:
@@ -194,7 +220,12 @@ def _title_space(match: re.Match[str]) -> str:
 @_outside_protected
 def nbsp(text: str) -> str:
     """Put no-break spaces between a number and its unit, a label and its number, a title and a name."""
-    text = _NUMBER_UNIT.sub(rf"\1{NBSP}", text)
-    text = _MAGNITUDE_CURRENCY.sub(rf"\1{NBSP}", text)
-    text = _LABEL_NUMBER.sub(rf"\1{NBSP}", text)
-    return _TITLE_NAME.sub(_title_space, text)
+    if _DIGIT_SPACE.search(text):
+        text = _NUMBER_UNIT.sub(rf"\1{NBSP}", text)
+    if any(word in text for word in MAGNITUDES):
+        text = _MAGNITUDE_CURRENCY.sub(rf"\1{NBSP}", text)
+    if _SPACE_NUMERAL.search(text):
+        text = _LABEL_NUMBER.sub(rf"\1{NBSP}", text)
+    if _ANY_TITLE.search(text):
+        text = _TITLE_NAME.sub(_title_space, text)
+    return text

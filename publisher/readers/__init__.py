@@ -70,6 +70,15 @@ def read(source: Source) -> ReadResult:
     return module.read(source)
 
 
+def preload(paths) -> None:
+    """Import the readers of these files now (forked workers then start with them loaded)."""
+    for name in sorted({REGISTRY[p.suffix.lower()] for p in paths if p.suffix.lower() in REGISTRY}):
+        try:
+            importlib.import_module(f"{__name__}.{name}")
+        except ImportError:  # reported when a file of its kind is read
+            pass
+
+
 def read_article(source: Source) -> Article:
     """Convenience for tests: the Article only."""
     return read(source).article

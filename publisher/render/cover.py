@@ -22,7 +22,8 @@ get none: a line of 6–7 pt type needs about 3 mm, and the fold may drift up
 to 1 mm either way. The type is sized to fit the spine's width and length.
 
 The EPUB cover image is the front panel alone, rendered by WeasyPrint and
-rasterised by pypdfium2, which lives behind this module only.
+rasterised by pypdfium2, which lives behind this module only. Both are imported only
+when a cover is drawn: render.coverstore keeps drawn covers between builds.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from dataclasses import dataclass, field
 from ..config import BookConfig
 from ..errors import ConfigError
 from . import barcode
+from .fonts import FontFile
 from .html import RenderedBook
-from .pdf import CROP_MARK_MM, write_html_pdf
 from .templates import Templates
 
 DEFAULT_LEAF_MM = 0.1  # 80 g/m² uncoated offset
@@ -104,6 +105,8 @@ def spine_width_mm(pages: int, config: BookConfig) -> float:
 
 def cover_geometry(config: BookConfig, pages: int) -> CoverGeometry:
     """The spread's geometry: trim size from the book, bleed from the print profile."""
+    from .pdf import CROP_MARK_MM
+
     trim_w, trim_h = config.trim_mm
     profile = config.profile("print")
     slug = CROP_MARK_MM if profile.crop_marks else 0.0
@@ -141,8 +144,13 @@ def _fit_spine_label(config: BookConfig, geometry: CoverGeometry) -> tuple[str |
 def cover_html(rendered: RenderedBook, geometry: CoverGeometry, mode: str = "spread",
                marks: bool = False) -> tuple[str, list]:
     """The cover sheet as HTML, and the files (fonts, images) it loads."""
-    config = rendered.config
-    files = [f.path for f in rendered.fonts]
+    return sheet_html(rendered.config, rendered.fonts, rendered.labels, geometry, mode, marks)
+
+
+def sheet_html(config: BookConfig, fonts: list[FontFile], labels: dict[str, str], geometry: CoverGeometry,
+               mode: str = "spread", marks: bool = False) -> tuple[str, list]:
+    """``cover_html`` from what it needs of the rendered book: its config, fonts and labels."""
+    files = [f.path for f in fonts]
 
     def image_url(src: str) -> str:
         path = (config.root / src).resolve()
@@ -161,14 +169,14 @@ def cover_html(rendered: RenderedBook, geometry: CoverGeometry, mode: str = "spr
     font_css = "\n".join(
         f'@font-face {{ font-family: "{f.family}"; src: url("{f.path.resolve().as_uri()}"); '
         f"font-weight: {f.weight}; font-style: {f.style}; }}"
-        for f in rendered.fonts
+        for f in fonts
     )
     templates = Templates(config.styles_dir)
     html = templates.render(
         "cover-spread.html",
         config=config,
         lang=config.language,
-        labels=rendered.labels,
+        labels=labels,
         created=config.source_datetime().strftime("%Y-%m-%dT%H:%M:%SZ"),
         font_css=font_css,
         css=templates.text("cover.css"),
@@ -193,6 +201,18 @@ def write_cover_pdf(rendered: RenderedBook, pages: int, target) -> CoverResult:
     profile = config.profile("print")
     geometry = cover_geometry(config, pages)
     html, files = cover_html(rendered, geometry, "spread", marks=profile.crop_marks)
+    return draw_cover_pdf(config, pages, html, files, target)
+
+
+def draw_cover_pdf(config: BookConfig, pages: int, html: str, files: list, target) -> CoverResult:
+    """``write_cover_pdf`` once its HTML is made (render.coverstore keeps the result)."""
+    from .pdf import write_html_pdf
+    from .weasyload import import_weasyprint
+
+    import_weasyprint()
+
+    profile = config.profile("print")
+    geometry = cover_geometry(config, pages)
     # Made and finished like the print interior: PDF variant, output intent, boxes, CMYK.
     result = write_html_pdf(html, config, files, target, profile, (geometry.width, geometry.trim_h))
     label, _ = _fit_spine_label(config, geometry)
@@ -201,13 +221,25 @@ def write_cover_pdf(rendered: RenderedBook, pages: int, target) -> CoverResult:
 
 def front_cover_image(rendered: RenderedBook) -> CoverImage:
     """The front cover alone as an image for the EPUB: PNG, or JPEG over a background photo."""
+    config = rendered.config
+    return draw_front_cover(config, *front_cover_html(config, rendered.fonts, rendered.labels))
+
+
+def front_cover_html(config: BookConfig, fonts: list[FontFile], labels: dict[str, str]) -> tuple[str, list]:
+    """The front panel alone at trim size, as HTML, and the files it loads."""
+    trim_w, trim_h = config.trim_mm
+    return sheet_html(config, fonts, labels, _FrontOnly(trim_w, trim_h, 0.0, 0.0, 0), "front")
+
+
+def draw_front_cover(config: BookConfig, html: str, files: list) -> CoverImage:
+    """The front cover image from its HTML (``front_cover_html``): WeasyPrint, then pypdfium2."""
     import pypdfium2
     from PIL import Image
 
-    config = rendered.config
-    trim_w, trim_h = config.trim_mm
-    geometry = _FrontOnly(trim_w, trim_h, 0.0, 0.0, 0)
-    html, files = cover_html(rendered, geometry, "front")
+    from .pdf import write_html_pdf
+    from .weasyload import import_weasyprint
+
+    import_weasyprint()
     buffer = io.BytesIO()
     write_html_pdf(html, config, files, buffer)
     document = pypdfium2.PdfDocument(buffer.getvalue())

@@ -126,8 +126,9 @@ def write_epub(rendered: RenderedBook, target: io.BufferedIOBase, cover_art=None
     book.spine = spine
 
     raw = io.BytesIO()
+    # Not compressed (level 0): _rezip compresses every entry again anyway.
     epub.write_epub(raw, book, {"raise_exceptions": True, "mtime": config.source_datetime(),
-                                "landmark_title": labels["contents"], "epub2_guide": False})
+                                "landmark_title": labels["contents"], "epub2_guide": False, "compresslevel": 0})
     _rezip(raw.getvalue(), target, config.source_datetime().timetuple()[:6])
 
 

@@ -18,6 +18,7 @@ A character none of them has is still reported, as one that will print as a box.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 
@@ -86,6 +87,21 @@ def _describe(chars) -> str:
     return text + (f" and {len(chars) - len(shown)} more" if len(chars) > len(shown) else "")
 
 
+def _strings(value):
+    """Every string in an article, its blocks, items and notes."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value):
+        for item in vars(value).values():
+            yield from _strings(item)
+
+
 def _article_texts(article: Article):
     """(line, text) pieces of an article, in reading order."""
     yield None, html_to_text(article.title) + " " + html_to_text(article.subtitle or "")
@@ -95,17 +111,40 @@ def _article_texts(article: Article):
         yield note.line, html_to_text(note.html)
 
 
+def _coverage(path: Path) -> set[int]:
+    import uharfbuzz as hb
+
+    return set(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
+
+
 def missing_glyph_diagnostics(book: Book, font_paths: list[Path]) -> list[Diagnostic]:
     """One warning an article naming the characters the book fonts lack, its first line, and the fallback."""
-    from .fonts import missing_characters
+    # Each font's coverage read once for the book (not once an article), and each character
+    # checked once: what fonts.missing_characters does for every font, article by article.
+    coverages = [_coverage(path) for path in font_paths]
+    verdicts: dict[str, bool] = {}
+
+    def lacks(char: str) -> bool:
+        if char not in verdicts:
+            verdicts[char] = (not char.isspace() and ord(char) >= 0x20
+                             and any(ord(char) not in covered for covered in coverages))
+        return verdicts[char]
 
     found = []
     for article in book.articles():
+        # Quick answer for nearly every article: no character anywhere in it (markup, paths
+        # and all) lacks a glyph, and no entity (&...;) stands for one.
+        raw = set()
+        for text in _strings(article):
+            if "&" in text:
+                break
+            raw.update(text)
+        else:
+            if not any(lacks(c) for c in raw):
+                continue
         pieces = list(_article_texts(article))
         everything = " ".join(text for _, text in pieces)
-        missing: set[str] = set()
-        for path in font_paths:
-            missing |= missing_characters(path, everything)
+        missing = {c for c in set(everything) if lacks(c)}
         if not missing:
             continue
         line = next((ln for ln, text in pieces if ln and any(c in text for c in missing)), None)

@@ -1,0 +1,96 @@
+"""Forked worker processes that leave Ctrl-C and SIGTERM to the build, and stop when it stops.
+
+``pool(n)`` is a ProcessPoolExecutor of forked processes: a worker starts with what the
+build has already loaded (modules, compiled templates), so a job is sent as a few small
+values. ``Workers`` starts such a pool at its first job. Nothing here knows what the jobs
+are. PUBLISHER_PARALLEL=0 turns the workers off (everything runs in the build's process).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator
+
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked here (not on Windows; macOS forks, though not by default)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def cpus() -> int:
+    """The processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on macOS
+        return os.cpu_count() or 1
+
+
+def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
+    # Ctrl-C reaches the whole process group: the build decides what to do, and stops the
+    # workers. SIGTERM comes from that (Executor processes' terminate()): the build's own
+    # handler (cli._terminate_as_interrupt), inherited, would print a traceback; die quietly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)  # forked while they were blocked
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@contextlib.contextmanager
+def pool(workers: int, initializer: Callable | None = None,
+         initargs: tuple = ()) -> Iterator[concurrent.futures.ProcessPoolExecutor]:
+    """A pool of ``workers`` forked processes, all started on entry, terminated if the block fails."""
+    executor = concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+        initargs=(initializer, initargs))
+    try:
+        # With fork, every worker is started at the first submit. A signal arriving during a
+        # fork is lost in the fork handlers, so it waits until they are all started (then
+        # interrupts the build here).
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        try:
+            executor.submit(os.getpid)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        yield executor
+    except BaseException:
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.terminate()  # a job may take long: do not wait for it
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()
+
+
+class Workers:
+    """A pool of forked workers started at the first ``submit``; stopped when the block ends
+    (at once when it fails). ``enabled`` is False where there is nothing to fork."""
+
+    def __init__(self, count: int | None = None):
+        self.count = max(1, count or cpus())
+        self.enabled = can_fork() and os.environ.get("PUBLISHER_PARALLEL") != "0"
+        self._stack = contextlib.ExitStack()
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable, *args) -> concurrent.futures.Future:
+        assert self.enabled
+        if self._pool is None:
+            self._pool = self._stack.enter_context(pool(self.count))
+        return self._pool.submit(fn, *args)
+
+    def close(self) -> None:
+        """Wait for the jobs handed out and stop the workers."""
+        self._stack.close()
+        self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> bool | None:
+        self._pool = None
+        return self._stack.__exit__(*exc)
