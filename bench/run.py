@@ -126,6 +126,8 @@ def bench_size(articles: int, repeat: int, work: Path) -> dict:
         PUBLISHER + ["build", str(project), "--out", str(out)], repeat, env=env, before=change_one)
     result["rebuild_none_s"], rss_none = median_run(
         PUBLISHER + ["build", str(project), "--out", str(out)], repeat, env=env)
+    # Start-up: the interpreter and the command line, what every command pays before its work.
+    result["startup_s"], _ = median_run(PUBLISHER + ["--version"], repeat, env=env)
     target.write_text(original, encoding="utf-8")
     result["peak_rss_mb"] = round(max(rss_epub, rss_pdf, rss_full, rss_one, rss_none), 1)
     result["single_pass_peak_rss_mb"] = round(rss_single, 1)
@@ -153,7 +155,7 @@ def main() -> None:
             print(f"N = {size} …", file=sys.stderr)
             results.append(bench_size(size, args.repeat, Path(folder)))
     columns = ["articles", "pages", "epub_s", "pandoc_epub_s", "pdf_s", "single_pass_pdf_s", "full_s",
-               "rebuild_one_s", "rebuild_none_s", "peak_rss_mb", "epub_vs_pandoc", "pdf_vs_single_pass",
+               "rebuild_one_s", "rebuild_none_s", "startup_s", "peak_rss_mb", "epub_vs_pandoc", "pdf_vs_single_pass",
                "rebuild_one_vs_full", "pdf_mb", "single_pass_pdf_mb"]
     print(" | ".join(columns))
     for row in results:

@@ -22,7 +22,6 @@ import io
 import multiprocessing
 import os
 import re
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from .. import __version__
 from ..cache import Store, digest, file_stamp
 from ..config import OutputProfile
 from ..errors import PublisherError
+from ..workers import pool
 from ..model import html_to_text
 from .html import Document, RenderedBook
 from .pdf import PdfResult, RunJob, RunOutput, book_html, body_start, init_worker, render_run
@@ -390,41 +390,23 @@ class _Schedule:
 
 
 class _Pool:
-    """Worker processes started at the first run handed out (a build whose runs all come from
-    the cache starts none); they leave Ctrl-C to the build and are stopped when it stops."""
+    """Worker processes (publisher.workers) started at the first run handed out: a build whose
+    runs all come from the cache starts none."""
 
-    def __init__(self, processes: int, counts, waiting):
-        self.processes, self.counts, self.waiting = processes, counts, waiting
-        self.executor: concurrent.futures.ProcessPoolExecutor | None = None
+    def __init__(self, processes: int, counts, waiting, stack: contextlib.ExitStack):
+        self.processes, self.counts, self.waiting, self.stack = processes, counts, waiting, stack
+        self.executor = None
 
-    def submit(self, fn, *args) -> concurrent.futures.Future:
+    def submit(self, fn, *args):
         if self.executor is None:
-            self.executor = concurrent.futures.ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("fork"), initializer=init_worker,
-                initargs=(self.counts, self.waiting))
-            # The workers are forked at the first submit: a signal arriving during a fork is lost
-            # in the fork handlers, so it waits until they are all started (then interrupts the build).
-            previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-            try:
-                self.executor.submit(os.getpid)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a signal that came is raised here
+            self.executor = self.stack.enter_context(pool(self.processes, init_worker, (self.counts, self.waiting)))
         return self.executor.submit(fn, *args)
 
 
 @contextlib.contextmanager
 def _pool(processes: int, counts, waiting):
-    pool = _Pool(processes, counts, waiting)
-    try:
-        yield pool
-    except BaseException:
-        if pool.executor is not None:
-            for process in list((getattr(pool.executor, "_processes", None) or {}).values()):
-                process.terminate()  # a run may take a minute: do not wait for it
-            pool.executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    if pool.executor is not None:
-        pool.executor.shutdown()
+    with contextlib.ExitStack() as stack:  # the workers are stopped with the block (at once when it fails)
+        yield _Pool(processes, counts, waiting, stack)
 
 
 def _numbers(runs: list[Run], outputs: dict[int, RunOutput]) -> dict[str, str]:

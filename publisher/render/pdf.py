@@ -28,6 +28,7 @@ from ..errors import PublisherError
 from .html import RenderedBook
 from .pdfpost import Finish, finish_pdf, stable_document_id
 from .templates import Templates
+from .weasyload import import_weasyprint
 
 _CROSS_DOC = re.compile(r'href="([A-Za-z0-9_.-]+)\.xhtml(#[^"]*)?"')
 _NOTEREF = re.compile(r'<a class="noteref"[^>]*?href="#(fn-[^"]+)"[^>]*>[^<]*</a>')
@@ -197,7 +198,7 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
             return runs.write_parallel(rendered, target, profile, allowed, base, write_options(config, profile),
                                        Finish(0, config.trim_mm, profile.bleed_mm, identifier, converter),
                                        cache, stats=stats)
-    import weasyprint
+    weasyprint = import_weasyprint()
 
     fetcher = _BookFetcher(allowed)
     captured = _capture_warnings()
@@ -232,7 +233,7 @@ def _pad(document, html: str, base: str, fetcher, signature: int, rendered: Rend
     missing = -len(document.pages) % max(1, signature)
     if not missing:
         return 0
-    import weasyprint
+    weasyprint = import_weasyprint()
 
     # A blank page with the book's @page rules (size, bleed, marks), laid out on its own.
     head = html[: html.index("<body>")]
@@ -310,7 +311,7 @@ def write_html_pdf(html: str, config, files, target, profile: OutputProfile | No
     finished like the book's for that profile (PDF variant and output intent, TrimBox of
     ``trim_mm`` and the profile's BleedBox, CMYK colours); without, it is a plain PDF 1.7.
     """
-    import weasyprint
+    weasyprint = import_weasyprint()
 
     allowed = {Path(p).resolve().as_uri(): Path(p) for p in files}
     if profile is not None and profile.icc_profile:
@@ -380,13 +381,10 @@ _FONTS: dict[str, dict] = {}  # the fonts the run being written subset (_install
 
 
 def init_worker(counts, waiting=None) -> None:
-    """Pool initialiser: share the page counts and the number of waiting workers; install the hooks."""
-    import signal
-
+    """Pool initialiser (publisher.workers): share the page counts and the number of waiting
+    workers; import WeasyPrint and install the hooks once per process."""
     global _COUNTS, _WAITING
     _COUNTS, _WAITING = counts, waiting
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the build decides
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # forked while blocked
     _install_numbering_hook()
     _install_font_hook()
 
@@ -399,7 +397,8 @@ def _install_numbering_hook() -> None:
     depends on the printed numbers, so a run is laid out before the runs in front of it have
     counted their pages, and only its page numbers wait for them.
     """
-    import weasyprint.layout as layout
+    import_weasyprint()
+    from weasyprint import layout
 
     if getattr(layout.make_margin_boxes, "publisher_hook", False):
         return
@@ -481,7 +480,7 @@ def _run_offset(job: RunJob, laid_out: int) -> int:
 
 def render_run(job: RunJob) -> RunOutput:
     """Lay out and write one run (in a worker process); its numbers follow the runs before it."""
-    import weasyprint
+    weasyprint = import_weasyprint()
 
     _install_numbering_hook()
     _install_font_hook()
