@@ -1,16 +1,20 @@
 """Lay the print PDF out in runs of pages in parallel processes, and keep finished runs in a cache.
 
-A run is a stretch of the book that starts on a right-hand page whatever came before it:
-the front matter, and each part (``break-before: right``) of the body. A run's page
-contents do not depend on its page numbers, so every run is laid out at once; only its
+A run is a stretch of the body that starts on a new page: the front matter; each part
+(``break-before: right``, so it opens on a right-hand page whatever came before it); and,
+inside a part past RUN_WEIGHT, the articles after a cut (each article starts a new page,
+on the side the page counts of the runs before it decide). A run's page contents do not
+depend on its page numbers: it is laid out as soon as its side is known, and only its
 margin boxes wait for the page counts of the runs in front of it (render.pdf's numbering
 hook). The contents at the back (``toc = "back"``) is laid out last, with its numbers
 written out from the runs' anchors, on the side of the page where it falls. render.pdfpost
 joins the runs into one book: the same pages, numbers, running heads, contents, outline
-and named destinations as one pass over the whole HTML (tests/render/test_parallel.py).
+and named destinations as one pass over the whole HTML, one font program per face
+(tests/render/test_parallel.py).
 
 Finished runs are cached by content (their HTML, files, options and first page number),
-so a rebuild lays out only the runs whose text changed, and those whose numbers moved.
+so a rebuild lays out only the runs whose text changed, and those whose numbers moved;
+the joined book is cached under the keys of its runs.
 """
 
 from __future__ import annotations
