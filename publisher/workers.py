@@ -60,9 +60,15 @@ def pool(workers: int, initializer: Callable | None = None,
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         yield executor
     except BaseException:
+        manager = getattr(executor, "_executor_manager_thread", None)  # shutdown() forgets it
         for process in list((getattr(executor, "_processes", None) or {}).values()):
             process.terminate()  # a job may take long: do not wait for it
         executor.shutdown(wait=False, cancel_futures=True)
+        # Let the executor's manager thread see its dead workers and close its pipe now: left
+        # running, it races the interpreter's exit hook (concurrent.futures._python_exit),
+        # which then prints "OSError: Bad file descriptor" under the build's error message.
+        if manager is not None:
+            manager.join(timeout=10)
         raise
     executor.shutdown()
 
