@@ -74,19 +74,20 @@ def pool(workers: int, initializer: Callable | None = None,
 
 
 class Workers:
-    """A pool of forked workers started at the first ``submit``; stopped when the block ends
-    (at once when it fails). ``enabled`` is False where there is nothing to fork."""
+    """A pool of forked workers started at the first ``submit`` (with ``initializer(*initargs)``
+    in each); stopped when the block ends (at once when it fails). ``enabled`` is False where
+    there is nothing to fork or PUBLISHER_PARALLEL=0: callers that may do without check it."""
 
-    def __init__(self, count: int | None = None):
+    def __init__(self, count: int | None = None, initializer: Callable | None = None, initargs: tuple = ()):
         self.count = max(1, count or cpus())
-        self.enabled = can_fork() and os.environ.get("PUBLISHER_PARALLEL") != "0"
+        self.enabled = can_fork() and os.environ.get("PUBLISHER_PARALLEL") != "0"  # the caller's choice
+        self._initializer, self._initargs = initializer, initargs
         self._stack = contextlib.ExitStack()
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
 
     def submit(self, fn: Callable, *args) -> concurrent.futures.Future:
-        assert self.enabled
         if self._pool is None:
-            self._pool = self._stack.enter_context(pool(self.count))
+            self._pool = self._stack.enter_context(pool(self.count, self._initializer, self._initargs))
         return self._pool.submit(fn, *args)
 
     def close(self) -> None:

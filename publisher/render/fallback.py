@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 from ..model import Article, Book, html_to_text
+from .fonts import cached_instance, covered
 
 # role (a key of fonts.CSS_FAMILIES), the face's name in messages, where to find it
 FALLBACKS = (
@@ -53,16 +54,7 @@ def _static_file(role: str) -> Path | None:
     source = _source(where)
     if source is None or "[" not in source.name:
         return source
-    from .fonts import cached_instance
-
     return cached_instance(source.read_bytes(), where[1], "regular", f"fallback-{role}", "fallback1")
-
-
-@functools.lru_cache(maxsize=None)
-def _covered(path: Path) -> frozenset[int]:
-    import uharfbuzz as hb
-
-    return frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
 
 
 def choose(missing: set[str]) -> dict[str, tuple[str, str, Path]]:
@@ -73,7 +65,7 @@ def choose(missing: set[str]) -> dict[str, tuple[str, str, Path]]:
         if not left or _source(where) is None:
             continue
         source = _source(where)
-        hits = [c for c in left if ord(c) in _covered(source)]
+        hits = [c for c in left if ord(c) in covered(source)]
         if hits:
             path = _static_file(role)
             for char in hits:
@@ -111,17 +103,11 @@ def _article_texts(article: Article):
         yield note.line, html_to_text(note.html)
 
 
-def _coverage(path: Path) -> set[int]:
-    import uharfbuzz as hb
-
-    return set(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
-
-
 def missing_glyph_diagnostics(book: Book, font_paths: list[Path]) -> list[Diagnostic]:
     """One warning an article naming the characters the book fonts lack, its first line, and the fallback."""
     # Each font's coverage read once for the book (not once an article), and each character
     # checked once: what fonts.missing_characters does for every font, article by article.
-    coverages = [_coverage(path) for path in font_paths]
+    coverages = [covered(path) for path in font_paths]
     verdicts: dict[str, bool] = {}
 
     def lacks(char: str) -> bool:

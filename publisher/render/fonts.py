@@ -10,6 +10,7 @@ font, so nothing is lost). Instances are cached by content hash.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -222,11 +223,22 @@ def pdf_subset(path: Path, glyphs: set[int], hinting: bool = False) -> bytes | N
     return final.blob.data if final is not None else None
 
 
+def covered(path: Path) -> frozenset[int]:
+    """The code points the font has a glyph for (read once a process while the file is unchanged)."""
+    path = Path(path)
+    return _covered(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=None)
+def _covered(path: Path, stamp: tuple | None) -> frozenset[int]:
+    import uharfbuzz as hb
+
+    return frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
+
+
 def missing_characters(path: Path, text: str) -> set[str]:
     """Characters of ``text`` the font has no glyph for (spaces and controls ignored)."""
     if not text:
         return set()
-    import uharfbuzz as hb
-
-    covered = set(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
-    return {c for c in set(text) if not c.isspace() and ord(c) >= 0x20 and ord(c) not in covered}
+    have = covered(path)
+    return {c for c in set(text) if not c.isspace() and ord(c) >= 0x20 and ord(c) not in have}

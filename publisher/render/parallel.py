@@ -20,11 +20,9 @@ the joined book is cached under the keys of its runs.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import hashlib
 import io
 import multiprocessing
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +31,7 @@ from .. import __version__
 from ..cache import Store, digest, file_stamp
 from ..config import OutputProfile
 from ..errors import PublisherError
-from ..workers import pool
+from ..workers import Workers, cpus
 from ..model import html_to_text
 from .html import Document, RenderedBook
 from .pdf import PdfResult, RunJob, RunOutput, book_html, body_start, init_worker, render_run
@@ -122,6 +120,14 @@ def worth_parallel(rendered: RenderedBook, profile: OutputProfile) -> bool:
     return sum(len(d.body) for d in rendered.documents) >= MIN_PARALLEL_HTML
 
 
+def ends_with_drop(runs: list[Run], number: int) -> bool:
+    """Whether the run ends with a page that only forces the blank before the next run (dropped):
+    the front matter, and a body run followed by a part."""
+    following = runs[number + 1] if number + 1 < len(runs) else None
+    return runs[number].kind == "front" or (runs[number].kind == "body" and following is not None
+                                            and following.kind == "body" and following.right)
+
+
 def _text(html: str) -> str:
     return " ".join(html_to_text(html).split())
 
@@ -189,7 +195,7 @@ class _Planner:
                 opening = html.index('<div class="bodymatter">') + len('<div class="bodymatter">')
                 html = html[:opening] + '<section class="doc run-dummy"></section>' + html[opening:]
                 inner = html.rindex("</div>", 0, html.rindex("</body>"))
-            if not last and self.runs[number + 1].kind == "body" and self.runs[number + 1].right:
+            if ends_with_drop(self.runs, number):
                 html = html[:inner] + '<section class="doc run-end"></section>' + html[inner:]
         if last:
             close = html.rindex("</body>")
@@ -210,11 +216,12 @@ def write_parallel(rendered: RenderedBook, target, profile: OutputProfile, allow
     context = digest(__version__, _CODE, _weasyprint_version(), options, sorted(file_stamp(Path(p)) for p in files.values()))
     schedule = _Schedule(runs, _Planner(rendered, profile, runs), base, files, options, context,
                          Store(cache_root) if cache_root else None, stats)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(runs)))
+    workers = max(1, min(workers or cpus(), len(runs)))
     # Up to one more worker a processor waits for the page counts of the runs in front of it,
     # holding its laid-out pages, while the others go on.
     processes = min(2 * workers + 1, len(runs))
-    with _pool(processes, schedule.counts, schedule.waiting) as pool:
+    # Started at the first run handed out: a build whose runs all come from the cache starts none.
+    with Workers(processes, init_worker, (schedule.counts, schedule.waiting)) as pool:
         schedule.run(pool, workers, processes)
     outputs = schedule.outputs
     # The joined book is a function of its runs and of how they are finished: kept whole too.
@@ -319,13 +326,8 @@ class _Schedule:
         if hit:
             self._use(number, hit)
             return
-        runs = self.runs
-        # As _Planner.html: the front matter and a run followed by a part end with a page to drop.
-        nxt = runs[number + 1] if number + 1 < len(runs) else None
-        run_end = runs[number].kind == "front" or (runs[number].kind == "body" and nxt is not None
-                                                   and nxt.kind == "body" and nxt.right)
         self.prepared[number] = RunJob(html, self.base, self.files, self.options, self.slot.get(number), start,
-                                       dummy, run_end, number == len(runs) - 1)
+                                       dummy, ends_with_drop(self.runs, number), number == len(self.runs) - 1)
 
     def _settle_body(self, number: int) -> bool:
         """Key a body run, take it from the cache or get it ready for a worker; False: not yet possible."""
@@ -391,26 +393,6 @@ class _Schedule:
             hand_out()
             done, _ = concurrent.futures.wait(list(futures), return_when=concurrent.futures.FIRST_COMPLETED)
             collect(done)
-
-
-class _Pool:
-    """Worker processes (publisher.workers) started at the first run handed out: a build whose
-    runs all come from the cache starts none."""
-
-    def __init__(self, processes: int, counts, waiting, stack: contextlib.ExitStack):
-        self.processes, self.counts, self.waiting, self.stack = processes, counts, waiting, stack
-        self.executor = None
-
-    def submit(self, fn, *args):
-        if self.executor is None:
-            self.executor = self.stack.enter_context(pool(self.processes, init_worker, (self.counts, self.waiting)))
-        return self.executor.submit(fn, *args)
-
-
-@contextlib.contextmanager
-def _pool(processes: int, counts, waiting):
-    with contextlib.ExitStack() as stack:  # the workers are stopped with the block (at once when it fails)
-        yield _Pool(processes, counts, waiting, stack)
 
 
 def _numbers(runs: list[Run], outputs: dict[int, RunOutput]) -> dict[str, str]:

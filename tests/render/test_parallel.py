@@ -241,7 +241,7 @@ def test_a_damaged_cache_entry_is_made_again(book, builds, tmp_path):
 
 def test_one_processor_makes_the_same_bytes(book, builds, tmp_path, monkeypatch):
     """The runs do not depend on the machine: one CPU lays out the same runs one after the other."""
-    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(parallel, "cpus", lambda: 1)
     stats = RunStats()
     write_pdf(rendered(book), tmp_path / "one.pdf", "print", stats=stats)  # parallel=None: decided by the book
     assert sorted(stats.rendered) == list(range(len(plan_runs(rendered(book)))))
