@@ -104,6 +104,22 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
+def _kept_message() -> str:
+    """What an interrupted build leaves: the files it already replaced, by name; the others as they were."""
+    from .output import replaced
+
+    names = []
+    for path in dict.fromkeys(replaced()):
+        try:
+            names.append(path.resolve().relative_to(Path.cwd().resolve()).as_posix())
+        except (OSError, ValueError):
+            names.append(str(path))
+    if not names:
+        return "the previous output files are kept"
+    verb = "was" if len(names) == 1 else "were"
+    return f"{', '.join(names)} {verb} replaced by this build; for the rest, the previous output files are kept"
+
+
 def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
@@ -135,6 +151,9 @@ def build(
         if not quiet:
             out.print(f"[{time.perf_counter() - started:6.1f}s] {stage:<8} {detail}", markup=False)
 
+    from .output import forget_replaced
+
+    forget_replaced()
     try:
         with _terminate_as_interrupt():
             report = run_build(project_dir, formats, out_dir, strict, progress, cover=cover, profile=profile)
@@ -143,7 +162,7 @@ def build(
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, _Terminated)
         _interrupt["reported"] = True
-        err.print(f"{'stopped (SIGTERM)' if terminated else 'interrupted'}: the previous output files are kept")
+        err.print(f"{'stopped (SIGTERM)' if terminated else 'interrupted'}: {_kept_message()}", markup=False)
         raise typer.Exit(143 if terminated else 130)
     _print_diagnostics(report.diagnostics, ("error", "warning", "info")[:3 if _verbosity["level"] >= 2 else 2])
     if quiet:

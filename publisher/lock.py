@@ -1,11 +1,16 @@
 """A build lock in the output folder: two builds of one project never write the same files at once.
 
-The lock is an advisory ``flock`` on ``<output folder>/.publisher.lock``, a small
-file holding the owner's pid and start time for the message. The kernel drops an
-flock when its process ends, however it ends, so a build that was killed leaves
-no lock behind: a leftover file that nobody holds is stale and is simply taken
-over. On systems without ``fcntl`` (Windows) the file is created exclusively
-instead, and a leftover one whose pid no longer runs is treated as stale.
+The lock is filelock's ``FileLock`` on ``<output folder>/.publisher.lock`` (an ``flock``
+on POSIX, ``LockFileEx`` on Windows), opened without following a symbolic link: a
+link planted under that name is an error, its target is never touched. The file holds
+the owner's pid and start time for the message a second build prints.
+
+The kernel drops the lock when the build's process ends, however it ends. Forked
+workers do not keep it: each closes its copy of the descriptor as it starts (an
+``flock`` belongs to the open file, which a fork shares). A leftover lock whose pid no
+longer runs (held by orphans of a build killed before that rule existed) is stale: the
+file is replaced and the lock taken over. Leftover partial outputs of a killed build
+are removed once the lock is held.
 """
 
 from __future__ import annotations
@@ -17,36 +22,74 @@ import os
 import time
 from pathlib import Path
 
+import filelock
+
 from .errors import OutputError
+from .safety import remove_partials
 
 LOCK_NAME = ".publisher.lock"
-
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+_HELD: set[int] = set()  # descriptors of the locks this process holds
 
 
-def _owner(path: Path) -> str:
-    """'pid N, started HH:MM:SS' from the lock file, or '' when it cannot be read."""
+def _close_in_child() -> None:
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
+
+
+def _owner(path: Path) -> tuple[int | None, str]:
+    """(pid, 'pid N, started HH:MM:SS') from the lock file; (None, '') when it cannot be read."""
     try:
-        pid, _, started = path.read_text(encoding="ascii").strip().partition(" ")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        try:
+            raw = os.read(fd, 64)
+        finally:
+            os.close(fd)
+        pid, _, started = raw.decode("ascii").strip().partition(" ")
     except (OSError, UnicodeDecodeError):
-        return ""
+        return None, ""
     if not pid.isdigit():
-        return ""
+        return None, ""
     when = ""
-    with contextlib.suppress(ValueError):
+    with contextlib.suppress(ValueError, OverflowError, OSError):
         when = ", started " + dt.datetime.fromtimestamp(float(started)).strftime("%H:%M:%S")
-    return f"pid {pid}{when}"
+    return int(pid), f"pid {pid}{when}"
 
 
-def _busy(path: Path) -> OutputError:
-    owner = _owner(path)
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True
+
+
+def _busy(path: Path, owner: str) -> OutputError:
     return OutputError(
         f"another build of this project is running ({owner or 'pid unknown'}); its output folder is locked",
         hint=f"wait for it to finish, or stop it; if no build is running, delete {path}",
     )
+
+
+def _write_owner(fd: int) -> None:
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, f"{os.getpid()} {time.time():.0f}\n".encode("ascii"))
+
+
+def _failure(path: Path, exc: OSError) -> OutputError:
+    if exc.errno == errno.ELOOP:
+        return OutputError("the build lock is a symbolic link; it is not followed", str(path),
+                           hint=f"delete {path}")
+    reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return OutputError(f"cannot write the build lock: {reason}", str(path))
 
 
 @contextlib.contextmanager
@@ -61,81 +104,44 @@ def build_lock(out_dir: Path, wait_s: float = 0.0):
     except OSError as exc:
         raise OutputError(f"cannot create the output folder: {exc.strerror}", str(out_dir)) from exc
     path = out_dir / LOCK_NAME
-    if fcntl is None:  # pragma: no cover - Windows
-        with _exclusive_file(path, wait_s):
-            yield path
-        return
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise OutputError(f"cannot create the build lock: {exc.strerror}", str(path)) from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP):  # a file system without locks: go on unlocked
-                yield path
-                return
-            if time.monotonic() >= deadline:
-                raise _busy(path) from None
-            time.sleep(0.2)
-            continue
-        # The previous holder may have removed the file between our open and flock:
-        # then we hold a lock on a file nobody else can see, so start again.
-        try:
-            same = os.fstat(fd).st_ino == os.stat(path).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            break
-        os.close(fd)
+    lock = _acquire(path, wait_s)
+    fd = lock._context.lock_file_fd  # filelock keeps the descriptor here
+    _HELD.add(fd)
     try:
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {time.time():.0f}\n".encode("ascii"))
+        remove_partials(out_dir)
         yield path
     finally:
-        # Unlink while still holding the lock, so no one can lock the old file afterwards.
+        _HELD.discard(fd)
+        # Unlink while still holding the lock, so no one can lock the old file afterwards
+        # (a build waiting on it sees that the name now leads elsewhere, and starts again).
         with contextlib.suppress(OSError):
             os.unlink(path)
-        os.close(fd)
+        lock.release()
 
 
-@contextlib.contextmanager
-def _exclusive_file(path: Path, wait_s: float):  # pragma: no cover - Windows
+def _acquire(path: Path, wait_s: float) -> filelock.FileLock:
     deadline = time.monotonic() + wait_s
+    taken_over = False
     while True:
+        lock = filelock.FileLock(path, timeout=max(0.0, deadline - time.monotonic()), is_singleton=False,
+                                 thread_local=False, on_acquired=_write_owner)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            break
-        except FileExistsError:
-            if _stale(path):
+            lock.acquire()
+        except filelock.Timeout:
+            pid, owner = _owner(path)
+            if not taken_over and pid is not None and pid != os.getpid() and not _alive(pid):
+                # A dead build's orphans hold it: a fresh file is a fresh lock.
+                taken_over = True
                 with contextlib.suppress(OSError):
                     os.unlink(path)
                 continue
-            if time.monotonic() >= deadline:
-                raise _busy(path) from None
-            time.sleep(0.2)
-    try:
-        os.write(fd, f"{os.getpid()} {time.time():.0f}\n".encode("ascii"))
-        os.close(fd)
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-
-
-def _stale(path: Path) -> bool:  # pragma: no cover - Windows
-    """True when the lock file names a process that no longer runs."""
-    try:
-        pid = int(path.read_text(encoding="ascii").split()[0])
-    except (OSError, ValueError, IndexError):
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
+            raise _busy(path, owner) from None
+        except OSError as exc:
+            raise _failure(path, exc) from exc
+        try:
+            same = os.fstat(lock._context.lock_file_fd).st_ino == os.lstat(path).st_ino
+        except (OSError, TypeError):
+            same = False
+        if same:
+            return lock
+        lock.release()  # the previous holder removed the file as we opened it: start again

@@ -1,17 +1,31 @@
-"""Write output files safely: to a temporary name, then renamed into place.
+"""Write output files safely: to a fresh temporary file in the target folder, then renamed into place.
 
 A failed or interrupted build never leaves a half-written file under the final
-name and never removes the previous good output.
+name and never removes the previous good output. A symbolic link planted at the
+final name or at a temporary name is never written through (see safety.replacing).
+``replaced()`` lists the files a build has already replaced, for the message of an
+interrupted build.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import os
 from pathlib import Path
 
 from .errors import OutputError
+from .safety import replacing
+
+_REPLACED: list[Path] = []
+
+
+def replaced() -> list[Path]:
+    """The output files replaced since ``forget_replaced()``, in order."""
+    return list(_REPLACED)
+
+
+def forget_replaced() -> None:
+    _REPLACED.clear()
 
 
 @contextlib.contextmanager
@@ -21,20 +35,11 @@ def atomic_output(path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder: {exc.strerror}", str(path.parent)) from exc
-    temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
-        with open(temporary, "wb") as handle:
+        with replacing(path) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
         reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
         raise OutputError(f"could not write {path.name}: {reason}; the previous file is kept",
                           str(path)) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    _REPLACED.append(path)
