@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import safety
 from .errors import ConfigError, Diagnostic
 from .tomlpos import key_line
 
@@ -312,7 +313,14 @@ def load_config(project_dir: Path | str) -> BookConfig:
             f"no {CONFIG_NAME} in {root}",
             hint="run publisher in a book project folder, or give the folder: publisher build PATH",
         )
-    raw = path.read_bytes()
+    try:
+        raw = safety.read_bytes(safety.project_path(root, CONFIG_NAME), safety.MAX_CONFIG_BYTES)
+    except safety.UnsafePath as exc:
+        raise ConfigError(f"{CONFIG_NAME} {exc}", CONFIG_NAME) from exc
+    except safety.TooLarge as exc:
+        raise ConfigError(f"{exc}: {CONFIG_NAME} is a short text file", CONFIG_NAME) from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read {CONFIG_NAME}: {exc.strerror or exc}", CONFIG_NAME) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -379,11 +387,11 @@ def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
     trim = check.get(book, ("book", "trim_size"), (list, str), [145, 205])
     values["trim_mm"] = _trim(trim, check)
     manuscripts = check.get(book, ("book", "manuscripts"), str, "manuscripts")
-    values["manuscripts_dir"] = root / manuscripts
+    values["manuscripts_dir"] = _folder(root, manuscripts, ("book", "manuscripts"), check) or root
     if not values["manuscripts_dir"].is_dir():
         check.fail(("book", "manuscripts"), f"folder {manuscripts}/ does not exist")
-    styles = check.get(book, ("book", "styles"), str, "styles")
-    values["styles_dir"] = root / styles if (root / styles).is_dir() else None
+    styles = _folder(root, check.get(book, ("book", "styles"), str, "styles"), ("book", "styles"), check)
+    values["styles_dir"] = styles if styles and styles.is_dir() else None
     cover = check.get(book, ("book", "cover_image"), str)
     values["cover_image"] = _in_project(root, cover, ("book", "cover_image"), check, image=True)
     foreword = check.get(book, ("book", "foreword"), str)
@@ -397,7 +405,9 @@ def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
     values["heading_font"] = _fonts(root, fonts, "heading", check)
     values["normalize"] = _normalize(data, check)
     output = check.get(data, ("output",), dict, {})
-    values["out_dir"] = root / check.get(output, ("output", "dir"), str, "dist")
+    values["out_dir"] = _folder(root, check.get(output, ("output", "dir"), str, "dist"), ("output", "dir"), check,
+                                "an output folder outside the project is given on the command line: "
+                                "publisher build --out DIR") or root / "dist"
     values["profiles"], values["default_profile"] = _profiles(root, output, check)
     values["epub_image_max_pixels"] = check.get(output, ("output", "epub_image_max_pixels"), int, 1600 * 1600)
     if values["epub_image_max_pixels"] <= 0:
@@ -434,35 +444,75 @@ def _trim(value, check: _Checker) -> tuple[float, float]:
 MIN_TRIM_MM = (90, 120)
 
 
-def _existing(base: Path, name: str | None, keys: tuple, check: _Checker) -> Path | None:
+def _folder(root: Path, name: str | None, keys: tuple, check: _Checker, hint: str | None = None) -> Path | None:
+    """A folder book.toml names, resolved; None (and a problem) when it is not inside the project."""
     if not name:
         return None
-    path = (base / name).resolve()
+    try:
+        return safety.project_path(root, name)
+    except safety.UnsafePath as exc:
+        check.fail(keys, f"{name} {exc}", hint or "use a folder inside the project")
+        return None
+
+
+_KINDS = {"image": safety.MAX_IMAGE_BYTES, "font": safety.MAX_FONT_BYTES, "icc": safety.MAX_ICC_BYTES}
+
+
+def _in_project(base: Path, name: str | None, keys: tuple, check: _Checker, image: bool = False,
+                kind: str | None = None) -> Path | None:
+    """An existing file inside the project folder (links followed, and they must stay inside too).
+
+    ``kind`` ("image", "font", "icc"; ``image=True`` is "image") also checks that the
+    file's bytes are one, and that it is not larger than such a file can reasonably be.
+    """
+    if not name:
+        return None
+    try:
+        path = safety.project_path(check.path.parent, name, base)
+    except safety.UnsafePath as exc:
+        check.fail(keys, f"{name} {exc}", "copy the file into the project")
+        return None
     if not path.is_file():
         check.fail(keys, f"file {name} does not exist")
         return None
+    kind = "image" if image else kind
+    if kind is None:
+        return path
+    try:
+        data = safety.read_bytes(path, _KINDS[kind])
+    except OSError as exc:
+        check.fail(keys, f"cannot read {name}: {exc.strerror or exc}")
+        return None
+    problem = _wrong_kind(data, path.suffix.lower(), kind)
+    if problem:
+        check.fail(keys, f"{name} {problem}")
+        return None
     return path
 
 
-def _in_project(base: Path, name: str | None, keys: tuple, check: _Checker, image: bool = False) -> Path | None:
-    """An existing file inside the project folder (links followed); with ``image``, one whose bytes are an image."""
-    path = _existing(base, name, keys, check)
-    if path is None:
+def _wrong_kind(data: bytes, suffix: str, kind: str) -> str | None:
+    """Why ``data`` is not a file of ``kind``, or None when it is."""
+    if kind == "image":
+        if not _looks_like_image(data[:16], suffix):
+            return "is not an image (JPEG, PNG, GIF, WebP or SVG)"
+        if suffix == ".svg":
+            from .svg import UnsafeSvg, check_svg
+
+            try:
+                check_svg(data)
+            except UnsafeSvg as exc:
+                return f"is not a safe SVG drawing: {exc}"
         return None
-    if not path.is_relative_to(check.path.parent.resolve()):
-        check.fail(keys, f"{name} is outside the project folder", "copy the file into the project")
+    if kind == "font":
+        if data[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2"):
+            return "is not a font file (TrueType, OpenType or WOFF)"
         return None
-    if image:
-        try:
-            with open(path, "rb") as handle:
-                head = handle.read(16)
-        except OSError as exc:
-            check.fail(keys, f"cannot read {name}: {exc.strerror}")
-            return None
-        if not _looks_like_image(head, path.suffix.lower()):
-            check.fail(keys, f"{name} is not an image (JPEG, PNG, GIF, WebP or SVG)")
-            return None
-    return path
+    if len(data) < 128 or data[36:40] != b"acsp":
+        return "is not an ICC colour profile"
+    if data[16:20] != b"CMYK":
+        space = data[16:20].decode("ascii", "replace").strip() or "another colour space"
+        return f"is an ICC profile for {space}, not a CMYK profile"
+    return None
 
 
 def _looks_like_image(head: bytes, suffix: str) -> bool:
@@ -555,7 +605,7 @@ def _fonts(root: Path, fonts: dict, slot: str, check: _Checker) -> FontFaces:
     found = {}
     for face in FONT_SLOTS:
         name = check.get(table, ("fonts", slot, face), str)
-        found[face] = _existing(root, name, ("fonts", slot, face), check)
+        found[face] = _in_project(root, name, ("fonts", slot, face), check, kind="font")
     return FontFaces(**found)
 
 
@@ -604,7 +654,7 @@ def _profiles(root: Path, output: dict, check: _Checker) -> tuple[dict, str]:
                 changes[name] = None if value == "none" else (float(value) if name == "bleed_mm" else value)
         icc = check.get(table, keys + ("icc_profile",), str)
         if icc:
-            changes["icc_profile"] = _existing(root, icc, keys + ("icc_profile",), check)
+            changes["icc_profile"] = _in_project(root, icc, keys + ("icc_profile",), check, kind="icc")
         profiles[key] = dataclasses.replace(base, **changes)
     default = check.get(output, ("output", "default_profile"), str, "print")
     if default not in profiles:

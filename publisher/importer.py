@@ -77,7 +77,7 @@ def target_name(source: Path) -> str:
 
 def _shown(path: Path, cwd: Path) -> str:
     try:
-        return path.resolve().relative_to(cwd.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(cwd.resolve()).as_posix()  # a link is shown as itself
     except ValueError:
         return str(path)
 
@@ -119,12 +119,15 @@ def _import_one(source: Path, folder: Path, root: Path, cwd: Path, force: bool,
             known = sorted(s for s in set(REGISTRY) if s not in MARKDOWN_SUFFIXES)
             raise ManuscriptError(f"cannot import {suffix or 'files without a suffix'} files", shown,
                                   hint=f"supported: {', '.join(known)}")
-        target = (folder / target_name(source)).resolve()
+        target = folder.resolve() / target_name(source)  # the name itself is not resolved: see below
         if target in claimed:
             raise ManuscriptError(f"{claimed[target]} is imported to the same name {target.name}", shown,
                                   hint="rename one of the two sources")
         claimed[target] = shown
         target_shown = _shown(target, cwd)
+        if target.is_symlink():  # never written through, even with --force
+            raise ManuscriptError(f"{target_shown} is a symbolic link; publisher import never writes through one",
+                                  shown, hint=f"delete the link {target_shown} and import again")
         if target.exists() and not force:
             return ImportResult(shown, "exists", target_shown)
         return _convert(source, shown, target, target_shown, root, cwd)

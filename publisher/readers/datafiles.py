@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shlex
 import unicodedata
@@ -43,6 +44,7 @@ from ..encodings import decode_bytes
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Block, html_to_text
 from .imagesize import image_size
+from ..safety import TooLarge, UnsafePath, project_path, read_bytes
 from .source import MAX_MANUSCRIPT_BYTES, resolve_image, sanitize_text
 
 __all__ = ["CONTENT_FENCES", "is_content_fence", "fence_block", "finish_timelines", "front_matter_timeline",
@@ -101,9 +103,10 @@ def _project_path(source, ref: str, line: int, what: str, base: Path | None = No
     """A file or folder named in a manuscript, refused when missing or outside the project."""
     if not ref:
         raise ManuscriptError(f"{what}: no path given", source.rel, line)
-    path = ((base or source.path.parent) / ref).resolve()
-    if not path.is_relative_to(source.root.resolve()):
-        raise ManuscriptError(f"{what} {ref} is outside the project folder", source.rel, line)
+    try:
+        path = project_path(source.root, ref, base or source.path.parent)
+    except UnsafePath as exc:
+        raise ManuscriptError(f"{what} {ref} {exc}", source.rel, line) from exc
     if not path.exists():
         raise ManuscriptError(f"{what} {ref} does not exist", source.rel, line)
     return path
@@ -117,10 +120,10 @@ def _read_text(source, path: Path, line: int, diagnostics: list[Diagnostic]) -> 
     rel = _rel(source, path)
     if not path.is_file():
         raise ManuscriptError(f"{rel} is not a file", source.rel, line)
-    if path.stat().st_size > MAX_MANUSCRIPT_BYTES:
-        raise ManuscriptError(f"{rel} is larger than {MAX_MANUSCRIPT_BYTES >> 20} MB", source.rel, line)
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, MAX_MANUSCRIPT_BYTES)
+    except TooLarge as exc:
+        raise ManuscriptError(f"{rel}: {exc}", source.rel, line) from exc
     except OSError as exc:
         raise ManuscriptError(f"cannot read {rel}: {exc.strerror}", source.rel, line) from exc
     text, found = sanitize_text(decode_bytes(data, rel).text, rel)
@@ -155,6 +158,8 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+MAX_ROSTER_ROWS = 10_000  # far above a real kỷ yếu (the sample's longest has 60)
+
 # --- rosters ---------------------------------------------------------------------------------
 
 def _roster(options: dict, body: str, source, line: int, inline: Inline,
@@ -177,6 +182,9 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
         raise ManuscriptError("roster: no data: give file= or write CSV lines in the block", source.rel, line)
     if not rows:
         raise ManuscriptError("roster: the table has a header but no rows", rel, 1 if rel != source.rel else line)
+    if len(rows) > MAX_ROSTER_ROWS:  # a PDF worker lays a roster out whole: its memory grows with the rows
+        raise ManuscriptError(f"roster: {len(rows):,} rows; a roster may have at most {MAX_ROSTER_ROWS:,}",
+                              source.rel, line, hint="split it into several roster blocks (one per period or unit)")
 
     folded = [_fold(h) for h in header]
 
@@ -338,10 +346,13 @@ def _folder_photos(options: dict, source, line: int, inline: Inline,
     if "captions" in options:
         captions = _captions(source, _project_path(source, options["captions"], line, "captions file",
                                                    base=folder), line, folder, diagnostics)
-    elif (folder / "captions.yaml").is_file():
-        captions = _captions(source, folder / "captions.yaml", line, folder, diagnostics)
+    elif os.path.lexists(folder / "captions.yaml"):
+        captions = _captions(source, _project_path(source, "captions.yaml", line, "captions file", base=folder),
+                             line, folder, diagnostics)
     ordered = [folder / name for name in captions] + [p for p in files if p.name not in captions]
-    return [_photo(_rel(source, path), *captions.get(path.name, ("", None)), inline) for path in ordered]
+    # Each photo by the same rule as one named in a manuscript (a link out of the project is refused).
+    return [_photo(resolve_image(source, os.path.relpath(path, source.path.parent), line),
+                   *captions.get(path.name, ("", None)), inline) for path in ordered]
 
 
 def _captions(source, path: Path, line: int, folder: Path,

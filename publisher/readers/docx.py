@@ -57,6 +57,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..encodings import convert_legacy_run
+from ..safety import is_inside, read_bytes, write_file
+from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
 from . import ReadResult, Source
@@ -357,6 +359,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "image"
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``data``."""
+    try:
+        return read_bytes(path, len(data)) == data
+    except OSError:  # a link (ELOOP), a folder, another size
+        return False
+
+
 class _ImageWriter:
     """Writes embedded images into the project's images folder, named by content."""
 
@@ -371,6 +381,12 @@ class _ImageWriter:
             data = handle.read()
         digest = hashlib.sha1(data).hexdigest()
         ext = IMAGE_EXTENSIONS.get((image.content_type or "").lower(), ".bin")
+        if ext == ".svg":  # copied into the EPUB as it is: the same rule as an SVG beside a manuscript
+            try:
+                check_svg(data)
+            except UnsafeSvg as exc:
+                raise ManuscriptError(f"an SVG image in the document is refused: {exc}", self.source.rel,
+                                      hint="replace it with a PNG in the document") from exc
         path = self._place(data, digest, ext)
         src = self._relative(path)
         if ext not in WEB_IMAGES:
@@ -390,20 +406,24 @@ class _ImageWriter:
         return attributes
 
     def _place(self, data: bytes, digest: str, ext: str) -> Path:
+        # Nothing is written through a link: the project's images folder must stay inside the
+        # project, and a new image goes to a fresh temporary file renamed into place.
+        in_project = self.source.images_dir is None or not Path(self.source.images_dir).is_absolute()
+        if in_project and not is_inside(self.folder, self.source.root):
+            raise ManuscriptError(f"the images folder {self.folder.name}/ leads outside the project folder "
+                                  "through a symbolic link; no image is written there", self.source.rel)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for name in (f"{self.stem}-{digest[:10]}", f"{self.stem}-{digest}"):
                 path = self.folder / f"{name}{ext}"
-                if not path.exists():
-                    temporary = path.with_name(f".{path.name}.tmp")
-                    temporary.write_bytes(data)
-                    os.replace(temporary, path)
+                if not os.path.lexists(path):
+                    write_file(path, data)
                     return path
-                if path.read_bytes() == data:
+                if _holds(path, data):
                     return path
         except OSError as exc:
             raise ManuscriptError(
-                f"cannot write the image into {self.folder}: {exc}", self.source.rel
+                f"cannot write the image into {self.folder}: {exc.strerror or exc}", self.source.rel
             ) from exc
         raise ManuscriptError(
             f"{path} exists with different content; move it away", self.source.rel

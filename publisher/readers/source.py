@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..encodings import Decoded, decode_bytes
 from ..errors import Diagnostic, ManuscriptError
+from ..safety import MAX_IMAGE_BYTES, UnsafePath, project_path, read_bytes
+from ..svg import UnsafeSvg, check_svg
 
 MAX_MANUSCRIPT_BYTES = 20 * 1024 * 1024
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -99,23 +101,23 @@ def resolve_image(source, src: str, line: int | None) -> str:
                               source.rel, line, hint="copy the image into the images/ folder and point to it")
     root = source.root.resolve()
     # resolve() follows symbolic links, so a link inside the project that points out is refused too.
-    path = (source.path.parent / candidate).resolve()
-    if not path.is_relative_to(root):
-        raise ManuscriptError(f"image {src} is outside the project folder", source.rel, line,
-                              hint="copy the image into the images/ folder and point to it")
+    try:
+        path = project_path(root, src, source.path.parent)
+    except UnsafePath as exc:
+        raise ManuscriptError(f"image {src} {exc}", source.rel, line,
+                              hint="copy the image into the images/ folder and point to it") from exc
     if not path.is_file():
         raise ManuscriptError(f"image {src} does not exist", source.rel, line)
-    if path.suffix.lower() == ".svg" and _ACTIVE_SVG.search(path.read_bytes()[:MAX_MANUSCRIPT_BYTES]):
+    if path.suffix.lower() == ".svg":
         # An SVG is copied into the EPUB as it is: it must not carry scripts or links out.
-        raise ManuscriptError(f"image {src} contains scripts, event attributes or external references",
-                              source.rel, line, hint="export it again as a plain drawing, or as PNG")
+        try:
+            check_svg(read_bytes(path, MAX_IMAGE_BYTES))
+        except UnsafeSvg as exc:
+            raise ManuscriptError(f"image {src} is refused: {exc}", source.rel, line,
+                                  hint="export it again as a plain drawing, or as PNG") from exc
+        except OSError as exc:
+            raise ManuscriptError(f"image {src}: {exc.strerror or exc}", source.rel, line) from exc
     return path.relative_to(root).as_posix()
-
-
-_ACTIVE_SVG = re.compile(rb"<\s*(?:[\w-]+:)?(?:script|foreignObject|iframe|object|embed|handler)\b"
-                         rb"|\son[a-z]+\s*=|(?:href|src)\s*=\s*[\"']?\s*(?:javascript|data|https?|file|ftp):"
-                         rb"|url\(\s*[\"']?\s*(?:https?|file|ftp|javascript):|@import",
-                         re.IGNORECASE)
 
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:(?:[\\/]|%5C)", re.IGNORECASE)  # markdown-it writes \ as %5C

@@ -88,13 +88,16 @@ def test_parts_globs_cannot_leave_the_manuscripts_folder(tmp_path, outside):
 
 
 def test_a_stylesheet_cannot_make_the_pdf_read_a_file(tmp_path, outside):
-    """A project's styles/ may override the CSS; WeasyPrint's fetcher still refuses other files."""
-    css = f'@import url("http://127.0.0.1:9/x.css");\nhtml {{ background: url("{(outside / "photo.png").as_uri()}"); }}\n'
-    root = project(tmp_path, "# Bài\n\nChữ.\n", files={"styles/print.css": css.encode()})
-    report = build_book(root, ("pdf",))
-    refused = [d.message for d in report.diagnostics if d.code == "pdf"]
-    assert any("photo.png" in m for m in refused), report.diagnostics
-    assert SECRET not in report.outputs[0].path.read_bytes()
+    """A project's styles/ may override the CSS, but not load anything by a URL with a scheme."""
+    from publisher.errors import PublisherError
+
+    for css, line in ((f'html {{ background: url("{(outside / "photo.png").as_uri()}"); }}\n', 1),
+                      ('p { color: red; }\n@import url("http://127.0.0.1:9/x.css");\n', 2)):
+        root = project(tmp_path / str(len(css)), "# Bài\n\nChữ.\n", files={"styles/print.css": css.encode()})
+        with pytest.raises(PublisherError, match="may not @import or load a url") as caught:
+            build_book(root, ("pdf",))
+        assert (caught.value.path, caught.value.line) == ("styles/print.css", line)
+        assert not (root / "dist").exists() or not list((root / "dist").glob("*.pdf"))
 
 
 # --- remote images, from a server on 127.0.0.1 only ---
