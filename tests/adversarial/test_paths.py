@@ -106,6 +106,7 @@ class _Server:
     def __init__(self):
         self.requests: list[str] = []
         self.routes: dict[str, tuple] = {}
+        self.drip = 0.0  # seconds between bytes of the body: a slow sender
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -121,7 +122,13 @@ class _Server:
                     self.send_header(key, value)
                 self.end_headers()
                 try:
-                    self.wfile.write(body)
+                    if server.drip:
+                        for index in range(len(body)):
+                            self.wfile.write(body[index:index + 1])
+                            self.wfile.flush()
+                            time.sleep(server.drip)
+                    else:
+                        self.wfile.write(body)
                 except OSError:
                     pass
 
@@ -140,8 +147,13 @@ class _Server:
 
 
 @pytest.fixture
-def server():
+def server(monkeypatch):
+    """A server on 127.0.0.1, which the address rule lets through for this test only."""
+    import publisher.remote
+
     running = _Server()
+    monkeypatch.setattr(publisher.remote, "ALLOWED_FOR_TESTS",
+                        frozenset({("127.0.0.1", running.httpd.server_address[1])}))
     yield running
     running.close()
 
