@@ -6,10 +6,18 @@ as if it were the manuscript: diagnostics, errors and image names refer to the
 original file. Everything the .docx reader supports applies, as far as
 LibreOffice carries it over (styles, footnotes, images and tables do; legacy
 fonts keep their names, so TCVN3/VNI runs are still converted).
+
+LibreOffice follows links while it loads a document (an RTF ``INCLUDEPICTURE
+"file:///…"`` field, an image of an HTML file saved as .doc, a linked section of an
+.odt), so it never gets to: office_links.refuse_linked_content checks the file first
+and refuses one that links to content outside itself, with the reason. It then runs
+with a fresh profile (macros off, links never updated) and, where the system allows
+(``unshare -rn``, Linux user namespaces), without any network.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -18,7 +26,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import DependencyError, ManuscriptError
+from ..safety import read_bytes
 from . import ReadResult, Source
+from .office_links import refuse_linked_content
 
 SUFFIXES = (".odt", ".rtf", ".doc")
 TIMEOUT_SECONDS = 180
@@ -32,6 +42,38 @@ def find_soffice() -> str | None:
         if found:
             return found
     return None
+
+
+MAX_OFFICE_BYTES = 100 << 20
+# A fresh profile: macros never run, links in documents are never updated.
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def _write_profile(profile: Path) -> None:
+    user = profile / "user"
+    user.mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _no_network() -> tuple[str, ...]:
+    """``unshare -rn --`` where a new user and network namespace can be made (no network inside), else ()."""
+    unshare = shutil.which("unshare")
+    if not unshare:
+        return ()
+    try:
+        ok = subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        ok = False
+    return (unshare, "-rn", "--") if ok else ()
 
 
 def read(source: Source) -> ReadResult:
@@ -48,14 +90,21 @@ def read(source: Source) -> ReadResult:
         )
     if not source.path.is_file():
         raise ManuscriptError("the file does not exist", source.rel)
+    try:
+        data = read_bytes(source.path.resolve(), MAX_OFFICE_BYTES)
+    except OSError as exc:
+        raise ManuscriptError(f"cannot read the file: {exc.strerror or exc}", source.rel) from exc
+    refuse_linked_content(data, source.rel)
     with tempfile.TemporaryDirectory(prefix="publisher-office-") as folder:
         out = Path(folder)
         # Copy first: LibreOffice takes a lock file next to the input, and a
         # manuscript open in Word must not be touched.
         copy = out / f"manuscript{source.path.suffix.lower()}"
-        shutil.copyfile(source.path, copy)
+        copy.write_bytes(data)
         profile = out / "profile"  # a private profile: works while LibreOffice is open
+        _write_profile(profile)
         command = [
+            *_no_network(),
             program,
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
