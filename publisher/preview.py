@@ -253,11 +253,25 @@ def _error_lines(exc: PublisherError) -> list[str]:
     return lines
 
 
+def local_host(header: str | None, port: int) -> bool:
+    """Whether a request's Host header names this machine's loopback at the preview's port."""
+    if not header:
+        return False
+    host, _, given = header.strip().lower().rpartition(":") if not header.strip().endswith("]") else (header, "", "")
+    if not host:
+        host, given = header.strip().lower(), ""
+    return host in ("127.0.0.1", "localhost", "[::1]") and given in ("", str(port))
+
+
 def _handler(preview: Preview):
     class Handler(BaseHTTPRequestHandler):
         server_version = "publisher-preview"
 
         def do_GET(self):  # noqa: N802 (the http.server API)
+            if not local_host(self.headers.get("Host"), self.server.server_address[1]):
+                # A page elsewhere whose name now resolves to 127.0.0.1 (DNS rebinding) sends its own Host.
+                self.send_error(HTTPStatus.FORBIDDEN, "the preview answers only to 127.0.0.1 and localhost")
+                return
             found = preview.lookup(unquote(urlsplit(self.path).path))
             if found is None:
                 self.send_error(HTTPStatus.NOT_FOUND)
