@@ -22,7 +22,8 @@ from .model import Article, Book
 from .normalize.book import normalize_article, options_from_config
 from .output import atomic_output
 from .readers import ReadResult, Source, preload, read
-from .readers.source import sanitize_article
+from .readers.source import MAX_MANUSCRIPT_BYTES, sanitize_article
+from .safety import read_bytes
 from .render.fallback import missing_glyph_diagnostics
 from .render.fonts import book_fonts, regular_fonts
 from .workers import Workers
@@ -82,10 +83,10 @@ def read_manuscript(config: BookConfig, path: Path, memo=None) -> tuple[Article,
 def _memo_key(config: BookConfig, path: Path, memo) -> str | None:
     if memo is None:
         return None
-    try:
-        return memo.key(config.rel(path), path.read_bytes())
+    try:  # never read a file whole before its size is checked (a 1 GiB "manuscript")
+        return memo.key(config.rel(path), read_bytes(path, MAX_MANUSCRIPT_BYTES))
     except OSError:
-        return None  # the reader reports the unreadable file
+        return None  # the reader reports the unreadable or too large file
 
 
 def _read_and_keep(config: BookConfig, path: Path, memo, key: str | None) -> tuple[Article, list[Diagnostic]]:

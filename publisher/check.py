@@ -38,6 +38,8 @@ from .build import read_raw
 from .collect import collect
 from .config import BookConfig, load_config
 from .encodings import decode_bytes
+from .readers.source import MAX_MANUSCRIPT_BYTES
+from .safety import read_bytes
 from .errors import ConfigError, Diagnostic, PublisherError
 from .model import Article, html_to_text
 from .normalize.book import normalize_article, options_from_config
@@ -118,12 +120,12 @@ def _check_manuscript(config: BookConfig, path: Path, images: Path, findings: li
     missing: set[int] = set()
     if path.suffix.lower() in TEXT_SUFFIXES:
         try:
-            decoded = decode_bytes(path.read_bytes(), rel)
+            decoded = decode_bytes(read_bytes(path, MAX_MANUSCRIPT_BYTES), rel)
         except PublisherError as exc:
             findings.append(Diagnostic("error", exc.message, rel, exc.line, "undecodable", exc.hint))
             return None
         except OSError as exc:
-            findings.append(Diagnostic("error", f"cannot read the file: {exc.strerror}", rel, None, "manuscript"))
+            findings.append(Diagnostic("error", f"cannot read the file: {exc.strerror or exc}", rel, None, "manuscript"))
             return None
         if decoded.converted:
             findings.append(Diagnostic(

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import BookConfig
-from .errors import Diagnostic
+from .errors import Diagnostic, ManuscriptError
+from .safety import bad_name
 from .readers import suffixes
 
 
@@ -60,6 +61,12 @@ def _hidden(path: Path, base: Path) -> bool:
 def collect(config: BookConfig) -> Plan:
     """The reading plan: [[parts]] as listed, or every manuscript in file-name order."""
     available = manuscript_files(config)
+    for path in available:
+        shown = bad_name(path)
+        if shown:
+            raise ManuscriptError("the file name is not UTF-8 text (written by an old system?)",
+                                  bad_name(path.relative_to(config.root.resolve())) or shown,
+                                  hint="rename the file, with Vietnamese letters typed again")
     foreword = config.foreword
     diagnostics: list[Diagnostic] = [
         Diagnostic("warning", "a link to a file outside the manuscripts folder is not read",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from .errors import ManuscriptError
+from .safety import MAX_IMAGE_BYTES, TooLarge, read_bytes, write_file
 
 VERSION = "1"  # part of the cache key: bump when the processing changes
 PROCESSED = {"JPEG": ".jpg", "PNG": ".png"}
@@ -47,6 +47,8 @@ def prepare_images(images: dict[str, Path], settings: ImageSettings, cache: Path
                    rel=str) -> dict[str, Path]:
     """The same hrefs mapped to processed files (the original where nothing needed doing)."""
     if settings == ImageSettings(quality=settings.quality):
+        for path in images.values():  # passed on as they are: checked all the same
+            validate_image(path, cache, rel)
         return dict(images)
     key = settings.key()
     return {href: prepare_image(path, settings, cache, rel, key) for href, path in images.items()}
@@ -54,10 +56,7 @@ def prepare_images(images: dict[str, Path], settings: ImageSettings, cache: Path
 
 def prepare_image(path: Path, settings: ImageSettings, cache: Path, rel=str, key: str | None = None) -> Path:
     """One image processed for ``settings``; the source file itself when it is already fine."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ManuscriptError(f"cannot read the image: {exc.strerror}", rel(path)) from exc
+    data = _read(path, rel)
     digest = hashlib.sha256(data + b"\0" + (key or settings.key()).encode()).hexdigest()
     for suffix in PROCESSED.values():
         cached = cache / f"{digest[:32]}{suffix}"
@@ -78,9 +77,31 @@ def prepare_image(path: Path, settings: ImageSettings, cache: Path, rel=str, key
 
 
 def _write(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    write_file(path, data)
+
+
+def _read(path: Path, rel) -> bytes:
+    try:
+        return read_bytes(path.resolve(), MAX_IMAGE_BYTES)
+    except TooLarge as exc:
+        raise ManuscriptError(f"the image is too large: {exc}", rel(path),
+                              hint="save it smaller (a print photo needs a few MB)") from exc
+    except OSError as exc:
+        raise ManuscriptError(f"cannot read the image: {exc.strerror or exc}", rel(path)) from exc
+
+
+def validate_image(path: Path, cache: Path, rel=str) -> None:
+    """Refuse a damaged, truncated or empty image (ManuscriptError naming it), whichever output
+    it goes to; an image found whole is remembered in ``cache`` by its content."""
+    if path.suffix.lower() == ".svg":
+        return  # checked by publisher.svg where it is named
+    data = _read(path, rel)
+    marker = cache / f"{hashlib.sha256(data).hexdigest()[:32]}.ok"
+    if marker.exists():
+        return
+    _open(data, path, rel)
+    cache.mkdir(parents=True, exist_ok=True)
+    _write(marker, b"")
 
 
 def _open(data: bytes, path: Path, rel) -> Image.Image:
@@ -88,8 +109,9 @@ def _open(data: bytes, path: Path, rel) -> Image.Image:
         with warnings.catch_warnings():
             # DecompressionBombWarning (between the limit and twice it) becomes an error too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            Image.open(io.BytesIO(data)).verify()  # the file's structure and checksums
             image = Image.open(io.BytesIO(data))
-            image.load()
+            image.load()  # every pixel: a truncated JPEG fails here
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ManuscriptError(f"the image is too large to process safely: {exc}", rel(path),
                               hint="resize it below 90 megapixels") from exc
@@ -159,8 +181,14 @@ def _to_cmyk(image: Image.Image, icc: bytes | None, profile: Path, path: Path, r
 
 def rgb_to_cmyk(colours: list[tuple[float, float, float]], profile: Path) -> list[tuple[float, float, float, float]]:
     """Vector colours (0–1 RGB) in the CMYK profile's space; neutral greys become black ink only."""
-    transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(profile)),
-                                        "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    try:
+        transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(profile)),
+                                            "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    except (ImageCms.PyCMSError, OSError) as exc:
+        from .errors import ConfigError
+
+        raise ConfigError(f"icc_profile: {profile.name} is not a usable CMYK ICC profile ({exc})", "book.toml",
+                          hint="use the profile file your print house gives you") from exc
     result = []
     for r, g, b in colours:
         if abs(r - g) < 1e-3 and abs(g - b) < 1e-3:  # text and rules: one plate, no registration trouble

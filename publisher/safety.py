@@ -47,6 +47,16 @@ def shorten(text: object, limit: int = MAX_QUOTED) -> str:
     return f"{text[:limit]}… ({len(text):,} characters)"
 
 
+def bad_name(path: Path | str) -> str | None:
+    """The name shown for a path that is not valid UTF-8 (it cannot be written into the outputs), else None."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "replace")
+    return None
+
+
 def project_path(root: Path, name: str, base: Path | None = None) -> Path:
     """The resolved path of ``name`` (relative to ``base``, default the project ``root``).
 

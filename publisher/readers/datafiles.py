@@ -44,7 +44,8 @@ from ..encodings import decode_bytes
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Block, html_to_text
 from .imagesize import image_size
-from ..safety import TooLarge, UnsafePath, project_path, read_bytes
+from ..safety import TooLarge, UnsafePath, bad_name, project_path, read_bytes
+from .frontmatter import NoAliasLoader
 from .source import MAX_MANUSCRIPT_BYTES, resolve_image, sanitize_text
 
 __all__ = ["CONTENT_FENCES", "is_content_fence", "fence_block", "finish_timelines", "front_matter_timeline",
@@ -134,7 +135,7 @@ def _read_text(source, path: Path, line: int, diagnostics: list[Diagnostic]) -> 
 def _compose(text: str, rel: str, first_line: int = 1):
     """The YAML node tree of ``text`` (None when empty); syntax errors name the line."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=NoAliasLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "not valid YAML"
@@ -350,6 +351,10 @@ def _folder_photos(options: dict, source, line: int, inline: Inline,
         captions = _captions(source, _project_path(source, "captions.yaml", line, "captions file", base=folder),
                              line, folder, diagnostics)
     ordered = [folder / name for name in captions] + [p for p in files if p.name not in captions]
+    for path in ordered:
+        if bad_name(path.name):
+            raise ManuscriptError(f"gallery: the photo name {bad_name(path.name)} is not UTF-8 text", source.rel,
+                                  line, hint="rename the file")
     # Each photo by the same rule as one named in a manuscript (a link out of the project is refused).
     return [_photo(resolve_image(source, os.path.relpath(path, source.path.parent), line),
                    *captions.get(path.name, ("", None)), inline) for path in ordered]

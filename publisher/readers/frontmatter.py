@@ -12,6 +12,7 @@ from collections.abc import Callable
 import yaml
 
 from ..errors import Diagnostic, ManuscriptError
+from ..safety import shorten
 
 KEYS = ("title", "subtitle", "author", "authors", "date", "summary", "lang")
 
@@ -26,17 +27,29 @@ def split(lines: list[str], rel: str) -> tuple[list[str], int]:
     return lines[1:end], end + 1
 
 
+class NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases (``*name``): a manuscript's metadata never needs them, and nested
+    aliases expand exponentially (a "billion laughs" of a few lines)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def load(text: str, rel: str, first_line: int, label: str) -> dict:
     """Parse YAML ``text`` whose first line is ``first_line`` of the file ``rel``."""
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=NoAliasLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + first_line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise ManuscriptError(f"{label}: {problem}", rel, line) from exc
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. date: 2026-13-45
-        raise ManuscriptError(f"{label}: {exc}", rel, first_line) from exc
+        raise ManuscriptError(f"{label}: {shorten(exc)}", rel, first_line) from exc
     if not isinstance(data, dict):
         raise ManuscriptError(f"{label} must be 'key: value' lines", rel, first_line)
     return data
@@ -74,7 +87,7 @@ def _value(key: str, value, rel: str, line: int, label: str, parse_date):
                 return dt.date.fromisoformat(value.strip()).isoformat()
             except ValueError:
                 pass
-        raise ManuscriptError(f"{label}: date {value!r} is not a date like 2026-03-15", rel, line)
+        raise ManuscriptError(f"{label}: date {shorten(repr(value))} is not a date like 2026-03-15", rel, line)
     if key in ("author", "authors"):
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):

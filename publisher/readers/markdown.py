@@ -110,6 +110,7 @@ def read(source: Source) -> ReadResult:
     env: dict = {}
     tokens = md.parse(text, env)
     builder = _BlockBuilder(md, env, source, diagnostics)
+    _warn_too_deep(tokens, md, source, diagnostics)
     blocks, footnotes, first_heading = builder.build(tokens)
     front = "\n".join(text.split("\n")[1:body_start - 2]) if "timeline" in meta else None
     finish_timelines(blocks, front, source, builder.inline_markdown)
@@ -182,10 +183,16 @@ class _BlockBuilder:
     def warn(self, line: int | None, message: str) -> None:
         self.diagnostics.append(Diagnostic("warning", message, self.source.rel, line, "markdown"))
 
-    def render(self, tokens: list[Token]) -> str:
+    def render(self, tokens: list[Token], kind: str = "", line: int | None = None) -> str:
         self.env["inline_images"] = []
         self.env["unsafe_links"] = []
-        return self.md.renderer.render(tokens, self.md.options, self.env).strip()
+        html = self.md.renderer.render(tokens, self.md.options, self.env).strip()
+        for image in self.env["inline_images"]:
+            self.warn(line, f"image {image.attrGet('src')} inside a {kind} is not shown (its alt text is kept);"
+                      " put it alone in its own paragraph to make a figure")
+        for href in self.env["unsafe_links"]:
+            self.warn(line, f"link {href!r} removed: only http, https and mailto links are kept")
+        return html
 
     def build(self, tokens: list[Token]) -> tuple[list[Block], list[Footnote], str | None]:
         blocks: list[Block] = []
@@ -207,11 +214,11 @@ class _BlockBuilder:
             elif kind == "paragraph_open":
                 self._paragraph(tokens[i + 1], line, blocks)
             elif kind in ("bullet_list_open", "ordered_list_open"):
-                blocks.append(Block("list", self.render(tokens[i : end + 1]), line))
+                blocks.append(Block("list", self.render(tokens[i : end + 1], "list", line), line))
             elif kind == "blockquote_open":
-                blocks.append(Block("quote", self.render(tokens[i + 1 : end]), line))
+                blocks.append(Block("quote", self.render(tokens[i + 1 : end], "quote", line), line))
             elif kind == "table_open":
-                blocks.append(Block("table", self.render(tokens[i : end + 1]), line))
+                blocks.append(Block("table", self.render(tokens[i : end + 1], "table", line), line))
             elif kind == "hr":
                 blocks.append(Block("rule", "", line))
             elif kind == "fence" and is_content_fence(token.info):
@@ -253,6 +260,21 @@ class _BlockBuilder:
         paragraphs = [self.inline(t) for t in tokens if t.type == "inline"]
         line = next((t.map[0] + 1 for t in tokens if t.map), None)
         return Footnote(label, " ".join(p for p in paragraphs if p), line)
+
+
+def _warn_too_deep(tokens: list[Token], md: MarkdownIt, source: Source, diagnostics: list[Diagnostic]) -> None:
+    """markdown-it stops at ``maxNesting`` levels (about 10 nested lists or 20 quotes) and leaves
+    the deeper text out: say so, at the line where the nesting got too deep."""
+    limit = md.options.get("maxNesting", 20) - 1
+    # A container opened at the last level and closed at once: what it held was dropped.
+    cut = next((i for i, t in enumerate(tokens[:-1]) if t.nesting == 1 and t.level >= limit
+                and tokens[i + 1].nesting == -1), None)
+    if cut is None:
+        return
+    line = next((t.map[0] + 1 for t in reversed(tokens[: cut + 1]) if t.map), None)
+    diagnostics.append(Diagnostic(
+        "warning", "lists nested 10 levels deep, or quotes 20, are cut there: the deeper text "
+        "(and what follows in the same list or quote) is left out", source.rel, line, "markdown", "nest them less deeply"))
 
 
 def _closing(tokens: list[Token], start: int) -> int:

@@ -29,7 +29,7 @@ def decode_source(source, diagnostics: list[Diagnostic] | None = None) -> tuple[
                 source.rel,
                 hint="split it into several articles",
             )
-        data = source.path.read_bytes()
+        data = read_bytes(source.path.resolve(), MAX_MANUSCRIPT_BYTES)
     except OSError as exc:
         raise ManuscriptError(f"cannot read the file: {exc.strerror}", source.rel) from exc
     decoded = decode_bytes(data, source.rel, source.options.get("encoding"))
@@ -39,7 +39,24 @@ def decode_source(source, diagnostics: list[Diagnostic] | None = None) -> tuple[
     text, found = sanitize_text(decoded.text, source.rel)
     if diagnostics is not None:
         diagnostics.extend(found)
+    check_line_lengths(text, source.rel)
     return text, decoded
+
+
+# A paragraph longer than this is not prose (the longest in real books are a few thousand
+# characters); laying out a 10 MB one did not finish in 300 s.
+MAX_PARAGRAPH_CHARS = 100_000
+MAX_BLOCK_CHARS = 2_000_000  # a list or table, all its items together
+
+
+def check_line_lengths(text: str, rel: str) -> None:
+    """Refuse a line longer than MAX_PARAGRAPH_CHARS before any parser sees it."""
+    if len(text) <= MAX_PARAGRAPH_CHARS:
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_PARAGRAPH_CHARS:
+            raise ManuscriptError(f"line {number} has {len(line):,} characters; a paragraph may have at most "
+                                  f"{MAX_PARAGRAPH_CHARS:,}", rel, number, hint="break it into paragraphs")
 
 
 # Characters that never belong in a manuscript: C0/C1 controls (except tab and
@@ -166,6 +183,10 @@ def sanitize_article(article) -> list[Diagnostic]:
     for name in ("title", "subtitle", "summary", "date", "authors"):
         setattr(article, name, clean(getattr(article, name), None))
     for block in article.blocks:
+        limit = MAX_PARAGRAPH_CHARS if block.kind in ("paragraph", "heading", "caption", "quote") else MAX_BLOCK_CHARS
+        if len(block.html or "") > limit:
+            raise ManuscriptError(f"a {block.kind} of {len(block.html):,} characters; at most {limit:,} are allowed",
+                                  article.source, block.line, hint="break it into paragraphs")
         for name in ("html", "alt", "caption"):
             setattr(block, name, clean(getattr(block, name), block.line))
     for note in article.footnotes:

@@ -68,6 +68,8 @@ def book_fonts(config: BookConfig, characters: str = "") -> list[FontFile]:
         configured: FontFaces = config.body_font if role == "body" else config.heading_font
         for face in faces:
             given = getattr(configured, face)
+            if given:
+                _check_given(given, config.rel(given), f"fonts.{role}.{face}")
             path = given if given else _default_instance(DEFAULT_FAMILIES[role], face)
             found.append(FontFile(role, face, path))
     missing: set[str] = set()
@@ -80,6 +82,31 @@ def book_fonts(config: BookConfig, characters: str = "") -> list[FontFile]:
         chosen = {(role, path) for role, _, path in choose(missing).values()}
         found.extend(FontFile(role, "regular", path) for role, path in sorted(chosen))
     return found
+
+
+def _check_given(path: Path, rel: str, key: str) -> None:
+    """A project's font file must be a font HarfBuzz can read, with glyphs and a character map."""
+    if _usable(path, _stamp(path)):
+        return
+    from ..errors import ConfigError
+
+    raise ConfigError(f"{key}: {rel} is not a usable font (damaged, or not a TrueType/OpenType font)",
+                      "book.toml", hint="use the .ttf or .otf file the font's maker distributes")
+
+
+@functools.lru_cache(maxsize=None)
+def _usable(path: Path, stamp: tuple | None) -> bool:
+    import uharfbuzz as hb
+
+    try:
+        face = hb.Face(hb.Blob.from_file_path(str(path)))
+        if face.glyph_count < 2 or not face.unicodes:
+            return False
+        request = hb.SubsetInput()
+        request.sets(hb.SubsetInputSets.UNICODE).update({0x41})
+        return hb.subset(face, request) is not None
+    except Exception:  # HarfBuzz raises RuntimeError, others on odd files
+        return False
 
 
 def regular_fonts(config: BookConfig) -> list[Path]:
