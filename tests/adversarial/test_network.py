@@ -15,7 +15,7 @@ import pytest
 import publisher.remote as remote
 from publisher.config import SecurityConfig
 from publisher.errors import ManuscriptError
-from publisher.remote import RemoteError, check_host, fetch_image
+from publisher.remote import RemoteError, fetch_image
 
 from .helpers import TOML, build_book, png, project
 from .test_paths import _Server
@@ -68,6 +68,8 @@ def no_outside_connections(monkeypatch):
     ("100.64.0.1", "non-public"),  # carrier-grade NAT
 ])
 def test_the_address_rule_refuses_every_non_public_address(host, kind, monkeypatch):
+    from publisher.remote import check_host
+
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("no connection may be opened"))
     with pytest.raises(RemoteError, match=f"is an? {kind} address"):
         check_host(host, 80)
@@ -75,6 +77,8 @@ def test_the_address_rule_refuses_every_non_public_address(host, kind, monkeypat
 
 @pytest.mark.parametrize("host", ["93.184.215.14", "2606:4700:4700::1111"])
 def test_the_address_rule_lets_public_addresses_through_and_returns_the_address_checked(host, monkeypatch):
+    from publisher.remote import check_host
+
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("no connection may be opened"))
     assert check_host(host, 443) == host
 

@@ -12,7 +12,6 @@ import pytest
 from publisher.errors import ManuscriptError
 from publisher.readers import Source, read
 from publisher.readers.office import find_soffice
-from publisher.readers.office_links import refuse_linked_content
 
 from ..conftest import run_cli
 from .helpers import TOML, build_book, epub_entries, png, project
@@ -117,5 +116,7 @@ def test_a_plain_office_document_still_reads(tmp_path):
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "\x13 INCLUDEPICTURE \"http://x\" \x14".encode("utf-16-le"),
 ])
 def test_the_check_finds_each_kind_of_link(data):
+    from publisher.readers.office_links import refuse_linked_content
+
     with pytest.raises(ManuscriptError, match="links to content outside itself"):
         refuse_linked_content(data, "manuscripts/x.doc")
