@@ -22,8 +22,6 @@ import os
 import time
 from pathlib import Path
 
-import filelock
-
 from .errors import OutputError
 from .safety import remove_partials
 
@@ -119,7 +117,9 @@ def build_lock(out_dir: Path, wait_s: float = 0.0):
         lock.release()
 
 
-def _acquire(path: Path, wait_s: float) -> filelock.FileLock:
+def _acquire(path: Path, wait_s: float):
+    import filelock  # imported when a build writes: 0.1-0.3 s that check, stats and dump do not need
+
     deadline = time.monotonic() + wait_s
     taken_over = False
     while True:
