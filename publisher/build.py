@@ -283,7 +283,7 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
                        images=_images(rendered, ImageSettings(max_pixels=config.epub_image_max_pixels, quality=85)))
         outputs.append(OutputFile("epub", path, path.stat().st_size))
     if "pdf" in formats:
-        from .render.pdf import write_pdf
+        from .pdf import write_pdf
 
         profile = config.profile(profile_name)
         name = f"{config.slug}.pdf" if profile.name == config.default_profile else f"{config.slug}-{profile.name}.pdf"
@@ -292,7 +292,7 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         images = _images(rendered, pdf_image_settings(config, profile))
         from .render.fonts import cache_dir
 
-        with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (render.parallel)
+        with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (pdf.runs)
             result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
         outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
         for url in result.refused:
@@ -322,7 +322,7 @@ def _write_cover(rendered, loaded: Loaded, target_dir: Path, outputs: list[Outpu
 
     from .render.cover import cover_geometry
     from .render.coverstore import cover_pdf
-    from .render.pdf import write_pdf
+    from .pdf import write_pdf
 
     config = loaded.config
     pages = next((o.pages for o in outputs if o.format == "pdf" and o.pages), None) if built_for_print else None

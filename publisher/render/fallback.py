@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 from ..model import Article, Book, html_to_text
-from .fonts import cached_instance, covered
+from .fontfiles import cached_instance, covered
 
 # role (a key of fonts.CSS_FAMILIES), the face's name in messages, where to find it
 FALLBACKS = (

@@ -141,7 +141,7 @@ def test_a_write_limit_in_a_real_process_keeps_the_old_outputs(versions):
     result = subprocess.run([sys.executable, "-m", "publisher", "build", str(root)], cwd=ROOT, env=_env(cache),
                             capture_output=True, text=True, timeout=300, preexec_fn=limit)
     # The EPUB's writer reports "<path>: could not write sach-thu.epub: File too large; the previous file
-    # is kept" (exit 5); render/pdf.py wraps the same error as "could not write the PDF: [Errno 27] File
+    # is kept" (exit 5); pdf/onepass.py wraps the same error as "could not write the PDF: [Errno 27] File
     # too large" (the EPUB's cover image, unless it comes from the cache, and the PDF).
     assert result.returncode in (1, 5), result.stderr
     first = result.stderr.splitlines()[0]

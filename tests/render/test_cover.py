@@ -20,7 +20,7 @@ from publisher.render import barcode
 from publisher.render.cover import (DEFAULT_LEAF_MM, SPINE_TEXT_MIN_MM, cover_geometry, front_cover_image,
                                     spine_label, spine_width_mm, write_cover_pdf)
 from publisher.render.html import render_book
-from publisher.render.pdf import CROP_MARK_MM
+from publisher.pdf import CROP_MARK_MM
 
 from ..conftest import make_project, run_cli
 from .test_epub import NS, epubcheck
