@@ -292,7 +292,7 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         images = _images(rendered, pdf_image_settings(config, profile))
         from .render.fonts import cache_dir
 
-        with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (pdf.runs)
+        with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (render.parallel)
             result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
         outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
         for url in result.refused:

@@ -1,6 +1,6 @@
 """Live preview (`publisher preview`): serve the book on localhost and rebuild it on every change.
 
-The page is the book's print HTML (pdf.book_html, with the print CSS) plus a small
+The page is the book's print HTML (render.pdf.book_html, with the print CSS) plus a small
 screen stylesheet that lays each document out as a sheet of the trim size, a bar with links
 to the latest EPUB and PDF in the output folder, and a script that polls ``/_version`` and
 reloads the page when a rebuild finishes. A broken manuscript or book.toml shows the error
