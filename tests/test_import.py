@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher.importer import import_files
+from publisher.commands.importer import import_files
 from publisher.legacy import encode_tcvn3, encode_vni, surface_to_bytes
 from publisher.model import Article, Block, Footnote
 from publisher.readers import Source, read
