@@ -160,3 +160,21 @@ def test_a_word_picture_reaches_the_epub_and_the_pdf_from_the_cache(tmp_path, se
         shown = sorted((int(image.Width), int(image.Height)) for page in pdf.pages
                        for image in page.get_images().values())
     assert (60, 40) in shown and (30, 20) in shown and (50, 50) in shown
+
+
+def test_a_kept_article_whose_extracted_picture_left_the_cache_is_read_again(tmp_path, monkeypatch):
+    from publisher.pipeline import load_book
+
+    monkeypatch.setenv("PUBLISHER_CACHE", str(tmp_path / "cache"))
+    root = make_project(tmp_path / "book", {}, '[book]\ntitle = "Sách thử"\ndate = 2026-10-20\n')
+    word_file(root / "manuscripts" / "03-word.docx")
+
+    def picture() -> Path:
+        [article] = load_book(root).book.articles()
+        return Path(next(b.src for b in article.blocks if b.kind == "figure"))
+
+    first = picture()
+    assert first.read_bytes() == WORD_PICTURE
+    assert list((tmp_path / "cache" / "publisher" / "articles").rglob("*.bin"))  # the article was kept
+    first.unlink()  # someone cleared part of the cache
+    assert picture() == first and first.read_bytes() == WORD_PICTURE
