@@ -186,7 +186,7 @@ def check(
 
     Example: publisher check . --strict
     """
-    from .check import run_check
+    from .commands.check import run_check
 
     try:
         findings = run_check(project_dir)
@@ -244,7 +244,7 @@ def import_(
 
     Example: publisher import inbox/*.txt inbox/*.docx --into manuscripts/
     """
-    from .importer import import_files
+    from .commands.importer import import_files
 
     try:
         results = import_files(sources, into, force)
@@ -252,6 +252,8 @@ def import_(
         _fail(exc)
     for result in results:
         (err if result.status == "failed" else out).print(_import_line(result), markup=False)
+        for image in result.written_images:  # the one command that writes into images/, and says so
+            out.print(f"  wrote {image} (a picture from the file)", markup=False)
         for doubt in result.doubts:
             where = f"line {doubt.line}: " if doubt.line else ""
             out.print(f"  {doubt.level}: {where}{doubt.message}" + (f" ({doubt.hint})" if doubt.hint else ""),
@@ -280,7 +282,7 @@ def new(
 
     Example: publisher new ky-yeu-2026 --title "Kỷ yếu 20 năm thành lập" --lang vi
     """
-    from .scaffold import scaffold
+    from .commands.scaffold import scaffold
 
     try:
         report = scaffold(project_dir, title, lang.value, force)
@@ -310,7 +312,7 @@ def preview(
 
     Example: publisher preview my-book --port 8000
     """
-    from .preview import serve
+    from .commands.preview import serve
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"warning: listening on {host}: other computers on the network can read the book", markup=False)
@@ -342,7 +344,7 @@ def stats(
 
     Example: publisher stats . --format json
     """
-    from .stats import book_stats
+    from .commands.stats import book_stats
 
     try:
         found = book_stats(project_dir)

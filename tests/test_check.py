@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from publisher.check import run_check
+from publisher.commands.check import run_check
 from publisher.cli import app
 from publisher.legacy import encode_tcvn3, surface_to_bytes
 

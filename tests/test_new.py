@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from publisher.config import load_config
-from publisher.scaffold import project_files, scaffold
+from publisher.commands.scaffold import project_files, scaffold
 
 from .conftest import run_cli
 from .render.test_epub import epubcheck

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.preview import Preview
+from publisher.commands.preview import Preview
 
 from .conftest import ROOT, make_project
 

@@ -8,8 +8,8 @@ import json
 import pytest
 from PIL import Image
 
-from publisher.check import run_check
-from publisher.stats import book_stats, count_words, words_per_page
+from publisher.commands.check import run_check
+from publisher.commands.stats import book_stats, count_words, words_per_page
 
 from .conftest import make_project, run_cli
 

@@ -1,6 +1,6 @@
 """Live preview (`publisher preview`): serve the book on localhost and rebuild it on every change.
 
-The page is the book's print HTML (render.pdf.book_html, with the print CSS) plus a small
+The page is the book as one HTML page (render.html.one_page, with the print CSS) plus a small
 screen stylesheet that lays each document out as a sheet of the trim size, a bar with links
 to the latest EPUB and PDF in the output folder, and a script that polls ``/_version`` and
 reloads the page when a rebuild finishes. A broken manuscript or book.toml shows the error
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from .config import CONFIG_NAME
-from .errors import ConfigError, PublisherError
+from ..config import CONFIG_NAME
+from ..errors import ConfigError, PublisherError
 
 Report = Callable[[str, str], None]
 POLL_MS = 1000
@@ -124,15 +124,14 @@ class Preview:
         return ok
 
     def _render(self) -> tuple[str, dict[str, Path], int]:
-        from .build import load_book
-        from .render.html import render_book
-        from .pdf import book_html
+        from ..pipeline import load_book
+        from ..render.html import one_page, render_book
 
         loaded = load_book(self.root)
         config = loaded.config
         self.out_dir, self.title = config.out_dir, config.title
         rendered = render_book(config, loaded.book)
-        page = book_html(rendered)
+        page = one_page(rendered)
         files = {f"/{href}": path for href, path in rendered.images.items()}
         for index, font in enumerate(rendered.fonts):
             url = f"/_fonts/{index}{font.path.suffix.lower()}"
@@ -143,7 +142,7 @@ class Preview:
         return self._wrap(page, css), files, len(loaded.book.articles())
 
     def _write_outputs(self) -> None:
-        from .build import build
+        from ..build import build
 
         try:
             report = build(self.root, formats=("epub", "pdf"))
