@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import cache_dir  # noqa: F401  (re-exported: older callers import it from here)
 from ..config import BookConfig, FontFaces
 
 FACES = ("regular", "italic", "bold", "bold_italic")
@@ -51,13 +52,6 @@ class FontFile:
     @property
     def file_name(self) -> str:
         return f"{self.role}-{self.face.replace('_', '-')}.ttf"
-
-
-def cache_dir() -> Path:
-    """Where derived files (font instances, processed images) are kept between builds."""
-    base = os.environ.get("PUBLISHER_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    path = Path(base) / "publisher" if base else Path.home() / ".cache" / "publisher"
-    return path
 
 
 def book_fonts(config: BookConfig, characters: str = "") -> list[FontFile]:
