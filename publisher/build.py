@@ -58,8 +58,20 @@ class OutputFile:
 class BuildReport:
     outputs: list[OutputFile]
     diagnostics: list[Diagnostic]
-    articles: int
+    articles: int  # the foreword counted in
     seconds: float
+    foreword: bool = False
+
+    @property
+    def texts(self) -> str:
+        """What was built, counted as the log counts it: 'foreword + 15 articles'."""
+        return texts_phrase(self.articles - self.foreword, self.foreword)
+
+
+def texts_phrase(articles: int, foreword: bool) -> str:
+    """'foreword + 15 articles', '1 article': the one way the build counts what it assembled."""
+    counted = f"{articles} article{'' if articles == 1 else 's'}"
+    return f"foreword + {counted}" if foreword else counted
 
 
 def read_raw(config: BookConfig, path: Path, images_dir: Path | None = None) -> ReadResult:
@@ -202,7 +214,7 @@ def load_book(project: Path | str | BookConfig, progress: Progress = _quiet, wor
     if not any(articles for _, articles in parts) and foreword is None:
         raise ManuscriptError("the book has no manuscripts", config.rel(config.manuscripts_dir),
                               hint="put .md files in the manuscripts folder")
-    progress("assemble", f"{sum(len(a) for _, a in parts)} articles")
+    progress("assemble", texts_phrase(sum(len(a) for _, a in parts), foreword is not None))
     book, found = assemble(config, foreword, parts)
     diagnostics.extend(found)
     diagnostics.extend(missing_glyph_diagnostics(book, regular_fonts(config)))
@@ -260,7 +272,7 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
             outputs.append(_write_cover(rendered, loaded, target_dir, outputs, progress,
                                         config.profile(profile).name == "print"))
     return BuildReport(outputs, loaded.diagnostics, len(loaded.book.articles()),
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, loaded.book.foreword is not None)
 
 
 def _cache(name: str) -> Path:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, Diagnostic
-from .tomlpos import key_line
+from .tomlpos import key_line, unclosed_string
 
 CONFIG_NAME = "book.toml"
 
@@ -323,7 +323,14 @@ def load_config(project_dir: Path | str) -> BookConfig:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line.*\)", "", str(exc))
+        if line is None and "(at end of document)" in str(exc):
+            line = len(text.splitlines()) or 1
+        message = re.sub(r"\s*\(at (line|end of document).*\)", "", str(exc))
+        unclosed = unclosed_string(text)
+        if unclosed and message.startswith(("Illegal character", "Unterminated string", "Expected \"'\"")):
+            line, quote = unclosed
+            raise ConfigError(f"TOML syntax error: a string is not closed on line {line}",
+                              CONFIG_NAME, line, hint=f"end the value with {quote}") from exc
         raise ConfigError(f"TOML syntax error: {message}", CONFIG_NAME, line) from exc
     check = _Checker(text, path)
     config = _build(root, data, check)

@@ -43,6 +43,8 @@ def pytest_unconfigure(config):
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `python -m publisher ARGS` in a child process, as an editor would."""
     full_env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    # This checkout's publisher, whatever the working folder (another may be installed).
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "publisher", *args], cwd=cwd or ROOT,
                           capture_output=True, text=True, env=full_env, timeout=600)
