@@ -19,6 +19,8 @@ from publisher.preview import Preview
 
 from .conftest import ROOT, make_project
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 ARTICLE = "---\ntitle: Bài đầu tiên\n---\n\nĐoạn văn ban đầu.\n\n![Trụ sở](../images/a.png)\n"
 DEADLINE_S = 90  # a bound for every wait, not a speed requirement
 

@@ -16,6 +16,8 @@ from publisher.render.parallel import RunStats, plan_runs
 from publisher.render.pdf import write_pdf
 from tests.conftest import ROOT, make_project
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 SENTENCE = "Những người làm công tác lưu trữ đã giữ gìn hồ sơ của tỉnh qua bao năm tháng khó khăn. "
 
 

@@ -8,7 +8,11 @@ import subprocess
 import unicodedata
 import zipfile
 
+import pytest
+
 from ..conftest import make_project, run_cli
+
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
 
 BASES = "aăâeêioôơuưy"
 TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
