@@ -39,6 +39,7 @@ def test_broken_manuscripts_are_errors_naming_the_file(tmp_path, name, data, mes
     assert result.stderr.startswith(f"error: manuscripts/{name}")
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_disguised_as_docx_is_refused(tmp_path):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
