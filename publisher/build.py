@@ -18,7 +18,7 @@ from .errors import ConfigError, Diagnostic, StrictModeError
 from .images import ImageSettings, pixels_for, prepare_images
 from .lock import build_lock
 from .output import atomic_output
-from .pipeline import MIN_PARALLEL_READ, Loaded, Progress, _quiet  # noqa: F401 (MIN_PARALLEL_READ: tests)
+from .pipeline import MIN_PARALLEL_READ, Loaded, Progress, _quiet, texts_phrase  # noqa: F401 (MIN_PARALLEL_READ: tests)
 from .readers import preload
 from .render.fallback import missing_glyph_diagnostics
 from .render.fonts import book_fonts, regular_fonts
@@ -39,8 +39,15 @@ class OutputFile:
 class BuildReport:
     outputs: list[OutputFile]
     diagnostics: list[Diagnostic]
-    articles: int
+    articles: int  # the foreword counted in
     seconds: float
+    foreword: bool = False
+
+    @property
+    def texts(self) -> str:
+        """What was built, counted as the log counts it: 'foreword + 15 articles'."""
+        return texts_phrase(self.articles - self.foreword, self.foreword)
+
 
 
 def load_book(project: Path | str | BookConfig, progress: Progress = _quiet, workers: Workers | None = None,
@@ -103,7 +110,7 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
             outputs.append(_write_cover(rendered, loaded, target_dir, outputs, progress,
                                         config.profile(profile).name == "print"))
     return BuildReport(outputs, loaded.diagnostics, len(loaded.book.articles()),
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, loaded.book.foreword is not None)
 
 
 def _cache(name: str) -> Path:

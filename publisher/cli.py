@@ -104,6 +104,19 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
+def _count(number: int, word: str) -> str:
+    """'1 error', '2 errors', '0 errors'."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def _shown(path: Path) -> str:
+    """A path as the editor typed it: relative to the current folder when inside it (dist/x.pdf)."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
 def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
@@ -148,12 +161,12 @@ def build(
     _print_diagnostics(report.diagnostics, ("error", "warning", "info")[:3 if _verbosity["level"] >= 2 else 2])
     if quiet:
         return
-    table = Table(title=f"Built {report.articles} articles in {report.seconds:.1f} s", show_edge=False)
+    table = Table(title=f"Built {report.texts} in {report.seconds:.1f} s", show_edge=False)
     table.add_column("file")
     table.add_column("size", justify="right")
     table.add_column("pages", justify="right")
     for item in report.outputs:
-        table.add_row(str(item.path), _size(item.size), str(item.pages or ""))
+        table.add_row(_shown(item.path), _size(item.size), str(item.pages or ""))
     out.print(table)
 
 
@@ -174,6 +187,27 @@ def dump(
     data = loaded.book.to_dict()
     data["diagnostics"] = [d.to_dict() for d in loaded.diagnostics]
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def guide(
+    lang: str = typer.Option("vi", "--lang", "-l", help="vi (Vietnamese, default) or en (English)."),
+    path: bool = typer.Option(False, "--path", help="Print where the guide file is instead of its text."),
+) -> None:
+    """Print the user guide that came with this version (from installing to troubleshooting).
+
+    Example: publisher guide --lang en | less
+    """
+    from .guides import guide_path
+
+    try:
+        found = guide_path(lang)
+    except PublisherError as exc:
+        _fail(exc)
+    if path:
+        sys.stdout.write(f"{found}\n")
+    else:
+        sys.stdout.write(found.read_text(encoding="utf-8"))
 
 
 @app.command()
@@ -198,7 +232,8 @@ def check(
         for finding in findings:
             out.print(str(finding), markup=False)
         counts = {level: sum(d.level == level for d in findings) for level in ("error", "warning", "info")}
-        out.print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+        out.print(", ".join(_count(counts[level], word) for level, word in
+                            (("error", "error"), ("warning", "warning"), ("info", "note"))), markup=False)
     failing = {"error"} | ({"warning"} if strict else set())
     if any(d.level in failing for d in findings):
         raise typer.Exit(1)
@@ -207,7 +242,7 @@ def check(
 def _import_line(result) -> str:
     """One line for one imported file: what was found, or why nothing was written."""
     if result.status == "failed":
-        return f"{result.source}: error: {result.error.message}" + (
+        return f"error: {result.source}: {result.error.message}" + (
             f" ({result.error.hint})" if result.error.hint else "")
     if result.status == "exists":
         return f"{result.source}: kept {result.target}: it exists (use --force to replace it)"

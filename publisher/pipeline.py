@@ -196,6 +196,12 @@ def arrange(plan: Plan, manuscripts: list[Manuscript]) -> tuple[Article | None, 
     return foreword, parts
 
 
+def texts_phrase(articles: int, foreword: bool) -> str:
+    """'foreword + 15 articles', '1 article': the one way the build counts what it assembled."""
+    counted = f"{articles} article{'' if articles == 1 else 's'}"
+    return f"foreword + {counted}" if foreword else counted
+
+
 def load_book(project: Path | str | BookConfig, progress: Progress = _quiet, workers=None,
               plan: Plan | None = None) -> Loaded:
     """Config, manuscripts and normalisation: the Book every output is made from.
@@ -225,7 +231,7 @@ def load_book(project: Path | str | BookConfig, progress: Progress = _quiet, wor
     if not any(articles for _, articles in parts) and foreword is None:
         raise ManuscriptError("the book has no manuscripts", config.rel(config.manuscripts_dir),
                               hint="put .md files in the manuscripts folder")
-    progress("assemble", f"{sum(len(a) for _, a in parts)} articles")
+    progress("assemble", texts_phrase(sum(len(a) for _, a in parts), foreword is not None))
     book, found = assemble(config, foreword, parts)
     diagnostics.extend(found)
     return Loaded(config, book, diagnostics)

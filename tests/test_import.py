@@ -266,7 +266,7 @@ def test_cli_prints_one_line_per_file_and_keeps_sources(tmp_path):
     assert forced.returncode == 0
     missing = run_cli("import", "inbox/khong-co.docx", "--into", "book/manuscripts", cwd=tmp_path)
     assert missing.returncode == 3
-    assert missing.stderr.strip() == "inbox/khong-co.docx: error: the file does not exist"
+    assert missing.stderr.strip() == "error: inbox/khong-co.docx: the file does not exist"
     assert "Traceback" not in result.stderr + again.stderr + missing.stderr
 
 

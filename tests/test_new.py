@@ -57,6 +57,7 @@ def test_book_toml_comments_every_section_in_the_chosen_language(built_vi):
             tomllib.loads(re.sub(r"^# ?", "", line).split(" #")[0])
 
 
+@pytest.mark.slow
 def test_the_new_book_builds_and_passes_epubcheck(built_vi):
     root, _, built = built_vi
     epub = root / "dist" / "ky-yeu-20-nam-ngan-ha.epub"
@@ -76,6 +77,7 @@ def test_the_new_book_builds_and_passes_epubcheck(built_vi):
     assert "Trân trọng giới thiệu cùng bạn đọc." in text
 
 
+@pytest.mark.slow
 def test_english_project_builds_clean_with_strict(tmp_path):
     root = tmp_path / "book"
     made = run_cli("new", str(root), "--lang", "en", "--title", 'Our "first" book')

@@ -109,7 +109,7 @@ def test_an_unreadable_manuscript_is_a_row_with_an_error(tmp_path):
     stats = book_stats(root)
     rows = {a.source: a for p in stats.parts for a in p.articles}
     assert rows["manuscripts/02-b.md"].errors == 1 and rows["manuscripts/02-b.md"].words == 0
-    assert rows["manuscripts/02-b.md"].problems[0].startswith("manuscripts/02-b.md:2: error: front matter")
+    assert rows["manuscripts/02-b.md"].problems[0].startswith("error: manuscripts/02-b.md:2: front matter")
     assert rows["manuscripts/01-a.md"].words == 2
 
 

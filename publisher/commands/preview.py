@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..config import CONFIG_NAME
 from ..errors import ConfigError, PublisherError
+from ..labels import labels_for
 
 Report = Callable[[str, str], None]
 POLL_MS = 1000
@@ -192,10 +193,12 @@ class Preview:
     def _error_page(self, exc: PublisherError) -> str:
         lines = "\n".join(html.escape(line) for line in _error_lines(exc))
         css = _SCREEN_CSS.format(width=145, height=205)
-        page = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n'
-                "<title>publisher preview: error</title>\n</head>\n<body>\n"
-                '<div id="publisher-error"><h1>The book could not be built</h1>\n'
-                f"<pre>{lines}</pre>\n<p>Fix the file and save it: this page reloads by itself.</p></div>\n"
+        language = _book_language(self.root)
+        words = labels_for(language)
+        page = (f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8"/>\n'
+                f"<title>publisher preview: {html.escape(words['preview_error_title'])}</title>\n</head>\n<body>\n"
+                f'<div id="publisher-error"><h1>{html.escape(words["preview_error_title"])}</h1>\n'
+                f"<pre>{lines}</pre>\n<p>{html.escape(words['preview_error_hint'])}</p></div>\n"
                 "</body>\n</html>\n")
         return self._wrap(page, css)
 
@@ -242,6 +245,17 @@ class Preview:
                 return super().__call__(change, path)
 
         return _Filter()
+
+
+def _book_language(root: Path) -> str:
+    """The book's language even when book.toml is broken elsewhere: its [book] language, else vi."""
+    import tomllib
+
+    try:
+        language = tomllib.loads((root / CONFIG_NAME).read_text(encoding="utf-8-sig"))["book"]["language"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "vi"
+    return language if isinstance(language, str) and language.strip() else "vi"
 
 
 def _error_lines(exc: PublisherError) -> list[str]:

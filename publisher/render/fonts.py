@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import cache_dir  # noqa: F401  (re-exported: older callers import it from here)
 from ..config import BookConfig, FontFaces
 from .fallback import choose
 from .fontfiles import WEIGHTS, _stamp, cache_dir, cached_instance, missing_characters

@@ -25,6 +25,8 @@ from publisher.lock import LOCK_NAME, build_lock
 from ..conftest import ROOT, make_project, run_cli
 from .helpers import TOML, build_book, png
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 OLD = {"01-mo-dau.md": "# Mở đầu\n\nBản cũ của bài.[^1]\n\n[^1]: Chú thích.\n",
        "02-anh.md": "# Ảnh\n\n![Trụ sở](../images/a.png)\n\nChữ.\n"}
 NEW_TEXT = "# Mở đầu\n\nBản mới, dài hơn: " + "hòa bình, độc lập. " * 40 + "\n"

@@ -125,6 +125,7 @@ def test_structure(tmp_path):
     assert not [d for d in result.diagnostics if d.level != "info"]
 
 
+@pytest.mark.slow
 def test_images_are_stable_and_never_overwrite(tmp_path):
     path = tmp_path / "a.docx"
     styled_document().save(path)
@@ -363,6 +364,7 @@ def test_office_without_libreoffice(tmp_path, monkeypatch):
 @pytest.mark.skipif(
     office.find_soffice() is None, reason="LibreOffice is not installed"
 )
+@pytest.mark.slow
 def test_office_rtf_through_libreoffice(tmp_path):
     path = tmp_path / "bai.rtf"
     path.write_text(

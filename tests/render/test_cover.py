@@ -25,6 +25,8 @@ from publisher.pdf import CROP_MARK_MM
 from ..conftest import make_project, run_cli
 from .test_epub import NS, epubcheck
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 MM = 72 / 25.4
 ISBN = "978-604-0-00000-2"  # group 604 (Viet Nam); check digit computed by hand: 68 -> 2
 TRIM = (145, 205)

@@ -15,6 +15,8 @@ from publisher.pdf.runs import plan, plan_runs
 from publisher.render.html import render_book
 from tests.conftest import ROOT, make_project
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 SENTENCE = "Những người làm công tác lưu trữ đã giữ gìn hồ sơ của tỉnh qua bao năm tháng khó khăn. "
 
 
