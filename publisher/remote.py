@@ -29,6 +29,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from .cache import cache_dir
 from .config import SecurityConfig
 from .safety import shorten, write_file
 
@@ -43,12 +44,6 @@ SIGNATURES = {
 
 class RemoteError(Exception):
     """A remote image could not be fetched; the message says why in plain words."""
-
-
-def cache_dir() -> Path:
-    """Where derived files are kept between builds (the same place as the font cache)."""
-    base = os.environ.get("PUBLISHER_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "publisher" if base else Path.home() / ".cache" / "publisher"
 
 
 def image_suffix(data: bytes) -> str | None:

@@ -122,7 +122,7 @@ def _check_css(text: str, folder: Path, name: str) -> str:
 
 def _environment(search: list[Path], sandboxed: bool) -> jinja2.Environment:
     from ..cache import digest
-    from .fonts import cache_dir  # the cache folder of every derived file
+    from ..cache import cache_dir
 
     # The compiled code depends on the options, the environment's kind (a sandbox compiles
     # differently) and on jinja2's version, which the keys of the bytecode cache leave out:
