@@ -411,7 +411,7 @@ class _ImageWriter:
     def _place(self, data: bytes, digest: str, ext: str) -> Path:
         # Nothing is written through a link: the project's images folder (publisher import) must
         # stay inside the project, and a new image goes to a fresh temporary file renamed into place.
-        in_project = self.source.images_dir is not None and not Path(self.source.images_dir).is_absolute()
+        in_project = Path(os.path.abspath(self.folder)).is_relative_to(os.path.abspath(self.source.root))
         if in_project and not is_inside(self.folder, self.source.root):
             raise ManuscriptError(f"the images folder {self.folder.name}/ leads outside the project folder "
                                   "through a symbolic link; no image is written there", self.source.rel)

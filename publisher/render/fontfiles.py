@@ -145,6 +145,26 @@ def pdf_subset(path: Path, glyphs: set[int], hinting: bool = False) -> bytes | N
     return final.blob.data if final is not None else None
 
 
+def usable(path: Path) -> bool:
+    """Whether HarfBuzz reads the file as a font with glyphs and a character map, and can subset it."""
+    return _usable(Path(path), _stamp(Path(path)))
+
+
+@functools.lru_cache(maxsize=None)
+def _usable(path: Path, stamp: tuple | None) -> bool:
+    import uharfbuzz as hb
+
+    try:
+        face = hb.Face(hb.Blob.from_file_path(str(path)))
+        if face.glyph_count < 2 or not face.unicodes:
+            return False
+        request = hb.SubsetInput()
+        request.sets(hb.SubsetInputSets.UNICODE).update({0x41})
+        return hb.subset(face, request) is not None
+    except Exception:  # HarfBuzz raises RuntimeError, others on odd files
+        return False
+
+
 def covered(path: Path) -> frozenset[int]:
     """The code points the font has a glyph for (read once a process while the file is unchanged)."""
     path = Path(path)

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..cache import cache_dir  # noqa: F401  (re-exported: older callers import it from here)
 from ..config import BookConfig, FontFaces
 from .fallback import choose
-from .fontfiles import WEIGHTS, _stamp, cache_dir, cached_instance, missing_characters
+from .fontfiles import WEIGHTS, _stamp, cache_dir, cached_instance, missing_characters, usable
 
 __all__ = ["FontFile", "book_fonts", "cache_dir", "regular_fonts"]  # cache_dir: for build and render.templates
 
@@ -74,27 +74,12 @@ def book_fonts(config: BookConfig, characters: str = "") -> list[FontFile]:
 
 def _check_given(path: Path, rel: str, key: str) -> None:
     """A project's font file must be a font HarfBuzz can read, with glyphs and a character map."""
-    if _usable(path, _stamp(path)):
+    if usable(path):
         return
     from ..errors import ConfigError
 
     raise ConfigError(f"{key}: {rel} is not a usable font (damaged, or not a TrueType/OpenType font)",
                       "book.toml", hint="use the .ttf or .otf file the font's maker distributes")
-
-
-@functools.lru_cache(maxsize=None)
-def _usable(path: Path, stamp: tuple | None) -> bool:
-    import uharfbuzz as hb
-
-    try:
-        face = hb.Face(hb.Blob.from_file_path(str(path)))
-        if face.glyph_count < 2 or not face.unicodes:
-            return False
-        request = hb.SubsetInput()
-        request.sets(hb.SubsetInputSets.UNICODE).update({0x41})
-        return hb.subset(face, request) is not None
-    except Exception:  # HarfBuzz raises RuntimeError, others on odd files
-        return False
 
 
 def regular_fonts(config: BookConfig) -> list[Path]:

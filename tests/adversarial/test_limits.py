@@ -145,7 +145,7 @@ def test_a_fifty_thousand_row_roster_is_refused(tmp_path):
     started = time.monotonic()
     result = run_cli("check", str(root), env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
     assert time.monotonic() - started < 60
-    assert "manuscripts/01-bai.md:3: error: roster: 50,000 rows; a roster may have at most 10,000" in result.stdout
+    assert "error: manuscripts/01-bai.md:3: roster: 50,000 rows; a roster may have at most 10,000" in result.stdout
     with pytest.raises(ManuscriptError, match="50,000 rows"):
         build_book(root, ("epub",))
 

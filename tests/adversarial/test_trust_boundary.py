@@ -17,7 +17,7 @@ from lxml import etree
 
 from publisher.config import load_config
 from publisher.errors import ConfigError, ManuscriptError, PublisherError
-from publisher.importer import import_files
+from publisher.commands.importer import import_files
 
 from ..conftest import run_cli
 from .helpers import TOML, build_book, epub_entries, pdf_text, png, project
