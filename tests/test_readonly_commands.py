@@ -21,7 +21,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from .conftest import make_project, run_cli
+from .conftest import ROOT, make_project
 
 docx = pytest.importorskip("docx")
 
@@ -34,6 +34,25 @@ def png(size: tuple[int, int], color: str) -> bytes:
 
 WORD_PICTURE = png((60, 40), "navy")
 REMOTE_PICTURE = png((30, 20), "orange")
+
+
+def run_cli(*args: str, env: dict | None = None):
+    """conftest.run_cli, with this file's server on 127.0.0.1 let through the remote-image address
+    rule (publisher.remote.ALLOWED_FOR_TESTS: only code in the process can set it, never a project)."""
+    import subprocess
+    import sys
+
+    full_env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    full_env.update(env or {})
+    code = ("import sys, publisher.remote as remote; "
+            f"remote.ALLOWED_FOR_TESTS = frozenset({{('127.0.0.1', {_PORT[0]})}}); "
+            "sys.argv[0] = 'publisher'; from publisher.cli import main; main()")
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
+                          env=full_env, timeout=600)
+
+
+_PORT = [0]
 
 
 @pytest.fixture
@@ -55,6 +74,7 @@ def server():
             pass
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    _PORT[0] = httpd.server_address[1]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", requests
