@@ -249,14 +249,37 @@ def _detect_legacy(data: bytes, path: str, utf8_error: UnicodeDecodeError) -> De
 # --- DOCX runs in legacy fonts -------------------------------------------------
 
 
+# Font names are classified by rule, not looked up in a list: real files carry every
+# spelling of the same families (".VnTime", "VNTime", "VnTimeH", ".VnArial (Ds)",
+# "VNI-Times", "VNI Helve", "VNSTCVN3", "VNSVNI2" …).
+_PARENTHESISED = re.compile(r"\s*\([^()]*\)\s*")  # "(Ds)" and similar tags
+_STYLE_WORDS = re.compile(r"(?:[\s_-]+(?:bold|italic|regular|normal|narrow|condensed|black))+$", re.IGNORECASE)
+_TCVN3_TAG = re.compile(r"tcvn(?!6909)|vn3|abc(?=\d|$)")  # TCVN 6909 is the Unicode standard
+_VNI_TAG = re.compile(r"^vni[a-z0-9]|^vnsvni")
+# ABC (TCVN3) families: ".Vn" + name, or "Vn"/"VN" + name without the dot (RTF, Mac).
+_TCVN3_FAMILY = re.compile(r"^\.?vn(?!i(?:[\W_]|$)|s|f[\W_])[a-z]", re.IGNORECASE)
+
+
 def legacy_font_kind(font_name: str | None) -> str | None:
-    """"tcvn3", "tcvn3-caps" (.VnTimeH and other "H" fonts), "vni", or None for a Unicode font."""
-    name = (font_name or "").strip()
-    if name.lower().startswith(".vn"):
-        # The H fonts draw lower-case bytes as capitals: TCVN3 has no toned capitals.
-        return "tcvn3-caps" if name.endswith("H") else "tcvn3"
-    if name.lower().startswith("vni-"):
+    """"tcvn3", "tcvn3-caps" (.VnTimeH and other "H" fonts), "vni", or None for a Unicode font.
+
+    Rules: a name tagged TCVN3/ABC (``VNSTCVN3``) or VNI (``VNI-…``, ``VNI …``,
+    ``VNSVNI2``) says so; otherwise a family ``.Vn…`` or ``Vn…``/``VN…`` is TCVN3 (but not
+    ``VNI``, the ``VNS…`` series or the Unicode ``VNF-…`` fonts); a TCVN3 family whose
+    name ends in ``H`` draws capitals. A parenthesised tag such as ``(Ds)`` and style
+    words (Bold, Italic …) are ignored.
+    """
+    name = _PARENTHESISED.sub(" ", font_name or "").strip().strip("\"'").strip()
+    family = _STYLE_WORDS.sub("", name)
+    compact = re.sub(r"[^a-z0-9]", "", family.lower())
+    if not compact:
+        return None
+    # The H fonts draw lower-case bytes as capitals: TCVN3 has no toned capitals.
+    caps = compact.endswith("h")
+    if _VNI_TAG.search(compact):
         return "vni"
+    if _TCVN3_TAG.search(compact) or _TCVN3_FAMILY.match(family):
+        return "tcvn3-caps" if caps else "tcvn3"
     return None
 
 

@@ -65,8 +65,11 @@ _VNI_MARKS: dict[tuple[str, str], str] = {
 }  # fmt: skip
 
 # Letters VNI stores as one character (lower-case; upper-case is the same letter
-# upper-cased): ơ ư đ, and the i family, which has no Latin-1 base to hang a mark on.
-_VNI_SINGLES = {"ơ": "ô", "ư": "ö", "đ": "ñ", "ì": "ì", "í": "í", "ỉ": "æ", "ĩ": "ó", "ị": "ò"}
+# upper-cased): ơ ư đ, the i family, which has no Latin-1 base to hang a mark on, and ỵ
+# (the published VNI-Windows table, e.g. xvnkb's vni.h, has "î" for ỵ, not "yï").
+_VNI_SINGLES = {
+    "ơ": "ô", "ư": "ö", "đ": "ñ", "ì": "ì", "í": "í", "ỉ": "æ", "ĩ": "ó", "ị": "ò", "ỵ": "î",
+}  # fmt: skip
 
 _TONES = {"": "", "`": "\u0300", "?": "\u0309", "~": "\u0303", "'": "\u0301", ".": "\u0323"}
 _MODIFIERS = {"": "", "^": "\u0302", "(": "\u0306"}
@@ -76,13 +79,20 @@ def _compose(base: str, modifier: str, tone: str) -> str:
     return unicodedata.normalize("NFC", base + _MODIFIERS[modifier] + _TONES[tone])
 
 
+# Spellings that the table does not produce but real files hold: converters and hand
+# typing put the plain tone marks after i (as after every other vowel), and "yï" for ỵ.
+# They decode; the encoder keeps to the table.
+_VNI_ALTERNATIVES = {"i" + mark: _compose("i", "", tone) for (modifier, tone), mark in _VNI_MARKS.items()
+                     if not modifier and tone} | {"yï": "ỵ"}
+
+
 def _build_vni_tables() -> tuple[dict[str, str], dict[str, str]]:
     """Return (surface -> Unicode, Unicode -> surface) for every VNI letter, both cases."""
     decode: dict[str, str] = {}
     for base, modifiers in (("a", "^("), ("e", "^"), ("o", "^"), ("u", ""), ("y", "")):
         for modifier in ("", *modifiers):
             for tone in _TONES:
-                if (modifier, tone) in _VNI_MARKS:
+                if (modifier, tone) in _VNI_MARKS and (base, tone) != ("y", "."):  # ỵ is "î"
                     decode[base + _VNI_MARKS[modifier, tone]] = _compose(base, modifier, tone)
     for tone in _TONES:  # ơ and ư: a one-character base plus a tone mark
         for letter in ("ơ", "ư"):
@@ -93,6 +103,9 @@ def _build_vni_tables() -> tuple[dict[str, str], dict[str, str]]:
     decode = {k: v for k, v in decode.items() if k != v}  # ì í decode to themselves
     decode |= {k.upper(): v.upper() for k, v in decode.items()}
     encode = {v: k for k, v in decode.items()} | {"ì": "ì", "í": "í", "Ì": "Ì", "Í": "Í"}
+    for surface, letter in _VNI_ALTERNATIVES.items():  # after the encoder: decode only
+        decode[surface] = letter
+        decode[surface.upper()] = letter.upper()
     return decode, encode
 
 
@@ -106,6 +119,11 @@ for _surface, _uni in VNI_DECODE.items():
         _VNI_PAIRS[_surface] = _uni
         _VNI_PAIRS.setdefault(_surface[0] + _surface[1].swapcase(), _uni)
 _VNI_SINGLE_DECODE = {k: v for k, v in VNI_DECODE.items() if len(k) == 1}
+
+
+def is_vni_pair(surface: str) -> bool:
+    """True if two surface characters are one VNI letter (a base and its mark)."""
+    return surface in _VNI_PAIRS
 
 
 # --- conversion ------------------------------------------------------------------

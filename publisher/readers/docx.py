@@ -56,10 +56,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..encodings import convert_legacy_run
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
 from . import ReadResult, Source
+from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .inline import byline_names, escape, escape_text, noteref
 
 SUFFIXES = (".docx",)
@@ -117,10 +117,10 @@ def read(source: Source) -> ReadResult:
     diagnostics: list[Diagnostic] = []
     archive = _open_archive(source)
     with archive:
-        fonts = _StyleFonts(_part(archive, "word/styles.xml"))
+        fonts = StyleFonts(_part(archive, "word/styles.xml"))
         properties = _core_properties(_part(archive, "docProps/core.xml"))
     images = _ImageWriter(source, diagnostics)
-    legacy = _LegacyFonts(fonts)
+    legacy = LegacyRuns(fonts, _alignment_style)
     try:
         with source.path.open("rb") as handle:
             result = mammoth.convert_to_html(
@@ -147,16 +147,9 @@ def read(source: Source) -> ReadResult:
             diagnostics.append(
                 Diagnostic(level, text, source.rel, None, "docx-mammoth")
             )
-    for font, count in sorted(legacy.converted.items()):
-        diagnostics.append(
-            Diagnostic(
-                "info",
-                f"{count} runs in the legacy font {font} converted to Unicode",
-                source.rel,
-                None,
-                "docx-legacy-font",
-            )
-        )
+    diagnostics.extend(_legacy_diagnostics(legacy, source.rel))
+    properties, found = legacy_properties(properties, legacy)
+    diagnostics.extend(Diagnostic("info", text, source.rel, None, "docx-legacy-font") for text in found)
     builder = _Builder(source, diagnostics)
     builder.build(result.value)
     article = builder.article(properties)
@@ -226,6 +219,20 @@ def _part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
         return None  # mammoth reports a damaged part when it reads it
 
 
+def _legacy_diagnostics(legacy: LegacyRuns, rel: str) -> list[Diagnostic]:
+    found = []
+    for font, count in sorted(legacy.converted.items()):
+        kind = legacy.detected.get(font)
+        if kind:
+            what = f"in the font {font}" if font else "without a font"
+            message = (f"{count} runs {what} read as {kind.upper()} by their letters "
+                       "and converted to Unicode")
+        else:
+            message = f"{count} runs in the legacy font {font} converted to Unicode"
+        found.append(Diagnostic("info", message, rel, None, "docx-legacy-font"))
+    return found
+
+
 def _core_properties(root) -> dict:
     if root is None:
         return {}
@@ -237,115 +244,18 @@ def _core_properties(root) -> dict:
     return found
 
 
-# --- legacy fonts --------------------------------------------------------------
+# --- paragraph alignment ---------------------------------------------------------
 
 
-class _StyleFonts:
-    """The font each style gives (following basedOn), and the document default."""
-
-    def __init__(self, root):
-        self.styles: dict[str, tuple[str | None, str | None]] = {}
-        self.default_font = None
-        self.default_paragraph = None
-        if root is None:
-            return
-        default = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}rFonts")
-        if default is not None:
-            self.default_font = default.get(f"{_W}ascii")
-        for style in root.iter(f"{_W}style"):
-            style_id = style.get(f"{_W}styleId")
-            fonts = style.find(f"{_W}rPr/{_W}rFonts")
-            based = style.find(f"{_W}basedOn")
-            self.styles[style_id] = (
-                fonts.get(f"{_W}ascii") if fonts is not None else None,
-                based.get(f"{_W}val") if based is not None else None,
-            )
-            if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in (
-                "1",
-                "true",
-            ):
-                self.default_paragraph = style_id
-
-    def font(self, style_id: str | None) -> str | None:
-        seen = set()
-        while style_id and style_id not in seen:
-            seen.add(style_id)
-            font, style_id = self.styles.get(style_id, (None, None))
-            if font:
-                return font
-        return None
-
-    def run_font(self, run, paragraph_style: str | None) -> str | None:
-        return (
-            run.font
-            or self.font(run.style_id)
-            or self.font(paragraph_style or self.default_paragraph)
-            or self.default_font
-        )
-
-
-class _LegacyFonts:
-    """A mammoth document transform: legacy-font runs to Unicode, text to NFC."""
-
-    def __init__(self, fonts: _StyleFonts):
-        self.fonts = fonts
-        self.converted: dict[str, int] = {}
-
-    def transform(self, document):
-        from mammoth import documents
-
-        body = self._walk(document, None)
-        notes = getattr(document.notes, "_notes", None)  # mammoth keeps notes apart
-        if isinstance(notes, dict):
-            body = body.copy(
-                notes=documents.notes(
-                    [
-                        documents.note(
-                            n.note_type,
-                            n.note_id,
-                            [self._walk(e, None) for e in n.body],
-                        )
-                        for n in notes.values()
-                    ]
-                )
-            )
-        return body
-
-    def _walk(self, element, paragraph_style):
-        from mammoth import documents
-
-        if isinstance(element, documents.Paragraph):
-            paragraph_style = element.style_id
-            changes = {}
-            if (element.style_name or "").lower() not in _MAPPED:
-                if element.alignment in ("right", "end"):
-                    changes["style_name"] = RIGHT_STYLE
-                elif element.alignment == "center":
-                    changes["style_name"] = CENTER_STYLE
-            children = [
-                self._walk(child, paragraph_style) for child in element.children
-            ]
-            return element.copy(children=children, **changes)
-        if isinstance(element, documents.Run):
-            font = self.fonts.run_font(element, paragraph_style)
-            children = [self._text(child, font) for child in element.children]
-            return element.copy(children=children)
-        if isinstance(element, (documents.HasChildren, documents.TableCellUnmerged)):
-            return element.copy(
-                children=[self._walk(c, paragraph_style) for c in element.children]
-            )
-        return element
-
-    def _text(self, element, font: str | None):
-        from mammoth import documents
-
-        if not isinstance(element, documents.Text):
-            return self._walk(element, None)
-        converted = convert_legacy_run(element.value, font) if font else None
-        if converted is not None:
-            self.converted[font] = self.converted.get(font, 0) + 1
-            return element.copy(value=converted)
-        return element.copy(value=unicodedata.normalize("NFC", element.value))
+def _alignment_style(paragraph) -> dict:
+    """Right-aligned and centred paragraphs get a style the style map can see."""
+    if (paragraph.style_name or "").lower() in _MAPPED:
+        return {}
+    if paragraph.alignment in ("right", "end"):
+        return {"style_name": RIGHT_STYLE}
+    if paragraph.alignment == "center":
+        return {"style_name": CENTER_STYLE}
+    return {}
 
 
 # --- images --------------------------------------------------------------------

@@ -1,0 +1,206 @@
+"""Convert text set in legacy Vietnamese fonts (Word runs, spreadsheet cells) to Unicode.
+
+A run typed in a TCVN3 or VNI font holds the CP1252 reading of the legacy bytes
+("Tæng côc thuÕ" is TCVN3 for "Tổng cục thuế"). The font name is the first witness
+(``encodings.legacy_font_kind`` classifies it by rule); the text is the second: the
+scorer that detects the encoding of ``.txt`` files (``encodings.vietnamese_score``)
+judges the text as it is, as TCVN3 and as VNI.
+
+How a piece of text is decided (``LegacyText.convert``):
+1. pieces of one paragraph (or one cell) in one font form a *segment*, judged together;
+2. a segment holding a Vietnamese letter that no legacy byte can stand for (ư, ơ, đ,
+   ệ …) is Unicode: nothing in it changes, whatever its font (a correctly written
+   Unicode word is never changed);
+3. in a legacy font, the font's encoding is used, unless the text reads clearly better
+   as it is (Unicode after all) or in the other legacy encoding (a wrong font name);
+4. in any other font (unknown, missing, or a Unicode font set over legacy text), the
+   text is converted only when TCVN3 or VNI reads clearly better than the text as it is;
+5. a segment too short to tell (one word that reads well either way, such as "Bé",
+   which is "Bộ" in TCVN3) follows what the rest of the document's text in the same
+   font turned out to be.
+So one file may mix TCVN3 and VNI runs, in named fonts or not.
+
+A VNI letter split across two runs of one segment (base letter in one run, its mark
+at the start of the next, because the two were formatted differently) is joined.
+Text recognised as TCVN3 only by its score cannot be known to be drawn in capitals
+(that needs an ``H`` font name), so it stays as typed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import legacy
+from .encodings import MIN_CONFIDENCE, MIN_LEAD, legacy_font_kind, vietnamese_score
+
+__all__ = ["LegacyText", "decode_as", "has_unicode_letters", "judge", "reads_as_legacy"]
+
+KINDS = ("tcvn3", "vni")
+
+
+def decode_as(text: str, kind: str) -> str:
+    """Legacy surface text -> NFC Unicode for one kind ("tcvn3", "tcvn3-caps", "vni")."""
+    if kind == "vni":
+        return legacy.decode_vni(text)
+    converted = legacy.decode_tcvn3(text)
+    return converted.upper() if kind == "tcvn3-caps" else converted
+
+
+def has_unicode_letters(text: str) -> bool:
+    """True if the text holds a letter or mark no legacy byte can stand for (ư ơ đ ệ …)."""
+    for char in text:
+        if ord(char) > 0xFF and (char.isalpha() or unicodedata.combining(char)):
+            if legacy.surface_to_bytes(char) is None:  # CP1252's Œ š ž … are surface
+                return True
+    return False
+
+
+def _scores(text: str) -> dict[str, float]:
+    return {
+        "": vietnamese_score(text),
+        "tcvn3": vietnamese_score(legacy.decode_tcvn3(text)),
+        "vni": vietnamese_score(legacy.decode_vni(text)),
+    }
+
+
+def judge(text: str, prior: str | None) -> str | None:
+    """The encoding a text in a font of kind ``prior`` is in: "tcvn3", "vni", "" (Unicode),
+    or None when the text cannot tell (and ``prior`` is None)."""
+    base = (prior or "").removesuffix("-caps")
+    if not any(ord(c) > 0x7F for c in text) or has_unicode_letters(text):
+        # ASCII reads the same in every encoding (but an H font still draws capitals);
+        # a letter beyond one byte is Unicode.
+        return base if text.isascii() else ""
+    scores = _scores(text)
+
+    def clearly(kind: str, over: str) -> bool:
+        return scores[kind] >= scores[over] + MIN_LEAD
+
+    if base:
+        other = "vni" if base == "tcvn3" else "tcvn3"
+        if scores[other] >= MIN_CONFIDENCE and clearly(other, base) and clearly(other, ""):
+            return other  # a wrong font name
+        return "" if clearly("", base) else base  # Unicode typed in a legacy font, or legacy
+    best = max(KINDS, key=lambda kind: scores[kind])
+    other = "vni" if best == "tcvn3" else "tcvn3"
+    same = decode_as(text, best) == decode_as(text, other)
+    if scores[best] >= MIN_CONFIDENCE and clearly(best, "") and (same or clearly(best, other)):
+        return best
+    return "" if clearly("", best) else None
+
+
+def reads_as_legacy(text: str) -> str | None:
+    """"tcvn3" or "vni" when Unicode text still reads as undecoded legacy text (mojibake).
+
+    Needs at least two words that are not Vietnamese as they are and become Vietnamese
+    syllables when decoded, and the decoded text must score clearly better.
+    """
+    if has_unicode_letters(text) or not any(ord(c) > 0x7F for c in text):
+        return None
+    kind = judge(text, None)
+    if not kind:
+        return None
+    from .encodings import is_vietnamese_syllable
+
+    words = [w for w in text.split() if not w.isascii()]
+    fixed = sum(
+        1
+        for word in words
+        if not is_vietnamese_syllable(_letters(word))
+        and is_vietnamese_syllable(_letters(decode_as(word, kind)))
+    )
+    return kind if fixed >= 2 else None
+
+
+def _letters(word: str) -> str:
+    return "".join(c for c in word if c.isalpha() or unicodedata.combining(c))
+
+
+@dataclass
+class _Piece:
+    text: str
+    font: str | None
+    group: object
+
+
+@dataclass
+class LegacyText:
+    """Collects pieces of text with their fonts, then converts them all at once.
+
+    ``add`` returns the piece's index; ``convert`` returns each piece's text, in Unicode.
+    ``converted`` counts the pieces converted per font name, ``detected`` the fonts whose
+    text was recognised by its score rather than by the name.
+    """
+
+    pieces: list[_Piece] = field(default_factory=list)
+    converted: Counter = field(default_factory=Counter)
+    detected: dict[str, str] = field(default_factory=dict)
+
+    def add(self, text: str, font: str | None, group: object) -> int:
+        self.pieces.append(_Piece(text, font, group))
+        return len(self.pieces) - 1
+
+    def _segments(self) -> list[list[int]]:
+        segments: list[list[int]] = []
+        for index, piece in enumerate(self.pieces):
+            previous = self.pieces[index - 1] if segments else None
+            if previous is not None and (previous.group, previous.font) == (piece.group, piece.font):
+                segments[-1].append(index)
+            else:
+                segments.append([index])
+        return segments
+
+    def convert(self) -> list[str]:
+        segments = self._segments()
+        verdicts: list[str | None] = []
+        for segment in segments:
+            font = self.pieces[segment[0]].font
+            text = "".join(self.pieces[i].text for i in segment)
+            verdicts.append(judge(text, legacy_font_kind(font)))
+        by_font = self._font_verdicts(segments, verdicts)
+        out = [unicodedata.normalize("NFC", piece.text) for piece in self.pieces]
+        for segment, verdict in zip(segments, verdicts):
+            font = self.pieces[segment[0]].font
+            if verdict is None:
+                verdict = by_font.get(font, "")
+            if not verdict:
+                continue
+            kind = legacy_font_kind(font)
+            if verdict == "tcvn3" and kind == "tcvn3-caps":
+                verdict = kind
+            if (kind or "").removesuffix("-caps") != verdict.removesuffix("-caps"):
+                self.detected[font or ""] = verdict
+            texts = [self.pieces[i].text for i in segment]
+            if verdict == "vni":
+                texts = _join_split_marks(texts)
+            for i, text in zip(segment, texts):
+                out[i] = unicodedata.normalize("NFC", decode_as(text, verdict))
+                if out[i] != self.pieces[i].text:
+                    self.converted[font or ""] += 1
+        return out
+
+    def _font_verdicts(self, segments: list[list[int]], verdicts: list[str | None]) -> dict:
+        """For each font with undecided segments: what all its other legacy-looking text is."""
+        undecided = {self.pieces[s[0]].font for s, v in zip(segments, verdicts) if v is None}
+        found: dict[str | None, str] = {}
+        for font in undecided:
+            text = " ".join(
+                self.pieces[i].text
+                for segment, verdict in zip(segments, verdicts)
+                if self.pieces[segment[0]].font == font and verdict != ""
+                for i in segment
+            )
+            found[font] = judge(text, legacy_font_kind(font)) or ""
+        return found
+
+
+def _join_split_marks(texts: list[str]) -> list[str]:
+    """Move a VNI mark that starts a piece onto the base letter ending the piece before."""
+    texts = list(texts)
+    for i in range(1, len(texts)):
+        if texts[i] and texts[i - 1] and legacy.is_vni_pair(texts[i - 1][-1] + texts[i][0]):
+            texts[i - 1] += texts[i][0]
+            texts[i] = texts[i][1:]
+    return texts
