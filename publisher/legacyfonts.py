@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import legacy
-from .encodings import MIN_CONFIDENCE, MIN_LEAD, legacy_font_kind, vietnamese_score
+from .encodings import MIN_CONFIDENCE, MIN_LEAD, is_vietnamese_syllable, legacy_font_kind, vietnamese_score
 
 __all__ = ["LegacyText", "decode_as", "has_unicode_letters", "judge", "reads_as_legacy"]
 
@@ -91,27 +91,35 @@ def judge(text: str, prior: str | None) -> str | None:
     return "" if clearly("", best) else None
 
 
-def reads_as_legacy(text: str) -> str | None:
-    """"tcvn3" or "vni" when Unicode text still reads as undecoded legacy text (mojibake).
+def reads_as_legacy(text: str) -> tuple[str, str, str] | None:
+    """(kind, excerpt, decoded excerpt) when Unicode text still reads as undecoded TCVN3 or
+    VNI (mojibake, such as "Bé Tµi chÝnh"), else None.
 
-    Needs at least two words that are not Vietnamese as they are and become Vietnamese
-    syllables when decoded, and the decoded text must score clearly better.
+    Words holding a letter beyond one byte are correct Unicode and are left out. Of the
+    rest, at least two must be non-ASCII, a third of those must be no Vietnamese syllable
+    as they are and become one when decoded, and the decoded text must score clearly
+    better than the text as it is.
     """
-    if has_unicode_letters(text) or not any(ord(c) > 0x7F for c in text):
+    words = [w for w in text.split() if not has_unicode_letters(w)]
+    candidates = [w for w in words if not w.isascii()]
+    if len(candidates) < 2:
         return None
-    kind = judge(text, None)
+    kind = judge(" ".join(words), None)
     if not kind:
         return None
-    from .encodings import is_vietnamese_syllable
-
-    words = [w for w in text.split() if not w.isascii()]
-    fixed = sum(
-        1
-        for word in words
+    fixed = [
+        word
+        for word in candidates
         if not is_vietnamese_syllable(_letters(word))
         and is_vietnamese_syllable(_letters(decode_as(word, kind)))
-    )
-    return kind if fixed >= 2 else None
+    ]
+    if not fixed or 3 * len(fixed) < len(candidates):
+        return None
+    start = text.index(candidates[0])
+    last = candidates[-1]
+    end = text.rindex(last) + len(last) if last in text[start:] else -1
+    excerpt = text[start:end] if 0 < end - start <= 60 else fixed[0]
+    return kind, excerpt, decode_as(excerpt, kind)
 
 
 def _letters(word: str) -> str:
