@@ -54,14 +54,16 @@ class Decoded:
 
 _INITIAL = r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?"
 # Vowel clusters without tone marks; permissive on purpose (it scores decodings, it
-# does not spell-check), so "ăn"-style restrictions on finals are not modelled.
-_VOWELS = (
-    "iêu yêu oai oay oao oeo uây uôi ươi ươu uya uyê uyu "
-    "ai ao au ay âu ây eo êu ia iê iu oa oă oe oi oo ôi ơi ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê "
-    "a ă â e ê i o ô ơ u ư y"
+# does not spell-check), so "ăn"-style restrictions on finals are not modelled. Clusters
+# that end in a glide (ai, au, uôi …) never take a final consonant: "laùng" (a VNI
+# "Lạng" read as TCVN3) is no syllable.
+_OPEN_VOWELS = (
+    "iêu yêu oai oay oao oeo uây uôi ươi ươu uya uyu "
+    "ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu"
 ).split()
+_VOWELS = "uyê iê oa oă oe oo uâ uê uô uơ uy ươ yê a ă â e ê i o ô ơ u ư y".split()
 _FINAL = r"(?:ch|nh|ng|[cmnpt])?"
-_SYLLABLE = re.compile(f"{_INITIAL}(?:{'|'.join(_VOWELS)}){_FINAL}")
+_SYLLABLE = re.compile(f"{_INITIAL}(?:(?:{'|'.join(_OPEN_VOWELS)})|(?:{'|'.join(_VOWELS)}){_FINAL})")
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _WORD = re.compile(r"[^\W\d_]+")
 # Non-ASCII characters that are not letters yet are normal in Vietnamese prose.
