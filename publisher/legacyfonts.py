@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from . import legacy
 from .encodings import MIN_CONFIDENCE, MIN_LEAD, is_vietnamese_syllable, legacy_font_kind, vietnamese_score
 
-__all__ = ["LegacyText", "decode_as", "has_unicode_letters", "judge", "reads_as_legacy"]
+__all__ = ["NO_FONT", "LegacyText", "decode_as", "has_unicode_letters", "judge", "reads_as_legacy"]
 
 KINDS = ("tcvn3", "vni")
+NO_FONT = "(no font)"  # how text without any font is counted
 
 
 def decode_as(text: str, kind: str) -> str:
@@ -138,13 +139,13 @@ class LegacyText:
     """Collects pieces of text with their fonts, then converts them all at once.
 
     ``add`` returns the piece's index; ``convert`` returns each piece's text, in Unicode.
-    ``converted`` counts the pieces converted per font name, ``detected`` the fonts whose
-    text was recognised by its score rather than by the name.
+    ``converted`` counts the pieces converted per font name, ``detected`` maps the fonts
+    whose text was recognised by its score rather than by the name to the encodings found.
     """
 
     pieces: list[_Piece] = field(default_factory=list)
     converted: Counter = field(default_factory=Counter)
-    detected: dict[str, str] = field(default_factory=dict)
+    detected: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, text: str, font: str | None, group: object) -> int:
         self.pieces.append(_Piece(text, font, group))
@@ -179,14 +180,14 @@ class LegacyText:
             if verdict == "tcvn3" and kind == "tcvn3-caps":
                 verdict = kind
             if (kind or "").removesuffix("-caps") != verdict.removesuffix("-caps"):
-                self.detected[font or ""] = verdict
+                self.detected.setdefault(font or NO_FONT, set()).add(verdict.removesuffix("-caps"))
             texts = [self.pieces[i].text for i in segment]
             if verdict == "vni":
                 texts = _join_split_marks(texts)
             for i, text in zip(segment, texts):
                 out[i] = unicodedata.normalize("NFC", decode_as(text, verdict))
                 if out[i] != self.pieces[i].text:
-                    self.converted[font or ""] += 1
+                    self.converted[font or NO_FONT] += 1
         return out
 
     def _font_verdicts(self, segments: list[list[int]], verdicts: list[str | None]) -> dict:

@@ -59,6 +59,7 @@ from lxml import etree
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
 from . import ReadResult, Source
+from ..legacyfonts import NO_FONT
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .inline import byline_names, escape, escape_text, noteref
 
@@ -149,7 +150,7 @@ def read(source: Source) -> ReadResult:
             )
     diagnostics.extend(_legacy_diagnostics(legacy, source.rel))
     properties, found = legacy_properties(properties, legacy)
-    diagnostics.extend(Diagnostic("info", text, source.rel, None, "docx-legacy-font") for text in found)
+    diagnostics.extend(Diagnostic("info", text, source.rel, None, "docx-legacy-guess") for text in found)
     builder = _Builder(source, diagnostics)
     builder.build(result.value)
     article = builder.article(properties)
@@ -222,14 +223,15 @@ def _part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
 def _legacy_diagnostics(legacy: LegacyRuns, rel: str) -> list[Diagnostic]:
     found = []
     for font, count in sorted(legacy.converted.items()):
-        kind = legacy.detected.get(font)
-        if kind:
-            what = f"in the font {font}" if font else "without a font"
-            message = (f"{count} runs {what} read as {kind.upper()} by their letters "
-                       "and converted to Unicode")
+        kinds = legacy.detected.get(font)
+        if kinds:  # a guess from the letters: the editor should confirm it
+            what = "without a font" if font == NO_FONT else f"in the font {font}"
+            found.append(Diagnostic(
+                "info", f"{count} runs {what} read as {' and '.join(sorted(k.upper() for k in kinds))} "
+                "by their letters and converted to Unicode", rel, None, "docx-legacy-guess"))
         else:
-            message = f"{count} runs in the legacy font {font} converted to Unicode"
-        found.append(Diagnostic("info", message, rel, None, "docx-legacy-font"))
+            found.append(Diagnostic("info", f"{count} runs in the legacy font {font} converted to Unicode",
+                                    rel, None, "docx-legacy-font"))
     return found
 
 

@@ -79,7 +79,7 @@ class LegacyRuns:
         self.fonts = fonts
         self.paragraph_hook = paragraph_hook
         self.converted: dict[str, int] = {}
-        self.detected: dict[str, str] = {}
+        self.detected: dict[str, set[str]] = {}
 
     def transform(self, document):
         from mammoth import documents
@@ -139,8 +139,8 @@ def legacy_properties(properties: dict, runs: LegacyRuns) -> tuple[dict, list[st
     """
     kinds: dict[str, int] = {}
     for font, count in runs.converted.items():
-        kind = runs.detected.get(font) or legacy_font_kind(font) or ""
-        kinds[kind.removesuffix("-caps")] = kinds.get(kind.removesuffix("-caps"), 0) + count
+        for kind in runs.detected.get(font) or [(legacy_font_kind(font) or "").removesuffix("-caps")]:
+            kinds[kind] = kinds.get(kind, 0) + count
     document_kind = max(kinds, key=kinds.get) if kinds else ""
     out, notes = dict(properties), []
     for key in ("title", "author"):
