@@ -11,6 +11,9 @@ modified vowels and đ) in VNI; in TCVN3 all 67 lower-case letters and Ă Â Ê 
 TCVN3 (the "VN3" subset of TCVN 5712) has no toned capitals: headings were typed in
 lower case and drawn as capitals by the ``.VnTimeH`` fonts, so callers upper-case
 those runs (see ``publisher.encodings.convert_legacy_run``).
+VNI also decodes what converters and typists wrote beside the table: ``i`` followed by a
+plain tone mark ("iù" í, "IÏ" Ị) and "yï" for ỵ (the table has "î"); marks typed in the
+other case than their letter ("Aù") are accepted too.
 Unsupported: VISCII and VPS (no manuscript seen so far used them).
 
 The tables are written here rather than taken from PyPI ``viparse`` because, measured

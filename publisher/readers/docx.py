@@ -5,7 +5,7 @@ that, a transform of mammoth's document tree converts runs typed in legacy
 Vietnamese fonts, and after it the HTML is cut into Blocks and Footnotes here.
 mammoth exposes only a run's *direct* font (``w:rFonts/@w:ascii``), so the font a
 run inherits from its character style, its paragraph style or the document
-defaults is resolved here from ``word/styles.xml``.
+defaults is resolved from ``word/styles.xml`` (``readers/docxfonts.py``).
 
 Supported
 - [x] paragraphs, bold, italic, superscript, subscript, line breaks, http/mailto links;
@@ -23,9 +23,16 @@ Supported
 - [x] authors: paragraphs styled "Author"; else a right-aligned or last paragraph
       that is only a name (2-5 capitalised words); other right-aligned lines at the
       end (place and date) become ``byline`` blocks;
-- [x] legacy fonts: runs in ``.Vn*`` (TCVN3; ``.Vn…H`` upper-cased) and ``VNI-*``
-      fonts converted per run, by the run's effective font (direct, character
-      style, paragraph style, document defaults);
+- [x] legacy fonts (``readers/docxfonts.py``, ``legacyfonts.py``): TCVN3 and VNI
+      runs converted by the run's effective font (direct, character style,
+      paragraph style through ``w:basedOn``, Normal, ``w:docDefaults``), names
+      classified by rule (``.VnTime``, ``VNTime``, ``VnTimeH``, ``VNSTCVN3``,
+      ``VNI-Helve``, ``VNSVNI2``, ``(Ds)`` …; ``H`` fonts upper-cased); text in an
+      unknown, missing or wrong font converted when its letters read as TCVN3 or
+      VNI (reported as ``docx-legacy-guess``); TCVN3/VNI and Unicode mixed in one
+      file; a run holding ư ơ đ ệ … is Unicode and never changed; a VNI mark cut
+      off its letter by a run boundary is joined; document properties (title,
+      author) in TCVN3/VNI converted, or dropped when they still read as legacy;
 - [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
 
 Partial
@@ -37,8 +44,8 @@ Partial
       author and date never (they name whoever set up the template);
 - [~] EMF/WMF images are extracted but cannot be shown in EPUB/PDF (warning);
 - [~] an image inside running text becomes a figure after its paragraph (warning);
-- [~] a VNI letter split across two runs (base and mark formatted differently) is
-      not joined; fonts given only as ``w:hAnsi`` or through the theme are not seen.
+- [~] a run's own font given only as ``w:hAnsi`` or through the theme is not seen
+      (mammoth reads ``w:ascii``); its text is then judged by its letters.
 
 Unsupported
 - [ ] text boxes, shapes, SmartArt, charts, equations, comments, tracked changes
