@@ -384,9 +384,14 @@ def run(work: Path, include_office: bool | None = None) -> dict[str, dict]:
         folder = work / f"{number:02d}"
         folder.mkdir(parents=True)
         source = case.build(folder)
-        output = imported_text(source, folder / "project")
+        try:
+            output, error = imported_text(source, folder / "project"), None
+        except Exception as exc:  # a class that cannot be imported at all scores 0
+            output, error = "", f"{exc.__class__.__name__}: {exc}"
         correct, total = score(case.expected, output)
         results[case.name] = {"correct": correct, "total": total, "percent": round(100 * correct / total, 2)}
+        if error:
+            results[case.name]["error"] = error
     return results
 
 
@@ -396,7 +401,8 @@ def table(results: dict[str, dict]) -> str:
         if "skipped" in result:
             lines.append(f"| {name} | – | – | skipped: {result['skipped']} |")
         else:
-            lines.append(f"| {name} | {result['total']} | {result['correct']} | {result['percent']:.2f} % |")
+            error = f" ({result['error'][:60]})" if "error" in result else ""
+            lines.append(f"| {name} | {result['total']} | {result['correct']} | {result['percent']:.2f} %{error} |")
     return "\n".join(lines)
 
 
