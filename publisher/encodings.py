@@ -80,18 +80,21 @@ def is_vietnamese_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(bare) is not None
 
 
-def vietnamese_score(text: str) -> float:
+def vietnamese_score(text: str, case: bool = False) -> float:
     """Share of the non-ASCII words that are Vietnamese syllables, penalising junk.
 
     ASCII words are left out: every 8-bit candidate decodes them identically, so they
     cannot tell candidates apart, and leaving them out keeps English names from
     diluting the score. Returns 1.0 when there is nothing non-ASCII to judge.
+    With ``case``, a word must also be lower case, capitalised or all capitals: a
+    legacy byte read wrongly often yields a capital inside a word ("vỔ").
     """
     valid = words = 0
     for word in _WORD.findall(text):
         if not word.isascii():
             words += 1
-            valid += is_vietnamese_syllable(word)
+            valid += is_vietnamese_syllable(word) and (
+                not case or word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower()))
     junk = sum(1 for c in text if _is_junk(c))
     total = words + junk
     return 1.0 if total == 0 else valid / total

@@ -18,6 +18,8 @@ How a piece of text is decided (``LegacyText.convert``):
 5. a segment too short to tell (one word that reads well either way, such as "Bé",
    which is "Bộ" in TCVN3) follows what the rest of the document's text in the same
    font turned out to be.
+Words are scored with their case: a wrongly decoded byte often puts a capital inside a
+word ("Cá và tôm" read as TCVN3 is "Cỏ vỔ tụm"), which real text never does.
 So one file may mix TCVN3 and VNI runs, in named fonts or not.
 
 A VNI letter split across two runs of one segment (base letter in one run, its mark
@@ -60,9 +62,9 @@ def has_unicode_letters(text: str) -> bool:
 
 def _scores(text: str) -> dict[str, float]:
     return {
-        "": vietnamese_score(text),
-        "tcvn3": vietnamese_score(legacy.decode_tcvn3(text)),
-        "vni": vietnamese_score(legacy.decode_vni(text)),
+        "": vietnamese_score(text, case=True),
+        "tcvn3": vietnamese_score(legacy.decode_tcvn3(text), case=True),
+        "vni": vietnamese_score(legacy.decode_vni(text), case=True),
     }
 
 
@@ -84,12 +86,15 @@ def judge(text: str, prior: str | None) -> str | None:
         if scores[other] >= MIN_CONFIDENCE and clearly(other, base) and clearly(other, ""):
             return other  # a wrong font name
         return "" if clearly("", base) else base  # Unicode typed in a legacy font, or legacy
-    best = max(KINDS, key=lambda kind: scores[kind])
-    other = "vni" if best == "tcvn3" else "tcvn3"
-    same = decode_as(text, best) == decode_as(text, other)
-    if scores[best] >= MIN_CONFIDENCE and clearly(best, "") and (same or clearly(best, other)):
+    decoded = {kind: decode_as(text, kind) for kind in KINDS}
+    distinct = [kind for kind in KINDS if decoded[kind] != text]  # a decoding that changes nothing is no evidence
+    if not distinct:
+        return ""
+    best = max(distinct, key=lambda kind: scores[kind])
+    rivals = [kind for kind in distinct if decoded[kind] != decoded[best]]
+    if scores[best] >= MIN_CONFIDENCE and clearly(best, "") and all(clearly(best, kind) for kind in rivals):
         return best
-    return "" if clearly("", best) else None
+    return "" if all(clearly("", kind) for kind in distinct) else None
 
 
 def reads_as_legacy(text: str) -> tuple[str, str, str] | None:
