@@ -17,6 +17,7 @@ Detection, in order:
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -72,7 +73,12 @@ _PROSE_SYMBOLS = set("\u00a0“”‘’–—…«»•°§©®±×·€")
 
 def is_vietnamese_syllable(word: str) -> bool:
     """True if ``word`` (any case, NFC or NFD) is spelled like one Vietnamese syllable."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
+    return _is_syllable(word.lower())
+
+
+@functools.lru_cache(maxsize=65536)  # words repeat: scoring a long document asks again and again
+def _is_syllable(word: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", word)
     tones = sum(decomposed.count(mark) for mark in _TONE_MARKS)
     if tones > 1:
         return False
@@ -95,11 +101,12 @@ def vietnamese_score(text: str, case: bool = False) -> float:
             words += 1
             valid += is_vietnamese_syllable(word) and (
                 not case or word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower()))
-    junk = sum(1 for c in text if _is_junk(c))
+    junk = sum(1 for c in text if (c < " " or c > "~") and _is_junk(c))  # printable ASCII is never junk
     total = words + junk
     return 1.0 if total == 0 else valid / total
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_junk(char: str) -> bool:
     if unicodedata.category(char) == "Cc":
         return char not in "\t\n\r\f"

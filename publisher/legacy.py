@@ -24,6 +24,7 @@ glibc iconv ``TCVN5712-1``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # --- TCVN3 -----------------------------------------------------------------------
@@ -163,17 +164,17 @@ _TCVN3_TRANS = str.maketrans(TCVN3_DECODE)
 
 def decode_vni(surface: str) -> str:
     """VNI surface text -> NFC Unicode, longest match first (base + mark before singles)."""
-    out: list[str] = []
-    i, n = 0, len(surface)
-    while i < n:
-        pair = _VNI_PAIRS.get(surface[i : i + 2])
-        if pair is not None:
-            out.append(pair)
-            i += 2
-            continue
-        out.append(_VNI_SINGLE_DECODE.get(surface[i], surface[i]))
-        i += 1
-    return unicodedata.normalize("NFC", "".join(out))
+    return unicodedata.normalize("NFC", _VNI_PATTERN.sub(_vni_letter, surface))
+
+
+# One regular expression, pairs before single characters: the alternation is tried in this
+# order at each position, which is "longest match first", in C rather than a Python loop.
+_VNI_TABLE = _VNI_PAIRS | _VNI_SINGLE_DECODE
+_VNI_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(_VNI_TABLE, key=len, reverse=True)))
+
+
+def _vni_letter(match: re.Match) -> str:
+    return _VNI_TABLE[match.group()]
 
 
 # Typographic characters both encodings leave at their CP1252 places.

@@ -60,12 +60,12 @@ def has_unicode_letters(text: str) -> bool:
     return False
 
 
+def _score(text: str) -> float:
+    return vietnamese_score(text, case=True)
+
+
 def _scores(text: str) -> dict[str, float]:
-    return {
-        "": vietnamese_score(text, case=True),
-        "tcvn3": vietnamese_score(legacy.decode_tcvn3(text), case=True),
-        "vni": vietnamese_score(legacy.decode_vni(text), case=True),
-    }
+    return {"": _score(text), "tcvn3": _score(legacy.decode_tcvn3(text)), "vni": _score(legacy.decode_vni(text))}
 
 
 def judge(text: str, prior: str | None) -> str | None:
@@ -76,6 +76,8 @@ def judge(text: str, prior: str | None) -> str | None:
         # ASCII reads the same in every encoding (but an H font still draws capitals);
         # a letter beyond one byte is Unicode.
         return base if text.isascii() else ""
+    if base and _score(decode_as(text, base)) > 1 - MIN_LEAD:
+        return base  # nothing can read clearly better than this: spare the other scores
     scores = _scores(text)
 
     def clearly(kind: str, over: str) -> bool:
