@@ -51,7 +51,7 @@ def read_docx(tmp_path: Path, paragraphs, **options):
     (".VnTime", "tcvn3"), (".VnTimeH", "tcvn3-caps"), ("VNTime", "tcvn3"), ("VnTime", "tcvn3"),
     ("VnTimeH", "tcvn3-caps"), (".VnArial", "tcvn3"), (".VnArialH", "tcvn3-caps"), (".VNTIMEH", "tcvn3-caps"),
     (".VnCentury Schoolbook", "tcvn3"), (".VnBook-AntiquaH", "tcvn3-caps"), ("VNSTCVN3", "tcvn3"),
-    (".VnTime (Ds)", "tcvn3"), (".VnTimeH (Ds)", "tcvn3-caps"), (".VnTime Bold", "tcvn3"),
+    (".VnTime (Ds)", "tcvn3"), (".VnTimeH (Ds)", "tcvn3-caps"), (".VnTime(Ds)", "tcvn3"), ("VNI-Times(Ds)", "vni"), (".VnTime Bold", "tcvn3"),
     ("VNI-Times", "vni"), ("VNI-Helve", "vni"), ("VNI Times", "vni"), ("VNSVNI2", "vni"),
     ("VNI-Times (Ds)", "vni"), ("vni-aptima", "vni"),
     ("Times New Roman", None), ("Arial", None), ("Verdana", None), ("Vivaldi", None), ("VNF-Comic Sans", None),
