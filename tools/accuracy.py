@@ -130,10 +130,11 @@ def split_runs(text: str, font: str | None, rng: random.Random, encode: Callable
 def write_docx(path: Path, paragraphs: list[list[Run]], *, heading: list[Run] | None = None,
                normal_font: str | None = None, default_font: str | None = None,
                paragraph_style: tuple[str, str] | None = None, character_style: str | None = None,
-               title: str | None = None) -> None:
+               title: str | None = None, heading_caps: bool = False) -> None:
     """A Word file: each paragraph a list of runs with direct fonts; fonts may instead come
     from the Normal style, the document defaults, a paragraph style based on another
-    (``paragraph_style=(font, "basedOn")``) or a character style."""
+    (``paragraph_style=(font, "basedOn")``) or a character style. ``heading_caps`` sets
+    the heading's runs in All Caps."""
     import docx
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml.ns import qn
@@ -160,7 +161,9 @@ def write_docx(path: Path, paragraphs: list[list[Run]], *, heading: list[Run] | 
     if heading:
         paragraph = document.add_paragraph(style="Heading 1")
         for text, font in heading:
-            paragraph.add_run(text).font.name = font
+            run = paragraph.add_run(text)
+            run.font.name = font
+            run.font.all_caps = heading_caps or None
     for runs in paragraphs:
         paragraph = document.add_paragraph(style=style_name)
         for text, font in runs:
@@ -268,6 +271,9 @@ def cases() -> list[Case]:
         found.append(_docx_case(f"tcvn3 {font}", _tcvn3_paragraphs(font, seed), REFERENCE))
     found.append(_docx_case(".VnTimeH heading", _tcvn3_paragraphs(".VnTime", 9), [HEADING.upper(), *REFERENCE],
                             heading=[(encode_tcvn3(HEADING), ".VnTimeH")]))
+    found.append(_docx_case("tcvn3 heading in All Caps", _tcvn3_paragraphs(".VnTime", 10),
+                            [HEADING.upper(), *REFERENCE], heading=[(encode_tcvn3(HEADING), ".VnTime")],
+                            heading_caps=True))
     for seed, font in enumerate(VNI_FONTS, start=20):
         found.append(_docx_case(f"vni {font}", _vni_paragraphs(font, seed), REFERENCE + CAPITALS))
     variants = [[(_vni_variants(text), "VNI-Times")] for text in REFERENCE + CAPITALS]

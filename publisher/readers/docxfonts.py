@@ -9,6 +9,10 @@ Normal), then the document defaults (``w:docDefaults/w:rPrDefault``). A style or
 default that names only ``w:hAnsi`` (the font Word uses for the letters above ASCII,
 where all legacy letters are) counts too.
 
+Runs in All Caps (``w:caps`` on the run, its character style or its paragraph style)
+are upper-cased, as Word shows them: TCVN3 has no toned capitals, so headings were
+typed in lower case and set in All Caps as often as in a ``.VnTimeH`` font.
+
 The conversion itself (by font name, and by the text's score when the name is unknown,
 missing or wrong) is ``publisher.legacyfonts.LegacyText``; each paragraph (and each
 note paragraph) is one group, so runs of one paragraph in one font are judged together.
@@ -28,11 +32,21 @@ def _font_of(fonts) -> str | None:
     return fonts.get(f"{_W}ascii") or fonts.get(f"{_W}hAnsi")
 
 
+def _caps_of(rpr) -> bool | None:
+    """w:caps in a style's run properties: True, False (switched off) or None (not set)."""
+    caps = rpr.find(f"{_W}caps") if rpr is not None else None
+    if caps is None:
+        return None
+    return caps.get(f"{_W}val", "true").lower() not in ("0", "false", "off")
+
+
 class StyleFonts:
-    """The font each style gives (following basedOn), and the document default."""
+    """The font each style gives (following basedOn), and the document default; also
+    whether a style sets All Caps (``w:caps``)."""
 
     def __init__(self, root):
         self.styles: dict[str, tuple[str | None, str | None]] = {}
+        self.caps: dict[str, bool | None] = {}
         self.default_font = None
         self.default_paragraph = None
         if root is None:
@@ -45,6 +59,7 @@ class StyleFonts:
                 _font_of(style.find(f"{_W}rPr/{_W}rFonts")),
                 based.get(f"{_W}val") if based is not None else None,
             )
+            self.caps[style_id] = _caps_of(style.find(f"{_W}rPr"))
             if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true", "on"):
                 self.default_paragraph = style_id
 
@@ -56,6 +71,25 @@ class StyleFonts:
             if font:
                 return font
         return None
+
+    def style_caps(self, style_id: str | None) -> bool | None:
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            if self.caps.get(style_id) is not None:
+                return self.caps[style_id]
+            style_id = self.styles.get(style_id, (None, None))[1]
+        return None
+
+    def run_caps(self, run, paragraph_style: str | None) -> bool:
+        """True when Word draws the run in capitals (All Caps on the run or its styles)."""
+        if run.is_all_caps:
+            return True
+        for style_id in (run.style_id, paragraph_style or self.default_paragraph):
+            caps = self.style_caps(style_id)
+            if caps is not None:
+                return caps
+        return False
 
     def run_font(self, run, paragraph_style: str | None) -> str | None:
         return (
@@ -88,11 +122,14 @@ class LegacyRuns:
         notes = list(notes.values()) if isinstance(notes, dict) else []
         text = LegacyText()
         index: dict[int, int] = {}  # id of a mammoth Text -> its piece
+        self.capitals: set[int] = set()  # pieces in All Caps runs
         self._collect(document, None, None, text, index)
         for note in notes:
             for element in note.body:
                 self._collect(element, None, None, text, index)
         values = text.convert()
+        for piece in self.capitals:  # what the reader saw: TCVN3 headings were often typed so
+            values[piece] = values[piece].upper()
         self.converted = dict(text.converted)
         self.detected = dict(text.detected)
 
@@ -121,7 +158,14 @@ class LegacyRuns:
         if isinstance(element, documents.Paragraph):
             paragraph, font = element, None
         elif isinstance(element, documents.Run):
-            font = self.fonts.run_font(element, paragraph.style_id if paragraph is not None else None)
+            style = paragraph.style_id if paragraph is not None else None
+            font = self.fonts.run_font(element, style)
+            if self.fonts.run_caps(element, style):
+                for child in element.children:
+                    self._collect(child, paragraph, font, text, index)
+                    if isinstance(child, documents.Text):
+                        self.capitals.add(index[id(child)])
+                return
         elif isinstance(element, documents.Text):
             index[id(element)] = text.add(element.value, font, id(paragraph))
             return

@@ -195,6 +195,22 @@ def test_heading_in_h_font_comes_out_in_capitals(tmp_path):
     assert article.title == accuracy.HEADING.upper()
 
 
+def test_all_caps_runs_come_out_in_capitals(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    path = tmp_path / "caps.docx"
+    document = docx.Document()
+    run = document.add_paragraph().add_run(encode_tcvn3("cộng hòa xã hội chủ nghĩa việt nam"))
+    run.font.name, run.font.all_caps = ".VnTime", True
+    style = document.styles.add_style("Quoc hieu", WD_STYLE_TYPE.PARAGRAPH)
+    style.font.name, style.font.all_caps = ".VnTime", True
+    document.add_paragraph(encode_tcvn3("độc lập – tự do – hạnh phúc"), style="Quoc hieu")
+    document.add_paragraph().add_run(encode_tcvn3(SENTENCE)).font.name = ".VnTime"
+    document.save(path)
+    blocks = read(source(path, tmp_path)).article.blocks
+    assert [b.text for b in blocks] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐỘC LẬP – TỰ DO – HẠNH PHÚC", SENTENCE]
+
+
 def test_tcvn3_document_property_title_is_converted(tmp_path):
     result = read_docx(tmp_path, [[(encode_tcvn3(SENTENCE), ".VnTime")]], title=encode_tcvn3("Bộ Tài chính"))
     assert encode_tcvn3("Bộ Tài chính") == "Bé Tµi chÝnh"
