@@ -20,7 +20,9 @@ How a piece of text is decided (``LegacyText.convert``):
    font turned out to be.
 Words are scored with their case: a wrongly decoded byte often puts a capital inside a
 word ("Cá và tôm" read as TCVN3 is "Cỏ vỔ tụm"), which real text never does.
-So one file may mix TCVN3 and VNI runs, in named fonts or not.
+So one file may mix TCVN3 and VNI runs, in named fonts or not. In a Unicode segment,
+words that still read as TCVN3 or VNI (legacy text pasted into Unicode text, then all set
+in one font) are converted one by one (``repair_words``), when enough of them do.
 
 A VNI letter split across two runs of one segment (base letter in one run, its mark
 at the start of the next, because the two were formatted differently) is joined.
@@ -30,6 +32,7 @@ Text recognised as TCVN3 only by its score cannot be known to be drawn in capita
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,7 +40,7 @@ from dataclasses import dataclass, field
 from . import legacy
 from .encodings import MIN_CONFIDENCE, MIN_LEAD, is_vietnamese_syllable, legacy_font_kind, vietnamese_score
 
-__all__ = ["NO_FONT", "LegacyText", "decode_as", "has_unicode_letters", "judge", "reads_as_legacy"]
+__all__ = ["NO_FONT", "LegacyText", "decode_as", "has_unicode_letters", "judge", "reads_as_legacy", "repair_words"]
 
 KINDS = ("tcvn3", "vni")
 NO_FONT = "(no font)"  # how text without any font is counted
@@ -104,12 +107,13 @@ def reads_as_legacy(text: str) -> tuple[str, str, str] | None:
     VNI (mojibake, such as "Bé Tµi chÝnh"), else None.
 
     Words holding a letter beyond one byte are correct Unicode and are left out. Of the
-    rest, at least two must be non-ASCII, a third of those must be no Vietnamese syllable
+    rest, at least two must be non-ASCII and longer than one letter, a third of those must be no Vietnamese syllable
     as they are and become one when decoded, and the decoded text must score clearly
     better than the text as it is.
     """
     words = [w for w in text.split() if not has_unicode_letters(w)]
-    candidates = [w for w in words if not w.isascii()]
+    # One-letter words prove nothing (a lone "Ð" is a look-alike of Đ, not TCVN3 "é").
+    candidates = [w for w in words if not w.isascii() and len(_letters(w)) > 1]
     if len(candidates) < 2:
         return None
     kind = judge(" ".join(words), None)
@@ -128,6 +132,68 @@ def reads_as_legacy(text: str) -> tuple[str, str, str] | None:
     end = text.rindex(last) + len(last) if last in text[start:] else -1
     excerpt = text[start:end] if 0 < end - start <= 60 else fixed[0]
     return kind, excerpt, decode_as(excerpt, kind)
+
+
+_TOKEN = re.compile(r"(\S+)")
+_CLAUSE_END = set(",.;:!?…)]”\"")
+
+
+def repair_words(text: str) -> tuple[str, str | None]:
+    """Text with the words that still read as TCVN3 or VNI converted, and which encoding
+    (None when nothing was changed).
+
+    Only when ``reads_as_legacy`` finds mojibake in the text. Words holding a Unicode-only
+    letter (ư ơ đ ệ …) are correct and cut the text into stretches; in a stretch where a
+    word is no syllable as it is but becomes one decoded, every word that decodes to a
+    well-formed syllable is converted ("côc" is a syllable, but beside "tæng" it is the
+    TCVN3 for "cục"); stretches without such a word are left alone. Punctuation that ends
+    a clause ends a stretch too.
+    """
+    found = reads_as_legacy(text)
+    if not found:
+        return text, None
+    kind = found[0]
+    tokens = _TOKEN.split(text)  # words at odd positions, the spaces between at even ones
+    stretch: list[int] = []
+
+    def finish() -> None:
+        decoded = {i: decode_as(tokens[i], kind) for i in stretch if not tokens[i].isascii()}
+        good = {i for i, word in decoded.items() if _plausible(word) and word != tokens[i]}
+        if any(not _plausible(tokens[i]) for i in good):
+            for i in good:
+                tokens[i] = decoded[i]
+        stretch.clear()
+
+    for i in range(1, len(tokens), 2):
+        if has_unicode_letters(tokens[i]):
+            finish()
+        else:
+            stretch.append(i)
+            if tokens[i][-1] in _CLAUSE_END:  # each clause must show its own mojibake
+                finish()
+    finish()
+    repaired = unicodedata.normalize("NFC", "".join(tokens))
+    return repaired, kind if repaired != text else None
+
+
+def _decode_words(text: str, kind: str) -> str:
+    """Decode a segment's piece word by word, keeping a word that reads well as it is and
+    decodes to nothing plausible ("Ngoài" typed in Unicode before pasted TCVN3 would
+    become "NgoỔi")."""
+    tokens = _TOKEN.split(text)
+    for i in range(1, len(tokens), 2):
+        word = tokens[i]
+        decoded = decode_as(word, kind)
+        if word.isascii() or _plausible(decoded) or not _plausible(word):
+            tokens[i] = decoded
+    return unicodedata.normalize("NFC", "".join(tokens))
+
+
+def _plausible(word: str) -> bool:
+    """A well-formed syllable in a normal case (lower, capitalised or all capitals)."""
+    letters = _letters(word)
+    return bool(letters) and is_vietnamese_syllable(letters) and (
+        letters.islower() or letters.isupper() or (letters[0].isupper() and letters[1:].islower()))
 
 
 def _letters(word: str) -> str:
@@ -182,6 +248,11 @@ class LegacyText:
             if verdict is None:
                 verdict = by_font.get(font, "")
             if not verdict:
+                for i in segment:  # Unicode, but legacy text may have been pasted into it
+                    out[i], kind = repair_words(out[i])
+                    if kind:
+                        self.converted[font or NO_FONT] += 1
+                        self.detected.setdefault(font or NO_FONT, set()).add(kind)
                 continue
             kind = legacy_font_kind(font)
             if verdict == "tcvn3" and kind == "tcvn3-caps":
@@ -192,7 +263,7 @@ class LegacyText:
             if verdict == "vni":
                 texts = _join_split_marks(texts)
             for i, text in zip(segment, texts):
-                out[i] = unicodedata.normalize("NFC", decode_as(text, verdict))
+                out[i] = _decode_words(text, verdict)
                 if out[i] != self.pieces[i].text:
                     self.converted[font or NO_FONT] += 1
         return out

@@ -216,15 +216,25 @@ def test_text_still_in_a_legacy_encoding_is_a_warning_with_its_line(tmp_path):
     assert check_json(root, "--strict")[0] != 0
 
 
-def test_legacy_text_left_in_a_word_file_is_found(tmp_path):
+def test_legacy_text_pasted_into_unicode_in_a_word_file_is_repaired_by_the_reader(tmp_path):
     docx = pytest.importorskip("docx")
     root = make_project(tmp_path, {"01-bai.md": GOOD})
     document = docx.Document()
     document.add_heading("Báo cáo", 1)
-    # Unicode and TCVN3 in one run: the run is Unicode (it holds ư), so the reader keeps it.
-    document.add_paragraph("Trường " + encode_tcvn3("tổng cục thuế ban hành quyết định"))
+    # Unicode and TCVN3 in one run: the run is Unicode (it holds ư); its TCVN3 words are repaired.
+    document.add_paragraph("Trường " + encode_tcvn3("tổng cục thuế ban hành quyết định") + ", hôm nay.")
     document.save(root / "manuscripts" / "02-bao-cao.docx")
     _, findings = check_json(root)
+    assert only(findings, "legacy-text") == []
+    guesses = [f["message"] for f in findings if f["code"] == "docx-legacy-guess"]
+    assert guesses == ["1 runs without a font read as TCVN3 by their letters and converted to Unicode"]
+
+
+def test_legacy_text_in_a_text_file_names_its_line(tmp_path):
+    root = make_project(tmp_path, {"01-bai.md": GOOD})
+    text = "Tin mới\n\nĐoạn đúng.\n\nTrường " + encode_tcvn3("tổng cục thuế ban hành quyết định") + ".\n"
+    (root / "manuscripts" / "02-tin.txt").write_text(text, encoding="utf-8")
+    _, findings = check_json(root)
     [finding] = only(findings, "legacy-text")
-    assert finding["path"] == "manuscripts/02-bao-cao.docx"
-    assert "reads “tổng cục thuế ban hành quyết định”" in finding["message"]
+    assert (finding["path"], finding["line"]) == ("manuscripts/02-tin.txt", 5)
+    assert finding["message"].endswith("reads “tổng cục thuế ban hành quyết định.”")

@@ -298,6 +298,11 @@ def cases() -> list[Case]:
     unknown_mixed = [[(encode_tcvn3(text), UNKNOWN_FONT)] if i % 2 else [(encode_vni(text), UNKNOWN_FONT)]
                      for i, text in enumerate(REFERENCE)]
     found.append(_docx_case("mixed, Unicode font name", unknown_mixed, REFERENCE))
+    pasted = []  # Unicode text with TCVN3 pasted after its first comma, all in one Unicode font
+    for text in REFERENCE:
+        head, _, tail = text.partition(", ")
+        pasted.append([(head + ", " + encode_tcvn3(tail), UNKNOWN_FONT)])
+    found.append(_docx_case("tcvn3 pasted into Unicode", pasted, REFERENCE))
     unicode_runs = [[(text, ".VnTime")] for text in REFERENCE]
     found.append(_docx_case("Unicode in a legacy font", unicode_runs, REFERENCE))
     found.append(_docx_case("tcvn3 title property", _tcvn3_paragraphs(".VnTime", 60),
