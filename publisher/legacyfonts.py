@@ -176,17 +176,24 @@ def repair_words(text: str) -> tuple[str, str | None]:
     return repaired, kind if repaired != text else None
 
 
-def _decode_words(text: str, kind: str) -> str:
+def _decode_words(text: str, kind: str, cut_before: bool = False, cut_after: bool = False) -> str:
     """Decode a segment's piece word by word, keeping a word that reads well as it is and
     decodes to nothing plausible ("Ngoài" typed in Unicode before pasted TCVN3 would
-    become "NgoỔi")."""
+    become "NgoỔi"). A word cut by the piece's start or end is always decoded."""
     tokens = _TOKEN.split(text)
+    last = len(tokens) - 2
     for i in range(1, len(tokens), 2):
         word = tokens[i]
         decoded = decode_as(word, kind)
-        if word.isascii() or _plausible(decoded) or not _plausible(word):
+        cut = (i == 1 and cut_before and not tokens[0]) or (i == last and cut_after and not tokens[-1])
+        if cut or word.isascii() or _plausible(decoded) or not _plausible(word):
             tokens[i] = decoded
     return unicodedata.normalize("NFC", "".join(tokens))
+
+
+def _joined(before: str, after: str) -> bool:
+    """True when two adjacent pieces cut one word (no space between them)."""
+    return bool(before) and bool(after) and not before[-1].isspace() and not after[0].isspace()
 
 
 def _plausible(word: str) -> bool:
@@ -262,8 +269,11 @@ class LegacyText:
             texts = [self.pieces[i].text for i in segment]
             if verdict == "vni":
                 texts = _join_split_marks(texts)
-            for i, text in zip(segment, texts):
-                out[i] = _decode_words(text, verdict)
+            for n, (i, text) in enumerate(zip(segment, texts)):
+                # A word cut by a run boundary is judged by its whole, not by its halves.
+                cut_before = n > 0 and _joined(texts[n - 1], text)
+                cut_after = n + 1 < len(texts) and _joined(text, texts[n + 1])
+                out[i] = _decode_words(text, verdict, cut_before, cut_after)
                 if out[i] != self.pieces[i].text:
                     self.converted[font or NO_FONT] += 1
         return out
