@@ -321,3 +321,21 @@ def test_reads_as_legacy():
     for text in (SENTENCE, VNI_SENTENCE, CLOSED, "café résumé José", "El niño señor", "Müller, Köln",
                  "São Paulo e Brasília", "Cá và tôm", "Đà Lạt: 20°C – nắng"):
         assert reads_as_legacy(text) is None, text
+
+
+def test_xlsx_sheet_by_name_numbers_and_dates(tmp_path):
+    import datetime
+
+    workbook = tmp_path / "data" / "x.xlsx"
+    workbook.parent.mkdir()
+    book = openpyxl.Workbook()
+    book.active.title = "Ghi chú"
+    book.active["A1"] = "không phải bảng này"
+    sheet = book.create_sheet("Cán bộ")
+    sheet.append(["Họ và tên", "Năm sinh", "Ngày vào ngành", "Hệ số"])
+    sheet.append(["Lê Văn An", 1968, datetime.datetime(1990, 3, 12), 4.5])
+    book.save(workbook)
+    manuscript = roster_project(tmp_path, workbook, 'sheet="Cán bộ"')
+    [block] = [b for b in read(source(manuscript, tmp_path)).article.blocks if b.kind == "roster"]
+    assert block.columns == ["Họ và tên", "Năm sinh", "Ngày vào ngành", "Hệ số"]
+    assert block.items == [{"cells": ["Lê Văn An", "1968", "1990-03-12", "4.5"]}]
