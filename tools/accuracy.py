@@ -359,7 +359,7 @@ def imported_text(source: Path, project: Path) -> str:
     manuscripts.mkdir(parents=True, exist_ok=True)
     if source.suffix.lower() in (".xlsx", ".xls"):
         return _roster_text(source, project, manuscripts)
-    from publisher.importer import import_files
+    from publisher.commands.importer import import_files
 
     [result] = import_files([source], into=manuscripts, force=True)
     if result.status != "written":
