@@ -10,7 +10,8 @@ images that Word files hold are extracted into the cache.
 Findings (``code``: level):
 - ``undecodable``: error: no encoding fits the bytes (the encodings tried are named);
 - ``legacy-encoding``: info: the file was converted from cp1258 / TCVN3 / VNI, with the
-  detector's confidence; Word runs in legacy fonts come from the reader (``docx-legacy-font``);
+  detector's confidence; Word runs in legacy fonts come from the reader (``docx-legacy-font``,
+  and ``docx-legacy-guess`` when the letters, not the font name, said TCVN3 or VNI);
 - ``legacy-text``: warning: text that still reads as undecoded TCVN3 or VNI after import
   ("Bé Tµi chÝnh"), with its line (Markdown, text) or an excerpt (Word), and what it would
   read as converted;
