@@ -25,6 +25,7 @@ from .errors import Diagnostic, ManuscriptError, PublisherError
 from .model import html_to_text
 from .output import atomic_output
 from .readers import REGISTRY, Source, read
+from .readers.markdown import inline_html
 from .render.markdown import article_to_markdown
 
 TEXT_SUFFIXES = (".txt",)
@@ -144,7 +145,7 @@ def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Pa
     article = read_result.article
     source_file = Path(os.path.relpath(source.resolve(), root)).as_posix()  # stable wherever the command ran
     manuscript_rel = Path(os.path.relpath(target, root)).as_posix()
-    markdown = article_to_markdown(article, manuscript_rel, source_file)
+    markdown = article_to_markdown(article, manuscript_rel, source_file, read_back=inline_html)
     with atomic_output(target) as handle:
         handle.write(markdown.text.encode("utf-8"))
     result.legacy_fonts = dict(article.meta.get("legacy_fonts", {}))

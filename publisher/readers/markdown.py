@@ -99,6 +99,22 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+_NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def inline_html(text: str) -> str:
+    """The inline XHTML this reader makes of one line of inline Markdown (note calls resolved).
+
+    ``publisher import`` reads each line it writes back through this, so that no mark it
+    writes is printed as a literal asterisk (render/mdinline.py).
+    """
+    md = _parser()
+    refs = {":" + label: -1 for label in _NOTE_CALL.findall(text)}
+    env: dict = {"footnotes": {"refs": refs, "list": {}}, "inline_images": [], "unsafe_links": []}
+    tokens = md.parseInline(text, env)
+    return md.renderer.renderInline(tokens[0].children or [], md.options, env) if tokens else ""
+
+
 def read(source: Source) -> ReadResult:
     """Read one Markdown manuscript."""
     diagnostics: list[Diagnostic] = []

@@ -36,17 +36,20 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Callable
 
 import yaml
 
 from ..model import Article, Block, html_to_text
+from .mdinline import flatten, note_label, write_inline
 
 __all__ = ["MarkdownText", "article_to_markdown", "front_matter"]
 
 CAPTION_MARK = "Ảnh: "
 _VOID = {"br", "img", "hr", "col", "wbr"}
-_SUPERSCRIPT = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
-_SUBSCRIPT = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈₉₊₋")
+
+
+ReadBack = Callable[[str], str]
 
 
 @dataclass
@@ -107,17 +110,12 @@ def _text_of(node) -> str:
 
 # --- escaping -----------------------------------------------------------------------
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])|(<)(?=[A-Za-z/!?])|(&)(?=#?\w+;)|(~)(?=~)")
 _LINE_START = re.compile(
     r"^(?:(?P<hash>#{1,6})(?=\s|$)|(?P<quote>>)|(?P<bullet>[-+*])(?=\s|$)"
     r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=\s|$)|(?P<rule>[=-]+\s*$)|(?P<fence>~~~)"
     r"|(?P<caption>Ảnh\s*\d*\s*)(?P<colon>:)|(?P<photo>(?:Hình|Photo|Figure)\s*\d*\s*)(?P<pdelim>[:.]))",
     re.IGNORECASE,
 )
-
-
-def _escape_inline(text: str) -> str:
-    return _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
 def _escape_line_start(line: str) -> str:
@@ -143,106 +141,42 @@ def _escape_block(text: str) -> str:
     return "\n".join(_escape_line_start(line) for line in text.split("\n"))
 
 
-# --- inline content ---------------------------------------------------------------
-
-
-class _Inline:
-    """Converts inline XHTML to Markdown, collecting what is lost."""
-
-    def __init__(self, notes: list[str], labels: dict[str, str]):
-        self.notes = notes
-        self.labels = labels  # footnote label in the model -> label in the Markdown
-
-    def convert(self, node) -> str:
-        return "".join(self._node(child) for child in node.children)
-
-    def _node(self, node) -> str:
-        if isinstance(node, str):
-            return _escape_inline(re.sub(r"[ \t\r\n\f\v]+", " ", node))
-        tag = node.tag
-        if tag in ("em", "i", "cite"):
-            return _wrap(self.convert(node), "*")
-        if tag in ("strong", "b"):
-            return _wrap(self.convert(node), "**")
-        if tag in ("s", "del", "strike"):
-            return _wrap(self.convert(node), "~~")
-        if tag == "code":
-            return _code(_text_of(node))
-        if tag == "br":
-            return "\\\n"
-        if tag == "a":
-            return self._link(node)
-        if tag in ("sup", "sub"):
-            text = _text_of(node)
-            table = _SUPERSCRIPT if tag == "sup" else _SUBSCRIPT
-            if re.fullmatch(r"[0-9+-]+", text):
-                return text.translate(table)
-            self.notes.append(f"{tag} text {text!r} kept as plain text")
-            return self.convert(node)
-        if tag == "img":
-            self.notes.append(f"image {node.attrs.get('src', '')} inside running text left out")
-            return _escape_inline(node.attrs.get("alt", ""))
-        return self.convert(node)
-
-    def _link(self, node: _Node) -> str:
-        classes = node.attrs.get("class", "").split()
-        href = node.attrs.get("href", "")
-        if "noteref" in classes and href.startswith("#note-"):
-            label = href[len("#note-"):]
-            return f"[^{self.labels.get(label, _note_label(label))}]"
-        text = self.convert(node)
-        if not href:
-            return text
-        if re.search(r"[\s()<>]", href):
-            href = "<" + href.replace("<", "%3C").replace(">", "%3E") + ">"
-        return f"[{text}]({href})"
-
-
-def _wrap(text: str, mark: str) -> str:
-    """``text`` in emphasis marks, with its outer spaces kept outside (CommonMark needs that)."""
-    core = text.strip(" ")
-    if not core:
-        return text
-    lead = text[: len(text) - len(text.lstrip(" "))]
-    trail = text[len(text.rstrip(" ")):]
-    return f"{lead}{mark}{core}{mark}{trail}"
-
-
-def _code(text: str) -> str:
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{fence}" if text else ""
+# --- inline content (render/mdinline.py) -------------------------------------------
 
 
 def _note_label(label: str) -> str:
-    cleaned = re.sub(r"[^\w-]", "", label)
-    return cleaned or "n"
+    return note_label(label)
 
 
 # --- blocks -------------------------------------------------------------------------
 
 
 class _Writer:
-    def __init__(self, article: Article, manuscript_rel: str):
+    def __init__(self, article: Article, manuscript_rel: str, read_back: ReadBack | None = None):
         self.article = article
         self.folder = posixpath.dirname(manuscript_rel)
         self.notes: list[str] = []
         self.labels = _labels(article)
-        self.inline = _Inline(self.notes, self.labels)
+        self.read_back = None
+        if read_back is not None:
+            self.read_back = lambda text: flatten(_parse(read_back(text)), [], {})
 
-    def line(self, html: str) -> str:
-        return self.line_of(_parse(html))
+    def inline(self, node: _Node, breaks: bool = True) -> str:
+        """Inline Markdown of a node's content (with ``breaks`` False, a line break is a space)."""
+        return write_inline(flatten(node, self.notes, self.labels), self.notes, self.read_back, breaks)
+
+    def line(self, html: str, breaks: bool = True) -> str:
+        return self.line_of(_parse(html), breaks)
 
     def block(self, block: Block, index: int) -> str:
         kind = block.kind
         if kind == "heading":
             level = min(max(block.level or 2, 2), 4)
-            text = self.line(block.html).replace("\\\n", " ")
+            text = self.line(block.html, breaks=False)
             text = re.sub(r"(\s)(#+)$", r"\1\\\2", text)  # a closing "#" sequence would vanish
             return "#" * level + " " + text
         if kind == "figure":
-            caption = self.line(block.caption or "").replace("\\\n", " ")
+            caption = self.line(block.caption or "", breaks=False)
             if block.caption and block.alt and html_to_text(block.caption) != block.alt.strip():
                 self.notes.append(f"figure {block.src}: alt text {block.alt!r} left out (the caption is kept)")
             target = posixpath.relpath(block.src or "", self.folder or ".")
@@ -250,7 +184,7 @@ class _Writer:
                 target = f"<{target}>"
             return f"![{caption}]({target})"
         if kind == "caption":
-            return CAPTION_MARK + self.line(block.html).replace("\\\n", " ")
+            return CAPTION_MARK + self.line(block.html, breaks=False)
         if kind in ("paragraph", "byline"):
             return self.line(block.html)
         if kind == "quote":
@@ -301,12 +235,8 @@ class _Writer:
         flush()
         return ("\n" if tight else "\n\n").join(pieces)
 
-    def line_of(self, node: _Node) -> str:
-        text = self.inline.convert(node)
-        text = re.sub(r" *\\\n *", "\\\n", re.sub(r"  +", " ", text)).strip(" ")
-        while text.endswith("\\\n") or text.startswith("\\\n"):  # an outer hard break means nothing
-            text = text.removesuffix("\\\n").removeprefix("\\\n").strip(" ")
-        return _escape_block(text)
+    def line_of(self, node: _Node, breaks: bool = True) -> str:
+        return _escape_block(self.inline(node, breaks))
 
     def list_of(self, node: _Node) -> str:
         ordered = node.tag == "ol"
@@ -374,10 +304,7 @@ class _Writer:
         return "\n".join(lines)
 
     def cell(self, cell: _Node) -> str:
-        text = self.inline.convert(cell)
-        text = re.sub(r"\s*\\\n\s*", " ", text)
-        text = re.sub(r"\s+", " ", text).strip()
-        return text.replace("|", "\\|")
+        return self.inline(cell, breaks=False).replace("|", "\\|")
 
 
 def _iter(node: _Node):
@@ -433,12 +360,15 @@ def front_matter(article: Article, source_file: str | None = None) -> str:
     return f"---\n{text}---\n"
 
 
-def article_to_markdown(article: Article, manuscript_rel: str, source_file: str | None = None) -> MarkdownText:
+def article_to_markdown(article: Article, manuscript_rel: str, source_file: str | None = None,
+                        read_back: ReadBack | None = None) -> MarkdownText:
     """The article as a Markdown manuscript to be saved at ``manuscript_rel`` (project-relative).
 
     Figure paths, project-relative in the model, are written relative to the manuscript.
+    ``read_back`` (inline Markdown -> the inline XHTML the Markdown reader makes of it)
+    checks every line's marks; see render/mdinline.py.
     """
-    writer = _Writer(article, manuscript_rel)
+    writer = _Writer(article, manuscript_rel, read_back)
     pieces = [front_matter(article, source_file)]
     for index, block in enumerate(article.blocks):
         text = writer.block(block, index)
@@ -447,7 +377,7 @@ def article_to_markdown(article: Article, manuscript_rel: str, source_file: str 
     if article.footnotes:
         notes = []
         for note in article.footnotes:
-            body = writer.line(note.html).replace("\\\n", " ")
+            body = writer.line(note.html, breaks=False)
             notes.append(f"[^{writer.labels[note.label]}]: {body}")
         pieces.append("\n".join(notes))
     if any(b.kind == "byline" for b in article.blocks):
