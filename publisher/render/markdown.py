@@ -338,9 +338,9 @@ def _plain(html: str | None) -> str | None:
     return html_to_text(html) if html else None
 
 
-def front_matter(article: Article, source_file: str | None = None) -> str:
-    """The YAML front matter block (with its ``---`` lines)."""
-    data: dict = {"title": _plain(article.title) or ""}
+def front_matter(article: Article, source_file: str | None = None, title: bool = True) -> str:
+    """The YAML front matter block (with its ``---`` lines); ``title`` False leaves the title out."""
+    data: dict = {"title": _plain(article.title) or ""} if title else {}
     if article.subtitle:
         data["subtitle"] = _plain(article.subtitle)
     if len(article.authors) == 1:
@@ -355,6 +355,8 @@ def front_matter(article: Article, source_file: str | None = None) -> str:
         data["lang"] = article.meta["lang"]
     if source_file:
         data["source_file"] = source_file
+    if not data:
+        return ""
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     text = re.sub(r"^date: '(\d{4}-\d{2}-\d{2})'$", r"date: \1", text, flags=re.MULTILINE)
     return f"---\n{text}---\n"
@@ -369,7 +371,11 @@ def article_to_markdown(article: Article, manuscript_rel: str, source_file: str 
     checks every line's marks; see render/mdinline.py.
     """
     writer = _Writer(article, manuscript_rel, read_back)
-    pieces = [front_matter(article, source_file)]
+    # A title that calls a note is written as the "# " heading, where the call can stay.
+    noted = 'class="noteref"' in article.title
+    pieces = [front_matter(article, source_file, title=not noted)]
+    if noted:
+        pieces.append("# " + writer.line(article.title, breaks=False))
     for index, block in enumerate(article.blocks):
         text = writer.block(block, index)
         if text.strip():
@@ -384,5 +390,5 @@ def article_to_markdown(article: Article, manuscript_rel: str, source_file: str 
         writer.notes.append("byline lines (place, date) written as ordinary paragraphs")
     if "agency" in article.meta.get("guessed", {}):
         writer.notes.append("the agency prefix is written as plain text (no dateline style)")
-    return MarkdownText("\n\n".join(p.rstrip("\n") for p in pieces) + "\n",
+    return MarkdownText("\n\n".join(p.rstrip("\n") for p in pieces if p) + "\n",
                         list(dict.fromkeys(writer.notes)))

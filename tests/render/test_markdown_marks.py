@@ -112,3 +112,14 @@ def test_any_emphasis_reads_back_as_meant(tmp_path, html):
     reduced = [n for n in written.notes if "dropped" in n or "reduced" in n]
     if not reduced:  # only when the writer says so may a letter lose a mark
         assert letter_marks(back) == letter_marks(html), written.text
+
+
+def test_a_title_calling_a_note_is_written_as_the_heading(tmp_path):
+    article = Article('Định mức<a class="noteref" href="#note-1">1</a> chi tiêu', "x.docx",
+                      [Block("paragraph", "Văn bản.")], authors=["Lê Văn Tám"], footnotes=[Footnote("1", "Chú.")])
+    written = article_to_markdown(article, "manuscripts/x.md", read_back=inline_html)
+    assert written.text.startswith("---\nauthor: Lê Văn Tám\n---\n\n# Định mức[^1] chi tiêu\n")
+    (tmp_path / "x.md").write_text(written.text, encoding="utf-8")
+    back = read(Source(path=tmp_path / "x.md", rel="x.md", root=tmp_path)).article
+    assert back.title == 'Định mức<a class="noteref" href="#note-1">1</a> chi tiêu'
+    assert [n.html for n in back.footnotes] == ["Chú."]
