@@ -26,6 +26,9 @@ Supported
 - [x] legacy fonts: runs in ``.Vn*`` (TCVN3; ``.Vn…H`` upper-cased) and ``VNI-*``
       fonts converted per run, by the run's effective font (direct, character
       style, paragraph style, document defaults);
+- [x] text boxes (``w:txbxContent``, DrawingML and VML; one of an ``mc:AlternateContent``
+      pair): their paragraphs follow the paragraph that anchors them (readers/docxboxes.py);
+- [x] a news teaser right after the title is dropped (readers/teaser.py);
 - [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
 
 Partial
@@ -41,7 +44,7 @@ Partial
       not joined; fonts given only as ``w:hAnsi`` or through the theme are not seen.
 
 Unsupported
-- [ ] text boxes, shapes, SmartArt, charts, equations, comments, tracked changes
+- [ ] shapes without text, SmartArt, charts, equations, comments, tracked changes
       (mammoth reads the accepted text), headers and footers, columns, colours.
 """
 
@@ -59,8 +62,9 @@ from lxml import etree
 from ..encodings import convert_legacy_run
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source
+from . import ReadResult, Source, docxboxes
 from .inline import byline_names, escape, escape_text, noteref
+from .teaser import find_teaser
 
 SUFFIXES = (".docx",)
 
@@ -119,10 +123,12 @@ def read(source: Source) -> ReadResult:
     with archive:
         fonts = _StyleFonts(_part(archive, "word/styles.xml"))
         properties = _core_properties(_part(archive, "docProps/core.xml"))
+        boxes = docxboxes.hoist(archive)  # text boxes mammoth would drop
+        document = docxboxes.with_document(archive, boxes.document) if boxes.document else None
     images = _ImageWriter(source, diagnostics)
     legacy = _LegacyFonts(fonts)
     try:
-        with source.path.open("rb") as handle:
+        with document or source.path.open("rb") as handle:
             result = mammoth.convert_to_html(
                 handle,
                 style_map=STYLE_MAP,
@@ -157,6 +163,11 @@ def read(source: Source) -> ReadResult:
                 "docx-legacy-font",
             )
         )
+    if boxes.count:
+        diagnostics.append(Diagnostic(
+            "info", f"{boxes.count} text box{'es' * (boxes.count != 1)} ({boxes.characters} characters) "
+            "imported after the paragraph that anchors each", source.rel, None, "docx-textbox",
+            "check where the box's text belongs"))
     builder = _Builder(source, diagnostics)
     builder.build(result.value)
     article = builder.article(properties)
@@ -623,6 +634,7 @@ class _Builder:
 
     def article(self, properties: dict) -> Article:
         title = self._title(properties)
+        self._teaser()
         self._byline()
         footnotes = [
             Footnote(label=self.note_label(kind, number), html=html)
@@ -684,6 +696,20 @@ class _Builder:
             "style the title paragraph as Title or Heading 1",
         )
         return escape_text(self.source.path.stem)
+
+    def _teaser(self) -> None:
+        """A news teaser right after the title (readers/teaser.py) is dropped."""
+        if len(self.blocks) < 2 or self.blocks[0].kind != "paragraph":
+            return
+        following = [b.text for b in self.blocks[1:] if b.kind in ("paragraph", "caption", "quote") and b.text]
+        found = find_teaser(self.blocks[0].text, following)
+        if found is None:
+            return
+        text = self.blocks.pop(0).text
+        self.flags.pop(0)
+        self.guessed["teaser"] = "dropped"
+        shown = text if len(text) <= 80 else text[:79].rstrip() + "…"
+        self.note("info", f"teaser dropped: it repeats the opening of the text: {shown!r}", "docx-teaser")
 
     def _byline(self) -> None:
         if self.authors:
