@@ -9,8 +9,10 @@ defaults is resolved here from ``word/styles.xml``.
 
 Supported
 - [x] paragraphs, bold, italic, superscript, subscript, line breaks, http/mailto links;
-- [x] title: the first paragraph styled Title (else Heading 1); Subtitle -> subtitle;
-      Heading 2/3/4 -> headings (a later Heading 1 becomes a level-2 heading);
+- [x] title: the first paragraph styled Title (else Heading 1) when no body text comes
+      before it (short letterhead lines and tables may); one after body text stays a
+      heading where it is; Subtitle -> subtitle; Heading 2/3/4 -> headings (a later
+      Heading 1 becomes a level-2 heading);
 - [x] bulleted and numbered lists, nested (``<ul>``/``<ol>``);
 - [x] tables -> ``<table>`` with a ``<thead>``: the rows Word marks "repeat as header
       row", else the first row; merged cells keep colspan/rowspan;
@@ -21,8 +23,9 @@ Supported
       figure takes the Caption-styled paragraph right after it as its caption;
 - [x] Quote / Intense Quote -> quote blocks;
 - [x] authors: paragraphs styled "Author"; else a right-aligned or last paragraph
-      that is only a name (2-5 capitalised words); other right-aligned lines at the
-      end (place and date) become ``byline`` blocks;
+      that is only a person's name (2-5 capitalised syllables, no office title such as
+      "TRƯỞNG BAN": readers/names.py); other right-aligned lines at the end (place and
+      date, an office title) become ``byline`` blocks;
 - [x] legacy fonts: runs in ``.Vn*`` (TCVN3; ``.Vn…H`` upper-cased) and ``VNI-*``
       fonts converted per run, by the run's effective font (direct, character
       style, paragraph style, document defaults);
@@ -658,9 +661,13 @@ class _Builder:
         self.guessed = {}
         for flag in ("title", "h1"):
             index = next((i for i, f in enumerate(self.flags) if flag in f), None)
-            if index is not None:
+            if index is not None and not _body_before(self.blocks[:index]):
                 self.flags.pop(index)
                 return self.blocks.pop(index).html
+            if index is not None:
+                self.note("info", f"the {'Title' if flag == 'title' else 'Heading 1'} paragraph "
+                          f"{self.blocks[index].text!r} comes after body text: it stays a heading there",
+                          "docx-title", "move it to the top if it is the title")
         if self.blocks and self.blocks[0].kind == "paragraph":
             first, flags = self.blocks[0], self.flags[0]
             text = first.text
@@ -754,6 +761,22 @@ def _text(html: str) -> str:
     from ..model import html_to_text
 
     return html_to_text(html)
+
+
+def _body_before(blocks: list[Block]) -> bool:
+    """True when ``blocks`` hold body text: a sentence, a list, a quote or a figure.
+
+    Short lines (a letterhead, the national motto, a date) and tables (the letterhead
+    table of official documents) may stand above a title.
+    """
+    for block in blocks:
+        if block.kind in ("list", "quote", "figure"):
+            return True
+        if block.kind == "paragraph":
+            words = len(block.text.split())
+            if words > 15 or (words >= 6 and block.text.rstrip().endswith((".", "!", "?", "…", ":"))):
+                return True
+    return False
 
 
 def _all_bold(element) -> bool:
