@@ -21,7 +21,10 @@ Supported
 - [x] embedded images -> ``images/<docstem>-<sha1[:10]>.<ext>`` (``source.images_dir``
       or ``<root>/images``), written once, never overwriting a different file; a
       figure takes the Caption-styled paragraph right after it as its caption;
-- [x] Quote / Intense Quote -> quote blocks;
+- [x] Quote / Intense Quote / Block Text -> quote blocks; Word's, LibreOffice's and
+      pandoc's standard styles (Body Text, First Paragraph, List Paragraph, Compact …,
+      also by their Vietnamese, French, German, Spanish names) are read silently as what
+      they are (readers/docxstyles.py); only made-up styles are reported;
 - [x] authors: paragraphs styled "Author"; else a right-aligned or last paragraph
       that is only a person's name (2-5 capitalised syllables, no office title such as
       "TRƯỞNG BAN": readers/names.py); other right-aligned lines at the end (place and
@@ -65,7 +68,7 @@ from lxml import etree
 from ..encodings import convert_legacy_run
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source, docxboxes
+from . import ReadResult, Source, docxboxes, docxstyles
 from .inline import byline_names, escape, escape_text, noteref
 from .teaser import find_teaser
 
@@ -331,7 +334,10 @@ class _LegacyFonts:
         if isinstance(element, documents.Paragraph):
             paragraph_style = element.style_id
             changes = {}
-            if (element.style_name or "").lower() not in _MAPPED:
+            renamed, name = docxstyles.paragraph_style(element.style_name)
+            if renamed:  # a standard style, English or localised: no "Unrecognised style" noise
+                changes = {"style_name": name} if name else {"style_name": None, "style_id": None}
+            if (name or "").lower() not in _MAPPED:
                 if element.alignment in ("right", "end"):
                     changes["style_name"] = RIGHT_STYLE
                 elif element.alignment == "center":
@@ -343,7 +349,7 @@ class _LegacyFonts:
         if isinstance(element, documents.Run):
             font = self.fonts.run_font(element, paragraph_style)
             children = [self._text(child, font) for child in element.children]
-            return element.copy(children=children)
+            return element.copy(children=children, **(docxstyles.run_style(element.style_name) or {}))
         if isinstance(element, (documents.HasChildren, documents.TableCellUnmerged)):
             return element.copy(
                 children=[self._walk(c, paragraph_style) for c in element.children]

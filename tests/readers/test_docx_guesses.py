@@ -73,3 +73,26 @@ def test_looks_like_a_person(line, person):
     from publisher.readers.names import looks_like_person
 
     assert looks_like_person(line) is person
+
+
+def test_standard_styles_are_read_silently_and_made_up_ones_reported(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    styles = document.styles
+    for name in ("Tiêu đề 1", "First Paragraph", "Normal (Web)", "Compact", "Block Text", "Thân văn bản",
+                 "Kiểu riêng của phòng"):
+        styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("Lịch sử hình thành", style="Tiêu đề 1")
+    for name in ("First Paragraph", "Body Text", "Normal (Web)", "List Paragraph", "Compact", "No Spacing",
+                 "Thân văn bản", "Kiểu riêng của phòng"):
+        document.add_paragraph(f"Đoạn văn kiểu {name}.", style=name)
+    document.add_paragraph("Một đoạn trích dẫn dài.", style="Block Text")
+    paragraph = document.add_paragraph("Chữ ")
+    paragraph.add_run("nghiêng", style="Emphasis")
+    article, diagnostics = read_docx(tmp_path, document)
+    assert article.title == "Lịch sử hình thành"
+    assert [b.kind for b in article.blocks] == ["paragraph"] * 8 + ["quote", "paragraph"]
+    assert article.blocks[-1].html == "Chữ <em>nghiêng</em>"
+    unrecognised = [d.message for d in diagnostics if "Unrecognised" in d.message]
+    assert len(unrecognised) == 1 and "Kiểu riêng của phòng" in unrecognised[0]
