@@ -38,7 +38,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..errors import Diagnostic, ManuscriptError
-from ..model import Article, Block, Footnote
+from ..model import Article, Block, Footnote, html_to_text, without_notes
 from .source import decode_source, resolve_image
 from . import frontmatter
 from .datafiles import fence_block, finish_timelines, is_content_fence
@@ -248,7 +248,10 @@ class _BlockBuilder:
             image = children[0]
             src = resolve_image(self.source, image.attrGet("src") or "", line)
             caption = self.md.renderer.renderInline(image.children or [], self.md.options, self.env)
-            blocks.append(Block("figure", "", line, src=src, alt=image.content, caption=caption.strip() or None))
+            # The alt text is the description's plain text, escapes resolved (token.content is
+            # the raw source: "Ảnh\\: …").
+            alt = html_to_text(without_notes(caption)) or None
+            blocks.append(Block("figure", "", line, src=src, alt=alt, caption=caption.strip() or None))
             return
         html = self.inline(inline)
         previous = blocks[-1] if blocks else None

@@ -74,6 +74,7 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
     trim_cm = f"{width} × {height} cm"
     common = dict(config=config, book=book, labels=labels, image_url=image_url, labels_for=labels_for,
                   plain_title=plain_title,
+                  figure_alt=lambda alt, caption: figure_alt(alt, caption, labels["figure_alt"]),
                   trim_cm=trim_cm)
     documents: list[Document] = []
 
@@ -117,6 +118,29 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
 def plain_title(html: str) -> str:
     """A title as plain text without its note calls (navigation, bookmarks, running heads)."""
     return html_to_text(without_notes(html))
+
+
+_LETTERS = re.compile(r"[^\W_]+")
+_CAPTION_LABEL = re.compile(r"^\s*(?:Ảnh|Hình|Photo|Figure)\s*\d*\s*[:.]\s*", re.IGNORECASE)
+
+
+def figure_alt(alt: str | None, caption: str | None, label: str) -> str:
+    """A figure's alt text that does not make a screen reader read its caption twice.
+
+    EPUB Accessibility Techniques: an image in a <figure> with a <figcaption> needs alt
+    text that adds to the caption, not a copy of it. When the alt text is missing or
+    repeats the caption (or a piece of it), a short distinct description (the label
+    "Ảnh" / "Photograph") is used: not alt="", because a tagged PDF (PDF/UA) needs
+    every figure to have alternate text and both outputs share this HTML.
+    """
+    alt = (alt or "").strip()
+    text = html_to_text(without_notes(caption or ""))
+    if not text:
+        return alt
+    letters = lambda s: "".join(_LETTERS.findall(_CAPTION_LABEL.sub("", s))).casefold()  # noqa: E731
+    if not alt or letters(alt) in letters(text) or letters(text) in letters(alt):
+        return label
+    return alt
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,8 @@ class _Writer:
             text = re.sub(r"(\s)(#+)$", r"\1\\\2", text)  # a closing "#" sequence would vanish
             return "#" * level + " " + text
         if kind == "figure":
-            caption = self.line(block.caption or "", breaks=False)
+            # Inside "![…]" a line-start escape ("Ảnh\\:") is not needed and would stay in the alt text.
+            caption = self.inline(_parse(block.caption or ""), breaks=False)
             if block.caption and block.alt and html_to_text(block.caption) != block.alt.strip():
                 self.notes.append(f"figure {block.src}: alt text {block.alt!r} left out (the caption is kept)")
             target = posixpath.relpath(block.src or "", self.folder or ".")
