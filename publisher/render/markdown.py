@@ -12,7 +12,14 @@ placed) as a paragraph starting "Ảnh: " that the Markdown reader reads back as
 caption block, and that becomes the figure's caption once the editor puts an
 image line above it; bylines as plain paragraphs; notes as ``[^n]: ...``.
 
-Lossy, each reported in ``MarkdownText.notes``: merged table cells (split into
+Emphasis is written so that it reads back as emphasis (render/mdinline.py): runs with
+the same marks merged, spaces and edge punctuation CommonMark would not let a delimiter
+touch moved outside the span, and with ``read_back`` (``publisher import``) every line
+checked against the Markdown reader. A title that calls a note is written as the
+``# `` heading, where the call can stay.
+
+Lossy, each reported in ``MarkdownText.notes``: emphasis the reader would not read back
+(strike-through, then nesting, then all marks of the line dropped, rarely needed), merged table cells (split into
 empty cells), tables holding lists or tables (written as one bullet a row),
 line breaks inside table cells, superscripts and subscripts other than digits
 (kept as plain text; digits become ¹ ² ³ …), a figure's alt text when it also
