@@ -41,6 +41,7 @@ from ..errors import Diagnostic, ManuscriptError
 from ..model import Article, Block, Footnote, html_to_text, without_notes
 from .source import decode_source, resolve_image
 from . import frontmatter
+from .emphasis import literal_marks, repaired, same_text
 from .datafiles import fence_block, finish_timelines, is_content_fence
 from . import ReadResult, Source
 
@@ -184,12 +185,29 @@ class _BlockBuilder:
         self.env["unsafe_links"] = []
         html = self.md.renderer.renderInline(token.children or [], self.md.options, self.env)
         line = token.map[0] + 1 if token.map else None
+        if literal_marks(html):
+            html = self._repair_emphasis(token, html, line)
         for image in self.env["inline_images"]:
             self.warn(line, f"image {image.attrGet('src')} inside running text is not shown;"
                       " put it alone in its own paragraph to make a figure")
         for href in self.env["unsafe_links"]:
             self.warn(line, f"link {href!r} removed: only http, https and mailto links are kept")
         return html.strip()
+
+    def _repair_emphasis(self, token: Token, html: str, line: int | None) -> str:
+        """Emphasis CommonMark would print as asterisks, repaired (readers/emphasis.py)."""
+        fixed = repaired(token.content)
+        if fixed is None:
+            return html
+        tokens = self.md.parseInline(fixed, self.env)
+        again = self.md.renderer.renderInline(tokens[0].children or [], self.md.options, self.env)
+        if literal_marks(again) < literal_marks(html) and same_text(again, html):
+            self.diagnostics.append(Diagnostic(
+                "info", "emphasis marks that CommonMark would print as text were read as emphasis",
+                self.source.rel, line, "markdown-emphasis",
+                "put a space after a closing ** that follows punctuation, or the punctuation outside"))
+            return again
+        return html
 
     def inline_markdown(self, text: str) -> str:
         """Inline Markdown (a caption, an event) as inline XHTML."""

@@ -199,19 +199,17 @@ def _punctuation_outside(units: list[Unit]) -> bool:
             before = units[index - 1] if index > 0 else None
             after = units[end] if end < len(units) else None
             # Opening: a delimiter followed by punctuation needs a space or punctuation before it.
+            # One unit moved out is enough: the delimiter then has punctuation on that side.
             start = index
             if _is_punct(_first(units[start])) and not (_is_white(_last(before)) or _is_punct(_last(before))):
-                while start < end and _is_punct(_first(units[start])):
-                    units[start].marks = units[start].marks - {mark}
-                    start += 1
+                units[start].marks = units[start].marks - {mark}
+                start += 1
                 changed = True
             # Closing: a delimiter after punctuation needs a space or punctuation after it.
             stop = end
             if start < stop and _is_punct(_last(units[stop - 1])) and not (
                     _is_white(_first(after)) or _is_punct(_first(after))):
-                while stop > start and _is_punct(_last(units[stop - 1])):
-                    units[stop - 1].marks = units[stop - 1].marks - {mark}
-                    stop -= 1
+                units[stop - 1].marks = units[stop - 1].marks - {mark}
                 changed = True
             index = end
     return changed
