@@ -9,6 +9,9 @@ whose alt text is the caption, or followed by a paragraph starting "Ảnh:" /
 no image before it is a ``caption`` block (a photo still to be placed, as
 ``publisher import`` writes the caption lines of text articles). Front matter
 ``source_file`` (written by ``publisher import``) is kept in ``meta``.
+A figure's alt text is the plain text of its description (escapes resolved). Emphasis
+CommonMark would print as asterisks (``**Điều 6:**Niên``) is repaired and reported
+(readers/emphasis.py). A note may be called from a heading, the title included.
 Partial: an image inside running text is dropped with a warning (its alt text
 is kept). Unsupported: raw HTML (shown as text, never interpreted), math.
 
