@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .names import looks_like_person
+from .names import looks_like_person, name_case
 
 FINAL_PUNCTUATION = tuple(".!?:;…,")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_.'’-]*\.?$|^(?:[^\W\d_]\.)+[^\W\d_]*$")
@@ -40,7 +40,8 @@ def byline_names(text: str) -> list[str] | None:
     "-", "–", "," or " và ", with no digits and no final punctuation; an agency
     in brackets after the names ("(TTXVN)") is left out. Each name must look like
     a person's (readers/names.py): office titles ("TRƯỞNG BAN", "Giám đốc"), one-word
-    names and groups ("PV", "Nhóm phóng viên") are not recognised.
+    names and groups ("PV", "Nhóm phóng viên") are not recognised. A name in capitals
+    is returned with a capital on each syllable ("TRẦN THỊ MAI" -> "Trần Thị Mai").
     """
     text = text.strip()
     if not text or text.endswith(FINAL_PUNCTUATION) or any(c.isdigit() for c in text):
@@ -57,4 +58,4 @@ def byline_names(text: str) -> list[str] | None:
             return None
         if not looks_like_person(name):
             return None
-    return names
+    return [name_case(name) for name in names]

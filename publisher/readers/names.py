@@ -9,8 +9,9 @@ initial (``Th. Hà``). Signatures of official documents put the office above the
 - no word may be an office or organisation word that never names a person ("trưởng",
   "giám", "đốc", "ủy", "cục" …), and the line may not hold an office phrase whose words
   can be names on their own ("chủ tịch", "bí thư", "phó ban", "văn phòng" …);
-- a line in capitals must start with a common family name (``NGUYỄN VĂN AN`` is a
-  signature; ``BAN BIÊN TẬP``, ``HÀ NỘI`` are not).
+- a line in capitals of four words or more must start with a common family name
+  (``NGUYỄN THỊ THU HÀ`` is a signature, ``THU HÀ`` a pen name; ``NGƯỜI LẬP BIỂU``,
+  ``BAN BIÊN TẬP`` are not names by the lists above).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import unicodedata
 # Words that are never part of a Vietnamese personal name (casefolded).
 OFFICE_WORDS = frozenset("""
 trưởng giám đốc ủy uỷ ubnd hđnd cục sở phòng ban bộ viện vụ tỉnh huyện xã phường quận
-đảng ký kt tm tl tuq pv ptv ctv btv nhóm lớp gửi nhận
+đảng ký kt tm tl tuq pv ptv ctv btv nhóm lớp gửi nhận người
 """.split())
 # Office phrases whose words alone can be names ("Chủ", "Tịch" no; "Văn", "Phòng" …).
 OFFICE_PHRASES = (
@@ -30,6 +31,7 @@ OFFICE_PHRASES = (
     "thành phố", "hà nội", "việt nam", "cộng hòa", "cộng hoà", "độc lập", "hạnh phúc", "tự do",
     "phóng viên", "cộng tác", "công ty", "trung tâm", "kính gửi", "trân trọng", "bí thư", "chi cục",
     "chi bộ", "chi hội", "công đoàn", "đoàn thanh", "tổ chức", "nhà trường", "hội đồng", "thư ký",
+    "đơn vị", "lập biểu", "đề nghị", "báo cáo", "kỷ niệm", "chúc mừng", "cảm ơn",
 )
 # The most frequent family names (about 95 % of the population).
 FAMILY_NAMES = frozenset("""
@@ -68,6 +70,14 @@ def looks_like_person(name: str) -> bool:
     if any(phrase in joined for phrase in OFFICE_PHRASES):
         return False
     letters = [c for c in name if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and folded[0] not in FAMILY_NAMES:
-        return False
+    if letters and all(c.isupper() for c in letters) and len(words) > 3 and folded[0] not in FAMILY_NAMES:
+        return False  # a long line in capitals is a heading unless it starts like a full name
     return True
+
+
+def name_case(name: str) -> str:
+    """A name typed in capitals (a signature) with a capital on each syllable: NGUYỄN VĂN AN -> Nguyễn Văn An."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not all(c.isupper() for c in letters):
+        return name
+    return " ".join(w[0] + w[1:].lower() for w in name.split())

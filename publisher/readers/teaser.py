@@ -26,6 +26,8 @@ MOST = 0.8  # of the first body paragraph's letters, for a teaser without an ell
 MAX_TAIL = 160  # letters of a caption's start after the matched body text
 SLACK = 3  # letters a caption may share by chance with the next body paragraph
 LOOK_AHEAD = 8  # body paragraphs compared
+SKIPPABLE = 2  # short lines (a caption) allowed between the teaser and the body it repeats
+MAX_SKIPPED_WORDS = 25
 
 # "LSO-", "BLC - ", "(TTXVN) -", "(TTXVN)-": 2-10 capitals (and digits) then a dash.
 AGENCY = re.compile(r"^\(?[A-ZĐ][A-ZĐ0-9]{1,9}\)?\s*[-–—]\s*(?=[^\W\d_]|\s)\s*")
@@ -48,7 +50,20 @@ def letters(text: str) -> str:
 
 
 def find_teaser(candidate: str, following: list[str]) -> Teaser | None:
-    """A Teaser when ``candidate`` repeats the opening of ``following`` (see the module docstring)."""
+    """A Teaser when ``candidate`` repeats the opening of ``following`` (see the module docstring).
+
+    A short line or two (a photo caption copied above the lead) may stand between them.
+    """
+    for skip in range(SKIPPABLE + 1):
+        if skip and len(following[skip - 1].split()) > MAX_SKIPPED_WORDS:
+            break
+        found = _match(candidate, following[skip:])
+        if found is not None:
+            return found
+    return None
+
+
+def _match(candidate: str, following: list[str]) -> Teaser | None:
     ellipsis = bool(ELLIPSIS.search(candidate))
     teaser = letters(ELLIPSIS.sub("", candidate))
     streams = [letters(text) for text in following[:LOOK_AHEAD]]

@@ -46,7 +46,7 @@ def test_a_heading_after_a_letterhead_is_the_title(tmp_path):
 
 @pytest.mark.parametrize("signature, authors", [
     (["TRƯỞNG BAN", "Nguyễn Văn Hùng"], ["Nguyễn Văn Hùng"]),
-    (["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "TRẦN THỊ MAI"], ["TRẦN THỊ MAI"]),
+    (["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "TRẦN THỊ MAI"], ["Trần Thị Mai"]),
     (["TRƯỞNG BAN"], []),
     (["Giám đốc Sở"], []),
     (["BAN BIÊN TẬP"], []),
@@ -60,12 +60,13 @@ def test_an_office_title_is_never_the_author(tmp_path, signature, authors):
     article, _ = read_docx(tmp_path, document)
     assert article.authors == authors
     kept = [b.text for b in article.blocks if b.kind == "byline"]
-    assert kept == [line for line in signature if line not in authors]
+    assert kept == signature[:len(signature) - len(authors)]
 
 
 @pytest.mark.parametrize("line, person", [
     ("Nguyễn Linh Chi", True), ("Đăng Khoa", True), ("Xuân Trường", True), ("Th. Hà", True),
-    ("NGUYỄN VĂN AN", True), ("Nghiêm Xuân Khuyến", True),
+    ("NGUYỄN VĂN AN", True), ("Nghiêm Xuân Khuyến", True), ("THU HÀ", True),
+    ("NGƯỜI LẬP BIỂU", False), ("LỄ KỶ NIỆM", False),
     ("TRƯỞNG BAN", False), ("PHÓ CHỦ TỊCH", False), ("Chánh Văn phòng", False), ("Hà Nội", False),
     ("BAN BIÊN TẬP", False), ("Phóng viên Minh", False), ("Công ty Cổ phần", False),
 ])

@@ -82,3 +82,8 @@ def test_import_lists_the_dropped_teaser(tmp_path):
     assert any(d.code == "text-teaser" and d.line == 5 for d in result.doubts)
     text = (tmp_path / "book" / "manuscripts" / "tin.md").read_text(encoding="utf-8")
     assert text.count("Trải qua 25 năm") == 1 and "Lãnh đạo tỉnh trao bằng khen..." not in text
+
+
+def test_a_caption_line_between_teaser_and_lead_is_skipped():
+    found = find_teaser(P1 + P2 + "…", [CAPTION, P1, P2, P3])
+    assert found is not None and found.paragraphs == 2
