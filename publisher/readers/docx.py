@@ -770,13 +770,13 @@ def _text(html: str) -> str:
 
 
 def _body_before(blocks: list[Block]) -> bool:
-    """True when ``blocks`` hold body text: a sentence, a list, a quote or a figure.
+    """True when ``blocks`` hold body text: a sentence, a list or a quote.
 
-    Short lines (a letterhead, the national motto, a date) and tables (the letterhead
-    table of official documents) may stand above a title.
+    Short lines (a letterhead, the national motto, a date), tables (the letterhead table
+    of official documents) and images (a logo, a banner) may stand above a title.
     """
     for block in blocks:
-        if block.kind in ("list", "quote", "figure"):
+        if block.kind in ("list", "quote"):
             return True
         if block.kind == "paragraph":
             words = len(block.text.split())
