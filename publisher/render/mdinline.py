@@ -260,7 +260,10 @@ def _emit(units: list[Unit], delims: dict[str, str]) -> str:
 
     def flush() -> None:
         if text:
-            out.append(_escape("".join(text)))
+            run = _escape("".join(text))
+            if run and out and out[-1].startswith("[^") and run[0] in "([:":
+                run = "\\" + run  # "[^1](6)" would be a link, "[^1]:" a note's definition
+            out.append(run)
             text.clear()
 
     for index, unit in enumerate(units + [Unit("c", "", frozenset())]):

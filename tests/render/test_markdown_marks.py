@@ -69,6 +69,7 @@ CASES = [
     ('<strong><a href="https://a.vn/x">Liên kết</a></strong>sau', "[**Liên kết**](https://a.vn/x)sau"),
     ('Câu<strong>.<a class="noteref" href="#note-1">1</a></strong>Tiếp', "Câu.[^1]Tiếp"),
     ("<em>Ghi chú:</em><br/>dòng sau", "*Ghi chú:*\\\ndòng sau"),
+    ('Chú<a class="noteref" href="#note-1">1</a>(trích)', "Chú[^1]\\(trích)"),  # not a link
 ]
 
 
