@@ -54,7 +54,7 @@ def find_teaser(candidate: str, following: list[str]) -> Teaser | None:
 
     A short line or two (a photo caption copied above the lead) may stand between them.
     """
-    for skip in range(SKIPPABLE + 1):
+    for skip in range(min(SKIPPABLE, len(following) - 1) + 1):
         if skip and len(following[skip - 1].split()) > MAX_SKIPPED_WORDS:
             break
         found = _match(candidate, following[skip:])

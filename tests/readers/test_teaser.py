@@ -87,3 +87,8 @@ def test_import_lists_the_dropped_teaser(tmp_path):
 def test_a_caption_line_between_teaser_and_lead_is_skipped():
     found = find_teaser(P1 + P2 + "…", [CAPTION, P1, P2, P3])
     assert found is not None and found.paragraphs == 2
+
+
+@pytest.mark.parametrize("following", [[], [P1], ["Ngắn"], ["Ngắn", "Cũng ngắn"]])
+def test_short_articles(following):
+    assert find_teaser("Một câu mở đầu khá dài để thử…", following) is None
