@@ -92,3 +92,19 @@ def test_a_caption_line_between_teaser_and_lead_is_skipped():
 @pytest.mark.parametrize("following", [[], [P1], ["Ngắn"], ["Ngắn", "Cũng ngắn"]])
 def test_short_articles(following):
     assert find_teaser("Một câu mở đầu khá dài để thử…", following) is None
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from publisher.readers.titlecase import sentence_case  # noqa: E402
+
+WORDS = st.text(alphabet="aăđêơưAĐÊƠƯ .,:“”…-()LSO", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORDS, st.lists(WORDS, max_size=6))
+def test_teaser_and_title_case_never_fail(candidate, following):
+    find_teaser(candidate, following)
+    cased = sentence_case(candidate.upper(), following)
+    assert cased.lower() == candidate.upper().lower()
