@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.check import run_check
+from publisher.commands.check import run_check
 from publisher.readers.titlecase import is_all_caps, sentence_case
 
 from .conftest import make_project, run_cli

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.importer import import_files
+from publisher.commands.importer import import_files
 from publisher.readers import Source, read
 from publisher.readers.teaser import find_teaser
 
