@@ -73,3 +73,11 @@ def test_pdf_bookmarks_running_heads_and_contents_have_no_call(built):
     contents = next(page for page in pages if "Mục lục" in page and "....." in page)
     assert re.search(r"Định mức chi tiêu \.+", contents)
     assert "của Bộ Tài chính." in text  # the note itself is printed
+
+
+def test_a_run_of_pages_inherits_the_running_head_without_the_call():
+    from publisher.pdf.runs import plan
+
+    title = ('Định mức<a class="noteref" epub:type="noteref" role="doc-noteref" href="#fn-a-1" '
+             'id="fnref-a-1">1</a> chi tiêu')
+    assert plan._text(title) == "Định mức chi tiêu"
