@@ -5,7 +5,7 @@ that, a transform of mammoth's document tree converts runs typed in legacy
 Vietnamese fonts, and after it the HTML is cut into Blocks and Footnotes here.
 mammoth exposes only a run's *direct* font (``w:rFonts/@w:ascii``), so the font a
 run inherits from its character style, its paragraph style or the document
-defaults is resolved here from ``word/styles.xml``.
+defaults is resolved from ``word/styles.xml`` (``readers/docxfonts.py``).
 
 Supported
 - [x] paragraphs, bold, italic, superscript, subscript, line breaks, http/mailto links;
@@ -30,9 +30,16 @@ Supported
       that is only a person's name (2-5 capitalised syllables, no office title such as
       "TRƯỞNG BAN": readers/names.py); other right-aligned lines at the end (place and
       date, an office title) become ``byline`` blocks;
-- [x] legacy fonts: runs in ``.Vn*`` (TCVN3; ``.Vn…H`` upper-cased) and ``VNI-*``
-      fonts converted per run, by the run's effective font (direct, character
-      style, paragraph style, document defaults);
+- [x] legacy fonts (``readers/docxfonts.py``, ``legacyfonts.py``): TCVN3 and VNI
+      runs converted by the run's effective font (direct, character style,
+      paragraph style through ``w:basedOn``, Normal, ``w:docDefaults``), names
+      classified by rule (``.VnTime``, ``VNTime``, ``VnTimeH``, ``VNSTCVN3``,
+      ``VNI-Helve``, ``VNSVNI2``, ``(Ds)`` …; ``H`` fonts upper-cased); text in an
+      unknown, missing or wrong font converted when its letters read as TCVN3 or
+      VNI (reported as ``docx-legacy-guess``); TCVN3/VNI and Unicode mixed in one
+      file; a run holding ư ơ đ ệ … is Unicode and never changed; a VNI mark cut
+      off its letter by a run boundary is joined; document properties (title,
+      author) in TCVN3/VNI converted, or dropped when they still read as legacy;
 - [x] text boxes (``w:txbxContent``, DrawingML and VML; one of an ``mc:AlternateContent``
       pair): their paragraphs follow the paragraph that anchors them (readers/docxboxes.py);
 - [x] a news teaser right after the title is dropped (readers/teaser.py);
@@ -47,8 +54,8 @@ Partial
       author and date never (they name whoever set up the template);
 - [~] EMF/WMF images are extracted but cannot be shown in EPUB/PDF (warning);
 - [~] an image inside running text becomes a figure after its paragraph (warning);
-- [~] a VNI letter split across two runs (base and mark formatted differently) is
-      not joined; fonts given only as ``w:hAnsi`` or through the theme are not seen.
+- [~] a run's own font given only as ``w:hAnsi`` or through the theme is not seen
+      (mammoth reads ``w:ascii``); its text is then judged by its letters.
 
 Unsupported
 - [ ] shapes without text, SmartArt, charts, equations, comments, tracked changes
@@ -66,10 +73,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..encodings import convert_legacy_run
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
 from . import ReadResult, Source, docxboxes, docxstyles
+from ..legacyfonts import NO_FONT
+from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .inline import byline_names, escape, escape_text, noteref
 from .source import extracted_images_dir
 from .teaser import find_teaser
@@ -129,12 +137,12 @@ def read(source: Source) -> ReadResult:
     diagnostics: list[Diagnostic] = []
     archive = _open_archive(source)
     with archive:
-        fonts = _StyleFonts(_part(archive, "word/styles.xml"))
+        fonts = StyleFonts(_part(archive, "word/styles.xml"))
         properties = _core_properties(_part(archive, "docProps/core.xml"))
         boxes = docxboxes.hoist(archive)  # text boxes mammoth would drop
         document = docxboxes.with_document(archive, boxes.document) if boxes.document else None
     images = _ImageWriter(source, diagnostics)
-    legacy = _LegacyFonts(fonts)
+    legacy = LegacyRuns(fonts, _alignment_style)
     try:
         with document or source.path.open("rb") as handle:
             result = mammoth.convert_to_html(
@@ -161,16 +169,9 @@ def read(source: Source) -> ReadResult:
             diagnostics.append(
                 Diagnostic(level, text, source.rel, None, "docx-mammoth")
             )
-    for font, count in sorted(legacy.converted.items()):
-        diagnostics.append(
-            Diagnostic(
-                "info",
-                f"{count} runs in the legacy font {font} converted to Unicode",
-                source.rel,
-                None,
-                "docx-legacy-font",
-            )
-        )
+    diagnostics.extend(_legacy_diagnostics(legacy, source.rel))
+    properties, found = legacy_properties(properties, legacy)
+    diagnostics.extend(Diagnostic("info", text, source.rel, None, "docx-legacy-guess") for text in found)
     if boxes.count:
         diagnostics.append(Diagnostic(
             "info", f"{boxes.count} text box{'es' * (boxes.count != 1)} ({boxes.characters} characters) "
@@ -245,6 +246,21 @@ def _part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
         return None  # mammoth reports a damaged part when it reads it
 
 
+def _legacy_diagnostics(legacy: LegacyRuns, rel: str) -> list[Diagnostic]:
+    found = []
+    for font, count in sorted(legacy.converted.items()):
+        kinds = legacy.detected.get(font)
+        if kinds:  # a guess from the letters: the editor should confirm it
+            what = "without a font" if font == NO_FONT else f"in the font {font}"
+            found.append(Diagnostic(
+                "info", f"{count} runs {what} read as {' and '.join(sorted(k.upper() for k in kinds))} "
+                "by their letters and converted to Unicode", rel, None, "docx-legacy-guess"))
+        else:
+            found.append(Diagnostic("info", f"{count} runs in the legacy font {font} converted to Unicode",
+                                    rel, None, "docx-legacy-font"))
+    return found
+
+
 def _core_properties(root) -> dict:
     if root is None:
         return {}
@@ -256,118 +272,32 @@ def _core_properties(root) -> dict:
     return found
 
 
-# --- legacy fonts --------------------------------------------------------------
+# --- paragraph alignment ---------------------------------------------------------
 
 
-class _StyleFonts:
-    """The font each style gives (following basedOn), and the document default."""
+def _alignment_style(element) -> dict:
+    """Changes to a paragraph or run: standard styles read silently, alignment made visible.
 
-    def __init__(self, root):
-        self.styles: dict[str, tuple[str | None, str | None]] = {}
-        self.default_font = None
-        self.default_paragraph = None
-        if root is None:
-            return
-        default = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}rFonts")
-        if default is not None:
-            self.default_font = default.get(f"{_W}ascii")
-        for style in root.iter(f"{_W}style"):
-            style_id = style.get(f"{_W}styleId")
-            fonts = style.find(f"{_W}rPr/{_W}rFonts")
-            based = style.find(f"{_W}basedOn")
-            self.styles[style_id] = (
-                fonts.get(f"{_W}ascii") if fonts is not None else None,
-                based.get(f"{_W}val") if based is not None else None,
-            )
-            if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in (
-                "1",
-                "true",
-            ):
-                self.default_paragraph = style_id
+    Word's standard styles, English or localised, become what the style map knows (or no
+    style: an ordinary paragraph), so mammoth reports only made-up styles
+    (readers/docxstyles.py); right-aligned and centred paragraphs get a style the style
+    map can see.
+    """
+    from mammoth import documents
 
-    def font(self, style_id: str | None) -> str | None:
-        seen = set()
-        while style_id and style_id not in seen:
-            seen.add(style_id)
-            font, style_id = self.styles.get(style_id, (None, None))
-            if font:
-                return font
-        return None
-
-    def run_font(self, run, paragraph_style: str | None) -> str | None:
-        return (
-            run.font
-            or self.font(run.style_id)
-            or self.font(paragraph_style or self.default_paragraph)
-            or self.default_font
-        )
-
-
-class _LegacyFonts:
-    """A mammoth document transform: legacy-font runs to Unicode, text to NFC."""
-
-    def __init__(self, fonts: _StyleFonts):
-        self.fonts = fonts
-        self.converted: dict[str, int] = {}
-
-    def transform(self, document):
-        from mammoth import documents
-
-        body = self._walk(document, None)
-        notes = getattr(document.notes, "_notes", None)  # mammoth keeps notes apart
-        if isinstance(notes, dict):
-            body = body.copy(
-                notes=documents.notes(
-                    [
-                        documents.note(
-                            n.note_type,
-                            n.note_id,
-                            [self._walk(e, None) for e in n.body],
-                        )
-                        for n in notes.values()
-                    ]
-                )
-            )
-        return body
-
-    def _walk(self, element, paragraph_style):
-        from mammoth import documents
-
-        if isinstance(element, documents.Paragraph):
-            paragraph_style = element.style_id
-            changes = {}
-            renamed, name = docxstyles.paragraph_style(element.style_name)
-            if renamed:  # a standard style, English or localised: no "Unrecognised style" noise
-                changes = {"style_name": name} if name else {"style_name": None, "style_id": None}
-            if (name or "").lower() not in _MAPPED:
-                if element.alignment in ("right", "end"):
-                    changes["style_name"] = RIGHT_STYLE
-                elif element.alignment == "center":
-                    changes["style_name"] = CENTER_STYLE
-            children = [
-                self._walk(child, paragraph_style) for child in element.children
-            ]
-            return element.copy(children=children, **changes)
-        if isinstance(element, documents.Run):
-            font = self.fonts.run_font(element, paragraph_style)
-            children = [self._text(child, font) for child in element.children]
-            return element.copy(children=children, **(docxstyles.run_style(element.style_name) or {}))
-        if isinstance(element, (documents.HasChildren, documents.TableCellUnmerged)):
-            return element.copy(
-                children=[self._walk(c, paragraph_style) for c in element.children]
-            )
-        return element
-
-    def _text(self, element, font: str | None):
-        from mammoth import documents
-
-        if not isinstance(element, documents.Text):
-            return self._walk(element, None)
-        converted = convert_legacy_run(element.value, font) if font else None
-        if converted is not None:
-            self.converted[font] = self.converted.get(font, 0) + 1
-            return element.copy(value=converted)
-        return element.copy(value=unicodedata.normalize("NFC", element.value))
+    if isinstance(element, documents.Run):
+        return docxstyles.run_style(element.style_name) or {}
+    changes: dict = {}
+    renamed, name = docxstyles.paragraph_style(element.style_name)
+    if renamed:
+        changes = {"style_name": name} if name else {"style_name": None, "style_id": None}
+    if (name or "").lower() in _MAPPED:
+        return changes
+    if element.alignment in ("right", "end"):
+        changes["style_name"] = RIGHT_STYLE
+    elif element.alignment == "center":
+        changes["style_name"] = CENTER_STYLE
+    return changes
 
 
 # --- images --------------------------------------------------------------------
