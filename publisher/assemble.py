@@ -6,7 +6,7 @@ import re
 
 from .config import BookConfig, slugify
 from .errors import Diagnostic
-from .model import Article, Book, Part, html_to_text
+from .model import Article, Book, Part, html_to_text, without_notes
 
 _NOTEREF = re.compile(r'<a class="noteref" href="#note-([^"]+)">[^<]*</a>')
 
@@ -63,6 +63,10 @@ def _number_notes(article: Article, diagnostics: list[Diagnostic]) -> None:
         return (f'<a class="noteref" epub:type="noteref" role="doc-noteref" href="#{note_id}" '
                 f'id="{ref_id}">{number}</a>')
 
+    # A note called from the title or subtitle (`# Định mức[^1]`) comes first.
+    article.title = _NOTEREF.sub(replace, article.title)
+    if article.subtitle:
+        article.subtitle = _NOTEREF.sub(replace, article.subtitle)
     for block in article.blocks:
         if block.html:
             block.html = _NOTEREF.sub(replace, block.html)
@@ -80,9 +84,9 @@ def _number_notes(article: Article, diagnostics: list[Diagnostic]) -> None:
 def _duplicate_titles(book: Book, diagnostics: list[Diagnostic]) -> None:
     seen: dict[str, str] = {}
     for article in book.articles():
-        key = html_to_text(article.title).casefold()
+        key = html_to_text(without_notes(article.title)).casefold()
         if key in seen:
-            diagnostics.append(Diagnostic("warning", f"the title {html_to_text(article.title)!r} is also "
+            diagnostics.append(Diagnostic("warning", f"the title {html_to_text(without_notes(article.title))!r} is also "
                                           f"used by {seen[key]}", article.source, None, "duplicate-title"))
         else:
             seen[key] = article.source

@@ -278,12 +278,19 @@ def _import_line(result) -> str:
     return f"{result.source} -> {result.target}: {'; '.join(found)}{doubts}"
 
 
+class TitleCase(str, Enum):
+    sentence = "sentence"
+
+
 @app.command("import")
 def import_(
     sources: list[Path] = typer.Argument(..., help="Text (.txt), Word (.docx) or .odt/.rtf/.doc files."),
     into: Optional[Path] = typer.Option(None, "--into", help="Folder for the new manuscripts "
                                         "(default: the project's manuscripts folder)."),
     force: bool = typer.Option(False, "--force", help="Replace manuscripts that already exist."),
+    title_case: Optional[TitleCase] = typer.Option(None, "--title-case", help="'sentence': write a "
+                                                   "title in capitals in sentence case, keeping the "
+                                                   "capitals of names as the article writes them."),
 ) -> None:
     """Turn text and Word files into Markdown manuscripts the editor can review and edit.
 
@@ -296,7 +303,7 @@ def import_(
     from .commands.importer import import_files
 
     try:
-        results = import_files(sources, into, force)
+        results = import_files(sources, into, force, title_case=title_case.value if title_case else None)
     except PublisherError as exc:
         _fail(exc)
     for result in results:

@@ -15,6 +15,7 @@ LABELS: dict[str, dict[str, str]] = {
         "editor": "Biên tập",
         "translator": "Dịch",
         "photographer": "Ảnh",
+        "figure_alt": "Ảnh",  # a photo's alt text when its caption says the rest (render.html.figure_alt)
         "illustrator": "Minh họa",
         "responsible_publishing": "Chịu trách nhiệm xuất bản",
         "responsible_content": "Chịu trách nhiệm nội dung",
@@ -53,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "editor": "Edited by",
         "translator": "Translated by",
         "photographer": "Photographs",
+        "figure_alt": "Photograph",
         "illustrator": "Illustrations",
         "responsible_publishing": "Publisher in charge",
         "responsible_content": "Responsible for content",

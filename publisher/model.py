@@ -30,12 +30,18 @@ BLOCK_KINDS = (
 )
 
 _TAG = re.compile(r"<[^>]+>")
+_NOTE_CALL = re.compile(r'<a class="noteref"[^>]*>[^<]*</a>')
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP is kept: it means something
 
 
 def html_to_text(fragment: str) -> str:
     """The plain text of an XHTML fragment, whitespace collapsed."""
     return _SPACE.sub(" ", unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def without_notes(fragment: str) -> str:
+    """An inline fragment without its note calls: a title as the contents, bookmarks and running heads show it."""
+    return _NOTE_CALL.sub("", fragment or "")
 
 
 @dataclass

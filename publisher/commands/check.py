@@ -21,6 +21,8 @@ Findings (``code``: level):
 - ``image-resolution``: warning: below 300 dpi at its printed width (see below);
 - ``caption-without-image``: warning: a caption line (text articles, "Ảnh: …" paragraphs)
   with no photo yet;
+- ``all-caps-title``: warning: a title in capitals, with the sentence-case form the article's
+  own spelling of names suggests (readers/titlecase.py);
 - ``duplicate-title``, ``empty``: warnings; ``unlisted``: warning: a manuscript not in any
   [[parts]]; a listed file that is missing is a book.toml error (config);
 - every Diagnostic the readers and the assembler report (front matter, notes, guesses).
@@ -44,11 +46,12 @@ from ..config import BookConfig, load_config
 from ..encodings import decode_bytes
 from ..errors import ConfigError, Diagnostic, PublisherError
 from ..legacyfonts import reads_as_legacy
-from ..model import Article, html_to_text
+from ..model import Article, html_to_text, without_notes
 from ..normalize.tones import detect_tone_styles
 from ..pipeline import Manuscript, arrange, error_diagnostic, read_manuscripts
 from ..readers.imagesize import image_size
 from ..readers.source import MAX_MANUSCRIPT_BYTES
+from ..readers.titlecase import is_all_caps, sentence_case
 from ..safety import read_bytes
 
 PRINT_DPI = 300
@@ -150,6 +153,7 @@ def _check_manuscript(config: BookConfig, manuscript: Manuscript, findings: list
         _legacy_text(rel, [(None, text) for text in texts + [html_to_text(n.html) for n in article.footnotes]],
                      findings)
     _mixed_tones(rel, article, config, findings)
+    _all_caps_title(rel, article, lines, findings)
     _figures(config, rel, article, findings)
     for block in article.blocks:
         if block.kind == "caption":
@@ -234,6 +238,16 @@ def _mixed_tones(rel: str, article: Article, config: BookConfig, findings: list[
         "warning", f"mixed tone-mark styles: old as in {old_word!r}{where(old_line)} and new as in "
         f"{new_word!r}{where(new_line)}", rel, min((l for l in (old_line, new_line) if l), default=None),
         "mixed-tones", hint))
+
+
+def _all_caps_title(rel: str, article: Article, lines: list[str] | None, findings: list[Diagnostic]) -> None:
+    """A title in capitals (copied from a news site) is a warning: books print titles in sentence case."""
+    title = html_to_text(without_notes(article.title))
+    if is_all_caps(title):
+        findings.append(Diagnostic(
+            "warning", f"the title is in capitals: {title!r}", rel, _title_line(lines, title), "all-caps-title",
+            f"write it in sentence case (“{sentence_case(title, [b.text for b in article.blocks if b.text])}”?), "
+            "or import the source with --title-case sentence"))
 
 
 # --- images -----------------------------------------------------------------------

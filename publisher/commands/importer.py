@@ -27,6 +27,9 @@ from ..errors import Diagnostic, ManuscriptError, PublisherError
 from ..model import html_to_text
 from ..output import atomic_output
 from ..readers import REGISTRY, Source, read
+from ..readers.inline import escape_text
+from ..readers.markdown import inline_html
+from ..readers.titlecase import is_all_caps, sentence_case
 from ..render.markdown import article_to_markdown
 
 TEXT_SUFFIXES = (".txt",)
@@ -86,8 +89,11 @@ def _shown(path: Path, cwd: Path) -> str:
 
 
 def import_files(sources: list[Path], into: Path | None = None, force: bool = False,
-                 cwd: Path | None = None) -> list[ImportResult]:
+                 cwd: Path | None = None, title_case: str | None = None) -> list[ImportResult]:
     """Import every source into ``into`` (default: the project's manuscripts folder).
+
+    ``title_case="sentence"`` writes a title in capitals in sentence case, names kept as
+    the article writes them (readers/titlecase.py).
 
     One failing source does not stop the others: its result has status "failed" and
     the error. Raises only when the destination itself is unusable (a broken book.toml).
@@ -103,13 +109,13 @@ def import_files(sources: list[Path], into: Path | None = None, force: bool = Fa
         source = Path(source)
         if not source.is_absolute():
             source = cwd / source
-        result = _import_one(source, folder, root, cwd, force, claimed)
+        result = _import_one(source, folder, root, cwd, force, claimed, title_case)
         results.append(result)
     return results
 
 
 def _import_one(source: Path, folder: Path, root: Path, cwd: Path, force: bool,
-                claimed: dict[Path, str]) -> ImportResult:
+                claimed: dict[Path, str], title_case: str | None = None) -> ImportResult:
     shown = _shown(source, cwd)
     suffix = source.suffix.lower()
     try:
@@ -133,13 +139,13 @@ def _import_one(source: Path, folder: Path, root: Path, cwd: Path, force: bool,
                                   shown, hint=f"delete the link {target_shown} and import again")
         if target.exists() and not force:
             return ImportResult(shown, "exists", target_shown)
-        return _convert(source, shown, target, target_shown, root, cwd)
+        return _convert(source, shown, target, target_shown, root, cwd, title_case)
     except PublisherError as exc:
         return ImportResult(shown, "failed", error=exc)
 
 
 def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Path,
-             cwd: Path) -> ImportResult:
+             cwd: Path, title_case: str | None = None) -> ImportResult:
     result = ImportResult(shown, "written", target_shown)
     if source.suffix.lower() in TEXT_SUFFIXES:
         decoded = decode_bytes(source.read_bytes(), shown)  # same detection as the reader: for the report
@@ -153,9 +159,10 @@ def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Pa
     article = read_result.article
     result.written_images = sorted(p.relative_to(root).as_posix() for p in set(images.glob("*")) - before) \
         if images.is_dir() else []
+    recased = _title_case(article, shown) if title_case == "sentence" else []
     source_file = Path(os.path.relpath(source.resolve(), root)).as_posix()  # stable wherever the command ran
     manuscript_rel = Path(os.path.relpath(target, root)).as_posix()
-    markdown = article_to_markdown(article, manuscript_rel, source_file)
+    markdown = article_to_markdown(article, manuscript_rel, source_file, read_back=inline_html)
     with atomic_output(target) as handle:
         handle.write(markdown.text.encode("utf-8"))
     result.legacy_fonts = dict(article.meta.get("legacy_fonts", {}))
@@ -168,6 +175,7 @@ def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Pa
     result.guessed = dict(article.meta.get("guessed", {}))
     result.doubts = [d for d in read_result.diagnostics if d.code not in SUMMARISED]
     result.doubts += [Diagnostic("info", note, shown, None, "import-markdown") for note in markdown.notes]
+    result.doubts += recased
     manuscripts = target.parent
     if source.resolve().is_relative_to(manuscripts):
         result.doubts.append(Diagnostic(
@@ -176,3 +184,14 @@ def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Pa
             "move the source file out of the manuscripts folder"))
     result.doubts.sort(key=lambda d: (d.line is None, d.line or 0))
     return result
+
+
+def _title_case(article, shown: str) -> list[Diagnostic]:
+    """A title in capitals rewritten in sentence case (the article's names kept); what was done."""
+    title = html_to_text(article.title)
+    if "<" in article.title or not is_all_caps(title):
+        return []  # a title with markup (a note call, emphasis) is left as it is
+    paragraphs = [b.text for b in article.blocks if b.text]
+    article.title = escape_text(sentence_case(title, paragraphs))
+    return [Diagnostic("info", f"title in capitals written in sentence case: {html_to_text(article.title)!r}",
+                       shown, None, "import-title-case", "check the capitals of names")]

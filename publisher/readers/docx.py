@@ -9,8 +9,10 @@ defaults is resolved from ``word/styles.xml`` (``readers/docxfonts.py``).
 
 Supported
 - [x] paragraphs, bold, italic, superscript, subscript, line breaks, http/mailto links;
-- [x] title: the first paragraph styled Title (else Heading 1); Subtitle -> subtitle;
-      Heading 2/3/4 -> headings (a later Heading 1 becomes a level-2 heading);
+- [x] title: the first paragraph styled Title (else Heading 1) when no body text comes
+      before it (short letterhead lines and tables may); one after body text stays a
+      heading where it is; Subtitle -> subtitle; Heading 2/3/4 -> headings (a later
+      Heading 1 becomes a level-2 heading);
 - [x] bulleted and numbered lists, nested (``<ul>``/``<ol>``);
 - [x] tables -> ``<table>`` with a ``<thead>``: the rows Word marks "repeat as header
       row", else the first row; merged cells keep colspan/rowspan;
@@ -20,10 +22,14 @@ Supported
       ``publisher import`` gives the project's ``images/``) or else in the cache's
       ``extracted/`` folder, never in the project; written once, never overwriting a
       different file; a figure takes the Caption-styled paragraph right after it as its caption;
-- [x] Quote / Intense Quote -> quote blocks;
+- [x] Quote / Intense Quote / Block Text -> quote blocks; Word's, LibreOffice's and
+      pandoc's standard styles (Body Text, First Paragraph, List Paragraph, Compact …,
+      also by their Vietnamese, French, German, Spanish names) are read silently as what
+      they are (readers/docxstyles.py); only made-up styles are reported;
 - [x] authors: paragraphs styled "Author"; else a right-aligned or last paragraph
-      that is only a name (2-5 capitalised words); other right-aligned lines at the
-      end (place and date) become ``byline`` blocks;
+      that is only a person's name (2-5 capitalised syllables, no office title such as
+      "TRƯỞNG BAN": readers/names.py); other right-aligned lines at the end (place and
+      date, an office title) become ``byline`` blocks;
 - [x] legacy fonts (``readers/docxfonts.py``, ``legacyfonts.py``): TCVN3 and VNI
       runs converted by the run's effective font (direct, character style,
       paragraph style through ``w:basedOn``, Normal, ``w:docDefaults``), names
@@ -34,6 +40,9 @@ Supported
       file; a run holding ư ơ đ ệ … is Unicode and never changed; a VNI mark cut
       off its letter by a run boundary is joined; document properties (title,
       author) in TCVN3/VNI converted, or dropped when they still read as legacy;
+- [x] text boxes (``w:txbxContent``, DrawingML and VML; one of an ``mc:AlternateContent``
+      pair): their paragraphs follow the paragraph that anchors them (readers/docxboxes.py);
+- [x] a news teaser right after the title is dropped (readers/teaser.py);
 - [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
 
 Partial
@@ -49,7 +58,7 @@ Partial
       (mammoth reads ``w:ascii``); its text is then judged by its letters.
 
 Unsupported
-- [ ] text boxes, shapes, SmartArt, charts, equations, comments, tracked changes
+- [ ] shapes without text, SmartArt, charts, equations, comments, tracked changes
       (mammoth reads the accepted text), headers and footers, columns, colours.
 """
 
@@ -68,11 +77,12 @@ from ..safety import is_inside, read_bytes, write_file
 from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source
+from . import ReadResult, Source, docxboxes, docxstyles
 from ..legacyfonts import NO_FONT
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .inline import byline_names, escape, escape_text, noteref
 from .source import extracted_images_dir
+from .teaser import find_teaser
 
 SUFFIXES = (".docx",)
 
@@ -131,10 +141,12 @@ def read(source: Source) -> ReadResult:
     with archive:
         fonts = StyleFonts(_part(archive, "word/styles.xml"))
         properties = _core_properties(_part(archive, "docProps/core.xml"))
+        boxes = docxboxes.hoist(archive)  # text boxes mammoth would drop
+        document = docxboxes.with_document(archive, boxes.document) if boxes.document else None
     images = _ImageWriter(source, diagnostics)
     legacy = LegacyRuns(fonts, _alignment_style)
     try:
-        with source.path.open("rb") as handle:
+        with document or source.path.open("rb") as handle:
             result = mammoth.convert_to_html(
                 handle,
                 style_map=STYLE_MAP,
@@ -162,6 +174,11 @@ def read(source: Source) -> ReadResult:
     diagnostics.extend(_legacy_diagnostics(legacy, source.rel))
     properties, found = legacy_properties(properties, legacy)
     diagnostics.extend(Diagnostic("info", text, source.rel, None, "docx-legacy-guess") for text in found)
+    if boxes.count:
+        diagnostics.append(Diagnostic(
+            "info", f"{boxes.count} text box{'es' * (boxes.count != 1)} ({boxes.characters} characters) "
+            "imported after the paragraph that anchors each", source.rel, None, "docx-textbox",
+            "check where the box's text belongs"))
     builder = _Builder(source, diagnostics)
     builder.build(result.value)
     article = builder.article(properties)
@@ -260,15 +277,29 @@ def _core_properties(root) -> dict:
 # --- paragraph alignment ---------------------------------------------------------
 
 
-def _alignment_style(paragraph) -> dict:
-    """Right-aligned and centred paragraphs get a style the style map can see."""
-    if (paragraph.style_name or "").lower() in _MAPPED:
-        return {}
-    if paragraph.alignment in ("right", "end"):
-        return {"style_name": RIGHT_STYLE}
-    if paragraph.alignment == "center":
-        return {"style_name": CENTER_STYLE}
-    return {}
+def _alignment_style(element) -> dict:
+    """Changes to a paragraph or run: standard styles read silently, alignment made visible.
+
+    Word's standard styles, English or localised, become what the style map knows (or no
+    style: an ordinary paragraph), so mammoth reports only made-up styles
+    (readers/docxstyles.py); right-aligned and centred paragraphs get a style the style
+    map can see.
+    """
+    from mammoth import documents
+
+    if isinstance(element, documents.Run):
+        return docxstyles.run_style(element.style_name) or {}
+    changes: dict = {}
+    renamed, name = docxstyles.paragraph_style(element.style_name)
+    if renamed:
+        changes = {"style_name": name} if name else {"style_name": None, "style_id": None}
+    if (name or "").lower() in _MAPPED:
+        return changes
+    if element.alignment in ("right", "end"):
+        changes["style_name"] = RIGHT_STYLE
+    elif element.alignment == "center":
+        changes["style_name"] = CENTER_STYLE
+    return changes
 
 
 # --- images --------------------------------------------------------------------
@@ -566,6 +597,7 @@ class _Builder:
 
     def article(self, properties: dict) -> Article:
         title = self._title(properties)
+        self._teaser()
         self._byline()
         footnotes = [
             Footnote(label=self.note_label(kind, number), html=html)
@@ -589,9 +621,13 @@ class _Builder:
         self.guessed = {}
         for flag in ("title", "h1"):
             index = next((i for i, f in enumerate(self.flags) if flag in f), None)
-            if index is not None:
+            if index is not None and not _body_before(self.blocks[:index]):
                 self.flags.pop(index)
                 return self.blocks.pop(index).html
+            if index is not None:
+                self.note("info", f"the {'Title' if flag == 'title' else 'Heading 1'} paragraph "
+                          f"{self.blocks[index].text!r} comes after body text: it stays a heading there",
+                          "docx-title", "move it to the top if it is the title")
         if self.blocks and self.blocks[0].kind == "paragraph":
             first, flags = self.blocks[0], self.flags[0]
             text = first.text
@@ -627,6 +663,20 @@ class _Builder:
             "style the title paragraph as Title or Heading 1",
         )
         return escape_text(self.source.path.stem)
+
+    def _teaser(self) -> None:
+        """A news teaser right after the title (readers/teaser.py) is dropped."""
+        if len(self.blocks) < 2 or self.blocks[0].kind != "paragraph":
+            return
+        following = [b.text for b in self.blocks[1:] if b.kind in ("paragraph", "caption", "quote") and b.text]
+        found = find_teaser(self.blocks[0].text, following)
+        if found is None:
+            return
+        text = self.blocks.pop(0).text
+        self.flags.pop(0)
+        self.guessed["teaser"] = "dropped"
+        shown = text if len(text) <= 80 else text[:79].rstrip() + "…"
+        self.note("info", f"teaser dropped: it repeats the opening of the text: {shown!r}", "docx-teaser")
 
     def _byline(self) -> None:
         if self.authors:
@@ -671,6 +721,22 @@ def _text(html: str) -> str:
     from ..model import html_to_text
 
     return html_to_text(html)
+
+
+def _body_before(blocks: list[Block]) -> bool:
+    """True when ``blocks`` hold body text: a sentence, a list or a quote.
+
+    Short lines (a letterhead, the national motto, a date), tables (the letterhead table
+    of official documents) and images (a logo, a banner) may stand above a title.
+    """
+    for block in blocks:
+        if block.kind in ("list", "quote"):
+            return True
+        if block.kind == "paragraph":
+            words = len(block.text.split())
+            if words > 15 or (words >= 6 and block.text.rstrip().endswith((".", "!", "?", "…", ":"))):
+                return True
+    return False
 
 
 def _all_bold(element) -> bool:

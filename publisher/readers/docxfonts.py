@@ -103,8 +103,8 @@ class StyleFonts:
 class LegacyRuns:
     """A mammoth document transform: legacy-font text to Unicode, all text to NFC.
 
-    ``paragraph_hook(paragraph) -> dict`` may return changes to each paragraph (the
-    docx reader sets alignment styles through it). After the transform, ``converted``
+    ``paragraph_hook(element) -> dict`` may return changes to each paragraph and run (the
+    docx reader sets alignment and standard styles through it). After the transform, ``converted``
     counts the runs converted per font and ``detected`` names the fonts whose text was
     recognised as TCVN3 or VNI by its letters rather than by the font's name.
     """
@@ -137,7 +137,7 @@ class LegacyRuns:
             if isinstance(element, documents.Text):
                 return element.copy(value=values[index[id(element)]])
             changes = {}
-            if isinstance(element, documents.Paragraph) and self.paragraph_hook:
+            if isinstance(element, (documents.Paragraph, documents.Run)) and self.paragraph_hook:
                 changes = self.paragraph_hook(element)
             if isinstance(element, (documents.HasChildren, documents.TableCellUnmerged)):
                 return element.copy(children=[rebuild(c) for c in element.children], **changes)

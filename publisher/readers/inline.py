@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .names import looks_like_person, name_case
+
 FINAL_PUNCTUATION = tuple(".!?:;…,")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_.'’-]*\.?$|^(?:[^\W\d_]\.)+[^\W\d_]*$")
 _NAME_SPLIT = re.compile(r"\s+(?:[-–—]|và)\s+|\s*,\s*")
@@ -36,8 +38,10 @@ def byline_names(text: str) -> list[str] | None:
 
     A byline is one or more names of 2-5 capitalised words each, separated by
     "-", "–", "," or " và ", with no digits and no final punctuation; an agency
-    in brackets after the names ("(TTXVN)") is left out. One-word names and
-    titles ("PV", "Nhóm phóng viên") are not recognised.
+    in brackets after the names ("(TTXVN)") is left out. Each name must look like
+    a person's (readers/names.py): office titles ("TRƯỞNG BAN", "Giám đốc"), one-word
+    names and groups ("PV", "Nhóm phóng viên") are not recognised. A name in capitals
+    is returned with a capital on each syllable ("TRẦN THỊ MAI" -> "Trần Thị Mai").
     """
     text = text.strip()
     if not text or text.endswith(FINAL_PUNCTUATION) or any(c.isdigit() for c in text):
@@ -52,4 +56,6 @@ def byline_names(text: str) -> list[str] | None:
             return None
         if not all(_NAME_WORD.match(w) and w[0].isupper() for w in words):
             return None
-    return names
+        if not looks_like_person(name):
+            return None
+    return [name_case(name) for name in names]

@@ -9,6 +9,9 @@ whose alt text is the caption, or followed by a paragraph starting "Ảnh:" /
 no image before it is a ``caption`` block (a photo still to be placed, as
 ``publisher import`` writes the caption lines of text articles). Front matter
 ``source_file`` (written by ``publisher import``) is kept in ``meta``.
+A figure's alt text is the plain text of its description (escapes resolved). Emphasis
+CommonMark would print as asterisks (``**Điều 6:**Niên``) is repaired and reported
+(readers/emphasis.py). A note may be called from a heading, the title included.
 Partial: an image inside running text is dropped with a warning (its alt text
 is kept). Unsupported: raw HTML (shown as text, never interpreted), math.
 
@@ -38,9 +41,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..errors import Diagnostic, ManuscriptError
-from ..model import Article, Block, Footnote
+from ..model import Article, Block, Footnote, html_to_text, without_notes
 from .source import decode_source, resolve_image
 from . import frontmatter
+from .emphasis import literal_marks, repaired, same_text
 from .datafiles import fence_block, finish_timelines, is_content_fence
 from . import ReadResult, Source
 
@@ -97,6 +101,22 @@ def _render_link_open(tokens, idx, options, env):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+_NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def inline_html(text: str) -> str:
+    """The inline XHTML this reader makes of one line of inline Markdown (note calls resolved).
+
+    ``publisher import`` reads each line it writes back through this, so that no mark it
+    writes is printed as a literal asterisk (render/mdinline.py).
+    """
+    md = _parser()
+    refs = {":" + label: -1 for label in _NOTE_CALL.findall(text)}
+    env: dict = {"footnotes": {"refs": refs, "list": {}}, "inline_images": [], "unsafe_links": []}
+    tokens = md.parseInline(text, env)
+    return md.renderer.renderInline(tokens[0].children or [], md.options, env) if tokens else ""
 
 
 def read(source: Source) -> ReadResult:
@@ -169,12 +189,29 @@ class _BlockBuilder:
         self.env["unsafe_links"] = []
         html = self.md.renderer.renderInline(token.children or [], self.md.options, self.env)
         line = token.map[0] + 1 if token.map else None
+        if literal_marks(html):
+            html = self._repair_emphasis(token, html, line)
         for image in self.env["inline_images"]:
             self.warn(line, f"image {image.attrGet('src')} inside running text is not shown;"
                       " put it alone in its own paragraph to make a figure")
         for href in self.env["unsafe_links"]:
             self.warn(line, f"link {href!r} removed: only http, https and mailto links are kept")
         return html.strip()
+
+    def _repair_emphasis(self, token: Token, html: str, line: int | None) -> str:
+        """Emphasis CommonMark would print as asterisks, repaired (readers/emphasis.py)."""
+        fixed = repaired(token.content)
+        if fixed is None:
+            return html
+        tokens = self.md.parseInline(fixed, self.env)
+        again = self.md.renderer.renderInline(tokens[0].children or [], self.md.options, self.env)
+        if literal_marks(again) < literal_marks(html) and same_text(again, html):
+            self.diagnostics.append(Diagnostic(
+                "info", "emphasis marks that CommonMark would print as text were read as emphasis",
+                self.source.rel, line, "markdown-emphasis",
+                "put a space after a closing ** that follows punctuation, or the punctuation outside"))
+            return again
+        return html
 
     def inline_markdown(self, text: str) -> str:
         """Inline Markdown (a caption, an event) as inline XHTML."""
@@ -239,7 +276,10 @@ class _BlockBuilder:
             image = children[0]
             src = resolve_image(self.source, image.attrGet("src") or "", line)
             caption = self.md.renderer.renderInline(image.children or [], self.md.options, self.env)
-            blocks.append(Block("figure", "", line, src=src, alt=image.content, caption=caption.strip() or None))
+            # The alt text is the description's plain text, escapes resolved (token.content is
+            # the raw source: "Ảnh\\: …").
+            alt = html_to_text(without_notes(caption)) or None
+            blocks.append(Block("figure", "", line, src=src, alt=alt, caption=caption.strip() or None))
             return
         html = self.inline(inline)
         previous = blocks[-1] if blocks else None

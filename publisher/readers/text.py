@@ -29,9 +29,11 @@ Supported
 - [x] title: the first paragraph that is not the date line, if it looks like a
       title (at most 40 words, no final full stop, no agency prefix); otherwise
       the file name is used, with a warning;
-- [x] teaser: a paragraph right after the title ending in "..." or "…" whose text,
-      without the dots, starts the next paragraph (case and spacing ignored,
-      agency prefixes ignored, at least 12 characters) is dropped;
+- [x] teaser (sapo): a paragraph right after the title that repeats the opening
+      paragraphs run together (breaks lost, words glued at a sentence end), maybe
+      followed by the start of a photo caption and cut with "..." or "…", is dropped
+      and reported (letters compared, case, spaces, punctuation and agency prefixes
+      ignored; see readers/teaser.py); a lead that merely opens like the body stays;
 - [x] agency prefix ("LSO-", "BLC - ", "(TTXVN) -"): 2-10 capitals then a dash
       at the start of the lead paragraph only; option ``agency_prefix = "keep"``
       (default: ``<span class="dateline">LSO</span> –``) or ``"remove"``;
@@ -55,7 +57,7 @@ Partial
 Unsupported
 - [ ] emphasis, links, tables, footnotes (plain text has none);
 - [ ] numbered lists ("1. …" lines stay paragraphs: they are as often headings);
-- [ ] a teaser that is not followed directly by its paragraph.
+- [ ] a teaser that is not right after the title.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ from ..errors import Diagnostic, ManuscriptError
 from ..model import Article, Block
 from . import ReadResult, Source, frontmatter
 from .inline import FINAL_PUNCTUATION, byline_names, escape_text
+from .teaser import find_teaser
 from .source import decode_source
 
 SUFFIXES = (".txt",)
@@ -101,7 +104,6 @@ _SPACE = re.compile(r"\s+")
 
 MAX_TITLE_WORDS = 40
 CAPTION_WORDS = (3, 19)
-MIN_TEASER_CHARS = 12
 
 
 def read(source: Source) -> ReadResult:
@@ -229,6 +231,10 @@ def _paragraphs(lines: list[str], start: int, mode: str) -> list[tuple[int, str]
     return found
 
 
+def _shorten(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
@@ -353,20 +359,15 @@ class _Guesser:
     def _teaser(self, items: list[tuple[int, str]]) -> None:
         if len(items) < 2:
             return
-        (line, teaser), (_, lead) = items[0], items[1]
-        if not ELLIPSIS.search(teaser):
+        line, text = items[0]
+        found = find_teaser(text, [t for _, t in items[1:]])
+        if found is None:
             return
-        core = _norm(AGENCY.sub("", ELLIPSIS.sub("", teaser)))
-        if len(core) >= MIN_TEASER_CHARS and _norm(AGENCY.sub("", lead)).startswith(
-            core
-        ):
-            del items[0]
-            self.guessed["teaser"] = "dropped"
-            self.info(
-                line,
-                "teaser dropped: it repeats the start of the next paragraph",
-                "text-teaser",
-            )
+        del items[0]
+        self.guessed["teaser"] = "dropped"
+        what = f"the first {found.paragraphs} paragraphs" if found.paragraphs > 1 else "the first paragraph"
+        caption = " and the start of a photo caption" if found.caption else ""
+        self.info(line, f"teaser dropped: it repeats {what}{caption}: {_shorten(text)!r}", "text-teaser")
 
     def _byline(self, items: list[tuple[int, str]], meta: dict) -> list[str]:
         if len(items) >= 2:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..config import BookConfig
 from ..labels import labels_for
-from ..model import Article, Book, html_to_text
+from ..model import Article, Book, html_to_text, without_notes
 from .fonts import FontFile, book_fonts
 from .templates import Templates
 
@@ -79,6 +79,8 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
     width, height = (f"{v / 10:g}".replace(".", ",") for v in config.trim_mm)
     trim_cm = f"{width} × {height} cm"
     common = dict(config=config, book=book, labels=labels, image_url=image_url, labels_for=labels_for,
+                  plain_title=plain_title,
+                  figure_alt=lambda alt, caption: figure_alt(alt, caption, labels["figure_alt"]),
                   trim_cm=trim_cm)
     documents: list[Document] = []
 
@@ -95,7 +97,7 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
     if config.toc == "front":
         add("toc", "contents", labels["contents"], "toc.html", 1, "toc", epub=False, entries=contents)
     if book.foreword:
-        add("foreword", book.foreword.id, html_to_text(book.foreword.title), "article.html", 1,
+        add("foreword", book.foreword.id, plain_title(book.foreword.title), "article.html", 1,
             "bodymatter", article=book.foreword, part=None)
     first_body = book.foreword is None
     for part in book.parts:
@@ -106,7 +108,7 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
             first_body = False
             level = 2
         for article in part.articles:
-            add("article", article.id, html_to_text(article.title), "article.html", level,
+            add("article", article.id, plain_title(article.title), "article.html", level,
                 "bodymatter" if first_body else None, article=article, part=part)
             first_body = False
     if config.toc == "back":
@@ -117,6 +119,34 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
     characters = "".join(sorted(set("".join(html_to_text(d.body) + d.title for d in documents))))
     return RenderedBook(config, book, documents, stylesheets, book_fonts(config, characters), images, labels,
                         characters)
+
+
+def plain_title(html: str) -> str:
+    """A title as plain text without its note calls (navigation, bookmarks, running heads)."""
+    return html_to_text(without_notes(html))
+
+
+_LETTERS = re.compile(r"[^\W_]+")
+_CAPTION_LABEL = re.compile(r"^\s*(?:Ảnh|Hình|Photo|Figure)\s*\d*\s*[:.]\s*", re.IGNORECASE)
+
+
+def figure_alt(alt: str | None, caption: str | None, label: str) -> str:
+    """A figure's alt text that does not make a screen reader read its caption twice.
+
+    EPUB Accessibility Techniques: an image in a <figure> with a <figcaption> needs alt
+    text that adds to the caption, not a copy of it. When the alt text is missing or
+    repeats the caption (or a piece of it), a short distinct description (the label
+    "Ảnh" / "Photograph") is used: not alt="", because a tagged PDF (PDF/UA) needs
+    every figure to have alternate text and both outputs share this HTML.
+    """
+    alt = (alt or "").strip()
+    text = html_to_text(without_notes(caption or ""))
+    if not text:
+        return alt
+    letters = lambda s: "".join(_LETTERS.findall(_CAPTION_LABEL.sub("", s))).casefold()  # noqa: E731
+    if not alt or letters(alt) in letters(text) or letters(text) in letters(alt):
+        return label
+    return alt
 
 
 @dataclass(frozen=True)
@@ -130,12 +160,12 @@ class ContentsEntry:
 def _contents(book: Book) -> list[ContentsEntry]:
     entries = []
     if book.foreword:
-        entries.append(ContentsEntry(1, book.foreword.title, f"{book.foreword.id}.xhtml#{book.foreword.id}"))
+        entries.append(ContentsEntry(1, without_notes(book.foreword.title), f"{book.foreword.id}.xhtml#{book.foreword.id}"))
     for part in book.parts:
         if part.title:
             entries.append(ContentsEntry(1, part.title, f"{part.id}.xhtml#{part.id}"))
         for article in part.articles:
-            entries.append(ContentsEntry(2 if part.title else 1, article.title,
+            entries.append(ContentsEntry(2 if part.title else 1, without_notes(article.title),
                                          f"{article.id}.xhtml#{article.id}", tuple(article.authors)))
     return entries
 

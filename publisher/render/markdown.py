@@ -12,7 +12,14 @@ placed) as a paragraph starting "Ảnh: " that the Markdown reader reads back as
 caption block, and that becomes the figure's caption once the editor puts an
 image line above it; bylines as plain paragraphs; notes as ``[^n]: ...``.
 
-Lossy, each reported in ``MarkdownText.notes``: merged table cells (split into
+Emphasis is written so that it reads back as emphasis (render/mdinline.py): runs with
+the same marks merged, spaces and edge punctuation CommonMark would not let a delimiter
+touch moved outside the span, and with ``read_back`` (``publisher import``) every line
+checked against the Markdown reader. A title that calls a note is written as the
+``# `` heading, where the call can stay.
+
+Lossy, each reported in ``MarkdownText.notes``: emphasis the reader would not read back
+(strike-through, then nesting, then all marks of the line dropped, rarely needed), merged table cells (split into
 empty cells), tables holding lists or tables (written as one bullet a row),
 line breaks inside table cells, superscripts and subscripts other than digits
 (kept as plain text; digits become ¹ ² ³ …), a figure's alt text when it also
@@ -36,17 +43,20 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Callable
 
 import yaml
 
 from ..model import Article, Block, html_to_text
+from .mdinline import flatten, note_label, write_inline
 
 __all__ = ["MarkdownText", "article_to_markdown", "front_matter"]
 
 CAPTION_MARK = "Ảnh: "
 _VOID = {"br", "img", "hr", "col", "wbr"}
-_SUPERSCRIPT = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
-_SUBSCRIPT = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈₉₊₋")
+
+
+ReadBack = Callable[[str], str]
 
 
 @dataclass
@@ -107,17 +117,12 @@ def _text_of(node) -> str:
 
 # --- escaping -----------------------------------------------------------------------
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])|(<)(?=[A-Za-z/!?])|(&)(?=#?\w+;)|(~)(?=~)")
 _LINE_START = re.compile(
     r"^(?:(?P<hash>#{1,6})(?=\s|$)|(?P<quote>>)|(?P<bullet>[-+*])(?=\s|$)"
     r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=\s|$)|(?P<rule>[=-]+\s*$)|(?P<fence>~~~)"
     r"|(?P<caption>Ảnh\s*\d*\s*)(?P<colon>:)|(?P<photo>(?:Hình|Photo|Figure)\s*\d*\s*)(?P<pdelim>[:.]))",
     re.IGNORECASE,
 )
-
-
-def _escape_inline(text: str) -> str:
-    return _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
 def _escape_line_start(line: str) -> str:
@@ -143,106 +148,43 @@ def _escape_block(text: str) -> str:
     return "\n".join(_escape_line_start(line) for line in text.split("\n"))
 
 
-# --- inline content ---------------------------------------------------------------
-
-
-class _Inline:
-    """Converts inline XHTML to Markdown, collecting what is lost."""
-
-    def __init__(self, notes: list[str], labels: dict[str, str]):
-        self.notes = notes
-        self.labels = labels  # footnote label in the model -> label in the Markdown
-
-    def convert(self, node) -> str:
-        return "".join(self._node(child) for child in node.children)
-
-    def _node(self, node) -> str:
-        if isinstance(node, str):
-            return _escape_inline(re.sub(r"[ \t\r\n\f\v]+", " ", node))
-        tag = node.tag
-        if tag in ("em", "i", "cite"):
-            return _wrap(self.convert(node), "*")
-        if tag in ("strong", "b"):
-            return _wrap(self.convert(node), "**")
-        if tag in ("s", "del", "strike"):
-            return _wrap(self.convert(node), "~~")
-        if tag == "code":
-            return _code(_text_of(node))
-        if tag == "br":
-            return "\\\n"
-        if tag == "a":
-            return self._link(node)
-        if tag in ("sup", "sub"):
-            text = _text_of(node)
-            table = _SUPERSCRIPT if tag == "sup" else _SUBSCRIPT
-            if re.fullmatch(r"[0-9+-]+", text):
-                return text.translate(table)
-            self.notes.append(f"{tag} text {text!r} kept as plain text")
-            return self.convert(node)
-        if tag == "img":
-            self.notes.append(f"image {node.attrs.get('src', '')} inside running text left out")
-            return _escape_inline(node.attrs.get("alt", ""))
-        return self.convert(node)
-
-    def _link(self, node: _Node) -> str:
-        classes = node.attrs.get("class", "").split()
-        href = node.attrs.get("href", "")
-        if "noteref" in classes and href.startswith("#note-"):
-            label = href[len("#note-"):]
-            return f"[^{self.labels.get(label, _note_label(label))}]"
-        text = self.convert(node)
-        if not href:
-            return text
-        if re.search(r"[\s()<>]", href):
-            href = "<" + href.replace("<", "%3C").replace(">", "%3E") + ">"
-        return f"[{text}]({href})"
-
-
-def _wrap(text: str, mark: str) -> str:
-    """``text`` in emphasis marks, with its outer spaces kept outside (CommonMark needs that)."""
-    core = text.strip(" ")
-    if not core:
-        return text
-    lead = text[: len(text) - len(text.lstrip(" "))]
-    trail = text[len(text.rstrip(" ")):]
-    return f"{lead}{mark}{core}{mark}{trail}"
-
-
-def _code(text: str) -> str:
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{fence}" if text else ""
+# --- inline content (render/mdinline.py) -------------------------------------------
 
 
 def _note_label(label: str) -> str:
-    cleaned = re.sub(r"[^\w-]", "", label)
-    return cleaned or "n"
+    return note_label(label)
 
 
 # --- blocks -------------------------------------------------------------------------
 
 
 class _Writer:
-    def __init__(self, article: Article, manuscript_rel: str):
+    def __init__(self, article: Article, manuscript_rel: str, read_back: ReadBack | None = None):
         self.article = article
         self.folder = posixpath.dirname(manuscript_rel)
         self.notes: list[str] = []
         self.labels = _labels(article)
-        self.inline = _Inline(self.notes, self.labels)
+        self.read_back = None
+        if read_back is not None:
+            self.read_back = lambda text: flatten(_parse(read_back(text)), [], {})
 
-    def line(self, html: str) -> str:
-        return self.line_of(_parse(html))
+    def inline(self, node: _Node, breaks: bool = True) -> str:
+        """Inline Markdown of a node's content (with ``breaks`` False, a line break is a space)."""
+        return write_inline(flatten(node, self.notes, self.labels), self.notes, self.read_back, breaks)
+
+    def line(self, html: str, breaks: bool = True) -> str:
+        return self.line_of(_parse(html), breaks)
 
     def block(self, block: Block, index: int) -> str:
         kind = block.kind
         if kind == "heading":
             level = min(max(block.level or 2, 2), 4)
-            text = self.line(block.html).replace("\\\n", " ")
+            text = self.line(block.html, breaks=False)
             text = re.sub(r"(\s)(#+)$", r"\1\\\2", text)  # a closing "#" sequence would vanish
             return "#" * level + " " + text
         if kind == "figure":
-            caption = self.line(block.caption or "").replace("\\\n", " ")
+            # Inside "![…]" a line-start escape ("Ảnh\\:") is not needed and would stay in the alt text.
+            caption = self.inline(_parse(block.caption or ""), breaks=False)
             if block.caption and block.alt and html_to_text(block.caption) != block.alt.strip():
                 self.notes.append(f"figure {block.src}: alt text {block.alt!r} left out (the caption is kept)")
             target = posixpath.relpath(block.src or "", self.folder or ".")
@@ -250,7 +192,7 @@ class _Writer:
                 target = f"<{target}>"
             return f"![{caption}]({target})"
         if kind == "caption":
-            return CAPTION_MARK + self.line(block.html).replace("\\\n", " ")
+            return CAPTION_MARK + self.line(block.html, breaks=False)
         if kind in ("paragraph", "byline"):
             return self.line(block.html)
         if kind == "quote":
@@ -301,12 +243,8 @@ class _Writer:
         flush()
         return ("\n" if tight else "\n\n").join(pieces)
 
-    def line_of(self, node: _Node) -> str:
-        text = self.inline.convert(node)
-        text = re.sub(r" *\\\n *", "\\\n", re.sub(r"  +", " ", text)).strip(" ")
-        while text.endswith("\\\n") or text.startswith("\\\n"):  # an outer hard break means nothing
-            text = text.removesuffix("\\\n").removeprefix("\\\n").strip(" ")
-        return _escape_block(text)
+    def line_of(self, node: _Node, breaks: bool = True) -> str:
+        return _escape_block(self.inline(node, breaks))
 
     def list_of(self, node: _Node) -> str:
         ordered = node.tag == "ol"
@@ -374,10 +312,7 @@ class _Writer:
         return "\n".join(lines)
 
     def cell(self, cell: _Node) -> str:
-        text = self.inline.convert(cell)
-        text = re.sub(r"\s*\\\n\s*", " ", text)
-        text = re.sub(r"\s+", " ", text).strip()
-        return text.replace("|", "\\|")
+        return self.inline(cell, breaks=False).replace("|", "\\|")
 
 
 def _iter(node: _Node):
@@ -411,9 +346,9 @@ def _plain(html: str | None) -> str | None:
     return html_to_text(html) if html else None
 
 
-def front_matter(article: Article, source_file: str | None = None) -> str:
-    """The YAML front matter block (with its ``---`` lines)."""
-    data: dict = {"title": _plain(article.title) or ""}
+def front_matter(article: Article, source_file: str | None = None, title: bool = True) -> str:
+    """The YAML front matter block (with its ``---`` lines); ``title`` False leaves the title out."""
+    data: dict = {"title": _plain(article.title) or ""} if title else {}
     if article.subtitle:
         data["subtitle"] = _plain(article.subtitle)
     if len(article.authors) == 1:
@@ -428,18 +363,27 @@ def front_matter(article: Article, source_file: str | None = None) -> str:
         data["lang"] = article.meta["lang"]
     if source_file:
         data["source_file"] = source_file
+    if not data:
+        return ""
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     text = re.sub(r"^date: '(\d{4}-\d{2}-\d{2})'$", r"date: \1", text, flags=re.MULTILINE)
     return f"---\n{text}---\n"
 
 
-def article_to_markdown(article: Article, manuscript_rel: str, source_file: str | None = None) -> MarkdownText:
+def article_to_markdown(article: Article, manuscript_rel: str, source_file: str | None = None,
+                        read_back: ReadBack | None = None) -> MarkdownText:
     """The article as a Markdown manuscript to be saved at ``manuscript_rel`` (project-relative).
 
     Figure paths, project-relative in the model, are written relative to the manuscript.
+    ``read_back`` (inline Markdown -> the inline XHTML the Markdown reader makes of it)
+    checks every line's marks; see render/mdinline.py.
     """
-    writer = _Writer(article, manuscript_rel)
-    pieces = [front_matter(article, source_file)]
+    writer = _Writer(article, manuscript_rel, read_back)
+    # A title that calls a note is written as the "# " heading, where the call can stay.
+    noted = 'class="noteref"' in article.title
+    pieces = [front_matter(article, source_file, title=not noted)]
+    if noted:
+        pieces.append("# " + writer.line(article.title, breaks=False))
     for index, block in enumerate(article.blocks):
         text = writer.block(block, index)
         if text.strip():
@@ -447,12 +391,12 @@ def article_to_markdown(article: Article, manuscript_rel: str, source_file: str 
     if article.footnotes:
         notes = []
         for note in article.footnotes:
-            body = writer.line(note.html).replace("\\\n", " ")
+            body = writer.line(note.html, breaks=False)
             notes.append(f"[^{writer.labels[note.label]}]: {body}")
         pieces.append("\n".join(notes))
     if any(b.kind == "byline" for b in article.blocks):
         writer.notes.append("byline lines (place, date) written as ordinary paragraphs")
     if "agency" in article.meta.get("guessed", {}):
         writer.notes.append("the agency prefix is written as plain text (no dateline style)")
-    return MarkdownText("\n\n".join(p.rstrip("\n") for p in pieces) + "\n",
+    return MarkdownText("\n\n".join(p.rstrip("\n") for p in pieces if p) + "\n",
                         list(dict.fromkeys(writer.notes)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...config import OutputProfile
-from ...model import html_to_text
+from ...model import html_to_text, without_notes
 from ...render.html import Document, RenderedBook
 from .. import contract
 from ..bookhtml import body_start, book_html
@@ -107,7 +107,8 @@ def ends_with_drop(runs: list[Run], number: int) -> bool:
 
 
 def _text(html: str) -> str:
-    return " ".join(html_to_text(html).split())
+    # A title's note call ("Định mức[^1]") is not part of the running head.
+    return " ".join(html_to_text(without_notes(html)).split())
 
 
 def _css_string(text: str) -> str:
