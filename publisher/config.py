@@ -43,6 +43,7 @@ IMPRINT_FIELDS = (
     "designer",
     "proofreaders",
     "publisher",
+    "publisher_address",
     "partner",
     "print_run",
     "printer",
@@ -81,6 +82,7 @@ class Imprint:
     designer: str | None = None
     proofreaders: tuple[str, ...] = ()
     publisher: str | None = None
+    publisher_address: str | None = None
     partner: str | None = None
     print_run: int | None = None
     printer: str | None = None

@@ -28,6 +28,7 @@ class Document:
     toc_level: int | None = None  # level in the navigation, None when not listed
     landmark: str | None = None  # epub:type of the landmark, if any
     epub: bool = True  # the EPUB has its own navigation document instead of the printed contents
+    pdf: bool = True  # the cover is printed apart (-cover.pdf): the EPUB's only; the half-title the PDF's only
 
     @property
     def file_name(self) -> str:
@@ -77,11 +78,13 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
     documents: list[Document] = []
 
     def add(kind: str, id_: str, title: str, template: str, toc_level=None, landmark=None,
-            epub=True, **extra) -> None:
+            epub=True, pdf=True, **extra) -> None:
         body = templates.render(template, doc_id=id_, **common, **extra)
-        documents.append(Document(id_, kind, title, body, toc_level, landmark, epub))
+        documents.append(Document(id_, kind, title, body, toc_level, landmark, epub, pdf))
 
-    add("cover", "cover", labels["cover"], "cover.html", landmark="cover")
+    # The printed book opens on the half-title (trang lót); the cover is printed apart.
+    add("cover", "cover", labels["cover"], "cover.html", landmark="cover", pdf=False)
+    add("halftitle", "halftitle", labels["half_title"], "halftitle.html", epub=False)
     add("titlepage", "title", labels["title_page"], "titlepage.html", landmark="titlepage")
     if config.imprint.position == "front":
         add("imprint", "imprint", labels["imprint"], "imprint.html")

@@ -33,7 +33,7 @@ from .weasyload import import_weasyprint
 _CROSS_DOC = re.compile(r'href="([A-Za-z0-9_.-]+)\.xhtml(#[^"]*)?"')
 _NOTEREF = re.compile(r'<a class="noteref"[^>]*?href="#(fn-[^"]+)"[^>]*>[^<]*</a>')
 _NOTES_SECTION = re.compile(r'<section class="footnotes".*?</section>', re.DOTALL)
-FRONT_KINDS = ("cover", "titlepage", "imprint", "toc", "foreword")
+FRONT_KINDS = ("cover", "halftitle", "titlepage", "imprint", "toc", "foreword")
 CROP_MARK_MM = 6.0  # the slug beyond the bleed where WeasyPrint draws the crop marks
 
 
@@ -69,6 +69,8 @@ def book_html(rendered: RenderedBook, profile: OutputProfile | None = None, only
     in_front = True
     keep = None if only is None else {doc.id for doc in only}
     for doc in rendered.documents:
+        if not doc.pdf:
+            continue
         if keep is not None and doc.id not in keep:
             in_front = in_front and doc.id != start
             if in_front:
@@ -81,6 +83,9 @@ def book_html(rendered: RenderedBook, profile: OutputProfile | None = None, only
         body = _NOTES_SECTION.sub("", body)
         body = _NOTEREF.sub(lambda m: f'<span class="footnote">{notes.get(m.group(1), "")}</span>', body)
         documents.append(type(doc)(doc.id, doc.kind, doc.title, body, doc.toc_level, doc.landmark))
+    from .typeset import book_title_css  # openers: no running head (print.css)
+
+    extra_css = book_title_css(config) + extra_css
     font_css = "\n".join(
         f'@font-face {{ font-family: "{f.family}"; src: url("{f.path.as_uri()}"); '
         f"font-weight: {f.weight}; font-style: {f.style}; }}"

@@ -69,6 +69,9 @@ def _environment(search: list[Path]) -> jinja2.Environment:
     if key not in _ENVIRONMENTS:
         _ENVIRONMENTS[key] = jinja2.Environment(loader=jinja2.FileSystemLoader(list(key[0])),
                                                 bytecode_cache=_KeptBytecode(folder), **_OPTIONS)
+        from .typeset import keep_last_words
+
+        _ENVIRONMENTS[key].filters["keep_last_words"] = keep_last_words
     return _ENVIRONMENTS[key]
 
 
