@@ -22,9 +22,18 @@ import sys
 
 
 def import_weasyprint():
-    """The weasyprint module, imported without ctypes' library search when that works."""
+    """The weasyprint module, imported without ctypes' library search when that works, with
+    render.footnotes' change made (a note stays on its call's page)."""
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
+    weasyprint = _import()
+    from .footnotes import keep_notes_with_calls
+
+    keep_notes_with_calls()
+    return weasyprint
+
+
+def _import():
     search = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
