@@ -110,10 +110,28 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
         add("toc", "contents", labels["contents"], "toc.html", 1, "toc", epub=False, entries=contents)
     if config.imprint.position == "back":
         add("imprint", "imprint", labels["imprint"], "imprint.html")
+    _number_tables(documents, labels["table"])
     stylesheets = {name: templates.text(name) for name in ("book.css", "print.css", "epub.css")}
     characters = "".join(sorted(set("".join(html_to_text(d.body) + d.title for d in documents))))
     return RenderedBook(config, book, documents, stylesheets, book_fonts(config, characters), images, labels,
                         characters)
+
+
+_CAPTION = re.compile(r"<caption(\s[^>]*)?>")
+
+
+def _number_tables(documents: list[Document], word: str) -> None:
+    """Number every captioned table (rosters too) through the book: "Bảng 1. …"."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f'{match.group(0)}<span class="table-number">{word} {count}.</span> '
+
+    for doc in documents:
+        if "<caption" in doc.body:
+            doc.body = _CAPTION.sub(number, doc.body)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ MIN_PARALLEL_HTML = 30_000
 _TOC_HREF = re.compile(r'<li class="toc-entry[^"]*"><a href="[^"#]*#([^"]+)"')
 _TITLE = re.compile(r'<(h\d)[^>]*class="(article-title|toc-title)"[^>]*>(.*?)</\1>', re.DOTALL)
 _BOOKTITLE = re.compile(r'<(\w+)[^>]*class="tp-title"[^>]*>(.*?)</\1>', re.DOTALL)
-_CODE = digest(*(Path(__file__).with_name(n).read_bytes() for n in ("pdf.py", "pdfpost.py", "parallel.py", "footnotes.py")))
+_CODE = digest(*(Path(__file__).with_name(n).read_bytes() for n in ("pdf.py", "pdfpost.py", "parallel.py", "footnotes.py", "refill.py")))
 
 
 # A part is cut into runs at article boundaries once a run weighs this much (about 45 pages:

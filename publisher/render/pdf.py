@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..config import OutputProfile
 from ..errors import PublisherError
+from . import refill  # figures moved to fill the hole they leave
 from .html import RenderedBook
 from .pdfpost import Finish, finish_pdf, stable_document_id
 from .templates import Templates
@@ -209,7 +210,7 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
     captured = _capture_warnings()
     try:
         html = book_html(rendered, profile)
-        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+        document = refill.render(weasyprint, html, base_url=base, url_fetcher=fetcher)
         front = _front_pages(document, body_start(rendered))
         padding = _pad(document, html, base, fetcher, profile.signature, rendered)
         raw = io.BytesIO()
@@ -494,7 +495,7 @@ def render_run(job: RunJob) -> RunOutput:
     captured = _capture_warnings()
     _CURRENT[:] = [job, None]
     try:
-        document = weasyprint.HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render()
+        document = refill.render(weasyprint, job.html, base_url=job.base, url_fetcher=fetcher)
         if _CURRENT[1] is None:  # no margin box was made at all: numbers still have to be published
             _run_offset(job, len(document.pages))
         pages = document.pages
