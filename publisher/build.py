@@ -287,7 +287,10 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
 
         profile = config.profile(profile_name)
         name = f"{config.slug}.pdf" if profile.name == config.default_profile else f"{config.slug}-{profile.name}.pdf"
-        progress("pdf", f"{name} ({profile.name} profile, laying out pages)")
+        from .render.colour import colour_note
+
+        note = colour_note(profile)
+        progress("pdf", f"{name} ({profile.name} profile{', ' + note if note else ''}, laying out pages)")
         path = target_dir / name
         images = _images(rendered, pdf_image_settings(config, profile))
         from .render.fonts import cache_dir

@@ -143,8 +143,9 @@ def profile_css(rendered: RenderedBook, profile: OutputProfile) -> str:
     rules.append(f".full-bleed img {{ margin: -{bleed:g}mm; width: calc(100% + {2 * bleed:g}mm); "
                  f"height: calc({config.trim_mm[1]:g}mm + {2 * bleed:g}mm); }}")
     if profile.icc_profile:
-        rules.append(f"@color-profile device-cmyk {{ src: url({_css_string(profile.icc_profile.resolve().as_uri())}); "
-                     "components: c, m, y, k; }")
+        from .colour import colour_profile_css
+
+        rules.append(colour_profile_css(profile))
     if profile.watermark or profile.show_sources:
         stamp = " · ".join(x for x in (profile.watermark, config.source_datetime().date().isoformat()) if x)
         rules.append(
@@ -327,6 +328,10 @@ def write_html_pdf(html: str, config, files, target, profile: OutputProfile | No
     identifier = config.isbn or config.identifier or config.slug
     options = (write_options(config, profile) if profile is not None
                else {"pdf_identifier": identifier.encode(), "pdf_version": "1.7"})
+    if profile is not None and profile.icc_profile:  # the cover's colours as the interior's (render.colour)
+        from .colour import colour_profile_css
+
+        html = html.replace("</head>", f"<style>{colour_profile_css(profile)}</style>\n</head>", 1)
     try:
         document = weasyprint.HTML(string=html, base_url=config.root.resolve().as_uri() + "/",
                                    url_fetcher=fetcher).render()
@@ -528,10 +533,12 @@ def write_options(config, profile: OutputProfile) -> dict:
     """The write_pdf options of a profile (PDF variant, identifier)."""
     identifier = config.isbn or config.identifier or config.slug
     options: dict = {"pdf_identifier": identifier.encode(), "pdf_tags": profile.tagged}
-    if profile.pdf_variant:
+    from .colour import claims_pdfx
+
+    if profile.pdf_variant and (claims_pdfx(profile) or not profile.pdf_variant.startswith("pdf/x")):
         options["pdf_variant"] = profile.pdf_variant
-        if profile.pdf_variant.startswith("pdf/x") and not profile.icc_profile:
-            options["output_intent"] = "srgb"  # RGB exchange: a PDF/X must name its output condition
+    elif profile.pdf_variant:  # PDF/X asked for without a printer CMYK profile: an RGB PDF (render.colour)
+        options["pdf_version"] = "1.6"
     else:
         options["pdf_version"] = "1.7"
     return options
