@@ -88,19 +88,27 @@ def write_epub(rendered: RenderedBook, target: io.BufferedIOBase, cover_art=None
         else:
             book.add_item(epub.EpubItem(uid=f"img{index}", file_name=href, media_type=media_type,
                                         content=(images or {}).get(href, path).read_bytes()))
+    cover_src = next((href for href, path in rendered.images.items()
+                      if config.cover_image and path.resolve() == config.cover_image.resolve()), None)
     if cover_art is not None and not config.cover_image:
         _add_cover_art(book, cover_art)
+        cover_src = f"cover{cover_art.extension}"
 
     templates = Templates(config.styles_dir)
     spine: list = []
     toc: list = []
     parents: list = []
     nav = epub.EpubNav(title=labels["contents"])
+    nav.add_link(href="css/book.css", rel="stylesheet", type="text/css")  # the contents styled too (epub.css)
     for doc in rendered.documents:
-        if not doc.epub:
-            spine.append(nav)
+        if not doc.epub:  # the printed contents (the navigation document takes its place), the half-title
+            if doc.kind == "toc" and nav not in spine:
+                spine.append(nav)
             continue
-        page = templates.render("page.xhtml", lang=config.language, title=doc.title, kind=doc.kind, body=doc.body)
+        body = doc.body
+        if doc.kind == "cover" and cover_src:  # the cover image itself, not a text copy of it
+            body = templates.render("epub-cover.html", doc_id=doc.id, labels=labels, src=cover_src, alt=config.title)
+        page = templates.render("page.xhtml", lang=config.language, title=doc.title, kind=doc.kind, body=body)
         item = epub.EpubItem(uid=doc.id, file_name=doc.file_name, media_type="application/xhtml+xml",
                              content=page.encode("utf-8"))
         book.add_item(item)
