@@ -273,22 +273,13 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
                    progress: Progress, profile_name: str | None = None, cover_art=None) -> list[OutputFile]:
     config = loaded.config
     outputs: list[OutputFile] = []
-    if "epub" in formats:
-        from .render.epub import write_epub
-
-        progress("epub", f"{config.slug}.epub")
-        path = target_dir / f"{config.slug}.epub"
-        with atomic_output(path) as handle:
-            write_epub(rendered, handle, cover_art=cover_art,
-                       images=_images(rendered, ImageSettings(max_pixels=config.epub_image_max_pixels, quality=85)))
-        outputs.append(OutputFile("epub", path, path.stat().st_size))
-    if "pdf" in formats:
+    print_pdf = None  # the print PDF's bytes, for the EPUB's page list (render.pagemap)
+    if "pdf" in formats:  # first: the EPUB's page numbers are the print PDF's
+        from .render.colour import colour_note
         from .render.pdf import write_pdf
 
         profile = config.profile(profile_name)
         name = f"{config.slug}.pdf" if profile.name == config.default_profile else f"{config.slug}-{profile.name}.pdf"
-        from .render.colour import colour_note
-
         note = colour_note(profile)
         progress("pdf", f"{name} ({profile.name} profile{', ' + note if note else ''}, laying out pages)")
         path = target_dir / name
@@ -298,9 +289,39 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (render.parallel)
             result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
         outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
+        if profile.name == "print":
+            print_pdf = path.read_bytes()
         for url in result.refused:
             loaded.diagnostics.append(Diagnostic("warning", f"the PDF did not load {url}", None, None, "pdf"))
+    if "epub" in formats:
+        from .render.epub import write_epub
+        from .render.pagemap import cached_page_breaks
+
+        progress("epub", f"{config.slug}.epub")
+        breaks = cached_page_breaks(rendered, print_pdf or (lambda: _lay_out_print(rendered, progress)),
+                                    _cache("pagemap"))
+        path = target_dir / f"{config.slug}.epub"
+        with atomic_output(path) as handle:
+            write_epub(rendered, handle, cover_art=cover_art,
+                       images=_images(rendered, ImageSettings(max_pixels=config.epub_image_max_pixels, quality=85)),
+                       page_breaks=breaks)
+        outputs.insert(0, OutputFile("epub", path, path.stat().st_size))
     return outputs
+
+
+def _lay_out_print(rendered, progress: Progress) -> bytes:
+    """The print PDF laid out in memory (its runs cached), for the EPUB's page list."""
+    import io
+
+    from .render.fonts import cache_dir
+    from .render.pdf import write_pdf
+
+    progress("epub", "page list (laying out the print pages)")
+    profile = rendered.config.profile("print")
+    buffer = io.BytesIO()
+    write_pdf(rendered, buffer, profile, _images(rendered, pdf_image_settings(rendered.config, profile)),
+              cache=cache_dir() / "render")
+    return buffer.getvalue()
 
 
 def pdf_image_settings(config: BookConfig, profile) -> ImageSettings:
