@@ -287,7 +287,10 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         from .render.fonts import cache_dir
 
         with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (render.parallel)
-            result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
+            if profile.sheet:  # a booklet: the pages imposed 2-up for saddle stitching
+                result = _write_booklet(rendered, handle, profile, images)
+            else:
+                result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
         outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
         if profile.name == "print":
             print_pdf = path.read_bytes()
@@ -307,6 +310,26 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
                        page_breaks=breaks)
         outputs.insert(0, OutputFile("epub", path, path.stat().st_size))
     return outputs
+
+
+def _write_booklet(rendered, handle, profile, images):
+    """The profile's pages laid out, then imposed 2-up in saddle-stitch order (publisher.booklet)."""
+    import dataclasses
+    import io
+
+    from .booklet import BookletError, impose
+    from .render.cover import spine_width_mm
+    from .render.fonts import cache_dir
+    from .render.pdf import write_pdf
+
+    buffer = io.BytesIO()
+    result = write_pdf(rendered, buffer, profile, images, cache=cache_dir() / "render")
+    config = rendered.config
+    try:
+        sides = impose(buffer.getvalue(), handle, config.trim_mm, profile.sheet, spine_width_mm(2, config))
+    except BookletError as exc:
+        raise ConfigError(str(exc), CONFIG_NAME, hint=f'set [output.{profile.name}] sheet = "A3" or larger') from exc
+    return dataclasses.replace(result, pages=sides)
 
 
 def _lay_out_print(rendered, progress: Progress) -> bytes:

@@ -113,7 +113,8 @@ class NormalizeConfig:
 
 
 PROFILE_FIELDS = ("base", "bleed_mm", "crop_marks", "pdf_variant", "icc_profile", "signature",
-                  "image_dpi", "jpeg_quality", "tagged", "watermark", "show_sources")
+                  "image_dpi", "jpeg_quality", "tagged", "watermark", "show_sources", "sheet")
+SHEETS = ("auto", "A5", "A4", "A3", "A2")  # a profile with a sheet is imposed as a booklet (publisher.booklet)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class OutputProfile:
     tagged: bool = False  # PDF/UA structure tags
     watermark: str | None = None
     show_sources: bool = False  # print each article's source file in the margin
+    sheet: str | None = None  # booklet: the sheet the pages are imposed on, 2-up ("auto": the smallest A size)
 
 
 DEFAULT_PROFILES = {
@@ -139,6 +141,8 @@ DEFAULT_PROFILES = {
                             image_dpi=150, jpeg_quality=80, tagged=True),
     "proof": OutputProfile("proof", bleed_mm=0.0, crop_marks=False, pdf_variant=None, signature=1,
                            image_dpi=150, jpeg_quality=80, watermark="BẢN THẢO", show_sources=True),
+    "booklet": OutputProfile("booklet", bleed_mm=0.0, crop_marks=False, pdf_variant=None, signature=4,
+                             image_dpi=300, jpeg_quality=85, sheet="auto"),
 }
 
 
@@ -604,6 +608,9 @@ def _profiles(root: Path, output: dict, check: _Checker) -> tuple[dict, str]:
                            "pdf/a-3b, pdf/ua-1, none")
             else:
                 changes[name] = None if value == "none" else (float(value) if name == "bleed_mm" else value)
+        sheet = check.get(table, keys + ("sheet",), str, None, SHEETS)
+        if sheet:
+            changes["sheet"] = sheet
         icc = check.get(table, keys + ("icc_profile",), str)
         if icc:
             changes["icc_profile"] = _existing(root, icc, keys + ("icc_profile",), check)
