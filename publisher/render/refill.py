@@ -39,9 +39,15 @@ class _Refill(Exception):
         self.moves = moves
 
 
+_LEAD_IN = re.compile(r'<p>((?:(?!</p>).)*)</p>(\s*<div class="(?:roster|table)-block">)', re.DOTALL)
+
+
 def mark_figures(html: str) -> str:
-    """Number the running text's figures (galleries and full-bleed pages are left alone)."""
+    """Number the running text's figures (galleries and full-bleed pages are left alone), and mark
+    the paragraph that introduces a table: print.css keeps it with the table's first rows, so a
+    heading and its lead-in never stand at the foot of a page with the table overleaf."""
     count = iter(range(1, 1_000_000))
+    html = _LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', html)
     return _FIGURE.sub(lambda m: f'<figure class="figure" {MARK}="{next(count)}">', html)
 
 

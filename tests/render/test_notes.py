@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
-import pytest
 
 from tests.conftest import ROOT, run_cli
 from tests.render.notecheck import misplaced, notes
