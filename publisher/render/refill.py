@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 MARK = "data-refill"
-MIN_HOLE = 0.2  # of the page's content height
+MIN_HOLE = 0.1  # of the page's content height: about five lines
 ATTEMPTS = 3
 _FIGURE = re.compile(r'<figure class="figure">')
 _MOVABLE = ("p", "h2", "h3", "h4")  # what a figure may move over (none holds another)
@@ -39,13 +39,14 @@ class _Refill(Exception):
         self.moves = moves
 
 
-_LEAD_IN = re.compile(r'<p>((?:(?!</p>).)*)</p>(\s*<div class="(?:roster|table)-block">)', re.DOTALL)
+_LEAD_IN = re.compile(r'<p>((?:(?!</p>).)*)</p>(\s*<div class="roster-block">)', re.DOTALL)
 
 
 def mark_figures(html: str) -> str:
     """Number the running text's figures (galleries and full-bleed pages are left alone), and mark
-    the paragraph that introduces a table: print.css keeps it with the table's first rows, so a
-    heading and its lead-in never stand at the foot of a page with the table overleaf."""
+    the paragraph that introduces a roster: print.css keeps it with the roster's first rows, so a
+    heading and its lead-in never stand at the foot of a page with the roster overleaf (an ordinary
+    table may start below its lead-in on the next page: keeping them would leave a hole)."""
     count = iter(range(1, 1_000_000))
     html = _LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', html)
     return _FIGURE.sub(lambda m: f'<figure class="figure" {MARK}="{next(count)}">', html)
