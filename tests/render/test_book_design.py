@@ -112,10 +112,11 @@ def test_the_page_before_a_moved_figure_is_filled(sample_build):
     number = next(n for n in range(1, 40) if "Bảng 1." in page_text(pdf, n))
     bbox = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
-    page_height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', bbox).group(1))
-    lows = [float(y) for y in re.findall(r'<block xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)"', bbox)]
-    text_lows = sorted(lows)[-2]  # the lowest block is the folio
-    assert text_lows > 0.75 * page_height, f"page {number} ends at {text_lows / page_height:.0%} of its height"
+    lines = sorted((float(top), float(bottom)) for top, bottom in
+                   re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', bbox))
+    folio_top = lines[-1][0]  # the lowest line is the folio
+    body_bottom = lines[-2][1]
+    assert folio_top - body_bottom < 60, f"page {number}: {folio_top - body_bottom:.0f} pt empty above the folio"
 
 
 @pytest.fixture(scope="module")
