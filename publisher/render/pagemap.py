@@ -15,7 +15,7 @@ a page whose words are not found (a blank page, a page of photos whose captions 
 shares the marker position of the next page found. Pages of documents the EPUB has no
 copy of (the half-title, the printed contents) are left out.
 
-pypdfium2 and pikepdf are behind render.cover and render.pdfpost too; this module only
+pypdfium2 and pikepdf are behind render.cover and pdf.finish too; this module only
 reads.
 """
 

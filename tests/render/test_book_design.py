@@ -107,7 +107,7 @@ def test_captioned_tables_are_numbered(sample_build):
 
 def test_the_page_before_a_moved_figure_is_filled(sample_build):
     """Folio 9 used to end after table 1 with 40 % of the page empty: the chart that did not fit
-    there now follows the paragraphs that fill the page (render.refill)."""
+    there now follows the paragraphs that fill the page (pdf.refill)."""
     pdf = sample_build["pdf"]
     number = next(n for n in range(1, 40) if "Bảng 1." in page_text(pdf, n))
     bbox = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],

@@ -15,7 +15,7 @@ def test_every_note_is_on_its_calls_page_in_the_sample(sample_build):
 
 def test_every_note_is_on_its_calls_page_in_the_benchmark_book(tmp_path):
     """30 generated articles: two of their notes used to slip to the next page (WeasyPrint moved
-    them to make room for a widow line; render.footnotes)."""
+    them to make room for a widow line; pdf.weasypatch)."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         from synth import make_project

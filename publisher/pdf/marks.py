@@ -6,7 +6,7 @@ could not register the other plates with them. A prepress preflight wants them i
 registration colour: ``/Separation /All``, which prints on every plate. The marks form is
 recognised by its shape (a form as large as the sheet, painted from the page itself, with
 only paths in it: no text, no image, no other form) and its colours are rewritten.
-pikepdf lives behind render.pdfpost, which calls this while finishing a CMYK PDF.
+pikepdf lives behind pdf.finish, which calls this while finishing a CMYK PDF.
 """
 
 from __future__ import annotations

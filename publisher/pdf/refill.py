@@ -16,13 +16,15 @@ does that in a layout pass:
 
 A figure moves over paragraphs and headings only (never a list, table or another figure),
 within its article, and never ends up right after a heading.
-The pass is active only around ``render`` (the book's pages); the cover and blank pages are
-laid out as they are.
+The pass is active only around ``render`` (the book's pages), through pdf.weasypatch's
+``pages_made`` hook; the cover and blank pages are laid out as they are.
 """
 
 from __future__ import annotations
 
 import re
+
+from . import weasypatch
 
 MARK = "data-refill"
 MIN_HOLE = 0.1  # of the page's content height: about five lines
@@ -30,7 +32,6 @@ ATTEMPTS = 3
 _FIGURE = re.compile(r'<figure class="figure">')
 _MOVABLE = ("p", "h2", "h3", "h4")  # what a figure may move over (none holds another)
 _CLOSE = re.compile(r"</(?:p|h2|h3|h4)>")
-_ACTIVE: list[bool] = [False]
 
 
 class _Refill(Exception):
@@ -72,37 +73,24 @@ def move_figures(html: str, moves: dict[str, int]) -> str:
 
 def render(weasyprint, html: str, **options):
     """``weasyprint.HTML(string=html, **options).render()``, with holes above figures filled."""
-    install()
+    weasypatch.install()
     html = mark_figures(html)
     for _ in range(ATTEMPTS):
-        _ACTIVE[0] = True
+        weasypatch.HOOKS.pages_made = _check
         try:
             return weasyprint.HTML(string=html, **options).render()
         except _Refill as refill:
             html = move_figures(html, refill.moves)
         finally:
-            _ACTIVE[0] = False
+            weasypatch.HOOKS.pages_made = None
     return weasyprint.HTML(string=html, **options).render()
 
 
-def install() -> None:
-    """Check the pages as soon as WeasyPrint has made them (before margin boxes), once a process."""
-    from weasyprint import layout
-
-    if getattr(layout.make_all_pages, "publisher_refill", False):
-        return
-    original = layout.make_all_pages
-
-    def make_all_pages(context, root_box, html, pages):
-        made = list(original(context, root_box, html, pages))
-        if _ACTIVE[0]:
-            moves = holes(made)
-            if moves:
-                raise _Refill(moves)
-        yield from made
-
-    make_all_pages.publisher_refill = True
-    layout.make_all_pages = make_all_pages
+def _check(pages) -> None:
+    """pdf.weasypatch's pages_made hook: a hole found stops the layout, to lay it out again."""
+    moves = holes(pages)
+    if moves:
+        raise _Refill(moves)
 
 
 def _walk(box, parent=None):
