@@ -102,9 +102,18 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
 
             progress("epub", "cover image")
             cover_art = front_cover(rendered, _cache("covers"), cover_ahead)
+        breaks = None  # the EPUB's page list; an EPUB without a print PDF lays the print pages out in a worker
+        if "epub" in formats and not ("pdf" in formats and config.profile(profile).name == "print"):
+            from .render.pagemap import kept_page_breaks
+
+            breaks = kept_page_breaks(rendered, _cache("pagemap"))
+            if breaks is None and workers.enabled:
+                progress("epub", "page list (laying out the print pages)")
+                with contextlib.suppress(Exception):  # laid out here below, where an error is reported
+                    breaks = workers.submit(_page_breaks_job, rendered).result()
     target_dir = Path(out_dir) if out_dir else config.out_dir
     with build_lock(target_dir):  # a second build at the same time fails at once, naming this one's pid
-        outputs = _write_outputs(rendered, loaded, target_dir, formats, progress, profile, cover_art)
+        outputs = _write_outputs(rendered, loaded, target_dir, formats, progress, profile, cover_art, breaks)
         # The cover spread: asked for, or part of a print PDF (its spine needs the page count).
         if cover or ("pdf" in formats and config.profile(profile).name == "print"):
             outputs.append(_write_cover(rendered, loaded, target_dir, outputs, progress,
@@ -120,7 +129,8 @@ def _cache(name: str) -> Path:
 
 
 def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[str, ...],
-                   progress: Progress, profile_name: str | None = None, cover_art=None) -> list[OutputFile]:
+                   progress: Progress, profile_name: str | None = None, cover_art=None,
+                   breaks=None) -> list[OutputFile]:
     config = loaded.config
     outputs: list[OutputFile] = []
     print_pdf = None  # the print PDF's bytes, for the EPUB's page list (render.pagemap)
@@ -150,8 +160,9 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         from .render.pagemap import cached_page_breaks
 
         progress("epub", f"{config.slug}.epub")
-        breaks = cached_page_breaks(rendered, print_pdf or (lambda: _lay_out_print(rendered, progress)),
-                                    _cache("pagemap"))
+        if breaks is None:
+            breaks = cached_page_breaks(rendered, print_pdf or (lambda: _lay_out_print(rendered, progress)),
+                                        _cache("pagemap"))
         path = target_dir / f"{config.slug}.epub"
         with atomic_output(path) as handle:
             write_epub(rendered, handle, cover_art=cover_art,
@@ -181,7 +192,15 @@ def _write_booklet(rendered, handle, profile, images):
     return dataclasses.replace(result, pages=sides)
 
 
-def _lay_out_print(rendered, progress: Progress) -> bytes:
+def _page_breaks_job(rendered):
+    """A worker's job: the print pages laid out in one pass, and their page breaks, kept."""
+    from .render.pagemap import cached_page_breaks
+
+    return cached_page_breaks(rendered, lambda: _lay_out_print(rendered, _quiet, parallel=False),
+                              _cache("pagemap"))
+
+
+def _lay_out_print(rendered, progress: Progress, parallel: bool | None = None) -> bytes:
     """The print PDF laid out in memory (its runs cached), for the EPUB's page list."""
     import io
 
@@ -192,7 +211,7 @@ def _lay_out_print(rendered, progress: Progress) -> bytes:
     profile = rendered.config.profile("print")
     buffer = io.BytesIO()
     write_pdf(rendered, buffer, profile, _images(rendered, pdf_image_settings(rendered.config, profile)),
-              cache=cache_dir() / "render")
+              parallel=parallel, cache=cache_dir() / "render")
     return buffer.getvalue()
 
 

@@ -87,9 +87,14 @@ def _keep_notes_with_calls() -> bool:
     if _REPORT_LOOP not in source:
         return False  # assumptions() says so
     # `while False:` runs the loop's `else:` branch: the ordinary break between lines.
-    code = compile(textwrap.dedent(source.replace(_REPORT_LOOP, "while False:")), block.__file__, "exec")
+    original = block._linebox_layout
+    # Compiled at its own line in WeasyPrint's file, so tracebacks and inspect still point there.
+    first = original.__code__.co_firstlineno
+    code = compile("\n" * (first - 1) + textwrap.dedent(source.replace(_REPORT_LOOP, "while False:")),
+                   block.__file__, "exec")
     exec(code, vars(block))  # noqa: S102 - WeasyPrint's own code, one condition changed
     block._linebox_layout.publisher_hook = True
+    block._linebox_layout.publisher_original = original
     return True
 
 
@@ -180,9 +185,10 @@ def assumptions() -> list[str]:
             wrong.append(f"pdf.fonts.Font has no attribute {name} (set in __init__ or a property)")
     from weasyprint.layout import block
 
-    if _REPORT_LOOP not in inspect.getsource(block._linebox_layout):
+    lines = getattr(block._linebox_layout, "publisher_original", block._linebox_layout)
+    if _REPORT_LOOP not in inspect.getsource(lines):
         wrong.append("layout.block._linebox_layout no longer moves placed notes in that loop (notes may slip)")
-    if "footnote_policy" not in inspect.getsource(block._linebox_layout):
+    if "footnote_policy" not in inspect.getsource(lines):
         wrong.append("layout.block._linebox_layout no longer reads footnote-policy")
     from weasyprint import urls
 

@@ -186,19 +186,37 @@ def with_markers(body: str, breaks: list[PageBreak]) -> str:
     return body
 
 
+def kept_page_breaks(rendered, cache_root) -> list[PageBreak] | None:
+    """The page breaks kept in the cache for this book's content; None: not kept."""
+    from pathlib import Path
+
+    from ..cache import Store
+
+    kept = Store(Path(cache_root)).get_json(_key(rendered))
+    return [PageBreak(*item) for item in kept] if isinstance(kept, list) else None
+
+
+def _key(rendered) -> str:
+    from pathlib import Path
+
+    from ..cache import code_version, digest, file_stamp
+
+    config = rendered.config
+    return digest("page-breaks", code_version(), [(d.id, d.body, d.epub, d.pdf) for d in rendered.documents],
+                  sorted(rendered.stylesheets.items()), [file_stamp(Path(f.path)) for f in rendered.fonts],
+                  sorted((href, file_stamp(Path(p))) for href, p in rendered.images.items()),
+                  list(config.trim_mm), repr(config.profile("print")))
+
+
 def cached_page_breaks(rendered, print_pdf, cache_root) -> list[PageBreak]:
     """The page breaks of the book's print PDF: ``print_pdf`` (its bytes, or a function that lays
     it out and returns them), kept in the cache under the book's content, so that an EPUB-only
     rebuild of an unchanged book lays nothing out."""
     from pathlib import Path
 
-    from ..cache import Store, code_version, digest, file_stamp
+    from ..cache import Store
 
-    config = rendered.config
-    key = digest("page-breaks", code_version(), [(d.id, d.body, d.epub, d.pdf) for d in rendered.documents],
-                 sorted(rendered.stylesheets.items()), [file_stamp(Path(f.path)) for f in rendered.fonts],
-                 sorted((href, file_stamp(Path(p))) for href, p in rendered.images.items()),
-                 list(config.trim_mm), repr(config.profile("print")))
+    key = _key(rendered)
     store = Store(Path(cache_root))
     kept = store.get_json(key)
     if isinstance(kept, list):
