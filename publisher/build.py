@@ -102,9 +102,18 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
 
             progress("epub", "cover image")
             cover_art = front_cover(rendered, _cache("covers"), cover_ahead)
+        breaks = None  # the EPUB's page list; an EPUB without a print PDF lays the print pages out in a worker
+        if "epub" in formats and not ("pdf" in formats and config.profile(profile).name == "print"):
+            from .render.pagemap import kept_page_breaks
+
+            breaks = kept_page_breaks(rendered, _cache("pagemap"))
+            if breaks is None and workers.enabled:
+                progress("epub", "page list (laying out the print pages)")
+                with contextlib.suppress(Exception):  # laid out here below, where an error is reported
+                    breaks = workers.submit(_page_breaks_job, rendered).result()
     target_dir = Path(out_dir) if out_dir else config.out_dir
     with build_lock(target_dir):  # a second build at the same time fails at once, naming this one's pid
-        outputs = _write_outputs(rendered, loaded, target_dir, formats, progress, profile, cover_art)
+        outputs = _write_outputs(rendered, loaded, target_dir, formats, progress, profile, cover_art, breaks)
         # The cover spread: asked for, or part of a print PDF (its spine needs the page count).
         if cover or ("pdf" in formats and config.profile(profile).name == "print"):
             outputs.append(_write_cover(rendered, loaded, target_dir, outputs, progress,
@@ -120,34 +129,90 @@ def _cache(name: str) -> Path:
 
 
 def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[str, ...],
-                   progress: Progress, profile_name: str | None = None, cover_art=None) -> list[OutputFile]:
+                   progress: Progress, profile_name: str | None = None, cover_art=None,
+                   breaks=None) -> list[OutputFile]:
     config = loaded.config
     outputs: list[OutputFile] = []
-    if "epub" in formats:
-        from .render.epub import write_epub
-
-        progress("epub", f"{config.slug}.epub")
-        path = target_dir / f"{config.slug}.epub"
-        with atomic_output(path) as handle:
-            write_epub(rendered, handle, cover_art=cover_art,
-                       images=_images(rendered, ImageSettings(max_pixels=config.epub_image_max_pixels, quality=85)))
-        outputs.append(OutputFile("epub", path, path.stat().st_size))
-    if "pdf" in formats:
-        from .pdf import write_pdf
+    print_pdf = None  # the print PDF's bytes, for the EPUB's page list (render.pagemap)
+    if "pdf" in formats:  # first: the EPUB's page numbers are the print PDF's
+        from .pdf import colour_note, write_pdf
 
         profile = config.profile(profile_name)
         name = f"{config.slug}.pdf" if profile.name == config.default_profile else f"{config.slug}-{profile.name}.pdf"
-        progress("pdf", f"{name} ({profile.name} profile, laying out pages)")
+        note = colour_note(profile)
+        progress("pdf", f"{name} ({profile.name} profile{', ' + note if note else ''}, laying out pages)")
         path = target_dir / name
         images = _images(rendered, pdf_image_settings(config, profile))
         from .render.fonts import cache_dir
 
-        with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (render.parallel)
-            result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
+        with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (pdf.runs)
+            if profile.sheet:  # a booklet: the pages imposed 2-up for saddle stitching
+                result = _write_booklet(rendered, handle, profile, images)
+            else:
+                result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
         outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
+        if profile.name == "print":
+            print_pdf = path.read_bytes()
         for url in result.refused:
             loaded.diagnostics.append(Diagnostic("warning", f"the PDF did not load {url}", None, None, "pdf"))
+    if "epub" in formats:
+        from .render.epub import write_epub
+        from .render.pagemap import cached_page_breaks
+
+        progress("epub", f"{config.slug}.epub")
+        if breaks is None:
+            breaks = cached_page_breaks(rendered, print_pdf or (lambda: _lay_out_print(rendered, progress)),
+                                        _cache("pagemap"))
+        path = target_dir / f"{config.slug}.epub"
+        with atomic_output(path) as handle:
+            write_epub(rendered, handle, cover_art=cover_art,
+                       images=_images(rendered, ImageSettings(max_pixels=config.epub_image_max_pixels, quality=85)),
+                       page_breaks=breaks)
+        outputs.insert(0, OutputFile("epub", path, path.stat().st_size))
     return outputs
+
+
+def _write_booklet(rendered, handle, profile, images):
+    """The profile's pages laid out, then imposed 2-up in saddle-stitch order (publisher.booklet)."""
+    import dataclasses
+    import io
+
+    from .booklet import BookletError, impose
+    from .render.cover import spine_width_mm
+    from .render.fonts import cache_dir
+    from .pdf import write_pdf
+
+    buffer = io.BytesIO()
+    result = write_pdf(rendered, buffer, profile, images, cache=cache_dir() / "render")
+    config = rendered.config
+    try:
+        sides = impose(buffer.getvalue(), handle, config.trim_mm, profile.sheet, spine_width_mm(2, config))
+    except BookletError as exc:
+        raise ConfigError(str(exc), CONFIG_NAME, hint=f'set [output.{profile.name}] sheet = "A3" or larger') from exc
+    return dataclasses.replace(result, pages=sides)
+
+
+def _page_breaks_job(rendered):
+    """A worker's job: the print pages laid out in one pass, and their page breaks, kept."""
+    from .render.pagemap import cached_page_breaks
+
+    return cached_page_breaks(rendered, lambda: _lay_out_print(rendered, _quiet, parallel=False),
+                              _cache("pagemap"))
+
+
+def _lay_out_print(rendered, progress: Progress, parallel: bool | None = None) -> bytes:
+    """The print PDF laid out in memory (its runs cached), for the EPUB's page list."""
+    import io
+
+    from .render.fonts import cache_dir
+    from .pdf import write_pdf
+
+    progress("epub", "page list (laying out the print pages)")
+    profile = rendered.config.profile("print")
+    buffer = io.BytesIO()
+    write_pdf(rendered, buffer, profile, _images(rendered, pdf_image_settings(rendered.config, profile)),
+              parallel=parallel, cache=cache_dir() / "render")
+    return buffer.getvalue()
 
 
 def pdf_image_settings(config: BookConfig, profile) -> ImageSettings:

@@ -253,6 +253,41 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command()
+def preflight(
+    project_dir: Path = typer.Argument(Path("."), help="The book project folder (with book.toml)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Where the PDFs are (default: dist/)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
+    format: DumpFormat = typer.Option(DumpFormat.text, "--format", help="text or json."),
+) -> None:
+    """Read the built PDFs and list, with page numbers, what a print house would reject.
+
+    Example: publisher build . && publisher preflight .
+    """
+    import dataclasses
+
+    from .config import load_config
+    from .commands.preflight import preflight as run_preflight
+
+    try:
+        config = load_config(project_dir)
+        if out_dir is not None:
+            config = dataclasses.replace(config, out_dir=out_dir.resolve())
+        findings = run_preflight(config)
+    except PublisherError as exc:
+        _fail(exc)
+    if format == DumpFormat.json:
+        sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
+    else:
+        for finding in findings:
+            out.print(str(finding), markup=False)
+        counts = {level: sum(f.level == level for f in findings) for level in ("error", "warning")}
+        out.print(f"{counts['error']} errors, {counts['warning']} warnings")
+    failing = {"error"} | ({"warning"} if strict else set())
+    if any(f.level in failing for f in findings):
+        raise typer.Exit(1)
+
+
 def _import_line(result) -> str:
     """One line for one imported file: what was found, or why nothing was written."""
     if result.status == "failed":

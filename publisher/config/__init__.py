@@ -22,7 +22,7 @@ from .. import safety
 from ..errors import ConfigError, Diagnostic
 from ..tomlpos import key_line, unclosed_string
 from .options import (BOOK, CONTRIBUTOR, COVER, FONT_FACES, FONTS, IMPRINT, NORMALIZE, NORMALIZE_STEP_KEYS, OUTPUT,
-                      PART, PDF_VARIANTS, PROFILE, SECURITY, STRINGS, TOP, Key, default, names, section)
+                      PART, PDF_VARIANTS, PROFILE, SECURITY, SHEETS, STRINGS, TOP, Key, default, names, section)
 
 CONFIG_NAME = "book.toml"
 
@@ -71,6 +71,7 @@ class OutputProfile:
     tagged: bool = default(PROFILE, "tagged")
     watermark: str | None = None
     show_sources: bool = default(PROFILE, "show_sources")
+    sheet: str | None = None  # booklet: the sheet the pages are imposed on, 2-up ("auto": the smallest A size)
 
 
 DEFAULT_PROFILES = {
@@ -79,6 +80,8 @@ DEFAULT_PROFILES = {
                             image_dpi=150, jpeg_quality=80, tagged=True),
     "proof": OutputProfile("proof", bleed_mm=0.0, crop_marks=False, pdf_variant=None, signature=1,
                            image_dpi=150, jpeg_quality=80, watermark="BẢN THẢO", show_sources=True),
+    "booklet": OutputProfile("booklet", bleed_mm=0.0, crop_marks=False, pdf_variant=None, signature=4,
+                             image_dpi=300, jpeg_quality=85, sheet="auto"),
 }
 
 
@@ -569,6 +572,8 @@ def _profiles(root: Path, output: dict, check: _Checker) -> tuple[dict, str]:
                 check.fail(keys + (name,), "must be between 0 and 20 mm")
             elif name in ("signature", "image_dpi", "jpeg_quality") and value <= 0:
                 check.fail(keys + (name,), "must be a positive number")
+            elif name == "sheet" and value not in SHEETS:  # a profile with a sheet is a booklet
+                check.fail(keys + (name,), f"{value!r} is not one of {', '.join(SHEETS)}")
             elif name == "pdf_variant" and value not in PDF_VARIANTS:
                 check.fail(keys + (name,), f"{value!r} is not one of pdf/x-4, pdf/x-3, pdf/x-1a, pdf/a-2b, "
                            "pdf/a-3b, pdf/ua-1, none")

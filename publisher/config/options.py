@@ -46,6 +46,7 @@ TOC_POSITIONS = ("front", "back")
 IMPRINT_POSITIONS = ("back", "front")
 TONE_STYLES = ("old", "new", "keep")
 CONTRIBUTOR_ROLES = ("author", "editor", "compiler", "translator", "photographer", "illustrator")
+SHEETS = ("auto", "A5", "A4", "A3", "A2")  # a profile with a sheet is a booklet (publisher.booklet)
 PDF_VARIANTS = ("none", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/a-2b", "pdf/a-3b", "pdf/ua-1")
 
 TOP = ("book", "contributors", "parts", "imprint", "fonts", "normalize", "output", "cover", "security")
@@ -84,7 +85,8 @@ IMPRINT = (
     Key("editors", STRINGS, (), "Biên tập"),
     Key("designer", str, None, "Trình bày"),
     Key("proofreaders", STRINGS, (), "Sửa bản in"),
-    Key("publisher", str, None, "Đơn vị thực hiện"),
+    Key("publisher", str, None, "Nhà xuất bản: printed at the top of the imprint"),
+    Key("publisher_address", str, None, "the publisher's address, under its name"),
     Key("partner", str, None, "Đơn vị liên kết"),
     Key("print_run", int, None, "Số lượng in: copies printed"),
     Key("printer", str, None, "In tại"),
@@ -132,6 +134,7 @@ PROFILE = (
     Key("tagged", bool, False, "PDF/UA structure tags"),
     Key("watermark", str, None, "a word across every page"),
     Key("show_sources", bool, False, "each article's source file in the margin"),
+    Key("sheet", str, None, "booklet: the sheet pages are imposed on, 2-up", SHEETS),
 )
 
 COVER = (

@@ -19,13 +19,14 @@ from pathlib import Path
 from ..config import OutputProfile
 from ..render.html import RenderedBook
 from .bookhtml import CROP_MARK_MM, body_start, book_html
+from .colour import colour_note
 from .finish import Finish
 from .onepass import write_html_pdf, write_one_pass
 from .result import PdfResult, colour_converter, identifier, write_options
 from .runs import RunStats, plan_runs, worth_parallel, write_runs
 from .weasy import BOOK_BASE, import_weasyprint
 
-__all__ = ["CROP_MARK_MM", "PdfResult", "RunStats", "body_start", "book_html", "import_weasyprint",
+__all__ = ["CROP_MARK_MM", "PdfResult", "RunStats", "body_start", "book_html", "colour_note", "import_weasyprint",
            "write_html_pdf", "write_pdf"]
 
 

@@ -26,7 +26,7 @@ from . import contract
 _CROSS_DOC = re.compile(r'href="([A-Za-z0-9_.-]+)\.xhtml(#[^"]*)?"')
 _NOTEREF = re.compile(r'<a class="noteref"[^>]*?href="#(fn-[^"]+)"[^>]*>[^<]*</a>')
 _NOTES_SECTION = re.compile(r'<section class="footnotes".*?</section>', re.DOTALL)
-FRONT_KINDS = ("cover", "titlepage", "imprint", "toc", "foreword")
+FRONT_KINDS = ("cover", "halftitle", "titlepage", "imprint", "toc", "foreword")
 CROP_MARK_MM = 6.0  # the slug beyond the bleed where WeasyPrint draws the crop marks
 
 
@@ -53,6 +53,8 @@ def book_html(rendered: RenderedBook, profile: OutputProfile | None = None, only
     in_front = True
     keep = None if only is None else {doc.id for doc in only}
     for doc in rendered.documents:
+        if not doc.pdf:  # the cover is printed apart; the PDF opens on the half-title
+            continue
         if keep is not None and doc.id not in keep:
             in_front = in_front and doc.id != start
             if in_front:
@@ -65,6 +67,9 @@ def book_html(rendered: RenderedBook, profile: OutputProfile | None = None, only
         body = _NOTES_SECTION.sub("", body)
         body = _NOTEREF.sub(lambda m: f'<span class="footnote">{notes.get(m.group(1), "")}</span>', body)
         documents.append(type(doc)(doc.id, doc.kind, doc.title, body, doc.toc_level, doc.landmark))
+    from ..render.typeset import book_title_css  # openers: no running head (print.css)
+
+    extra_css = book_title_css(config) + extra_css
     font_css = "\n".join(
         f'@font-face {{ font-family: "{f.family}"; src: url("{f.path.as_uri()}"); '
         f"font-weight: {f.weight}; font-style: {f.style}; }}"
@@ -121,8 +126,9 @@ def profile_css(rendered: RenderedBook, profile: OutputProfile) -> str:
     rules.append(f".full-bleed img {{ margin: -{bleed:g}mm; width: calc(100% + {2 * bleed:g}mm); "
                  f"height: calc({config.trim_mm[1]:g}mm + {2 * bleed:g}mm); }}")
     if profile.icc_profile:
-        rules.append(f"@color-profile device-cmyk {{ src: url({_css_string(profile.icc_profile.resolve().as_uri())}); "
-                     "components: c, m, y, k; }")
+        from .colour import colour_profile_css
+
+        rules.append(colour_profile_css(profile))
     if profile.watermark or profile.show_sources:
         stamp = " · ".join(x for x in (profile.watermark, config.source_datetime().date().isoformat()) if x)
         rules.append(

@@ -60,7 +60,8 @@ def titles(body: str) -> list[str]:
 def book_title(body: str) -> str | None:
     """The HTML of the book's title on the title page ``body``; None when there is none."""
     found = BOOKTITLE.search(body)
-    return found.group(2) if found else None
+    # The template keeps a title's last two words together with a no-break space (render.typeset).
+    return found.group(2).replace("\u00a0", " ") if found else None
 
 
 def document_anchor(doc_id: str) -> str:

@@ -50,6 +50,9 @@ def finish_document(pdf: pikepdf.Pdf, target, finish: Finish, **save) -> int:
     _page_labels(pdf, finish.front_pages)
     _boxes(pdf, finish.trim_mm, finish.bleed_mm)
     if finish.rgb_to_cmyk:
+        from .marks import registration_marks
+
+        registration_marks(pdf)  # before _cmyk: the marks print on every plate, not on black only
         _cmyk(pdf, finish.rgb_to_cmyk)
     _document_id(pdf, finish.identifier, b"")
     pages = len(pdf.pages)

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..config import OutputProfile
 from ..errors import PublisherError
 from ..render.html import RenderedBook
+from . import refill  # figures moved to fill the hole they leave
 from .bookhtml import body_start, book_html
 from .finish import Finish, finish_pdf, stable_document_id
 from .result import PdfResult, colour_converter, identifier, write_options
@@ -27,7 +28,7 @@ def write_one_pass(rendered: RenderedBook, target, profile: OutputProfile, allow
     captured = capture_warnings()
     try:
         html = book_html(rendered, profile)
-        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+        document = refill.render(weasyprint, html, base_url=base, url_fetcher=fetcher)
         front = _front_pages(document, body_start(rendered))
         padding = _pad(document, html, base, fetcher, profile.signature, rendered)
         raw = io.BytesIO()
@@ -90,6 +91,10 @@ def write_html_pdf(html: str, config, files, target, profile: OutputProfile | No
     name = identifier(config)
     options = (write_options(config, profile) if profile is not None
                else {"pdf_identifier": name.encode(), "pdf_version": "1.7"})
+    if profile is not None and profile.icc_profile:  # the cover's colours as the interior's (pdf.colour)
+        from .colour import colour_profile_css
+
+        html = html.replace("</head>", f"<style>{colour_profile_css(profile)}</style>\n</head>", 1)
     try:
         document = weasyprint.HTML(string=html, base_url=config.root.resolve().as_uri() + "/",
                                    url_fetcher=fetcher).render()

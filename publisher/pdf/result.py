@@ -34,10 +34,12 @@ def write_options(config, profile: OutputProfile) -> dict:
     """The write_pdf options of a profile (PDF variant, identifier)."""
     identifier = config.isbn or config.identifier or config.slug
     options: dict = {"pdf_identifier": identifier.encode(), "pdf_tags": profile.tagged}
-    if profile.pdf_variant:
+    from .colour import claims_pdfx
+
+    if profile.pdf_variant and (claims_pdfx(profile) or not profile.pdf_variant.startswith("pdf/x")):
         options["pdf_variant"] = profile.pdf_variant
-        if profile.pdf_variant.startswith("pdf/x") and not profile.icc_profile:
-            options["output_intent"] = "srgb"  # RGB exchange: a PDF/X must name its output condition
+    elif profile.pdf_variant:  # PDF/X asked for without a printer CMYK profile: an RGB PDF (pdf.colour)
+        options["pdf_version"] = "1.6"
     else:
         options["pdf_version"] = "1.7"
     return options

@@ -1,6 +1,7 @@
 """The only module that changes WeasyPrint's internals (pinned to 70.x in pyproject.toml).
 
-Two functions are wrapped, once a process, for the runs of pages (pdf.runs.worker):
+Three functions are wrapped and one rule is switched off, once a process. For the runs of
+pages (pdf.runs.worker):
 
 - ``weasyprint.layout.make_margin_boxes(context, page, state)``: WeasyPrint lays out all
   page contents first and the margin boxes last (``weasyprint.layout.layout_document``),
@@ -14,6 +15,21 @@ Two functions are wrapped, once a process, for the runs of pages (pdf.runs.worke
   plain TrueType fonts, cut to the glyphs they show, qualify: not variable, colour or bitmap
   fonts, and not a font with missing characters (WeasyPrint numbers those glyphs
   differently in each run).
+
+For the book's layout (pdf.refill):
+
+- ``weasyprint.layout.make_all_pages(context, root_box, html, pages)``: once every page's
+  contents are laid out (before the margin boxes), ``HOOKS.pages_made(pages)`` sees them; it
+  may raise to have the document laid out again (a figure moved to fill a hole).
+
+And for every layout, a note on the page of its call: in ``weasyprint.layout.block.
+_linebox_layout``, when a paragraph's next line does not fit and the widows and orphans
+rules forbid breaking before it, WeasyPrint moves the notes already placed on the page to
+the next page to make room for the line, and a note lands a page after its call (the
+sample's folio 5, two notes of the 30-article benchmark book). That loop
+(``_REPORT_LOOP``) is taken out of the function's source: the paragraph breaks where the
+widows and orphans rules allow instead, and print.css's ``footnote-policy: line`` carries a
+call's line over with its note when the note does not fit under it.
 
 With a hook left at None the wrapped function does what WeasyPrint's does.
 ``assumptions()`` lists what the wrappers rely on; tests/render/test_weasypatch.py checks
@@ -37,6 +53,7 @@ class Hooks:
 
     page_offset: Callable[[int], int] | None = None  # pages laid out -> what to add to the page counter
     font_subset: Callable[[str, dict], None] | None = None  # PDF font name, {"sha256", "hinting", "plain"}
+    pages_made: Callable[[list], None] | None = None  # the laid-out pages, before their margin boxes
 
 
 HOOKS = Hooks()
@@ -47,9 +64,56 @@ FONT_ATTRIBUTES = ("file_content", "name", "missing", "bitmap", "tables", "png",
 
 
 def install() -> None:
-    """Wrap both functions (once a process)."""
+    """Wrap the functions and switch the note rule off (once a process)."""
     _install_numbering_hook()
     _install_font_hook()
+    _install_pages_hook()
+    _keep_notes_with_calls()
+
+
+_REPORT_LOOP = "while report and context.current_page_footnotes:"
+
+
+def _keep_notes_with_calls() -> bool:
+    """Take WeasyPrint's moving of placed notes out of _linebox_layout; whether it is out."""
+    import textwrap
+
+    import_weasyprint()
+    from weasyprint.layout import block
+
+    if getattr(block._linebox_layout, "publisher_hook", False):
+        return True
+    source = inspect.getsource(block._linebox_layout)
+    if _REPORT_LOOP not in source:
+        return False  # assumptions() says so
+    # `while False:` runs the loop's `else:` branch: the ordinary break between lines.
+    original = block._linebox_layout
+    # Compiled at its own line in WeasyPrint's file, so tracebacks and inspect still point there.
+    first = original.__code__.co_firstlineno
+    code = compile("\n" * (first - 1) + textwrap.dedent(source.replace(_REPORT_LOOP, "while False:")),
+                   block.__file__, "exec")
+    exec(code, vars(block))  # noqa: S102 - WeasyPrint's own code, one condition changed
+    block._linebox_layout.publisher_hook = True
+    block._linebox_layout.publisher_original = original
+    return True
+
+
+def _install_pages_hook() -> None:
+    import_weasyprint()
+    from weasyprint import layout
+
+    if getattr(layout.make_all_pages, "publisher_hook", False):
+        return
+    original = layout.make_all_pages
+
+    def make_all_pages(context, root_box, html, pages):
+        made = list(original(context, root_box, html, pages))
+        if HOOKS.pages_made is not None:
+            HOOKS.pages_made(made)
+        yield from made
+
+    make_all_pages.publisher_hook = True
+    layout.make_all_pages = make_all_pages
 
 
 def _install_numbering_hook() -> None:
@@ -119,6 +183,13 @@ def assumptions() -> list[str]:
     for name in FONT_ATTRIBUTES:
         if f"self.{name} =" not in init and not hasattr(fonts.Font, name):
             wrong.append(f"pdf.fonts.Font has no attribute {name} (set in __init__ or a property)")
+    from weasyprint.layout import block
+
+    lines = getattr(block._linebox_layout, "publisher_original", block._linebox_layout)
+    if _REPORT_LOOP not in inspect.getsource(lines):
+        wrong.append("layout.block._linebox_layout no longer moves placed notes in that loop (notes may slip)")
+    if "footnote_policy" not in inspect.getsource(lines):
+        wrong.append("layout.block._linebox_layout no longer reads footnote-policy")
     from weasyprint import urls
 
     if "_fail_on_errors" not in inspect.getsource(urls):

@@ -51,6 +51,8 @@ from . import ReadResult, Source
 SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_KEYS = frontmatter.KEYS + ("source_file", "timeline")
 CAPTION_PREFIX = re.compile(r"^(Ảnh|Hình|Photo|Figure)\s*(\d+)?\s*[:.]\s*", re.IGNORECASE)
+# "Bảng: …" (or "Bảng 2. …", "Table: …") just above a table is its caption; the book numbers it.
+TABLE_CAPTION = re.compile(r"^(Bảng|Table)\s*(\d+)?\s*[:.]\s*", re.IGNORECASE)
 ORPHAN_CAPTION = re.compile(r"^Ảnh\s*(\d+)?\s*:\s*", re.IGNORECASE)
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 
@@ -255,7 +257,7 @@ class _BlockBuilder:
             elif kind == "blockquote_open":
                 blocks.append(Block("quote", self.render(tokens[i + 1 : end], "quote", line), line))
             elif kind == "table_open":
-                blocks.append(Block("table", self.render(tokens[i : end + 1], "table", line), line))
+                blocks.append(self._table(tokens[i : end + 1], line, blocks))
             elif kind == "hr":
                 blocks.append(Block("rule", "", line))
             elif kind == "fence" and is_content_fence(token.info):
@@ -294,6 +296,16 @@ class _BlockBuilder:
             blocks.append(Block("caption", ORPHAN_CAPTION.sub("", html, count=1), line))
             return
         blocks.append(Block("paragraph", html, line))
+
+    def _table(self, tokens: list[Token], line: int | None, blocks: list[Block]) -> Block:
+        html = self.render(tokens, "table", line)
+        previous = blocks[-1] if blocks else None
+        if previous is not None and previous.kind == "paragraph" and TABLE_CAPTION.match(previous.text):
+            # The caption paragraph ends right above the table: it becomes the table's <caption>.
+            blocks.pop()
+            caption = TABLE_CAPTION.sub("", previous.html, count=1)
+            html = html.replace("<table>", f"<table>\n<caption>{caption}</caption>", 1)
+        return Block("table", html, line)
 
     def _footnote(self, tokens: list[Token], opening: Token) -> Footnote:
         label = str(opening.meta.get("label") or opening.meta["id"] + 1)

@@ -46,13 +46,15 @@ def book_identifier(rendered: RenderedBook) -> str:
 
 
 def write_epub(rendered: RenderedBook, target: io.BufferedIOBase, cover_art=None,
-               images: dict | None = None) -> None:
+               images: dict | None = None, page_breaks: list | None = None) -> None:
     """Write the EPUB into the binary file object ``target``.
 
     ``cover_art`` (a render.cover.CoverImage: data, media_type, extension) becomes the
     cover image when the config names none; the caller renders it, so that this module
     stays free of WeasyPrint. ``images`` maps each image href to the file to package
-    (downsampled copies, see publisher.images); by default the originals.
+    (downsampled copies, see publisher.images); by default the originals. ``page_breaks``
+    (render.pagemap.PageBreak, from the print PDF) become page-break markers, the
+    navigation document's page list and the pageBreakSource metadata.
     """
     config = rendered.config
     labels = labels_for(config.language)
@@ -68,7 +70,9 @@ def write_epub(rendered: RenderedBook, target: io.BufferedIOBase, cover_art=None
     if config.subtitle:
         book.add_metadata("DC", "description", config.subtitle)
     book.add_metadata("DC", "date", config.source_datetime().date().isoformat())
-    _accessibility(book, rendered, labels)
+    _accessibility(book, rendered, labels, bool(page_breaks))
+    if page_breaks:
+        book.add_metadata(None, "meta", _print_edition(rendered), {"property": "pageBreakSource"})
 
     css = _font_css(rendered) + rendered.stylesheets["book.css"] + "\n" + rendered.stylesheets["epub.css"]
     book.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
@@ -88,19 +92,31 @@ def write_epub(rendered: RenderedBook, target: io.BufferedIOBase, cover_art=None
         else:
             book.add_item(epub.EpubItem(uid=f"img{index}", file_name=href, media_type=media_type,
                                         content=(images or {}).get(href, path).read_bytes()))
+    cover_src = next((href for href, path in rendered.images.items()
+                      if config.cover_image and path.resolve() == config.cover_image.resolve()), None)
     if cover_art is not None and not config.cover_image:
         _add_cover_art(book, cover_art)
+        cover_src = f"cover{cover_art.extension}"
 
     templates = Templates(config.styles_dir)
     spine: list = []
     toc: list = []
     parents: list = []
     nav = epub.EpubNav(title=labels["contents"])
+    nav.add_link(href="css/book.css", rel="stylesheet", type="text/css")  # the contents styled too (epub.css)
     for doc in rendered.documents:
-        if not doc.epub:
-            spine.append(nav)
+        if not doc.epub:  # the printed contents (the navigation document takes its place), the half-title
+            if doc.kind == "toc" and nav not in spine:
+                spine.append(nav)
             continue
-        page = templates.render("page.xhtml", lang=config.language, title=doc.title, kind=doc.kind, body=doc.body)
+        body = doc.body
+        if page_breaks:
+            from .pagemap import with_markers
+
+            body = with_markers(body, [b for b in page_breaks if b.doc_id == doc.id])
+        if doc.kind == "cover" and cover_src:  # the cover image itself, not a text copy of it
+            body = templates.render("epub-cover.html", doc_id=doc.id, labels=labels, src=cover_src, alt=config.title)
+        page = templates.render("page.xhtml", lang=config.language, title=doc.title, kind=doc.kind, body=body)
         item = epub.EpubItem(uid=doc.id, file_name=doc.file_name, media_type="application/xhtml+xml",
                              content=page.encode("utf-8"))
         book.add_item(item)
@@ -129,7 +145,26 @@ def write_epub(rendered: RenderedBook, target: io.BufferedIOBase, cover_art=None
     # Not compressed (level 0): _rezip compresses every entry again anyway.
     epub.write_epub(raw, book, {"raise_exceptions": True, "mtime": config.source_datetime(),
                                 "landmark_title": labels["contents"], "epub2_guide": False, "compresslevel": 0})
-    _rezip(raw.getvalue(), target, config.source_datetime().timetuple()[:6])
+    page_list = _page_list(page_breaks, rendered, labels) if page_breaks else ""
+    _rezip(raw.getvalue(), target, config.source_datetime().timetuple()[:6], page_list)
+
+
+def _print_edition(rendered: RenderedBook) -> str:
+    """What pageBreakSource names: the print edition's ISBN, else the print PDF of this book."""
+    config = rendered.config
+    if config.isbn:
+        return "urn:isbn:" + config.isbn.replace("-", "").replace(" ", "")
+    return f"{config.title} ({labels_for(config.language)['print_edition']}, {config.slug}.pdf)"
+
+
+def _page_list(page_breaks: list, rendered: RenderedBook, labels: dict) -> str:
+    """The navigation document's page-list: every printed page, linked to its marker."""
+    from html import escape
+
+    files = {doc.id: doc.file_name for doc in rendered.documents}
+    items = "".join(f'<li><a href="{files[b.doc_id]}#{b.anchor}">{escape(b.label)}</a></li>' for b in page_breaks)
+    return (f'<nav epub:type="page-list" role="doc-pagelist" aria-label="{escape(labels["pages"])}" hidden="">'
+            f"<ol>{items}</ol></nav>\n")
 
 
 def _add_cover_art(book: epub.EpubBook, cover_art) -> None:
@@ -142,7 +177,7 @@ def _add_cover_art(book: epub.EpubBook, cover_art) -> None:
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
 
-def _accessibility(book: epub.EpubBook, rendered: RenderedBook, labels: dict) -> None:
+def _accessibility(book: epub.EpubBook, rendered: RenderedBook, labels: dict, pages: bool = False) -> None:
     has_images = bool(rendered.images)
     modes = ["textual"] + (["visual"] if has_images else [])
     for mode in modes:
@@ -151,6 +186,8 @@ def _accessibility(book: epub.EpubBook, rendered: RenderedBook, labels: dict) ->
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if has_images:
         features.append("alternativeText")
+    if pages:
+        features += ["pageBreakMarkers", "pageNavigation"]
     for feature in features:
         book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
@@ -165,8 +202,9 @@ def _font_css(rendered: RenderedBook) -> str:
     )
 
 
-def _rezip(data: bytes, target, date_time: tuple) -> None:
-    """Rewrite the zip with fixed entry times: the same sources give the same bytes."""
+def _rezip(data: bytes, target, date_time: tuple, page_list: str = "") -> None:
+    """Rewrite the zip with fixed entry times: the same sources give the same bytes; ``page_list``
+    goes at the end of the navigation document (ebooklib writes none)."""
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(target, "w") as out:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
@@ -175,4 +213,7 @@ def _rezip(data: bytes, target, date_time: tuple) -> None:
                 fixed.compress_type = zipfile.ZIP_STORED
             else:
                 fixed.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(fixed, source.read(info.filename), compresslevel=9 if fixed.compress_type else None)
+            content = source.read(info.filename)
+            if page_list and info.filename.endswith("/nav.xhtml"):
+                content = content.replace(b"</body>", page_list.encode("utf-8") + b"</body>", 1)
+            out.writestr(fixed, content, compresslevel=9 if fixed.compress_type else None)

@@ -34,6 +34,7 @@ class Document:
     toc_level: int | None = None  # level in the navigation, None when not listed
     landmark: str | None = None  # epub:type of the landmark, if any
     epub: bool = True  # the EPUB has its own navigation document instead of the printed contents
+    pdf: bool = True  # the cover is printed apart (-cover.pdf): the EPUB's only; the half-title the PDF's only
 
     @property
     def file_name(self) -> str:
@@ -85,11 +86,13 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
     documents: list[Document] = []
 
     def add(kind: str, id_: str, title: str, template: str, toc_level=None, landmark=None,
-            epub=True, **extra) -> None:
+            epub=True, pdf=True, **extra) -> None:
         body = templates.render(template, doc_id=id_, **common, **extra)
-        documents.append(Document(id_, kind, title, body, toc_level, landmark, epub))
+        documents.append(Document(id_, kind, title, body, toc_level, landmark, epub, pdf))
 
-    add("cover", "cover", labels["cover"], "cover.html", landmark="cover")
+    # The printed book opens on the half-title (trang lót); the cover is printed apart.
+    add("cover", "cover", labels["cover"], "cover.html", landmark="cover", pdf=False)
+    add("halftitle", "halftitle", labels["half_title"], "halftitle.html", epub=False)
     add("titlepage", "title", labels["title_page"], "titlepage.html", landmark="titlepage")
     if config.imprint.position == "front":
         add("imprint", "imprint", labels["imprint"], "imprint.html")
@@ -115,6 +118,7 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
         add("toc", "contents", labels["contents"], "toc.html", 1, "toc", epub=False, entries=contents)
     if config.imprint.position == "back":
         add("imprint", "imprint", labels["imprint"], "imprint.html")
+    _number_tables(documents, labels["table"])
     stylesheets = {name: templates.text(name) for name in ("book.css", "print.css", "epub.css")}
     characters = "".join(sorted(set("".join(html_to_text(d.body) + d.title for d in documents))))
     return RenderedBook(config, book, documents, stylesheets, book_fonts(config, characters), images, labels,
@@ -147,6 +151,23 @@ def figure_alt(alt: str | None, caption: str | None, label: str) -> str:
     if not alt or letters(alt) in letters(text) or letters(text) in letters(alt):
         return label
     return alt
+
+
+_CAPTION = re.compile(r"<caption(\s[^>]*)?>")
+
+
+def _number_tables(documents: list[Document], word: str) -> None:
+    """Number every captioned table (rosters too) through the book: "Bảng 1. …"."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f'{match.group(0)}<span class="table-number">{word} {count}.</span> '
+
+    for doc in documents:
+        if "<caption" in doc.body:
+            doc.body = _CAPTION.sub(number, doc.body)
 
 
 @dataclass(frozen=True)

@@ -56,13 +56,17 @@ def test_print_pdf_has_trim_and_bleed_boxes_on_every_page(sample_build):
                 assert media[side] < bleed[side] and media[side + 2] > bleed[side + 2], "room for crop marks"
 
 
-def test_print_pdf_is_pdfx4_with_an_output_intent_and_padded_to_the_signature(sample_build):
+def test_print_pdf_without_a_cmyk_profile_does_not_claim_pdfx_and_is_padded_to_the_signature(sample_build):
+    """An sRGB "PDF/X" is rejected by a prepress preflight: without a printer CMYK profile the
+    print PDF is a plain RGB PDF, and the build says so."""
+    for name in ("pdf", "cover"):
+        with pikepdf.open(sample_build[name]) as pdf:
+            assert "/OutputIntents" not in pdf.Root, name
+            xmp = pdf.Root.Metadata.read_bytes().decode() if "/Metadata" in pdf.Root else ""
+            assert "PDF/X" not in xmp and "/GTS_PDFXVersion" not in pdf.trailer.Info, name
+    assert "RGB, not PDF/X-4: no icc_profile" in sample_build["log"]
     with pikepdf.open(sample_build["pdf"]) as pdf:
         assert len(pdf.pages) % 4 == 0
-        intent = pdf.Root.OutputIntents[0]
-        assert intent.S == "/GTS_PDFX" and "/DestOutputProfile" in intent
-        xmp = pdf.Root.Metadata.read_bytes().decode()
-        assert "PDF/X-4" in xmp
     # The imprint stays the last page: the padding goes before it.
     last = subprocess.run(["pdftotext", "-f", str(len(PdfReader(sample_build["pdf"]).pages)), str(sample_build["pdf"]),
                            "-"], capture_output=True, text=True).stdout
@@ -162,3 +166,18 @@ def test_a_cmyk_profile_makes_every_colour_cmyk_and_names_the_output_intent(tmp_
                 assert image.ColorSpace == "/DeviceCMYK"
         assert "rg" not in operators and "RG" not in operators
         assert "k" in operators
+        assert "PDF/X-4" in pdf.Root.Metadata.read_bytes().decode()
+        # The crop and registration marks print on every plate: /Separation /All.
+        spaces = [cs for page in pdf.pages for form in page.Resources.XObject.values()
+                  if form.get("/Subtype") == "/Form" for cs in (form.get("/Resources", {}).get("/ColorSpace") or {}).values()
+                  if isinstance(cs, pikepdf.Array) and cs[0] == "/Separation"]
+        assert spaces and all(cs[1] == "/All" and cs[2] == "/DeviceCMYK" for cs in spaces)
+    # The cover spread gets the same colour handling as the interior.
+    result = run_cli("build", str(root), "--format", "pdf", "--cover")
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(root / "dist" / "sach-thu-cover.pdf") as cover:
+        intent = cover.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFX" and int(intent.DestOutputProfile.N) == 4
+        assert "PDF/X-4" in cover.Root.Metadata.read_bytes().decode()
+        operators = {str(op) for page in cover.pages for _, op in pikepdf.parse_content_stream(page)}
+        assert "rg" not in operators and "RG" not in operators

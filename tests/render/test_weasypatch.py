@@ -91,3 +91,20 @@ def test_a_refused_url_is_a_warning_not_a_failure():
     assert len(pages) == 1
     assert fetcher.refused == ["file:///etc/hostname"]
     assert any("publisher does not fetch" in m or "hostname" in m for m in captured.messages)
+
+
+def test_the_pages_hook_and_the_note_rule_are_installed_once_and_see_every_page(hooks):
+    from weasyprint import layout
+    from weasyprint.layout import block
+
+    pages, lines = layout.make_all_pages, block._linebox_layout
+    weasypatch.install()
+    assert (layout.make_all_pages, block._linebox_layout) == (pages, lines)
+    assert pages.publisher_hook and lines.publisher_hook
+    seen = []
+    hooks.pages_made = seen.append
+    try:
+        assert len(texts(PAGES)) == 3
+    finally:
+        hooks.pages_made = None
+    assert len(seen) == 1 and len(seen[0]) == 3, "the hook sees the laid-out pages once, before drawing"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import PublisherError
-from .. import weasypatch
+from .. import refill, weasypatch
 from ..weasy import BookFetcher, capture_warnings, import_weasyprint, release
 
 
@@ -116,7 +116,7 @@ def render_run(job: RunJob) -> RunOutput:
     captured = capture_warnings()
     weasypatch.HOOKS.page_offset, weasypatch.HOOKS.font_subset = numbering, fonts.__setitem__
     try:
-        document = weasyprint.HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render()
+        document = refill.render(weasyprint, job.html, base_url=job.base, url_fetcher=fetcher)
         if numbering.offset is None:  # no margin box was made at all: numbers still have to be published
             run_offset(job, len(document.pages), _SHARED)
         pages = document.pages
