@@ -30,6 +30,7 @@ from .workers import Workers
 FORMATS = ("epub", "pdf")
 # Fewer manuscripts to read than this are read faster here than by starting workers.
 MIN_PARALLEL_READ = 40
+EPUB_JPEG_QUALITY = 80  # with epub_image_max_pixels, a camera photo in about 0.25 MB
 Progress = Callable[[str, str], None]
 
 
@@ -246,6 +247,8 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
                               hint=f"profiles: {', '.join(config.profiles)}")
         progress("render", "HTML")
         rendered = render_book(config, loaded.book)
+        for settings in _image_settings(config, formats, profile):  # processed by the workers meanwhile
+            prepare_images(rendered.images, settings, _cache("images"), workers=workers)
         cover_art = None
         if "epub" in formats and config.cover_image is None:  # an image rendered from the front-cover design
             from .render.coverstore import front_cover
@@ -280,7 +283,7 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         path = target_dir / f"{config.slug}.epub"
         with atomic_output(path) as handle:
             write_epub(rendered, handle, cover_art=cover_art,
-                       images=_images(rendered, ImageSettings(max_pixels=config.epub_image_max_pixels, quality=85)))
+                       images=_images(rendered, epub_image_settings(config)))
         outputs.append(OutputFile("epub", path, path.stat().st_size))
     if "pdf" in formats:
         from .render.pdf import write_pdf
@@ -298,6 +301,16 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         for url in result.refused:
             loaded.diagnostics.append(Diagnostic("warning", f"the PDF did not load {url}", None, None, "pdf"))
     return outputs
+
+
+def epub_image_settings(config: BookConfig) -> ImageSettings:
+    """Images for the EPUB: at most ``epub_image_max_pixels``, a phone's screen."""
+    return ImageSettings(max_pixels=config.epub_image_max_pixels, quality=EPUB_JPEG_QUALITY)
+
+
+def _image_settings(config: BookConfig, formats: tuple[str, ...], profile: str | None) -> list[ImageSettings]:
+    found = [epub_image_settings(config)] if "epub" in formats else []
+    return found + ([pdf_image_settings(config, config.profile(profile))] if "pdf" in formats else [])
 
 
 def pdf_image_settings(config: BookConfig, profile) -> ImageSettings:

@@ -191,7 +191,7 @@ class BookConfig:
     out_dir: Path = Path("dist")
     profiles: dict = field(default_factory=lambda: dict(DEFAULT_PROFILES))  # name -> OutputProfile
     default_profile: str = "print"
-    epub_image_max_pixels: int = 1600 * 1600
+    epub_image_max_pixels: int = 1280 * 960  # a phone screen; camera photos of about 0.25 MB
     cover: CoverConfig = field(default_factory=CoverConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
 
@@ -399,7 +399,7 @@ def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
     output = check.get(data, ("output",), dict, {})
     values["out_dir"] = root / check.get(output, ("output", "dir"), str, "dist")
     values["profiles"], values["default_profile"] = _profiles(root, output, check)
-    values["epub_image_max_pixels"] = check.get(output, ("output", "epub_image_max_pixels"), int, 1600 * 1600)
+    values["epub_image_max_pixels"] = check.get(output, ("output", "epub_image_max_pixels"), int, 1280 * 960)
     if values["epub_image_max_pixels"] <= 0:
         check.fail(("output", "epub_image_max_pixels"), "must be a positive number of pixels")
     values["cover"] = _cover(root, data, check)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..config import OutputProfile
 from ..errors import PublisherError
+from ..images import pdf_bytes
 from .html import RenderedBook
 from .pdfpost import Finish, finish_pdf, stable_document_id
 from .templates import Templates
@@ -281,7 +282,7 @@ class _BookFetcher:
             # Not the file the URL names (a downsampled copy): a file: URL would make WeasyPrint
             # read the original from disk instead of these bytes.
             served = "publisher-image:" + path.name
-        return URLFetcherResponse(served, path.read_bytes())
+        return URLFetcherResponse(served, pdf_bytes(path))  # a JPEG's own bytes, embedded as they are
 
     fetch = __call__
 
