@@ -7,6 +7,7 @@ callback so that only the CLI prints.
 from __future__ import annotations
 
 import contextlib
+import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,9 +295,14 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         path = target_dir / name
         images = _images(rendered, pdf_image_settings(config, profile))
         from .render.fonts import cache_dir
+        from .render.photorefs import by_reference, expand
 
+        # Large photos are laid out as stand-ins and put in as the file is written (render.photorefs).
+        images, photos = by_reference(images, _cache("images") / "refs")
         with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (render.parallel)
-            result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
+            laid_out = io.BytesIO()
+            result = write_pdf(rendered, laid_out, profile, images, cache=cache_dir() / "render")
+            expand(laid_out.getvalue(), handle, photos, _cache("images") / "refs")
         outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
         for url in result.refused:
             loaded.diagnostics.append(Diagnostic("warning", f"the PDF did not load {url}", None, None, "pdf"))

@@ -306,3 +306,50 @@ def rgb_to_cmyk(colours: list[tuple[float, float, float]], profile: Path) -> lis
         c, m, y, k = ImageCms.applyTransform(pixel, transform).getpixel((0, 0))
         result.append(tuple(round(v / 255, 4) for v in (c, m, y, k)))
     return result
+
+
+PLACEHOLDER_MIN_BYTES = 256 * 1024  # smaller JPEGs go into the PDF the ordinary way
+_MARK = b"publisher-photo:"
+
+
+def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
+    """(content digest, a stand-in JPEG) for a large RGB or grey JPEG shown as stored, else None.
+
+    The stand-in has the photo's pixel size and colour mode, so it is laid out exactly like it,
+    but is one flat colour (a few kB), with the digest in a JPEG comment: the PDF is laid out,
+    cached and joined with stand-ins, and render.photorefs puts the camera's bytes in at the
+    end, read from disk as the file is written (a book of 400 photos never holds them all).
+    """
+    try:
+        if path.stat().st_size < PLACEHOLDER_MIN_BYTES or path.suffix.lower() not in (".jpg", ".jpeg"):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                if image.format != "JPEG" or image.mode not in ("RGB", "L") or _orientation(image) != 1:
+                    return None
+                if image.info.get("progressive") or "transparency" in image.info:
+                    return None
+                size, mode = image.size, image.mode
+        digest = _content_digest(path, cache)
+    except Exception:
+        return None  # the ordinary way reports what is wrong with it
+    target = cache / f"{digest[:32]}.stand-in.jpg"
+    if not target.exists():
+        flat = cache / f"flat-{mode}-{size[0]}x{size[1]}.jpg"
+        if not flat.exists():
+            out = io.BytesIO()
+            Image.new(mode, size, 128 if mode == "L" else (128, 128, 128)).save(out, "JPEG", quality=5)
+            cache.mkdir(parents=True, exist_ok=True)
+            _write(flat, out.getvalue())
+        data = flat.read_bytes()
+        comment = _MARK + digest.encode("ascii")
+        _write(target, data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:])
+    return digest, target
+
+
+def placeholder_digest(data: bytes) -> str | None:
+    """The digest a stand-in JPEG (``placeholder``) carries, or None for any other bytes."""
+    if data[:4] != b"\xff\xd8\xff\xfe" or data[6:6 + len(_MARK)] != _MARK:
+        return None
+    return data[6 + len(_MARK):6 + len(_MARK) + 64].decode("ascii")

@@ -174,17 +174,28 @@ def test_workers_prepare_the_images_ahead(tmp_path, monkeypatch):
             assert max(image.size) == 200, href
 
 
-def test_the_print_pdf_embeds_the_camera_jpeg_as_it_is(tmp_path):
+def test_the_print_pdf_embeds_the_camera_jpegs_as_they_are(tmp_path):
     import pikepdf
 
-    photo_path = tmp_path / "src.jpg"
-    camera_photo(photo_path, (1600, 1200))
-    root = make_project(tmp_path / "p", {"01-bai.md": "# Bài\n\n![Ảnh](../images/anh.jpg)\n"},
-                        '[book]\ntitle = "Sách thử"\n', {"images/anh.jpg": photo_path.read_bytes()})
+    small, large = tmp_path / "small.jpg", tmp_path / "large.jpg"
+    camera_photo(small, (1600, 1200))  # flat: a few kB, embedded the ordinary way
+    grain = Image.effect_noise((2400, 1800), 60).convert("RGB")  # over 256 kB: put in by reference
+    exif = Image.Exif()
+    exif[0x010F] = "Camera"
+    grain.save(large, "JPEG", quality=92, exif=exif.tobytes())
+    assert large.stat().st_size > images.PLACEHOLDER_MIN_BYTES
+    text = "# Bài\n\n![Ảnh nhỏ](../images/small.jpg)\n\n![Ảnh lớn](../images/large.jpg)\n"
+    root = make_project(tmp_path / "p", {"01-bai.md": text}, '[book]\ntitle = "Sách thử"\n',
+                        {"images/small.jpg": small.read_bytes(), "images/large.jpg": large.read_bytes()})
     result = run_cli("build", str(root), "--format", "pdf", env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
     assert result.returncode == 0, result.stderr
     with pikepdf.open(root / "dist" / "sach-thu.pdf") as pdf:
-        streams = [x for page in pdf.pages for x in page.get_images().values() if x.Width == 1600]
-        assert streams and all(x.Filter == pikepdf.Name.DCTDecode for x in streams)
-        for stream in streams:  # not decoded and re-encoded
-            assert stream.read_raw_bytes() == images.pdf_bytes(photo_path)
+        streams = {}
+        for page in pdf.pages:
+            for stream in page.get_images().values():
+                streams.setdefault(int(stream.Width), []).append(stream)
+        for width, source in ((1600, small), (2400, large)):
+            assert streams.get(width), width
+            for stream in streams[width]:  # the camera's bytes: not decoded and re-encoded, no stand-in left
+                assert stream.Filter == pikepdf.Name.DCTDecode
+                assert stream.read_raw_bytes() == images.pdf_bytes(source)
