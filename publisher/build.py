@@ -31,7 +31,7 @@ from .workers import Workers
 FORMATS = ("epub", "pdf")
 # Fewer manuscripts to read than this are read faster here than by starting workers.
 MIN_PARALLEL_READ = 40
-EPUB_JPEG_QUALITY = 80  # with epub_image_max_pixels, a camera photo in about 0.25 MB
+EPUB_JPEG_QUALITY = 75  # with epub_image_max_pixels, a camera photo in under 0.25 MB
 Progress = Callable[[str, str], None]
 
 
