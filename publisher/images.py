@@ -316,7 +316,7 @@ def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
     """(content digest, a stand-in JPEG) for a large RGB or grey JPEG shown as stored, else None.
 
     The stand-in has the photo's pixel size and colour mode, so it is laid out exactly like it,
-    but is one flat colour (a few kB), with the digest in a JPEG comment: the PDF is laid out,
+    but is only the JPEG headers (under 1 kB, never decoded), with the digest in a comment: the PDF is laid out,
     cached and joined with stand-ins, and render.photorefs puts the camera's bytes in at the
     end, read from disk as the file is written (a book of 400 photos never holds them all).
     """
@@ -340,8 +340,12 @@ def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
         if not flat.exists():
             out = io.BytesIO()
             Image.new(mode, size, 128 if mode == "L" else (128, 128, 128)).save(out, "JPEG", quality=5)
+            data = out.getvalue()
+            # Only the headers (up to the scan's): nothing ever decodes a stand-in, and a flat
+            # 12-megapixel picture still takes 190 kB of scan data.
+            scan = data.index(b"\xff\xda")
             cache.mkdir(parents=True, exist_ok=True)
-            _write(flat, out.getvalue())
+            _write(flat, data[:scan + 2 + int.from_bytes(data[scan + 2:scan + 4], "big")] + b"\xff\xd9")
         data = flat.read_bytes()
         comment = _MARK + digest.encode("ascii")
         _write(target, data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:])
