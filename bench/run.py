@@ -35,7 +35,7 @@ SINGLE_PASS = (
 )
 DUMP_HTML = (
     "import sys; from pathlib import Path; from publisher.build import load_book; "
-    "from publisher.render.html import render_book; from publisher.render.pdf import book_html; "
+    "from publisher.render.html import render_book; from publisher.pdf import book_html; "
     "loaded = load_book(sys.argv[1]); "
     "Path(sys.argv[2]).write_text(book_html(render_book(loaded.config, loaded.book), loaded.config.profile()), "
     "encoding='utf-8')"

@@ -1,4 +1,4 @@
-"""The build driver: config -> collect -> read -> normalise -> assemble -> render -> package.
+"""The driver of outputs: the Book from the pipeline, HTML once, then EPUB / PDF / cover.
 
 Each stage takes data and returns data; progress is reported through a
 callback so that only the CLI prints.
@@ -9,43 +9,24 @@ from __future__ import annotations
 import contextlib
 import io
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from .assemble import assemble
+from . import pipeline
 from .collect import Plan, collect
 from .config import CONFIG_NAME, BookConfig, load_config
-from .errors import ConfigError, Diagnostic, ManuscriptError, PublisherError, StrictModeError
+from .errors import ConfigError, Diagnostic, StrictModeError
 from .images import ImageSettings, pixels_for, prepare_images
 from .lock import build_lock
-from .model import Article, Book
-from .normalize.book import normalize_article, options_from_config
 from .output import atomic_output
-from .readers import ReadResult, Source, preload, read
-from .readers.source import sanitize_article
+from .pipeline import MIN_PARALLEL_READ, Loaded, Progress, _quiet, texts_phrase  # noqa: F401 (MIN_PARALLEL_READ: tests)
+from .readers import preload
 from .render.fallback import missing_glyph_diagnostics
 from .render.fonts import book_fonts, regular_fonts
 from .workers import Workers
 
 FORMATS = ("epub", "pdf")
-# Fewer manuscripts to read than this are read faster here than by starting workers.
-MIN_PARALLEL_READ = 40
 EPUB_JPEG_QUALITY = 75  # with epub_image_max_pixels, a camera photo in under 0.25 MB
-Progress = Callable[[str, str], None]
-
-
-def _quiet(stage: str, detail: str) -> None:
-    pass
-
-
-@dataclass
-class Loaded:
-    """A book read and normalised, ready to render."""
-
-    config: BookConfig
-    book: Book
-    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass
@@ -60,155 +41,24 @@ class OutputFile:
 class BuildReport:
     outputs: list[OutputFile]
     diagnostics: list[Diagnostic]
-    articles: int
+    articles: int  # the foreword counted in
     seconds: float
+    foreword: bool = False
 
+    @property
+    def texts(self) -> str:
+        """What was built, counted as the log counts it: 'foreword + 15 articles'."""
+        return texts_phrase(self.articles - self.foreword, self.foreword)
 
-def read_raw(config: BookConfig, path: Path, images_dir: Path | None = None) -> ReadResult:
-    """Read one manuscript as its reader gives it, before normalisation (what `check` lints)."""
-    result = read(Source(path=path, rel=config.rel(path), root=config.root, images_dir=images_dir,
-                         security=config.security))
-    result.diagnostics.extend(sanitize_article(result.article))  # whatever the reader let through
-    return result
-
-
-def read_manuscript(config: BookConfig, path: Path, memo=None) -> tuple[Article, list[Diagnostic]]:
-    """Read and normalise one manuscript; from ``memo`` (a cache.Memo) when the file is unchanged."""
-    key = _memo_key(config, path, memo)
-    found = memo.load(key) if key else None
-    if found is not None:
-        return found
-    return _read_and_keep(config, path, memo, key)
-
-
-def _memo_key(config: BookConfig, path: Path, memo) -> str | None:
-    if memo is None:
-        return None
-    try:
-        return memo.key(config.rel(path), path.read_bytes())
-    except OSError:
-        return None  # the reader reports the unreadable file
-
-
-def _read_and_keep(config: BookConfig, path: Path, memo, key: str | None) -> tuple[Article, list[Diagnostic]]:
-    result = read_raw(config, path)
-    article = normalize_article(result.article, options_from_config(config))
-    if key:
-        memo.save(key, (article, result.diagnostics))
-    return article, result.diagnostics
-
-
-def _read_chunk(config: BookConfig, paths: list[tuple[Path, str | None]], memo) -> list:
-    """A worker's job: read and keep each (path, memo key); None where that failed (the build
-    reads it again itself, and reports the error exactly as when it reads everything alone)."""
-    results = []
-    for path, key in paths:
-        try:
-            results.append(_read_and_keep(config, path, memo, key))
-        except Exception:
-            results.append(None)
-    return results
-
-
-def _read_ahead(config: BookConfig, paths: list[Path], memo, workers: Workers | None) -> dict:
-    """path -> a function giving its (article, diagnostics) (None: read it again here).
-
-    Manuscripts kept in ``memo`` come from it; when enough others are left, ``workers`` read
-    them, in chunks handed out in book order; else they are read when the function is called.
-    """
-    ready: dict = {}
-    left = []
-    for path in paths:
-        key = _memo_key(config, path, memo)
-        found = memo.load(key) if key else None
-        if found is not None:
-            ready[path] = lambda found=found: found
-        else:
-            left.append((path, key))
-    if workers is None or not workers.enabled or workers.count < 2 or len(left) < MIN_PARALLEL_READ:
-        for path, key in left:  # read here, in turn
-            ready.setdefault(path, lambda path=path, key=key: _read_and_keep(config, path, memo, key))
-        return ready
-    size = max(1, min(8, len(left) // (workers.count * 4)))  # small chunks: the workers finish together
-    for start in range(0, len(left), size):
-        chunk = left[start:start + size]
-        future = workers.submit(_read_chunk, config, chunk, memo)
-        for index, (path, _) in enumerate(chunk):
-            ready.setdefault(path, lambda future=future, index=index: _chunk_result(future, index))
-    return ready
-
-
-def _chunk_result(future, index: int):
-    try:
-        return future.result()[index]
-    except Exception:  # the worker or its answer broke: read here
-        return None
-
-
-def _article_memo(config: BookConfig):
-    """The article cache of a build: keyed by the code, the normalisation options and the images."""
-    from .cache import Memo, code_version, digest, file_stamp
-    from .render.fonts import cache_dir
-
-    images = sorted(file_stamp(p) for p in config.root.glob("images/**/*"))  # readers measure images
-    context = digest(code_version(), repr(options_from_config(config)), repr(config.security), str(config.root),
-                     images)
-    return Memo(cache_dir() / "articles", context)
 
 
 def load_book(project: Path | str | BookConfig, progress: Progress = _quiet, workers: Workers | None = None,
               plan: Plan | None = None) -> Loaded:
-    """Config, manuscripts and normalisation: the Book every output is made from.
-
-    ``project`` is the project folder, or its config already loaded (and ``plan``, what
-    collect made of it). With ``workers``, many manuscripts are read in parallel; the
-    Book, diagnostics and errors are the same.
-    """
-    if isinstance(project, BookConfig):
-        config = project
-    else:
-        progress("config", "book.toml")
-        config = load_config(project)
-    plan = plan or collect(config)
-    diagnostics = list(plan.diagnostics)
-    errors: list[PublisherError] = []
-    memo = _article_memo(config)
-    ahead = _read_ahead(config, [*([plan.foreword] if plan.foreword else []),
-                                 *(p for part in plan.parts for p in part.files)], memo, workers)
-
-    def read_one(path: Path) -> Article | None:
-        progress("read", config.rel(path))
-        try:
-            ready = ahead.pop(path, None)
-            result = ready() if ready else None  # None: not read ahead, or failed there
-            article, found = result if result is not None else read_manuscript(config, path, memo)
-        except ManuscriptError as exc:
-            errors.append(exc)
-            diagnostics.append(Diagnostic("error", exc.message, exc.path, exc.line, exc.kind, exc.hint))
-            return None
-        diagnostics.extend(found)
-        return article
-
-    foreword = read_one(plan.foreword) if plan.foreword else None
-    parts = []
-    for part in plan.parts:
-        articles = [a for a in (read_one(p) for p in part.files) if a is not None]
-        parts.append((part.title, articles))
-    if errors:
-        first = errors[0]
-        more = len(errors) - 1
-        suffix = f" (and {more} more manuscript error{'s' * (more > 1)})" if more else ""
-        raise type(first)(first.message + suffix, first.path, first.line,
-                          first.hint or ("run `publisher check` to see them all" if more else None),
-                          diagnostics)
-    if not any(articles for _, articles in parts) and foreword is None:
-        raise ManuscriptError("the book has no manuscripts", config.rel(config.manuscripts_dir),
-                              hint="put .md files in the manuscripts folder")
-    progress("assemble", f"{sum(len(a) for _, a in parts)} articles")
-    book, found = assemble(config, foreword, parts)
-    diagnostics.extend(found)
-    diagnostics.extend(missing_glyph_diagnostics(book, regular_fonts(config)))
-    return Loaded(config, book, diagnostics)
+    """The Book every output is made from (``pipeline.load_book``), plus what the fonts say
+    about it: characters that no face of the book can print."""
+    loaded = pipeline.load_book(project, progress, workers, plan)
+    loaded.diagnostics.extend(missing_glyph_diagnostics(loaded.book, regular_fonts(loaded.config)))
+    return loaded
 
 
 def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out_dir: Path | None = None,
@@ -264,7 +114,7 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
             outputs.append(_write_cover(rendered, loaded, target_dir, outputs, progress,
                                         config.profile(profile).name == "print"))
     return BuildReport(outputs, loaded.diagnostics, len(loaded.book.articles()),
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, loaded.book.foreword is not None)
 
 
 def _cache(name: str) -> Path:
@@ -287,7 +137,7 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
                        images=_images(rendered, epub_image_settings(config)))
         outputs.append(OutputFile("epub", path, path.stat().st_size))
     if "pdf" in formats:
-        from .render.pdf import write_pdf
+        from .pdf import write_pdf
 
         profile = config.profile(profile_name)
         name = f"{config.slug}.pdf" if profile.name == config.default_profile else f"{config.slug}-{profile.name}.pdf"
@@ -295,9 +145,9 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         path = target_dir / name
         images = _images(rendered, pdf_image_settings(config, profile))
         from .render.fonts import cache_dir
-        from .render.photorefs import by_reference, expand
+        from .pdf.photorefs import by_reference, expand
 
-        # Large photos are laid out as stand-ins and put in as the file is written (render.photorefs).
+        # Large photos are laid out as stand-ins and put in as the file is written (pdf.photorefs).
         images, photos = by_reference(images, _cache("images") / "refs")
         with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (render.parallel)
             laid_out = io.BytesIO()
@@ -341,7 +191,7 @@ def _write_cover(rendered, loaded: Loaded, target_dir: Path, outputs: list[Outpu
 
     from .render.cover import cover_geometry
     from .render.coverstore import cover_pdf
-    from .render.pdf import write_pdf
+    from .pdf import write_pdf
 
     config = loaded.config
     pages = next((o.pages for o in outputs if o.format == "pdf" and o.pages), None) if built_for_print else None

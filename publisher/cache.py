@@ -15,6 +15,16 @@ import tempfile
 from pathlib import Path
 
 
+def cache_dir() -> Path:
+    """The one cache folder of every derived file (font instances, images, remote images, renders).
+
+    ``$PUBLISHER_CACHE/publisher`` when PUBLISHER_CACHE is set, else ``$XDG_CACHE_HOME/publisher``,
+    else ``~/.cache/publisher``.
+    """
+    base = os.environ.get("PUBLISHER_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / "publisher" if base else Path.home() / ".cache" / "publisher"
+
+
 def digest(*parts) -> str:
     """A stable hex key for strings, bytes and JSON-able values."""
     hasher = hashlib.sha256()

@@ -104,6 +104,19 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
+def _count(number: int, word: str) -> str:
+    """'1 error', '2 errors', '0 errors'."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def _shown(path: Path) -> str:
+    """A path as the editor typed it: relative to the current folder when inside it (dist/x.pdf)."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
 def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
@@ -148,12 +161,12 @@ def build(
     _print_diagnostics(report.diagnostics, ("error", "warning", "info")[:3 if _verbosity["level"] >= 2 else 2])
     if quiet:
         return
-    table = Table(title=f"Built {report.articles} articles in {report.seconds:.1f} s", show_edge=False)
+    table = Table(title=f"Built {report.texts} in {report.seconds:.1f} s", show_edge=False)
     table.add_column("file")
     table.add_column("size", justify="right")
     table.add_column("pages", justify="right")
     for item in report.outputs:
-        table.add_row(str(item.path), _size(item.size), str(item.pages or ""))
+        table.add_row(_shown(item.path), _size(item.size), str(item.pages or ""))
     out.print(table)
 
 
@@ -177,6 +190,27 @@ def dump(
 
 
 @app.command()
+def guide(
+    lang: str = typer.Option("vi", "--lang", "-l", help="vi (Vietnamese, default) or en (English)."),
+    path: bool = typer.Option(False, "--path", help="Print where the guide file is instead of its text."),
+) -> None:
+    """Print the user guide that came with this version (from installing to troubleshooting).
+
+    Example: publisher guide --lang en | less
+    """
+    from .guides import guide_path
+
+    try:
+        found = guide_path(lang)
+    except PublisherError as exc:
+        _fail(exc)
+    if path:
+        sys.stdout.write(f"{found}\n")
+    else:
+        sys.stdout.write(found.read_text(encoding="utf-8"))
+
+
+@app.command()
 def check(
     project_dir: Path = typer.Argument(Path("."), help="The book project folder (with book.toml)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
@@ -186,7 +220,7 @@ def check(
 
     Example: publisher check . --strict
     """
-    from .check import run_check
+    from .commands.check import run_check
 
     try:
         findings = run_check(project_dir)
@@ -198,7 +232,8 @@ def check(
         for finding in findings:
             out.print(str(finding), markup=False)
         counts = {level: sum(d.level == level for d in findings) for level in ("error", "warning", "info")}
-        out.print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+        out.print(", ".join(_count(counts[level], word) for level, word in
+                            (("error", "error"), ("warning", "warning"), ("info", "note"))), markup=False)
     failing = {"error"} | ({"warning"} if strict else set())
     if any(d.level in failing for d in findings):
         raise typer.Exit(1)
@@ -207,7 +242,7 @@ def check(
 def _import_line(result) -> str:
     """One line for one imported file: what was found, or why nothing was written."""
     if result.status == "failed":
-        return f"{result.source}: error: {result.error.message}" + (
+        return f"error: {result.source}: {result.error.message}" + (
             f" ({result.error.hint})" if result.error.hint else "")
     if result.status == "exists":
         return f"{result.source}: kept {result.target}: it exists (use --force to replace it)"
@@ -244,7 +279,7 @@ def import_(
 
     Example: publisher import inbox/*.txt inbox/*.docx --into manuscripts/
     """
-    from .importer import import_files
+    from .commands.importer import import_files
 
     try:
         results = import_files(sources, into, force)
@@ -252,6 +287,8 @@ def import_(
         _fail(exc)
     for result in results:
         (err if result.status == "failed" else out).print(_import_line(result), markup=False)
+        for image in result.written_images:  # the one command that writes into images/, and says so
+            out.print(f"  wrote {image} (a picture from the file)", markup=False)
         for doubt in result.doubts:
             where = f"line {doubt.line}: " if doubt.line else ""
             out.print(f"  {doubt.level}: {where}{doubt.message}" + (f" ({doubt.hint})" if doubt.hint else ""),
@@ -280,7 +317,7 @@ def new(
 
     Example: publisher new ky-yeu-2026 --title "Kỷ yếu 20 năm thành lập" --lang vi
     """
-    from .scaffold import scaffold
+    from .commands.scaffold import scaffold
 
     try:
         report = scaffold(project_dir, title, lang.value, force)
@@ -310,7 +347,7 @@ def preview(
 
     Example: publisher preview my-book --port 8000
     """
-    from .preview import serve
+    from .commands.preview import serve
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"warning: listening on {host}: other computers on the network can read the book", markup=False)
@@ -342,7 +379,7 @@ def stats(
 
     Example: publisher stats . --format json
     """
-    from .stats import book_stats
+    from .commands.stats import book_stats
 
     try:
         found = book_stats(project_dir)

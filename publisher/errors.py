@@ -26,8 +26,9 @@ class Diagnostic:
         return self.path or ""
 
     def __str__(self) -> str:
+        """``level: path:line: message (hint)``, the one format every command prints."""
         prefix = f"{self.where}: " if self.where else ""
-        text = f"{prefix}{self.level}: {self.message}"
+        text = f"{self.level}: {prefix}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return text

@@ -317,7 +317,7 @@ def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
 
     The stand-in has the photo's pixel size and colour mode, so it is laid out exactly like it,
     but is only the JPEG headers (under 1 kB, never decoded), with the digest in a comment: the PDF is laid out,
-    cached and joined with stand-ins, and render.photorefs puts the camera's bytes in at the
+    cached and joined with stand-ins, and pdf.photorefs puts the camera's bytes in at the
     end, read from disk as the file is written (a book of 400 photos never holds them all).
     """
     try:

@@ -34,6 +34,8 @@ LABELS: dict[str, dict[str, str]] = {
         "isbn": "ISBN",
         "price": "Giá",
         "not_for_sale": "Sách không bán",
+        "preview_error_title": "Không dựng được sách",
+        "preview_error_hint": "Sửa tệp rồi lưu lại: trang này tự tải lại.",
         "accessibility_summary": (
             "Sách điện tử có mục lục điều hướng, văn bản có thể đọc lại và phóng to, "
             "mọi hình ảnh đều có chú thích bằng chữ."
@@ -70,6 +72,8 @@ LABELS: dict[str, dict[str, str]] = {
         "isbn": "ISBN",
         "price": "Price",
         "not_for_sale": "Not for sale",
+        "preview_error_title": "The book could not be built",
+        "preview_error_hint": "Fix the file and save it: this page reloads by itself.",
         "accessibility_summary": (
             "The e-book has a navigable table of contents, reflowable text, "
             "and a text caption for every image."

@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .cache import cache_dir
 from .config import SecurityConfig
 
 USER_AGENT = "publisher (book builder; remote images allowed by book.toml)"
@@ -33,12 +34,6 @@ SIGNATURES = {
 
 class RemoteError(Exception):
     """A remote image could not be fetched; the message says why in plain words."""
-
-
-def cache_dir() -> Path:
-    """Where derived files are kept between builds (the same place as the font cache)."""
-    base = os.environ.get("PUBLISHER_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "publisher" if base else Path.home() / ".cache" / "publisher"
 
 
 def image_suffix(data: bytes) -> str | None:

@@ -55,3 +55,42 @@ def _matches(table, names, indices, counts, dotted, is_array) -> bool:
     if is_array and indices:
         return counts[dotted] == indices[0]
     return True
+
+
+def unclosed_string(text: str) -> tuple[int, str] | None:
+    """(line, quote) of a string that is opened and never closed, or None.
+
+    tomllib reports such a string as "Illegal character '\\n'" or "Unterminated string";
+    an editor needs to hear which line lacks its closing quote. The scan knows TOML's four
+    string kinds, backslash escapes in basic strings, and comments.
+    """
+    quote: str | None = None  # the delimiter of the open string: " ' """ or '''
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        index = 0
+        while index < len(line):
+            char = line[index]
+            if quote is None:
+                if char == "#":
+                    break
+                if char in "\"'":
+                    quote = char * 3 if line.startswith(char * 3, index) else char
+                    start = number
+                    index += len(quote)
+                    continue
+            elif quote == '"' or quote == '"""':
+                if char == "\\":
+                    index += 2
+                    continue
+                if line.startswith(quote, index):
+                    index += len(quote)
+                    quote = None
+                    continue
+            elif line.startswith(quote, index):
+                index += len(quote)
+                quote = None
+                continue
+            index += 1
+        if quote in ('"', "'"):  # a one-line string ends with its line
+            return number, quote
+    return (start, quote) if quote else None

@@ -1,4 +1,10 @@
-"""Shared fixtures: the sample book built once, small projects made on the fly, the CLI."""
+"""Shared fixtures: the sample book built once, small projects made on the fly, the CLI.
+
+The suite is hermetic: at session start ``HOME`` and ``PUBLISHER_CACHE`` point to fresh
+temporary folders (set in ``os.environ``, so every child process inherits them), and
+``XDG_CACHE_HOME`` is unset. Nothing a previous run left in ``~/.cache/publisher`` can make a
+test pass; a test that needs a warm cache builds it itself.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,36 @@ import sys
 import textwrap
 from pathlib import Path
 
+import shutil
+import tempfile
+
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EPUBCHECK_TIMEOUT = 300
+_SESSION_DIRS: list[str] = []
+
+
+def pytest_configure(config):
+    """Give the whole session (and every child process) an empty HOME and cache."""
+    home = tempfile.mkdtemp(prefix="publisher-test-home-")
+    cache = tempfile.mkdtemp(prefix="publisher-test-cache-")
+    _SESSION_DIRS.extend([home, cache])
+    os.environ["HOME"] = home
+    os.environ["PUBLISHER_CACHE"] = cache
+    os.environ.pop("XDG_CACHE_HOME", None)
+
+
+def pytest_unconfigure(config):
+    for folder in _SESSION_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `python -m publisher ARGS` in a child process, as an editor would."""
     full_env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    # This checkout's package, wherever the command runs (not an installed copy found from cwd).
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "publisher", *args], cwd=cwd or ROOT,
                           capture_output=True, text=True, env=full_env, timeout=600)

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from publisher.check import run_check
+from publisher.commands.check import run_check
 from publisher.cli import app
 from publisher.legacy import encode_tcvn3, surface_to_bytes
 
@@ -187,9 +187,9 @@ def test_text_format_and_exit_codes_through_the_real_command(tmp_path):
     result = run_cli("check", str(root))
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "manuscripts/01-a.md:3: warning: look-alike of Đ/đ: Ð (U+00D0, Icelandic eth) "
+        "warning: manuscripts/01-a.md:3: look-alike of Đ/đ: Ð (U+00D0, Icelandic eth) "
         "(the build replaces it with Đ/đ)",
-        "0 errors, 1 warnings, 0 notes",
+        "0 errors, 1 warning, 0 notes",
     ]
     strict = run_cli("check", str(root), "--strict", "--format", "json")
     assert strict.returncode == 1

@@ -42,7 +42,7 @@ def test_build_reports_stages_and_a_summary(tmp_path):
     result = run_cli("build", str(root), "--format", "epub")
     assert result.returncode == 0, result.stderr
     assert "read     manuscripts/01-bai.md" in result.stdout
-    assert "Built 1 articles" in result.stdout
+    assert "Built 1 article in" in result.stdout
     assert (root / "dist" / "sach-thu.epub").is_file()
     assert not (root / "dist" / "sach-thu.pdf").exists()
 

@@ -313,6 +313,7 @@ def same(a: str, b: str) -> bool:
     return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(vietnamese_texts(), vietnamese_texts(), vietnamese_texts())
 def test_word_key_is_a_total_order(a, b, c):
@@ -330,6 +331,7 @@ def test_word_key_is_a_total_order(a, b, c):
         assert ka < kc
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(st.lists(vietnamese_texts(), min_size=2, max_size=3).map(" ".join), st.integers(1, 3))
 def test_name_key_is_a_total_order(full_name, given_words):

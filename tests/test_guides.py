@@ -25,6 +25,8 @@ from publisher.config import IMPRINT_FIELDS, NORMALIZE_STEPS, PROFILE_FIELDS
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 GUIDES = [ROOT / "docs" / "guide.md", ROOT / "docs" / "huong-dan.md"]
 EXIT = re.compile(r"(?:exit code|mã thoát) (\d+)")
 

@@ -92,6 +92,7 @@ def test_prepare_images_keeps_the_hrefs(tmp_path):
     assert list(found) == ["images/a.jpg"] and found["images/a.jpg"] != source
 
 
+@pytest.mark.slow
 def test_epub_images_are_downsampled(tmp_path):
     toml = '[book]\ntitle = "Sách thử"\n[output]\nepub_image_max_pixels = 90000\n'
     buffer = io.BytesIO()

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher.importer import import_files
+from publisher.commands.importer import import_files
 from publisher.legacy import encode_tcvn3, encode_vni, surface_to_bytes
 from publisher.model import Article, Block, Footnote
 from publisher.readers import Source, read
@@ -221,6 +221,7 @@ def test_word_file_round_trip_with_its_image(tmp_path):
         "Lịch sử truyền thống", ["Hoàng Văn Nam"], 1, 0)
     images = list((root / "images").iterdir())
     assert len(images) == 1 and images[0].name.startswith("lich-su-")
+    assert result.written_images == [f"images/{images[0].name}"]  # import writes into images/, and says so
     text = (root / "manuscripts" / "lich-su.md").read_text(encoding="utf-8")
     assert f"![Lễ kỷ niệm 30 năm thành lập](../images/{images[0].name})" in text
     assert "| 1 | Nguyễn Văn \\| An |" in text
@@ -265,7 +266,7 @@ def test_cli_prints_one_line_per_file_and_keeps_sources(tmp_path):
     assert forced.returncode == 0
     missing = run_cli("import", "inbox/khong-co.docx", "--into", "book/manuscripts", cwd=tmp_path)
     assert missing.returncode == 3
-    assert missing.stderr.strip() == "inbox/khong-co.docx: error: the file does not exist"
+    assert missing.stderr.strip() == "error: inbox/khong-co.docx: the file does not exist"
     assert "Traceback" not in result.stderr + again.stderr + missing.stderr
 
 
@@ -362,3 +363,13 @@ def test_office_files_without_libreoffice_say_what_to_install(tmp_path, monkeypa
     assert result.error.message == "reading .odt files needs LibreOffice, which was not found"
     assert "apt-get install libreoffice-writer" in result.error.hint
     assert not (root / "manuscripts" / "bai.md").exists()
+
+
+def test_cli_says_which_pictures_it_wrote_into_images(tmp_path):
+    pytest.importorskip("mammoth")
+    root = project(tmp_path)
+    word_file(tmp_path / "inbox" / "Lịch sử.docx")
+    result = run_cli("import", "inbox/Lịch sử.docx", "--into", "book/manuscripts", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [picture] = (root / "images").iterdir()
+    assert f"  wrote images/{picture.name} (a picture from the file)" in result.stdout.splitlines()

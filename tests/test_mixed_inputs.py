@@ -24,6 +24,8 @@ from .conftest import run_cli
 from .render.test_epub import epubcheck
 from .test_encodings import encode_cp1258
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 docx = pytest.importorskip("docx")
 pytest.importorskip("mammoth")
 

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from publisher.config import load_config
-from publisher.scaffold import project_files, scaffold
+from publisher.commands.scaffold import project_files, scaffold
 
 from .conftest import run_cli
 from .render.test_epub import epubcheck
@@ -57,6 +57,7 @@ def test_book_toml_comments_every_section_in_the_chosen_language(built_vi):
             tomllib.loads(re.sub(r"^# ?", "", line).split(" #")[0])
 
 
+@pytest.mark.slow
 def test_the_new_book_builds_and_passes_epubcheck(built_vi):
     root, _, built = built_vi
     epub = root / "dist" / "ky-yeu-20-nam-ngan-ha.epub"
@@ -76,6 +77,7 @@ def test_the_new_book_builds_and_passes_epubcheck(built_vi):
     assert "Trân trọng giới thiệu cùng bạn đọc." in text
 
 
+@pytest.mark.slow
 def test_english_project_builds_clean_with_strict(tmp_path):
     root = tmp_path / "book"
     made = run_cli("new", str(root), "--lang", "en", "--title", 'Our "first" book')

@@ -9,6 +9,8 @@ from publisher.output import atomic_output
 
 from .conftest import make_project, run_cli
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 TEXT = {"01-bai.md": "---\ntitle: Bài\n---\n\nChữ có *nghiêng*.[^1]\n\n[^1]: Chú thích.\n"}
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from publisher import build as build_module
-from publisher.build import MIN_PARALLEL_READ, load_book
+from publisher import pipeline as pipeline_module
+from publisher.pipeline import MIN_PARALLEL_READ, load_book
 from publisher.errors import ManuscriptError
 from publisher.workers import Workers, can_fork
 
@@ -74,13 +74,13 @@ def test_a_worker_that_breaks_is_replaced_by_reading_here(tmp_path, monkeypatch)
     root = _project(tmp_path)
     serial = load_book(root, workers=None)
 
-    def crash(config, paths, memo):
+    def crash(config, paths, memo, raw):
         import os
 
         os._exit(3)  # the worker dies without answering
 
     monkeypatch.setenv("PUBLISHER_CACHE", str(tmp_path / "cache2"))
-    monkeypatch.setattr(build_module, "_read_chunk", crash)
+    monkeypatch.setattr(pipeline_module, "_read_chunk", crash)
     loaded = _read_in_workers(root)
     assert loaded.book.to_dict() == serial.book.to_dict() and loaded.diagnostics == serial.diagnostics
 

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from publisher.preview import Preview
+from publisher.commands.preview import Preview
 
 from .conftest import ROOT, make_project
+
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
 
 ARTICLE = "---\ntitle: Bài đầu tiên\n---\n\nĐoạn văn ban đầu.\n\n![Trụ sở](../images/a.png)\n"
 DEADLINE_S = 90  # a bound for every wait, not a speed requirement
@@ -130,14 +132,14 @@ def test_round_trip_over_http(server):
     version = srv.version()["version"]
     article.write_text("---\ntitle: [hỏng\n---\n\nChữ.\n", encoding="utf-8")
     page = srv.page_after(version)
-    assert "The book could not be built" in page
+    assert '<html lang="vi">' in page and "<h1>Không dựng được sách</h1>" in page  # the book's language
     assert "error: manuscripts/01-bai.md:2: front matter" in page
     assert srv.process.poll() is None  # still serving
 
     version = srv.version()["version"]
     article.write_text(ARTICLE.replace("ban đầu", "lành lại"), encoding="utf-8")
     page = srv.page_after(version)
-    assert "Đoạn văn lành lại." in page and "could not be built" not in page
+    assert "Đoạn văn lành lại." in page and "Không dựng được sách" not in page
 
 
 def test_a_broken_book_toml_shows_on_the_page_and_recovers(tmp_path):
@@ -219,3 +221,19 @@ def test_headless_chromium_screenshot(server, tmp_path):
     assert (255, 255, 255) in colours  # a white sheet of the book
     assert (214, 214, 214) in colours  # the grey desk around it
     assert len(colours) > 200  # text and the picture, not an empty page
+
+
+@pytest.mark.parametrize("language, heading, hint", [
+    ("vi", "Không dựng được sách", "Sửa tệp rồi lưu lại: trang này tự tải lại."),
+    ("en", "The book could not be built", "Fix the file and save it: this page reloads by itself."),
+])
+def test_the_error_page_speaks_the_books_language(tmp_path, language, heading, hint):
+    # A broken [book] table elsewhere must not stop the page from finding the language.
+    root = make_project(tmp_path, {"01-bai.md": "# Bài\n\nChữ.\n"},
+                        f'[book]\ntitle = "Sách"\nlanguage = "{language}"\ncolour = 1\n')
+    preview = Preview(root, outputs=False)
+    assert preview.rebuild() is False
+    page = preview.lookup("/")[0].decode("utf-8")
+    assert f'<html lang="{language}">' in page
+    assert f"<h1>{heading}</h1>" in page and f"<p>{hint}</p>" in page
+    assert "error: book.toml:4: book.colour: unknown key" in page

@@ -8,8 +8,8 @@ import json
 import pytest
 from PIL import Image
 
-from publisher.check import run_check
-from publisher.stats import book_stats, count_words, words_per_page
+from publisher.commands.check import run_check
+from publisher.commands.stats import book_stats, count_words, words_per_page
 
 from .conftest import make_project, run_cli
 
@@ -109,7 +109,7 @@ def test_an_unreadable_manuscript_is_a_row_with_an_error(tmp_path):
     stats = book_stats(root)
     rows = {a.source: a for p in stats.parts for a in p.articles}
     assert rows["manuscripts/02-b.md"].errors == 1 and rows["manuscripts/02-b.md"].words == 0
-    assert rows["manuscripts/02-b.md"].problems[0].startswith("manuscripts/02-b.md:2: error: front matter")
+    assert rows["manuscripts/02-b.md"].problems[0].startswith("error: manuscripts/02-b.md:2: front matter")
     assert rows["manuscripts/01-a.md"].words == 2
 
 

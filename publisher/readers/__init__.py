@@ -9,7 +9,9 @@ Conventions every reader follows (see publisher.model):
   ``<a class="noteref" href="#note-LABEL">LABEL</a>`` where LABEL is the
   Footnote.label; the builder renumbers notes and makes ids unique in the book;
 - figure ``src`` is relative to the project root, with forward slashes;
-- problems inside the manuscript are returned as Diagnostics, not printed.
+- problems inside the manuscript are returned as Diagnostics, not printed;
+- nothing is written into the project: images taken out of a file go to
+  ``Source.images_dir`` when given (``publisher import`` only), else to the cache.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class Source:
     path: Path
     rel: str
     root: Path
-    images_dir: Path | None = None  # where extracted images go (docx); None: root/images
+    images_dir: Path | None = None  # where extracted images go (docx); None: the cache, never the project
     options: dict = field(default_factory=dict)  # reader options from book.toml
     security: SecurityConfig | None = None  # book.toml [security]; None: nothing remote is fetched
 

@@ -16,9 +16,10 @@ Supported
       row", else the first row; merged cells keep colspan/rowspan;
 - [x] footnotes and endnotes -> Footnote objects and noteref anchors (endnotes are
       labelled "e1", "e2" … when the document also has footnotes);
-- [x] embedded images -> ``images/<docstem>-<sha1[:10]>.<ext>`` (``source.images_dir``
-      or ``<root>/images``), written once, never overwriting a different file; a
-      figure takes the Caption-styled paragraph right after it as its caption;
+- [x] embedded images -> ``<docstem>-<sha1[:10]>.<ext>`` in ``source.images_dir`` (only
+      ``publisher import`` gives the project's ``images/``) or else in the cache's
+      ``extracted/`` folder, never in the project; written once, never overwriting a
+      different file; a figure takes the Caption-styled paragraph right after it as its caption;
 - [x] Quote / Intense Quote -> quote blocks;
 - [x] authors: paragraphs styled "Author"; else a right-aligned or last paragraph
       that is only a name (2-5 capitalised words); other right-aligned lines at the
@@ -61,6 +62,7 @@ from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherErro
 from ..model import Article, Block, Footnote
 from . import ReadResult, Source
 from .inline import byline_names, escape, escape_text, noteref
+from .source import extracted_images_dir
 
 SUFFIXES = (".docx",)
 
@@ -358,12 +360,13 @@ def _slug(text: str) -> str:
 
 
 class _ImageWriter:
-    """Writes embedded images into the project's images folder, named by content."""
+    """Writes embedded images into ``source.images_dir`` or the cache, named by content."""
 
     def __init__(self, source: Source, diagnostics: list[Diagnostic]):
         self.source = source
         self.diagnostics = diagnostics
-        self.folder = source.root / (source.images_dir or "images")  # absolute stays absolute
+        # A reader never writes into the project unless told to (publisher import).
+        self.folder = source.root / source.images_dir if source.images_dir else extracted_images_dir()
         self.stem = _slug(source.path.stem)
 
     def convert(self, image) -> dict:
@@ -395,7 +398,7 @@ class _ImageWriter:
             for name in (f"{self.stem}-{digest[:10]}", f"{self.stem}-{digest}"):
                 path = self.folder / f"{name}{ext}"
                 if not path.exists():
-                    temporary = path.with_name(f".{path.name}.tmp")
+                    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # workers share the cache
                     temporary.write_bytes(data)
                     os.replace(temporary, path)
                     return path
@@ -410,11 +413,12 @@ class _ImageWriter:
         )
 
     def _relative(self, path: Path) -> str:
+        """Relative to the project when inside it; else absolute (in the cache), as remote images are."""
         root = self.source.root.resolve()
         resolved = path.resolve()
         if resolved.is_relative_to(root):
             return resolved.relative_to(root).as_posix()
-        return Path(os.path.relpath(resolved, root)).as_posix()
+        return resolved.as_posix()
 
 
 # --- HTML to blocks ------------------------------------------------------------

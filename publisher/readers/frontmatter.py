@@ -13,6 +13,8 @@ import yaml
 
 from ..errors import Diagnostic, ManuscriptError
 
+# YAML's contexts for a quote or bracket opened and not closed (the error shows up later).
+_UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow sequence", "while parsing a flow mapping")
 KEYS = ("title", "subtitle", "author", "authors", "date", "summary", "lang")
 
 
@@ -32,6 +34,11 @@ def load(text: str, rel: str, first_line: int, label: str) -> dict:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        context = getattr(exc, "context", None) or ""
+        if context.startswith(_UNCLOSED) and getattr(exc, "context_mark", None) is not None:
+            # An unclosed quote or bracket is found only where the file (or the next key) begins:
+            # the typo is on the line that opened it.
+            mark = exc.context_mark
         line = mark.line + first_line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise ManuscriptError(f"{label}: {problem}", rel, line) from exc

@@ -142,6 +142,14 @@ def _remote_image(source, src: str, line: int | None) -> str:
         raise ManuscriptError(f"image {src}: {exc}", source.rel, line) from exc
 
 
+def extracted_images_dir() -> Path:
+    """Where readers put images they take out of a file (Word's pictures) when not told otherwise:
+    the cache, never the project (only ``publisher import`` asks for the project's images/)."""
+    from ..remote import cache_dir
+
+    return cache_dir() / "extracted"
+
+
 def sanitize_article(article) -> list[Diagnostic]:
     """Remove unwanted characters from every text field of ``article`` in place; one warning a kind.
 

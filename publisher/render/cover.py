@@ -105,7 +105,7 @@ def spine_width_mm(pages: int, config: BookConfig) -> float:
 
 def cover_geometry(config: BookConfig, pages: int) -> CoverGeometry:
     """The spread's geometry: trim size from the book, bleed from the print profile."""
-    from .pdf import CROP_MARK_MM
+    from ..pdf import CROP_MARK_MM
 
     trim_w, trim_h = config.trim_mm
     profile = config.profile("print")
@@ -206,8 +206,8 @@ def write_cover_pdf(rendered: RenderedBook, pages: int, target) -> CoverResult:
 
 def draw_cover_pdf(config: BookConfig, pages: int, html: str, files: list, target) -> CoverResult:
     """``write_cover_pdf`` once its HTML is made (render.coverstore keeps the result)."""
-    from .pdf import write_html_pdf
-    from .weasyload import import_weasyprint
+    from ..pdf import write_html_pdf
+    from ..pdf import import_weasyprint
 
     import_weasyprint()
 
@@ -236,8 +236,8 @@ def draw_front_cover(config: BookConfig, html: str, files: list) -> CoverImage:
     import pypdfium2
     from PIL import Image
 
-    from .pdf import write_html_pdf
-    from .weasyload import import_weasyprint
+    from ..pdf import write_html_pdf
+    from ..pdf import import_weasyprint
 
     import_weasyprint()
     buffer = io.BytesIO()

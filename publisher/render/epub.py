@@ -17,7 +17,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from ..labels import labels_for
-from .fonts import subset_font
+from .fontfiles import subset_font
 from .html import RenderedBook
 from .templates import Templates
 

@@ -9,8 +9,8 @@ so a book without such characters is built exactly as before.
 
 The fallbacks, tried in order, all monochrome outline fonts (a colour bitmap
 emoji font cannot be embedded faithfully in a print PDF):
-1. Noto Emoji (pip: manimgx-fonts), the black-and-white Noto emoji;
-2. Noto Sans Symbols (pip: manimgx-fonts);
+1. Noto Emoji, the black-and-white Noto emoji (publisher/fallback_fonts/, OFL);
+2. Noto Sans Symbols (publisher/fallback_fonts/, OFL);
 3. DejaVu Sans (Debian: fonts-dejavu-core, which fontconfig pulls in), for
    dingbats and geometric shapes such as ✓ and ★.
 A character none of them has is still reported, as one that will print as a box.
@@ -24,12 +24,15 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 from ..model import Article, Book, html_to_text
-from .fonts import cached_instance, covered
+from .fontfiles import cached_instance, covered
+
+# The fonts that come with publisher, with their licences (fallback_fonts/README.md).
+VENDORED = Path(__file__).resolve().parent.parent / "fallback_fonts"
 
 # role (a key of fonts.CSS_FAMILIES), the face's name in messages, where to find it
 FALLBACKS = (
-    ("emoji", "Noto Emoji", ("pip", "NotoEmoji[wght].ttf")),
-    ("symbols", "Noto Sans Symbols", ("pip", "NotoSansSymbols[wght].ttf")),
+    ("emoji", "Noto Emoji", ("vendored", "NotoEmoji[wght].ttf")),
+    ("symbols", "Noto Sans Symbols", ("vendored", "NotoSansSymbols[wght].ttf")),
     ("symbols-extra", "DejaVu Sans", ("system", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")),
 )
 
@@ -39,11 +42,7 @@ def _source(where: tuple[str, str]) -> Path | None:
     if kind == "system":
         path = Path(name)
         return path if path.is_file() else None
-    try:
-        import manimgx_fonts
-    except ImportError:
-        return None
-    path = Path(manimgx_fonts.__file__).parent / name
+    path = VENDORED / name
     return path if path.is_file() else None
 
 

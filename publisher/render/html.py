@@ -3,7 +3,7 @@
 Each document is one EPUB content file (cover, title page, foreword, part
 openers, articles, table of contents, imprint). Links between documents are
 written ``file.xhtml#id``; the PDF packager joins the documents into one HTML
-file and rewrites them to ``#id``.
+file and rewrites them to ``#id``, and so does ``one_page`` (the preview's page).
 """
 
 from __future__ import annotations
@@ -17,6 +17,12 @@ from ..labels import labels_for
 from ..model import Article, Book, html_to_text
 from .fonts import FontFile, book_fonts
 from .templates import Templates
+
+
+_CROSS_DOC = re.compile(r'href="([A-Za-z0-9_.-]+)\.xhtml(#[^"]*)?"')
+_NOTEREF = re.compile(r'<a class="noteref"[^>]*?href="#(fn-[^"]+)"[^>]*>[^<]*</a>')
+_NOTES_SECTION = re.compile(r'<section class="footnotes".*?</section>', re.DOTALL)
+FRONT_KINDS = ("cover", "titlepage", "imprint", "toc", "foreword")
 
 
 @dataclass
@@ -137,3 +143,31 @@ def _contents(book: Book) -> list[ContentsEntry]:
 def article_ids(article: Article) -> dict[str, str]:
     """Note ids of an article, for templates: label -> unique id."""
     return {note.label: note.id for note in article.footnotes}
+
+
+def one_page(rendered: RenderedBook, extra_css: str = "") -> str:
+    """The whole book as one HTML page with the print CSS (what ``publisher preview`` shows).
+
+    Links between documents become in-page links and each note sits at its call, as a
+    ``<span class="footnote">``; ``extra_css`` goes after every other rule. Fonts are
+    ``file:`` URLs of the files in ``rendered.fonts``.
+    """
+    config = rendered.config
+    notes = {n.id: n.html for a in rendered.book.articles() for n in a.footnotes}
+    documents = []
+    for doc in rendered.documents:
+        body = _CROSS_DOC.sub(lambda m: f'href="{m.group(2) or "#doc-" + m.group(1)}"', doc.body)
+        body = _NOTES_SECTION.sub("", body)
+        body = _NOTEREF.sub(lambda m: f'<span class="footnote">{notes.get(m.group(1), "")}</span>', body)
+        documents.append(Document(doc.id, doc.kind, doc.title, body, doc.toc_level, doc.landmark))
+    font_css = "\n".join(
+        f'@font-face {{ font-family: "{f.family}"; src: url("{f.path.as_uri()}"); '
+        f"font-weight: {f.weight}; font-style: {f.style}; }}"
+        for f in rendered.fonts
+    )
+    css = rendered.stylesheets["book.css"] + "\n" + rendered.stylesheets["print.css"] + "\n" + extra_css
+    start = next((doc.id for doc in rendered.documents if doc.kind not in FRONT_KINDS), None)
+    return Templates(config.styles_dir).render(
+        "book.html", config=config, lang=config.language, authors=list(config.authors), keywords="",
+        created=config.source_datetime().strftime("%Y-%m-%dT%H:%M:%SZ"), font_css=font_css, css=css,
+        trim=[f"{v:g}" for v in config.trim_mm], documents=documents, body_start=start)

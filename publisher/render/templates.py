@@ -60,7 +60,7 @@ class _KeptBytecode(jinja2.BytecodeCache):
 
 def _environment(search: list[Path]) -> jinja2.Environment:
     from ..cache import digest
-    from .fonts import cache_dir  # the cache folder of every derived file
+    from ..cache import cache_dir
 
     # The compiled code depends on the options and on jinja2's version, which the keys of
     # the bytecode cache leave out: they name the folder.

@@ -39,6 +39,7 @@ def test_broken_manuscripts_are_errors_naming_the_file(tmp_path, name, data, mes
     assert result.stderr.startswith(f"error: manuscripts/{name}")
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_disguised_as_docx_is_refused(tmp_path):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
@@ -112,6 +113,7 @@ def test_bidi_overrides_and_controls_are_removed_and_reported(tmp_path):
     assert not any(c in article for c in "\u202e\u202c\u2066\u2069\x07\x1b")
 
 
+@pytest.mark.slow
 def test_emoji_and_symbols_use_the_fallback_font_and_are_reported(tmp_path):
     body = "# Bài có biểu tượng\n\nMở đầu.\n\nChúc mừng 🎉 và ☎ gọi, ✓ xong, ★ sao.\n"
     root = project(tmp_path, body)

@@ -25,6 +25,8 @@ from publisher.lock import LOCK_NAME, build_lock
 from ..conftest import ROOT, make_project, run_cli
 from .helpers import TOML, build_book, png
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 OLD = {"01-mo-dau.md": "# Mở đầu\n\nBản cũ của bài.[^1]\n\n[^1]: Chú thích.\n",
        "02-anh.md": "# Ảnh\n\n![Trụ sở](../images/a.png)\n\nChữ.\n"}
 NEW_TEXT = "# Mở đầu\n\nBản mới, dài hơn: " + "hòa bình, độc lập. " * 40 + "\n"
@@ -141,7 +143,7 @@ def test_a_write_limit_in_a_real_process_keeps_the_old_outputs(versions):
     result = subprocess.run([sys.executable, "-m", "publisher", "build", str(root)], cwd=ROOT, env=_env(cache),
                             capture_output=True, text=True, timeout=300, preexec_fn=limit)
     # The EPUB's writer reports "<path>: could not write sach-thu.epub: File too large; the previous file
-    # is kept" (exit 5); render/pdf.py wraps the same error as "could not write the PDF: [Errno 27] File
+    # is kept" (exit 5); pdf/onepass.py wraps the same error as "could not write the PDF: [Errno 27] File
     # too large" (the EPUB's cover image, unless it comes from the cache, and the PDF).
     assert result.returncode in (1, 5), result.stderr
     first = result.stderr.splitlines()[0]

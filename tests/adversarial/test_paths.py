@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from publisher.config import load_config
+from publisher.cache import cache_dir
 from publisher.errors import ConfigError, ManuscriptError
 
 from .helpers import TOML, build_book, epub_entries, png, project
@@ -146,9 +147,9 @@ def server():
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
+    # Font instances are made once per cache: share the session's (hermetic) one for speed.
+    fonts = cache_dir() / "fonts"
     monkeypatch.setenv("PUBLISHER_CACHE", str(folder))
-    # Font instances are made once per cache: share the usual one for speed.
-    fonts = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "publisher" / "fonts"
     if fonts.is_dir():
         (folder / "publisher").mkdir(parents=True)
         os.symlink(fonts, folder / "publisher" / "fonts")

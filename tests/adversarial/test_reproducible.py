@@ -9,6 +9,8 @@ import pytest
 from ..conftest import make_project, run_cli
 from .helpers import png
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 MANUSCRIPTS = {"01-bai.md": "---\ntitle: Bài một\nauthor: Trần Văn A\ndate: 2026-03-15\n---\n\n"
                             "Đoạn có chú thích.[^1]\n\n![Trụ sở](../images/a.png)\n\n[^1]: Chú thích.\n",
                "02-bai.md": "# Bài hai 🎉\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"}

@@ -18,7 +18,7 @@ from publisher.workers import can_fork
 from ..conftest import ROOT, make_project, run_cli
 from .helpers import TOML
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="workers are forked")
+pytestmark = [pytest.mark.skipif(not can_fork(), reason="workers are forked"), pytest.mark.slow]
 
 
 def _running_builds(root: Path) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -89,6 +90,7 @@ def full_lookalikes(text: str) -> str:
     return text.translate(character_steps._LOOKALIKES)
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(texts)
 def test_each_step_equals_its_rules_in_full(text: str) -> None:
@@ -142,6 +144,7 @@ def test_alignment_is_difflibs_on_edited_texts(a: str, edits) -> None:
     assert opcodes(a, b) == _difflib(a, b)
 
 
+@pytest.mark.slow
 def test_alignment_of_a_long_paragraph() -> None:
     a = "Trần Hưng Đạo nói: hòa bình... " * 80 + "kết thúc.Sau đó -- " * 40
     b = a.replace("...", "…").replace(".Sau", ". Sau").replace(" -- ", " – ")

@@ -114,12 +114,18 @@ def test_structure(tmp_path):
     assert blocks[9].html == "Lạng Sơn, ngày 20 tháng 10 năm 2021"
     figure = blocks[6]
     assert figure.caption == "Lễ kỷ niệm 30 năm thành lập"
-    assert re.fullmatch(r"images/lich-su-[0-9a-f]{10}\.png", figure.src)
-    assert (tmp_path / figure.src).read_bytes() == png().getvalue()
+    # Extracted into the cache, content-addressed: the reader never writes into the project.
+    from publisher.readers.source import extracted_images_dir
+
+    assert re.fullmatch(r"lich-su-[0-9a-f]{10}\.png", Path(figure.src).name)
+    assert Path(figure.src).parent == extracted_images_dir() and Path(figure.src).is_absolute()
+    assert Path(figure.src).read_bytes() == png().getvalue()
+    assert not (tmp_path / "images").exists()
     assert article.meta["guessed"] == {"byline": "last paragraph"}
     assert not [d for d in result.diagnostics if d.level != "info"]
 
 
+@pytest.mark.slow
 def test_images_are_stable_and_never_overwrite(tmp_path):
     path = tmp_path / "a.docx"
     styled_document().save(path)
@@ -358,6 +364,7 @@ def test_office_without_libreoffice(tmp_path, monkeypatch):
 @pytest.mark.skipif(
     office.find_soffice() is None, reason="LibreOffice is not installed"
 )
+@pytest.mark.slow
 def test_office_rtf_through_libreoffice(tmp_path):
     path = tmp_path / "bai.rtf"
     path.write_text(

@@ -200,6 +200,18 @@ def test_image_size_reads_headers_and_exif_orientation(tmp_path):
     assert image_size(tmp_path / "d.png") == (7, 9)
     (tmp_path / "e.jpg").write_bytes(b"not an image")
     assert image_size(tmp_path / "e.jpg") is None
+    for fmt, suffix in (("GIF", "gif"), ("WEBP", "webp")):
+        out = io.BytesIO()
+        Image.new("RGB", (11, 5)).save(out, fmt)
+        (tmp_path / f"f.{suffix}").write_bytes(out.getvalue())
+        assert image_size(tmp_path / f"f.{suffix}") == (11, 5), fmt
+    (tmp_path / "g.jpg").write_bytes(LANDSCAPE[:20])  # cut inside the header
+    assert image_size(tmp_path / "g.jpg") is None
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "BMP")
+    (tmp_path / "h.bmp").write_bytes(out.getvalue())
+    assert image_size(tmp_path / "h.bmp") is None  # not a photo format a page takes
+    assert image_size(tmp_path / "missing.jpg") is None
 
 
 def test_gallery_from_lines_and_from_a_folder_with_captions(tmp_path):

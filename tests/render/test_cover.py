@@ -20,10 +20,12 @@ from publisher.render import barcode
 from publisher.render.cover import (DEFAULT_LEAF_MM, SPINE_TEXT_MIN_MM, cover_geometry, front_cover_image,
                                     spine_label, spine_width_mm, write_cover_pdf)
 from publisher.render.html import render_book
-from publisher.render.pdf import CROP_MARK_MM
+from publisher.pdf import CROP_MARK_MM
 
 from ..conftest import make_project, run_cli
 from .test_epub import NS, epubcheck
+
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
 
 MM = 72 / 25.4
 ISBN = "978-604-0-00000-2"  # group 604 (Viet Nam); check digit computed by hand: 68 -> 2

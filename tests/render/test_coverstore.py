@@ -18,6 +18,8 @@ from publisher.workers import can_fork
 
 from ..conftest import ROOT, make_project
 
+pytestmark = pytest.mark.slow  # draws covers in worker processes (WeasyPrint)
+
 TOML = '[book]\ntitle = "Kỷ yếu 20 năm"\norganisation = "Trường Hòa Bình"\ndate = 2026-10-20\nslug = "ky-yeu"\n'
 TEXT = "# Bài một\n\nĐoạn văn của bài viết, đủ dài để có vài dòng chữ.\n"
 HEAVY = ("weasyprint", "pikepdf", "pypdfium2")

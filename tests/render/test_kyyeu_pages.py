@@ -17,6 +17,8 @@ from publisher.collation import sort_names
 
 from ..conftest import make_project, run_cli
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 X = "{http://www.w3.org/1999/xhtml}"
 FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ"]
 MIDDLES = ["Văn", "Thị", "Đức", "Minh", "Thu"]

@@ -10,6 +10,8 @@ from pypdf import PdfReader
 
 from publisher.model import html_to_text
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 ROMAN = re.compile(r"^[ivxlc]+$")
 
 

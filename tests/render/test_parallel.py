@@ -10,11 +10,12 @@ import pikepdf
 import pytest
 
 from publisher.build import load_book
+from publisher.pdf import RunStats, runs, write_pdf
+from publisher.pdf.runs import plan, plan_runs
 from publisher.render.html import render_book
-from publisher.render import parallel
-from publisher.render.parallel import RunStats, plan_runs
-from publisher.render.pdf import write_pdf
 from tests.conftest import ROOT, make_project
+
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
 
 SENTENCE = "Những người làm công tác lưu trữ đã giữ gìn hồ sơ của tỉnh qua bao năm tháng khó khăn. "
 
@@ -103,7 +104,7 @@ def weight(request):
     """Runs cut at parts only (the default weight), or at almost every article (weight 2)."""
     with pytest.MonkeyPatch.context() as patch:
         if request.param is not None:
-            patch.setattr(parallel, "RUN_WEIGHT", request.param)
+            patch.setattr(plan, "RUN_WEIGHT", request.param)
         yield request.param
 
 
@@ -241,7 +242,7 @@ def test_a_damaged_cache_entry_is_made_again(book, builds, tmp_path):
 
 def test_one_processor_makes_the_same_bytes(book, builds, tmp_path, monkeypatch):
     """The runs do not depend on the machine: one CPU lays out the same runs one after the other."""
-    monkeypatch.setattr(parallel, "cpus", lambda: 1)
+    monkeypatch.setattr(runs, "cpus", lambda: 1)
     stats = RunStats()
     write_pdf(rendered(book), tmp_path / "one.pdf", "print", stats=stats)  # parallel=None: decided by the book
     assert sorted(stats.rendered) == list(range(len(plan_runs(rendered(book)))))

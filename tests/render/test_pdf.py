@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from publisher.model import html_to_text
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 MM = 72 / 25.4
 
 

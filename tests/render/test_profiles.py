@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from ..conftest import ROOT, make_project, run_cli
 
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
+
 MM = 72 / 25.4
 CMYK_ICC = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian libgs-common
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
+
 from ..conftest import make_project, run_cli
+
+pytestmark = pytest.mark.slow  # whole builds (WeasyPrint, EPUBCheck): left out of the fast loop
 
 ARTICLE = {"01-bai.md": "---\ntitle: Bài\n---\n\nChữ.\n"}
 

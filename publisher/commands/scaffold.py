@@ -17,11 +17,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import slugify
-from .errors import PublisherError
+from ..config import slugify
+from ..errors import PublisherError
 
-DATA = Path(__file__).resolve().parent / "scaffold_data"
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "templates"
+PACKAGE = Path(__file__).resolve().parent.parent
+DATA = PACKAGE / "scaffold_data"
+BUILTIN_TEMPLATES = PACKAGE / "templates"
 LANGUAGES = ("vi", "en")
 DEFAULT_TITLES = {"vi": "Kỷ yếu 20 năm thành lập", "en": "Twenty years together"}
 # The example picture has no words on it, so both languages share it under their own name.

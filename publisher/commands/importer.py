@@ -4,9 +4,11 @@ Each source is read with the reader for its suffix (.txt, .docx; .odt, .rtf, .do
 through LibreOffice) exactly as a build would read it, *before* normalisation, so the
 editor reviews the text as it came and the build still applies the book's [normalize]
 choices. The Article is written back with ``render.markdown`` to ``<into>/<slug>.md``.
-Images embedded in Word files are written by the .docx reader into the project's
-``images/`` folder (named by content, never overwriting), and the Markdown points to
-them relative to the manuscript.
+Images embedded in Word files are written into the project's ``images/`` folder (named
+by content, never overwriting), and the Markdown points to them relative to the
+manuscript: the one command that writes readers' images into the project, on purpose
+(``ImportResult.written_images`` lists them for the report). Every other command reads
+Word files through the pipeline, which extracts them into the cache.
 
 Guarantees: the source files are only read; an existing manuscript is never replaced
 unless ``force`` is set; a manuscript is written whole or not at all (temporary file
@@ -19,13 +21,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import CONFIG_NAME, load_config, slugify
-from .encodings import decode_bytes
-from .errors import Diagnostic, ManuscriptError, PublisherError
-from .model import html_to_text
-from .output import atomic_output
-from .readers import REGISTRY, Source, read
-from .render.markdown import article_to_markdown
+from ..config import CONFIG_NAME, load_config, slugify
+from ..encodings import decode_bytes
+from ..errors import Diagnostic, ManuscriptError, PublisherError
+from ..model import html_to_text
+from ..output import atomic_output
+from ..readers import REGISTRY, Source, read
+from ..render.markdown import article_to_markdown
 
 TEXT_SUFFIXES = (".txt",)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -52,6 +54,7 @@ class ImportResult:
     guessed: dict = field(default_factory=dict)  # Article.meta["guessed"]: what the reader assumed
     doubts: list[Diagnostic] = field(default_factory=list)
     error: PublisherError | None = None
+    written_images: list[str] = field(default_factory=list)  # new files in images/, relative to the project
 
 
 def project_root(into: Path) -> Path:
@@ -140,8 +143,13 @@ def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Pa
         result.encoding, result.confidence = decoded.encoding, decoded.confidence
     else:
         result.encoding = source.suffix.lower().lstrip(".")
-    read_result = read(Source(path=source.resolve(), rel=shown, root=root))
+    images = root / "images"
+    before = set(images.iterdir()) if images.is_dir() else set()
+    # On purpose: the Markdown points to the pictures in the project's images/ folder.
+    read_result = read(Source(path=source.resolve(), rel=shown, root=root, images_dir=images))
     article = read_result.article
+    result.written_images = sorted(p.relative_to(root).as_posix() for p in set(images.glob("*")) - before) \
+        if images.is_dir() else []
     source_file = Path(os.path.relpath(source.resolve(), root)).as_posix()  # stable wherever the command ran
     manuscript_rel = Path(os.path.relpath(target, root)).as_posix()
     markdown = article_to_markdown(article, manuscript_rel, source_file)

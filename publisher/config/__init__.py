@@ -18,44 +18,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError, Diagnostic
-from .tomlpos import key_line
+from ..errors import ConfigError, Diagnostic
+from ..tomlpos import key_line, unclosed_string
+from .options import (BOOK, CONTRIBUTOR, COVER, FONT_FACES, FONTS, IMPRINT, NORMALIZE, NORMALIZE_STEP_KEYS, OUTPUT,
+                      PART, PDF_VARIANTS, PROFILE, SECURITY, STRINGS, TOP, Key, default, names, section)
 
 CONFIG_NAME = "book.toml"
 
-CONTRIBUTOR_ROLES = ("author", "editor", "compiler", "translator", "photographer", "illustrator")
-TOC_POSITIONS = ("front", "back")
-IMPRINT_POSITIONS = ("back", "front")
-TONE_STYLES = ("old", "new", "keep")
-NORMALIZE_STEPS = (
-    "lookalikes",
-    "invisibles",
-    "quotes",
-    "ellipsis",
-    "dashes",
-    "spacing",
-    "nbsp",
-)
-IMPRINT_FIELDS = (
-    "responsible_publishing",
-    "responsible_content",
-    "editors",
-    "designer",
-    "proofreaders",
-    "publisher",
-    "partner",
-    "print_run",
-    "printer",
-    "printer_address",
-    "registration_number",
-    "decision_number",
-    "deposit",
-    "price",
-    "not_for_sale",
-    "position",
-    "labels",
-)
-FONT_SLOTS = ("regular", "italic", "bold", "bold_italic")
+NORMALIZE_STEPS = names(NORMALIZE_STEP_KEYS)
+IMPRINT_FIELDS = names(IMPRINT)
+FONT_SLOTS = names(FONT_FACES)
+PROFILE_FIELDS = names(PROFILE)
 
 
 @dataclass(frozen=True)
@@ -71,64 +44,32 @@ class PartSpec:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Imprint:
-    """The legal colophon page; each line printed only when given."""
-
-    responsible_publishing: str | None = None
-    responsible_content: str | None = None
-    editors: tuple[str, ...] = ()
-    designer: str | None = None
-    proofreaders: tuple[str, ...] = ()
-    publisher: str | None = None
-    partner: str | None = None
-    print_run: int | None = None
-    printer: str | None = None
-    printer_address: str | None = None
-    registration_number: str | None = None
-    decision_number: str | None = None
-    deposit: str | None = None
-    price: str | None = None
-    not_for_sale: bool = False
-    position: str = "back"
-    labels: str | None = None  # label language; defaults to the book's
-
-
-@dataclass(frozen=True)
-class FontFaces:
-    """Font files for one family; None means the built-in default."""
-
-    regular: Path | None = None
-    italic: Path | None = None
-    bold: Path | None = None
-    bold_italic: Path | None = None
+Imprint = section("Imprint", IMPRINT, "The legal colophon page; each line printed only when given.")
+FontFaces = section("FontFaces", FONT_FACES, "Font files for one family; None means the built-in default.")
 
 
 @dataclass(frozen=True)
 class NormalizeConfig:
-    tone_style: str = "old"
+    tone_style: str = default(NORMALIZE, "tone_style")
     steps: tuple[str, ...] = NORMALIZE_STEPS  # the enabled steps
-
-
-PROFILE_FIELDS = ("base", "bleed_mm", "crop_marks", "pdf_variant", "icc_profile", "signature",
-                  "image_dpi", "jpeg_quality", "tagged", "watermark", "show_sources")
 
 
 @dataclass(frozen=True)
 class OutputProfile:
     """How one PDF is made: for the print house, for the screen, or for proofreading."""
 
+    # The fields and their defaults are the [output.NAME] keys of options.PROFILE (but base).
     name: str
-    bleed_mm: float = 3.0
-    crop_marks: bool = True
-    pdf_variant: str | None = "pdf/x-4"
-    icc_profile: Path | None = None  # a CMYK ICC profile: colours become device-cmyk
-    signature: int = 4  # page count padded to a multiple of this
-    image_dpi: int | None = None  # downsample images to this resolution at printed size; None: full
-    jpeg_quality: int = 90
-    tagged: bool = False  # PDF/UA structure tags
+    bleed_mm: float = default(PROFILE, "bleed_mm")
+    crop_marks: bool = default(PROFILE, "crop_marks")
+    pdf_variant: str | None = default(PROFILE, "pdf_variant")
+    icc_profile: Path | None = None
+    signature: int = default(PROFILE, "signature")
+    image_dpi: int | None = None  # None: full resolution
+    jpeg_quality: int = default(PROFILE, "jpeg_quality")
+    tagged: bool = default(PROFILE, "tagged")
     watermark: str | None = None
-    show_sources: bool = False  # print each article's source file in the margin
+    show_sources: bool = default(PROFILE, "show_sources")
 
 
 DEFAULT_PROFILES = {
@@ -140,26 +81,10 @@ DEFAULT_PROFILES = {
 }
 
 
-@dataclass(frozen=True)
-class CoverConfig:
-    """The cover spread: back + spine + front."""
-
-    # One leaf (two pages); or give pages_per_inch. Neither: render.cover.DEFAULT_LEAF_MM, 0.1 mm
-    # (80 g/m² uncoated offset).
-    paper_thickness_mm: float | None = None
-    pages_per_inch: float | None = None
-    back_text: str | None = None
-    background_image: Path | None = None
-    logo: Path | None = None
-
-
-@dataclass(frozen=True)
-class SecurityConfig:
-    """What the build may reach beyond the project folder."""
-
-    allow_remote_images: bool = False
-    remote_timeout_s: float = 10.0
-    remote_max_bytes: int = 10 * 1024 * 1024
+# The cover spread: back + spine + front. Neither paper_thickness_mm nor pages_per_inch:
+# render.cover.DEFAULT_LEAF_MM, 0.1 mm (80 g/m² uncoated offset). Images are resolved Paths.
+CoverConfig = section("CoverConfig", COVER, "The cover spread: back + spine + front.")
+SecurityConfig = section("SecurityConfig", SECURITY, "What the build may reach beyond the project folder.")
 
 
 @dataclass(frozen=True)
@@ -288,6 +213,18 @@ class _Checker:
             value = unicodedata.normalize("NFC", value)
         return value
 
+    def key(self, data: dict, keys: tuple, key: Key):
+        """The value of one declared key: checked against its type and choices, else its default."""
+        if key.kind == STRINGS:
+            return self.strings(data, keys + (key.name,)) if key.name in data else key.default
+        return self.get(data, keys + (key.name,), key.kind, key.default, key.choices)
+
+    def section(self, data: dict, keys: tuple, declared: tuple[Key, ...]) -> dict:
+        """A table of declared keys: unknown keys reported, each value checked or defaulted."""
+        table = self.get(data, keys, dict, {}) if len(keys) == 1 else data
+        self.table(table, keys, names(declared))
+        return {key.name: self.key(table, keys, key) for key in declared}
+
     def strings(self, data: dict, keys: tuple) -> tuple[str, ...]:
         value = self.get(data, keys, (str, list), default=())
         if isinstance(value, str):
@@ -323,7 +260,14 @@ def load_config(project_dir: Path | str) -> BookConfig:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line.*\)", "", str(exc))
+        if line is None and "(at end of document)" in str(exc):
+            line = len(text.splitlines()) or 1
+        message = re.sub(r"\s*\(at (line|end of document).*\)", "", str(exc))
+        unclosed = unclosed_string(text)
+        if unclosed and message.startswith(("Illegal character", "Unterminated string", "Expected \"'\"")):
+            line, quote = unclosed
+            raise ConfigError(f"TOML syntax error: a string is not closed on line {line}",
+                              CONFIG_NAME, line, hint=f"end the value with {quote}") from exc
         raise ConfigError(f"TOML syntax error: {message}", CONFIG_NAME, line) from exc
     check = _Checker(text, path)
     config = _build(root, data, check)
@@ -337,24 +281,20 @@ def load_config(project_dir: Path | str) -> BookConfig:
 
 
 def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
-    top = ("book", "contributors", "parts", "imprint", "fonts", "normalize", "output", "cover", "security")
-    check.table(data, (), top)
+    check.table(data, (), TOP)
     book = check.get(data, ("book",), dict, default=None)
     if book is None:
         if "book" not in data:
             check.fail(("book",), "missing the [book] table", 'add:\n[book]\ntitle = "..."')
         book = {}
-    book_keys = ("title", "subtitle", "organisation", "anniversary", "language", "date", "isbn",
-                 "identifier", "slug", "cover_image", "trim_size", "toc", "manuscripts",
-                 "foreword", "styles")
-    check.table(book, ("book",), book_keys)
+    check.table(book, ("book",), names(BOOK))
     title = check.get(book, ("book", "title"), str)
     if title is None and "title" not in book and book is not None:
         check.fail(("book",), "missing key title", 'add: title = "Tên cuốn sách"')
     values: dict = {"root": root, "title": title or ""}
     for key in ("subtitle", "organisation", "anniversary", "identifier"):
         values[key] = check.get(book, ("book", key), str)
-    values["language"] = check.get(book, ("book", "language"), str, "vi")
+    values["language"] = check.get(book, ("book", "language"), str, default(BOOK, "language"))
     if values["language"] and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", values["language"]):
         check.fail(("book", "language"), "expected a language code such as vi or en")
     date = check.get(book, ("book", "date"), (dt.date, str))
@@ -375,14 +315,14 @@ def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
     values["slug"] = check.get(book, ("book", "slug"), str) or slugify(title or "book")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", values["slug"]):
         check.fail(("book", "slug"), "use letters, digits, '-', '_' and '.' only")
-    values["toc"] = check.get(book, ("book", "toc"), str, "back", TOC_POSITIONS)
-    trim = check.get(book, ("book", "trim_size"), (list, str), [145, 205])
+    values["toc"] = check.key(book, ("book",), _declared(BOOK, "toc"))
+    trim = check.key(book, ("book",), _declared(BOOK, "trim_size"))
     values["trim_mm"] = _trim(trim, check)
-    manuscripts = check.get(book, ("book", "manuscripts"), str, "manuscripts")
+    manuscripts = check.key(book, ("book",), _declared(BOOK, "manuscripts"))
     values["manuscripts_dir"] = root / manuscripts
     if not values["manuscripts_dir"].is_dir():
         check.fail(("book", "manuscripts"), f"folder {manuscripts}/ does not exist")
-    styles = check.get(book, ("book", "styles"), str, "styles")
+    styles = check.key(book, ("book",), _declared(BOOK, "styles"))
     values["styles_dir"] = root / styles if (root / styles).is_dir() else None
     cover = check.get(book, ("book", "cover_image"), str)
     values["cover_image"] = _in_project(root, cover, ("book", "cover_image"), check, image=True)
@@ -392,14 +332,14 @@ def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
     values["parts"] = _parts(data, values["manuscripts_dir"], check)
     values["imprint"] = _imprint(data, check)
     fonts = check.get(data, ("fonts",), dict, {})
-    check.table(fonts, ("fonts",), ("body", "heading"))
+    check.table(fonts, ("fonts",), names(FONTS))
     values["body_font"] = _fonts(root, fonts, "body", check)
     values["heading_font"] = _fonts(root, fonts, "heading", check)
     values["normalize"] = _normalize(data, check)
     output = check.get(data, ("output",), dict, {})
-    values["out_dir"] = root / check.get(output, ("output", "dir"), str, "dist")
+    values["out_dir"] = root / check.key(output, ("output",), _declared(OUTPUT, "dir"))
     values["profiles"], values["default_profile"] = _profiles(root, output, check)
-    values["epub_image_max_pixels"] = check.get(output, ("output", "epub_image_max_pixels"), int, 1280 * 960)
+    values["epub_image_max_pixels"] = check.key(output, ("output",), _declared(OUTPUT, "epub_image_max_pixels"))
     if values["epub_image_max_pixels"] <= 0:
         check.fail(("output", "epub_image_max_pixels"), "must be a positive number of pixels")
     values["cover"] = _cover(root, data, check)
@@ -409,17 +349,21 @@ def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
     return BookConfig(**values)
 
 
+def _declared(table: tuple[Key, ...], name: str) -> Key:
+    return next(key for key in table if key.name == name)
+
+
 def _trim(value, check: _Checker) -> tuple[float, float]:
     keys = ("book", "trim_size")
     if isinstance(value, str):
         match = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*[x×]\s*(\d+(?:[.,]\d+)?)\s*(mm)?\s*", value)
         if not match:
             check.fail(keys, f"{value!r} is not a size like '145x205' (millimetres)")
-            return (145.0, 205.0)
+            return tuple(map(float, default(BOOK, "trim_size")))
         value = [float(match.group(1).replace(",", ".")), float(match.group(2).replace(",", "."))]
     if len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
         check.fail(keys, "expected [width, height] in millimetres, e.g. [145, 205]")
-        return (145.0, 205.0)
+        return tuple(map(float, default(BOOK, "trim_size")))
     width, height = float(value[0]), float(value[1])
     if not (50 <= width <= 500 and 50 <= height <= 700):
         check.fail(keys, f"{width:g}×{height:g} mm is not a book page size (50–500 × 50–700 mm)")
@@ -481,9 +425,8 @@ def _contributors(data: dict, check: _Checker) -> tuple[Contributor, ...]:
         if not isinstance(item, dict):
             check.fail(keys, "expected a [[contributors]] table with name and role")
             continue
-        check.table(item, keys, ("name", "role"))
-        name = check.get(item, keys + ("name",), str)
-        role = check.get(item, keys + ("role",), str, "author", CONTRIBUTOR_ROLES)
+        values = check.section(item, keys, CONTRIBUTOR)
+        name, role = values["name"], values["role"]
         if name is None:
             check.fail(keys, "missing key name")
             continue
@@ -499,11 +442,10 @@ def _parts(data: dict, manuscripts: Path, check: _Checker) -> tuple[PartSpec, ..
         if not isinstance(item, dict):
             check.fail(keys, "expected a [[parts]] table with title and files")
             continue
-        check.table(item, keys, ("title", "files"))
-        title = check.get(item, keys + ("title",), str)
+        values = check.section(item, keys, PART)
+        title, patterns = values["title"], values["files"]
         if title is None:
             check.fail(keys, "missing key title")
-        patterns = check.strings(item, keys + ("files",))
         if not patterns:
             check.fail(keys, "missing key files (paths or globs under the manuscripts folder)")
         files: list[Path] = []
@@ -529,75 +471,54 @@ def _expand(base: Path, pattern: str) -> list[Path]:
 
 
 def _imprint(data: dict, check: _Checker) -> Imprint:
-    table = check.get(data, ("imprint",), dict, {})
-    check.table(table, ("imprint",), IMPRINT_FIELDS)
-    values: dict = {}
-    for key in IMPRINT_FIELDS:
-        keys = ("imprint", key)
-        if key in ("editors", "proofreaders"):
-            values[key] = check.strings(table, keys)
-        elif key == "print_run":
-            values[key] = check.get(table, keys, int)
-            if values[key] is not None and values[key] <= 0:
-                check.fail(keys, "must be a positive number of copies")
-        elif key == "not_for_sale":
-            values[key] = check.get(table, keys, bool, False)
-        elif key == "position":
-            values[key] = check.get(table, keys, str, "back", IMPRINT_POSITIONS)
-        else:
-            values[key] = check.get(table, keys, str)
+    values = check.section(data, ("imprint",), IMPRINT)
+    if values["print_run"] is not None and values["print_run"] <= 0:
+        check.fail(("imprint", "print_run"), "must be a positive number of copies")
     return Imprint(**values)
 
 
 def _fonts(root: Path, fonts: dict, slot: str, check: _Checker) -> FontFaces:
     table = check.get(fonts, ("fonts", slot), dict, {})
-    check.table(table, ("fonts", slot), FONT_SLOTS)
-    found = {}
-    for face in FONT_SLOTS:
-        name = check.get(table, ("fonts", slot, face), str)
-        found[face] = _existing(root, name, ("fonts", slot, face), check)
-    return FontFaces(**found)
+    found = check.section(table, ("fonts", slot), FONT_FACES)
+    return FontFaces(**{face: _existing(root, name, ("fonts", slot, face), check) for face, name in found.items()})
 
 
 def _normalize(data: dict, check: _Checker) -> NormalizeConfig:
-    table = check.get(data, ("normalize",), dict, {})
-    check.table(table, ("normalize",), ("tone_style",) + NORMALIZE_STEPS)
-    tone = check.get(table, ("normalize", "tone_style"), str, "old", TONE_STYLES)
-    steps = tuple(s for s in NORMALIZE_STEPS if check.get(table, ("normalize", s), bool, True))
-    return NormalizeConfig(tone, steps)
+    values = check.section(data, ("normalize",), NORMALIZE)
+    return NormalizeConfig(values["tone_style"], tuple(s for s in NORMALIZE_STEPS if values[s]))
 
 
 def _profiles(root: Path, output: dict, check: _Checker) -> tuple[dict, str]:
     """[output.<name>] tables: the built-in print, screen and proof profiles, changed or added to."""
     profiles = dict(DEFAULT_PROFILES)
     for key, table in output.items():
-        if key in ("dir", "default_profile", "epub_image_max_pixels"):
+        if key in names(OUTPUT):
             continue
         keys = ("output", key)
         if not isinstance(table, dict):
-            check.fail(keys, "unknown key", "valid keys: dir, default_profile, epub_image_max_pixels, "
+            check.fail(keys, "unknown key", f"valid keys: {', '.join(names(OUTPUT))}, "
                        "or a profile table such as [output.print]")
             continue
         if not re.fullmatch(r"[a-z][a-z0-9_-]*", key):
             check.fail(keys, "a profile name uses lower-case letters, digits, '-' and '_'")
             continue
-        check.table(table, keys, PROFILE_FIELDS)
+        check.table(table, keys, names(PROFILE))
         base_name = check.get(table, keys + ("base",), str, key if key in DEFAULT_PROFILES else "print",
                               tuple(DEFAULT_PROFILES))
         base = DEFAULT_PROFILES[base_name or "print"]
         changes: dict = {"name": key}
-        for name, kind in (("bleed_mm", (int, float)), ("crop_marks", bool), ("pdf_variant", str),
-                           ("signature", int), ("image_dpi", int), ("jpeg_quality", int), ("tagged", bool),
-                           ("watermark", str), ("show_sources", bool)):
-            value = check.get(table, keys + (name,), kind)
+        for declared in PROFILE:
+            name = declared.name
+            if name in ("base", "icc_profile"):
+                continue
+            value = check.get(table, keys + (name,), declared.kind)  # the base profile's value when absent
             if value is None:
                 continue
             if name in ("bleed_mm",) and not 0 <= value <= 20:
                 check.fail(keys + (name,), "must be between 0 and 20 mm")
             elif name in ("signature", "image_dpi", "jpeg_quality") and value <= 0:
                 check.fail(keys + (name,), "must be a positive number")
-            elif name == "pdf_variant" and value not in ("none", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/a-2b",
-                                                          "pdf/a-3b", "pdf/ua-1"):
+            elif name == "pdf_variant" and value not in PDF_VARIANTS:
                 check.fail(keys + (name,), f"{value!r} is not one of pdf/x-4, pdf/x-3, pdf/x-1a, pdf/a-2b, "
                            "pdf/a-3b, pdf/ua-1, none")
             else:
@@ -606,42 +527,35 @@ def _profiles(root: Path, output: dict, check: _Checker) -> tuple[dict, str]:
         if icc:
             changes["icc_profile"] = _existing(root, icc, keys + ("icc_profile",), check)
         profiles[key] = dataclasses.replace(base, **changes)
-    default = check.get(output, ("output", "default_profile"), str, "print")
-    if default not in profiles:
-        check.fail(("output", "default_profile"), f"no profile named {default!r}",
+    chosen = check.key(output, ("output",), _declared(OUTPUT, "default_profile"))
+    if chosen not in profiles:
+        check.fail(("output", "default_profile"), f"no profile named {chosen!r}",
                    f"profiles: {', '.join(profiles)}")
-        default = "print"
-    return profiles, default
+        chosen = default(OUTPUT, "default_profile")
+    return profiles, chosen
 
 
 def _cover(root: Path, data: dict, check: _Checker) -> CoverConfig:
-    table = check.get(data, ("cover",), dict, {})
-    check.table(table, ("cover",), ("paper_thickness_mm", "pages_per_inch", "back_text", "background_image", "logo"))
-    thickness = check.get(table, ("cover", "paper_thickness_mm"), (int, float))
-    ppi = check.get(table, ("cover", "pages_per_inch"), (int, float))
+    values = check.section(data, ("cover",), COVER)
+    thickness, ppi = values["paper_thickness_mm"], values["pages_per_inch"]
     if thickness is not None and not 0.03 <= thickness <= 1:
         check.fail(("cover", "paper_thickness_mm"), "a sheet of paper is 0.03–1 mm thick")
     if ppi is not None and not 100 <= ppi <= 1500:
         check.fail(("cover", "pages_per_inch"), "expected 100–1500 pages per inch")
     if thickness is not None and ppi is not None:
         check.fail(("cover", "pages_per_inch"), "give paper_thickness_mm or pages_per_inch, not both")
-    return CoverConfig(
-        paper_thickness_mm=float(thickness) if thickness is not None else None,
-        pages_per_inch=float(ppi) if ppi is not None else None,
-        back_text=check.get(table, ("cover", "back_text"), str),
-        background_image=_in_project(root, check.get(table, ("cover", "background_image"), str),
-                                     ("cover", "background_image"), check, image=True),
-        logo=_in_project(root, check.get(table, ("cover", "logo"), str), ("cover", "logo"), check, image=True),
-    )
+    values["paper_thickness_mm"] = float(thickness) if thickness is not None else None
+    values["pages_per_inch"] = float(ppi) if ppi is not None else None
+    for image in ("background_image", "logo"):
+        values[image] = _in_project(root, values[image], ("cover", image), check, image=True)
+    return CoverConfig(**values)
 
 
 def _security(data: dict, check: _Checker) -> SecurityConfig:
-    table = check.get(data, ("security",), dict, {})
-    check.table(table, ("security",), ("allow_remote_images", "remote_timeout_s", "remote_max_bytes"))
-    timeout = check.get(table, ("security", "remote_timeout_s"), (int, float), 10.0)
-    size = check.get(table, ("security", "remote_max_bytes"), int, 10 * 1024 * 1024)
-    if timeout <= 0:
+    values = check.section(data, ("security",), SECURITY)
+    if values["remote_timeout_s"] <= 0:
         check.fail(("security", "remote_timeout_s"), "must be a positive number of seconds")
-    if size <= 0:
+    if values["remote_max_bytes"] <= 0:
         check.fail(("security", "remote_max_bytes"), "must be a positive number of bytes")
-    return SecurityConfig(check.get(table, ("security", "allow_remote_images"), bool, False), float(timeout), size)
+    values["remote_timeout_s"] = float(values["remote_timeout_s"])
+    return SecurityConfig(**values)

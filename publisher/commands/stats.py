@@ -10,7 +10,8 @@ Per article:
   text area of the trim size;
 - tone: the tone-mark styles found in the text as the reader gave it, before the
   normaliser: "old" (hòa), "new" (hoà), "mixed" or "" when no oa/oe/uy syllable has a mark;
-- errors and warnings: what `publisher check` (check.run_check) reports for that file.
+- errors and warnings: what `publisher check` reports for that file (``check.findings`` on the
+  same reading: every manuscript is read once, by the pipeline).
 The book's total adds the pages that are not articles: cover, title page, imprint, the
 table of contents and the part openers.
 """
@@ -22,14 +23,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .check import run_check
-from .collect import collect
-from .config import BookConfig, load_config
-from .errors import Diagnostic, ManuscriptError
-from .model import Article, html_to_text
-from .normalize.book import normalize_article, options_from_config
-from .normalize.tones import detect_tone_styles
-from .readers import Source, read
+from ..collect import collect
+from ..config import load_config
+from ..errors import Diagnostic
+from ..model import Article, html_to_text
+from ..normalize.tones import detect_tone_styles
+from ..pipeline import Manuscript, read_manuscripts
+from .check import findings
 
 WORDS_PER_PAGE_145x205 = 330
 IMAGE_PAGES = 0.4  # a figure takes about 40 % of a page with its caption
@@ -124,14 +124,12 @@ def _tone(article: Article) -> str:
     return "mixed" if len(found) > 1 else "".join(found)
 
 
-def _article_stats(config: BookConfig, path: Path, wpp: int) -> ArticleStats:
-    rel = config.rel(path)
-    try:
-        raw = read(Source(path=path, rel=rel, root=config.root)).article
-    except ManuscriptError:  # run_check reports it; the row shows the count
+def _article_stats(manuscript: Manuscript, wpp: int) -> ArticleStats:
+    rel = manuscript.rel
+    if manuscript.article is None:  # check reports why; the row shows the count
         return ArticleStats(rel, rel)
-    tone = _tone(raw)
-    article = normalize_article(raw, options_from_config(config))
+    tone = _tone(manuscript.raw)
+    article = manuscript.article
     words = article_words(article)
     images = sum(len(b.image_sources()) for b in article.blocks)
     rows = sum(len(b.items or []) for b in article.blocks if b.kind == "roster")
@@ -146,17 +144,19 @@ def book_stats(project_dir: Path | str) -> BookStats:
     """Statistics of every manuscript in the book, in reading order; raises ConfigError."""
     config = load_config(project_dir)
     plan = collect(config)
+    manuscripts = read_manuscripts(config, plan, raw=True)
+    by_path = {m.path: m for m in manuscripts}
     wpp = words_per_page(config.trim_mm)
     parts: list[PartStats] = []
     if plan.foreword:
-        parts.append(PartStats("", [_article_stats(config, plan.foreword, wpp)]))
+        parts.append(PartStats("", [_article_stats(by_path[plan.foreword], wpp)]))
     for part in plan.parts:
-        parts.append(PartStats(part.title, [_article_stats(config, p, wpp) for p in part.files]))
+        parts.append(PartStats(part.title, [_article_stats(by_path[p], wpp) for p in part.files]))
     titled = sum(1 for p in plan.parts if p.title)
     # cover, title page, imprint, two pages of contents; a part opener and its blank back
     other = 5 + 2 * titled
     stats = BookStats(config.title, config.trim_mm, wpp, parts, other)
-    _attach_problems(stats, run_check(config.root))
+    _attach_problems(stats, findings(config, plan, manuscripts))
     return stats
 
 

@@ -1,6 +1,6 @@
 """Live preview (`publisher preview`): serve the book on localhost and rebuild it on every change.
 
-The page is the book's print HTML (render.pdf.book_html, with the print CSS) plus a small
+The page is the book as one HTML page (render.html.one_page, with the print CSS) plus a small
 screen stylesheet that lays each document out as a sheet of the trim size, a bar with links
 to the latest EPUB and PDF in the output folder, and a script that polls ``/_version`` and
 reloads the page when a rebuild finishes. A broken manuscript or book.toml shows the error
@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from .config import CONFIG_NAME
-from .errors import ConfigError, PublisherError
+from ..config import CONFIG_NAME
+from ..errors import ConfigError, PublisherError
+from ..labels import labels_for
 
 Report = Callable[[str, str], None]
 POLL_MS = 1000
@@ -124,15 +125,14 @@ class Preview:
         return ok
 
     def _render(self) -> tuple[str, dict[str, Path], int]:
-        from .build import load_book
-        from .render.html import render_book
-        from .render.pdf import book_html
+        from ..pipeline import load_book
+        from ..render.html import one_page, render_book
 
         loaded = load_book(self.root)
         config = loaded.config
         self.out_dir, self.title = config.out_dir, config.title
         rendered = render_book(config, loaded.book)
-        page = book_html(rendered)
+        page = one_page(rendered)
         files = {f"/{href}": path for href, path in rendered.images.items()}
         for index, font in enumerate(rendered.fonts):
             url = f"/_fonts/{index}{font.path.suffix.lower()}"
@@ -143,7 +143,7 @@ class Preview:
         return self._wrap(page, css), files, len(loaded.book.articles())
 
     def _write_outputs(self) -> None:
-        from .build import build
+        from ..build import build
 
         try:
             report = build(self.root, formats=("epub", "pdf"))
@@ -193,10 +193,12 @@ class Preview:
     def _error_page(self, exc: PublisherError) -> str:
         lines = "\n".join(html.escape(line) for line in _error_lines(exc))
         css = _SCREEN_CSS.format(width=145, height=205)
-        page = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n'
-                "<title>publisher preview: error</title>\n</head>\n<body>\n"
-                '<div id="publisher-error"><h1>The book could not be built</h1>\n'
-                f"<pre>{lines}</pre>\n<p>Fix the file and save it: this page reloads by itself.</p></div>\n"
+        language = _book_language(self.root)
+        words = labels_for(language)
+        page = (f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8"/>\n'
+                f"<title>publisher preview: {html.escape(words['preview_error_title'])}</title>\n</head>\n<body>\n"
+                f'<div id="publisher-error"><h1>{html.escape(words["preview_error_title"])}</h1>\n'
+                f"<pre>{lines}</pre>\n<p>{html.escape(words['preview_error_hint'])}</p></div>\n"
                 "</body>\n</html>\n")
         return self._wrap(page, css)
 
@@ -243,6 +245,17 @@ class Preview:
                 return super().__call__(change, path)
 
         return _Filter()
+
+
+def _book_language(root: Path) -> str:
+    """The book's language even when book.toml is broken elsewhere: its [book] language, else vi."""
+    import tomllib
+
+    try:
+        language = tomllib.loads((root / CONFIG_NAME).read_text(encoding="utf-8-sig"))["book"]["language"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "vi"
+    return language if isinstance(language, str) and language.strip() else "vi"
 
 
 def _error_lines(exc: PublisherError) -> list[str]:

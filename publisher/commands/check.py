@@ -2,8 +2,10 @@
 
 Manuscripts are read raw, through the same readers as the build but *before*
 normalisation, so that what the normaliser would silently fix (mixed tone styles,
-look-alike letters) is still visible. Nothing is written into the project: images
-that Word files hold are extracted into a temporary folder.
+look-alike letters) is still visible. They are read once, by the pipeline, which gives
+each manuscript both as read and normalised (``pipeline.read_manuscripts(raw=True)``);
+``stats`` hands the same reading to ``findings``. Nothing is written into the project:
+images that Word files hold are extracted into the cache.
 
 Findings (``code``: level):
 - ``undecodable``: error: no encoding fits the bytes (the encodings tried are named);
@@ -30,19 +32,17 @@ from __future__ import annotations
 
 import copy
 import re
-import tempfile
 from pathlib import Path
 
-from .assemble import assemble
-from .build import read_raw
-from .collect import collect
-from .config import BookConfig, load_config
-from .encodings import decode_bytes
-from .errors import ConfigError, Diagnostic, PublisherError
-from .model import Article, html_to_text
-from .normalize.book import normalize_article, options_from_config
-from .normalize.tones import detect_tone_styles
-from .readers.imagesize import image_size
+from ..assemble import assemble
+from ..collect import Plan, collect
+from ..config import BookConfig, load_config
+from ..encodings import decode_bytes
+from ..errors import ConfigError, Diagnostic, PublisherError
+from ..model import Article, html_to_text
+from ..normalize.tones import detect_tone_styles
+from ..pipeline import Manuscript, arrange, error_diagnostic, read_manuscripts
+from ..readers.imagesize import image_size
 
 PRINT_DPI = 300
 PAGE_MARGINS_MM = 19 + 14  # print.css: @page :left / :right, inner + outer
@@ -68,63 +68,58 @@ def _sorted(findings: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(unique, key=lambda d: (_ORDER.get(d.level, 3), d.path or "", d.line or 0))
 
 
-def _from_error(exc: PublisherError) -> Diagnostic:
-    return Diagnostic("error", exc.message, exc.path, exc.line, exc.kind, exc.hint)
-
-
 def run_check(project_dir: Path | str) -> list[Diagnostic]:
     """All findings for the project, errors first, then by file and line."""
     try:
         config = load_config(project_dir)
     except ConfigError as exc:
-        return _sorted(exc.diagnostics or [_from_error(exc)])
+        return _sorted(exc.diagnostics or [error_diagnostic(exc)])
     plan = collect(config)
-    findings = list(plan.diagnostics)
+    return findings(config, plan, read_manuscripts(config, plan, raw=True))
+
+
+def findings(config: BookConfig, plan: Plan, manuscripts: list[Manuscript]) -> list[Diagnostic]:
+    """The findings for manuscripts read by ``pipeline.read_manuscripts(config, plan, raw=True)``."""
+    found = list(plan.diagnostics)
     lines_of: dict[str, list[str]] = {}
-    with tempfile.TemporaryDirectory(prefix="publisher-check-") as scratch:
-        images = Path(scratch) / "images"
-
-        def check(path: Path) -> Article | None:
-            return _check_manuscript(config, path, images, findings, lines_of)
-
-        foreword = check(plan.foreword) if plan.foreword else None
-        parts = [(part.title, [a for a in map(check, part.files) if a is not None]) for part in plan.parts]
-    _check_cover(config, findings)
+    for manuscript in manuscripts:
+        _check_manuscript(config, manuscript, found, lines_of)
+    _check_cover(config, found)
+    foreword, parts = arrange(plan, manuscripts)
     if foreword is None and not any(articles for _, articles in parts):
-        if not any(d.level == "error" for d in findings):
-            findings.append(Diagnostic("error", "the book has no manuscripts", config.rel(config.manuscripts_dir),
-                                       None, "empty", "put .md, .txt or .docx files in the manuscripts folder"))
-        return _sorted(findings)
+        if not any(d.level == "error" for d in found):
+            found.append(Diagnostic("error", "the book has no manuscripts", config.rel(config.manuscripts_dir),
+                                    None, "empty", "put .md, .txt or .docx files in the manuscripts folder"))
+        return _sorted(found)
     # Notes and titles are checked as the build sees them: normalised and assembled.
-    options = options_from_config(config)
-    normalised = [(title, [normalize_article(copy.deepcopy(a), options) for a in articles])
-                  for title, articles in parts]
-    fore = normalize_article(copy.deepcopy(foreword), options) if foreword else None
-    _book, found = assemble(config, fore, normalised)
-    for diagnostic in found:
+    raw_titles = {m.rel: m.raw.title for m in manuscripts if m.raw is not None}
+    _book, assembled = assemble(config, copy.deepcopy(foreword),
+                                [(title, copy.deepcopy(articles)) for title, articles in parts])
+    for diagnostic in assembled:
         if diagnostic.code == "duplicate-title" and diagnostic.line is None and diagnostic.path:
-            raw = next((a for a in _articles(foreword, parts) if a.source == diagnostic.path), None)
-            line = _title_line(lines_of.get(diagnostic.path), html_to_text(raw.title) if raw else "")
+            title = raw_titles.get(diagnostic.path)
+            line = _title_line(lines_of.get(diagnostic.path), html_to_text(title) if title else "")
             diagnostic = Diagnostic(diagnostic.level, diagnostic.message, diagnostic.path, line,
                                     diagnostic.code, diagnostic.hint)
-        findings.append(diagnostic)
-    return _sorted(findings)
+        found.append(diagnostic)
+    return _sorted(found)
 
 
-def _check_manuscript(config: BookConfig, path: Path, images: Path, findings: list[Diagnostic],
-                      lines_of: dict[str, list[str]]) -> Article | None:
-    rel = config.rel(path)
+def _check_manuscript(config: BookConfig, manuscript: Manuscript, findings: list[Diagnostic],
+                      lines_of: dict[str, list[str]]) -> None:
+    path, rel = manuscript.path, manuscript.rel
     lines: list[str] | None = None
     missing: set[int] = set()
     if path.suffix.lower() in TEXT_SUFFIXES:
+        # The lines as the file holds them (line numbers, look-alikes the reader's markup hides).
         try:
             decoded = decode_bytes(path.read_bytes(), rel)
         except PublisherError as exc:
             findings.append(Diagnostic("error", exc.message, rel, exc.line, "undecodable", exc.hint))
-            return None
+            return
         except OSError as exc:
             findings.append(Diagnostic("error", f"cannot read the file: {exc.strerror}", rel, None, "manuscript"))
-            return None
+            return
         if decoded.converted:
             findings.append(Diagnostic(
                 "info", f"converted from {decoded.encoding} (confidence {decoded.confidence:.2f})", rel, None,
@@ -134,14 +129,13 @@ def _check_manuscript(config: BookConfig, path: Path, images: Path, findings: li
         _lookalikes_in_lines(rel, lines, config, findings)
         if path.suffix.lower() in (".md", ".markdown"):
             missing = _missing_images(config, path, rel, lines, findings)
-    try:
-        result = read_raw(config, path, images_dir=images)
-    except PublisherError as exc:
+    if manuscript.error is not None:
+        exc = manuscript.error
         if not (exc.line in missing and "does not exist" in exc.message):
-            findings.append(_from_error(exc))
-        return None
-    article = result.article
-    findings.extend(d for d in result.diagnostics if d.code not in REPLACED)
+            findings.append(error_diagnostic(exc))
+        return
+    article = manuscript.raw
+    findings.extend(d for d in manuscript.diagnostics if d.code not in REPLACED)
     if lines is None:
         _lookalikes_in_blocks(rel, article, config, findings)
     _mixed_tones(rel, article, config, findings)
@@ -154,7 +148,6 @@ def _check_manuscript(config: BookConfig, path: Path, images: Path, findings: li
                 "put the photo's ![](../images/…) line above it, or delete the line"))
     if not any(block.text or block.kind == "figure" for block in article.blocks):
         findings.append(Diagnostic("warning", "the article has no text", rel, None, "empty"))
-    return article
 
 
 # --- characters -------------------------------------------------------------------
@@ -283,10 +276,6 @@ def _check_cover(config: BookConfig, findings: list[Diagnostic]) -> None:
             "warning", f"the cover image is {width}×{height} px: {dpi:.0f} dpi at the trim size "
             f"{config.trim_mm[0]:g}×{config.trim_mm[1]:g} mm; print needs {PRINT_DPI} dpi",
             config.rel(Path(path)), None, "image-resolution"))
-
-
-def _articles(foreword: Article | None, parts: list[tuple[str, list[Article]]]) -> list[Article]:
-    return ([foreword] if foreword else []) + [a for _, articles in parts for a in articles]
 
 
 def _title_line(lines: list[str] | None, title: str) -> int | None:

@@ -1,0 +1,60 @@
+"""The PDF engine: ``write_pdf`` makes the book's PDF for one output profile.
+
+Inside: bookhtml (the book as one HTML document, styled for a profile); onepass (one
+WeasyPrint pass over it, and standalone pages such as the cover); finish (page labels,
+print boxes, CMYK colours, a stable document id: pikepdf); runs (plan, schedule, worker:
+the book laid out in runs of pages in several processes, cached) and join with fontmerge
+(the runs made one PDF, one font program per face). WeasyPrint is imported through weasy
+and its internals are changed in weasypatch only. What the engine reads in the templates'
+HTML, the contract with a project's ``styles/``, is written down in contract.
+
+Modules outside the package use the names below only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..config import OutputProfile
+from ..render.html import RenderedBook
+from .bookhtml import CROP_MARK_MM, body_start, book_html
+from .finish import Finish
+from .onepass import write_html_pdf, write_one_pass
+from .result import PdfResult, colour_converter, identifier, write_options
+from .runs import RunStats, plan_runs, worth_parallel, write_runs
+from .weasy import BOOK_BASE, import_weasyprint
+
+__all__ = ["CROP_MARK_MM", "PdfResult", "RunStats", "body_start", "book_html", "import_weasyprint",
+           "write_html_pdf", "write_pdf"]
+
+
+def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | None = None,
+              images: dict[str, Path] | None = None, parallel: bool | None = None,
+              cache: Path | None = None, stats: RunStats | None = None) -> PdfResult:
+    """Render the PDF for ``profile`` (default: the config's) into ``target`` (a path or binary file).
+
+    ``images`` maps each image href to the file to embed (downsampled copies for the
+    screen); by default the originals in ``rendered.images``. ``parallel``: lay the book out
+    in runs in several processes (pdf.runs; None: when it pays, False: one pass, as
+    does PUBLISHER_PARALLEL=0), keeping finished runs in the ``cache`` folder when given;
+    ``stats`` (a RunStats) receives which runs were laid out and which came from it.
+    """
+    config = rendered.config
+    if not isinstance(profile, OutputProfile):
+        profile = config.profile(profile)
+    allowed = {f.path.resolve().as_uri(): f.path for f in rendered.fonts}
+    base = BOOK_BASE
+    for href, path in (images or rendered.images).items():
+        allowed[base + href] = path
+    if profile.icc_profile:
+        allowed[profile.icc_profile.resolve().as_uri()] = profile.icc_profile
+    if parallel is None and os.environ.get("PUBLISHER_PARALLEL") == "0":
+        parallel = False
+    if parallel is not False:
+        possible = not profile.tagged and plan_runs(rendered) is not None
+        if (parallel and possible) or worth_parallel(rendered, profile):
+            finish = Finish(0, config.trim_mm, profile.bleed_mm, identifier(config), colour_converter(profile))
+            return write_runs(rendered, target, profile, allowed, base, write_options(config, profile), finish,
+                              cache, stats=stats)
+    return write_one_pass(rendered, target, profile, allowed, base)

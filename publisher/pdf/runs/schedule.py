@@ -1,0 +1,178 @@
+"""Which runs to lay out, in what order, and which come from the cache (see ``Schedule``)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+
+from ...cache import digest
+from ...errors import PublisherError
+from .. import contract
+from .plan import Run, ends_with_drop, roman
+from .worker import RunJob, RunOutput, render_run
+
+
+class Schedule:
+    """Which runs to lay out, in what order, and which come from the cache.
+
+    A body run that opens on a right-hand page (the body's start, a part) can be laid out at
+    once; a run cut between two articles must know on which side it starts, that is the page
+    counts of the runs since the last right-hand opener. A worker publishes its run's count
+    as soon as the pages are laid out (before drawing them), then waits for the counts of the
+    runs in front of it to number its pages. A waiting worker uses no processor, so runs are
+    handed out while fewer than one per processor are being worked on (and a process is free),
+    the earliest in the book first: the earliest run without a count is then always running or
+    next, so a worker never waits for a run that no worker will take.
+    """
+
+    def __init__(self, runs, planner, base, files, options, context, store, stats):
+        self.runs, self.planner, self.base, self.files, self.options = runs, planner, base, files, options
+        self.context, self.store, self.stats = context, store, stats
+        self.body = [i for i, r in enumerate(runs) if r.kind == "body"]
+        self.slot = {run: k for k, run in enumerate(self.body)}
+        self.counts = multiprocessing.Array("i", [-1] * len(self.body), lock=False)
+        self.waiting = multiprocessing.Value("i", 0)  # workers waiting in worker.run_offset
+        self.outputs: dict[int, RunOutput] = {}
+        self.keys: dict[int, str] = {}
+        self.meta: dict[int, dict | None] = {}
+        self.prepared: dict[int, RunJob] = {}  # ready for a worker
+        self.pending_html: dict[int, tuple[str, bool]] = {}  # keyed, waiting for their first number
+
+    # --- where a body run starts ---
+
+    def _dummy(self, number: int) -> bool | None:
+        """Whether the run starts on a left-hand page (laid out after a page to drop); None: not known yet."""
+        if self.runs[number].right:
+            return False
+        total = 0
+        for k in range(self.slot[number] - 1, -1, -1):
+            if self.counts[k] < 0:
+                return None
+            total += self.counts[k]
+            if self.runs[self.body[k]].right:  # which opens on an odd page
+                return total % 2 == 1
+        return None  # unreachable: the first body run opens on the right
+
+    def _start(self, number: int) -> int | None:
+        k = self.slot[number]
+        if any(self.counts[i] < 0 for i in range(k)):
+            return None
+        return 1 + sum(self.counts[i] for i in range(k))
+
+    # --- the cache ---
+
+    def _cached(self, number: int, start: int | None) -> RunOutput | None:
+        meta = self.meta.get(number)
+        if not meta or meta.get("start") != start or "fonts" not in meta or not self.store:
+            return None
+        data = self.store.get_bytes(digest(self.keys[number], start), meta.get("sha256"))
+        if data is None:
+            return None
+        return RunOutput(data, meta["pages"], start, meta["anchors"], meta["fake"], meta["padding_template"],
+                         meta["refused"], meta["warnings"], meta["levels"], meta["fonts"])
+
+    def _remember(self, number: int, output: RunOutput) -> None:
+        if self.store:
+            key = self.keys[number]
+            sha = self.store.put_bytes(digest(key, output.start), output.pdf)
+            self.store.put_json(key, {"pages": output.pages, "start": output.start, "anchors": output.anchors,
+                                      "fake": output.fake, "padding_template": output.padding_template,
+                                      "refused": output.refused, "warnings": output.warnings,
+                                      "levels": output.levels, "fonts": output.fonts, "sha256": sha})
+
+    def _use(self, number: int, output: RunOutput) -> None:
+        self.stats.cached.append(number)
+        self.outputs[number] = output
+        if number in self.slot:
+            self.counts[self.slot[number]] = output.pages
+
+    def _prepare(self, number: int, html: str, start: int | None, dummy: bool) -> None:
+        self.keys[number] = self.keys.get(number) or digest(self.context, html)
+        if number not in self.meta:
+            self.meta[number] = self.store.get_json(self.keys[number]) if self.store else None
+        hit = self._cached(number, start)
+        if hit:
+            self._use(number, hit)
+            return
+        self.prepared[number] = RunJob(html, self.base, self.files, self.options, self.slot.get(number), start,
+                                       dummy, ends_with_drop(self.runs, number), number == len(self.runs) - 1)
+
+    def _settle_body(self, number: int) -> bool:
+        """Key a body run, take it from the cache or get it ready for a worker; False: not yet possible."""
+        if number not in self.keys:
+            dummy = self._dummy(number)
+            if dummy is None:
+                return False
+            html = self.planner.html(number, dummy=dummy)
+            self.keys[number] = digest(self.context, html)
+            self.meta[number] = meta = self.store.get_json(self.keys[number]) if self.store else None
+            if meta:  # a run's page count does not depend on its numbers
+                self.counts[self.slot[number]] = meta["pages"]
+            self.pending_html[number] = (html, dummy)
+        start = self._start(number)
+        if self.meta.get(number) and start is None:
+            return False  # its numbers may still match the cache: wait for the runs before it
+        html, dummy = self.pending_html.pop(number)
+        self._prepare(number, html, start, dummy)
+        return True
+
+    def run(self, pool, workers: int, processes: int) -> None:
+        runs, futures = self.runs, {}
+        if runs[0].kind == "front" and not any(d.kind == "toc" for d in runs[0].documents):
+            self._prepare(0, self.planner.html(0), None, False)
+        waiting = list(self.body)
+
+        def hand_out() -> None:
+            while self.prepared and len(futures) < processes and len(futures) - self.waiting.value < workers:
+                number = min(self.prepared)  # the earliest in the book
+                self.stats.rendered.append(number)
+                if self.prepared[number].dummy and number in self.slot:
+                    self.stats.left.append(number)
+                futures[pool.submit(render_run, self.prepared.pop(number))] = number
+
+        def collect(done) -> None:
+            for future in done:
+                number = futures.pop(future)
+                self.outputs[number] = future.result()
+                self._remember(number, self.outputs[number])
+
+        while waiting or self.prepared or futures:
+            waiting = [n for n in waiting if not self._settle_body(n)]
+            hand_out()
+            if not futures:
+                if waiting and not self.prepared:
+                    raise PublisherError("the runs of pages could not be ordered")  # a bug, not the input
+                continue
+            done, _ = concurrent.futures.wait(list(futures), timeout=0.01,
+                                              return_when=concurrent.futures.FIRST_COMPLETED)
+            collect(done)
+        # The runs that print page numbers of others: the contents at the back, or the front matter.
+        numbers = _numbers(runs, self.outputs)
+        for number, run in enumerate(runs):
+            if number in self.outputs:
+                continue
+            literal = {t: numbers[t] for d in run.documents for t in contract.toc_targets(d.body) if t in numbers}
+            start = 1 + sum(self.outputs[i].pages for i in self.body) if run.kind == "tail" else None
+            dummy = bool(start and start % 2 == 0)  # an even number is a left-hand page
+            html = self.planner.html(number, literal, dummy)
+            self.keys[number] = digest(self.context, html, start)
+            self._prepare(number, html, start, dummy)
+        while self.prepared or futures:
+            hand_out()
+            done, _ = concurrent.futures.wait(list(futures), return_when=concurrent.futures.FIRST_COMPLETED)
+            collect(done)
+
+
+def _numbers(runs: list[Run], outputs: dict[int, RunOutput]) -> dict[str, str]:
+    """Printed page number of every anchor laid out so far: roman in the front matter."""
+    numbers: dict[str, str] = {}
+    for number, run in enumerate(runs):
+        output = outputs.get(number)
+        if output is None:
+            continue
+        for name, index in output.anchors.items():
+            if run.kind == "front":
+                numbers.setdefault(name, roman(index + 1))
+            elif output.start is not None:
+                numbers.setdefault(name, str(output.start + index))
+    return numbers
