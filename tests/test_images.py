@@ -200,3 +200,9 @@ def test_the_print_pdf_embeds_the_camera_jpegs_as_they_are(tmp_path):
             for stream in streams[width]:  # the camera's bytes: not decoded and re-encoded, no stand-in left
                 assert stream.Filter == pikepdf.Name.DCTDecode
                 assert stream.read_raw_bytes() == images.pdf_bytes(source)
+    # Put in by reference, the file is still the same bytes from another cache (and from this one).
+    for cache in ("cache2", "cache"):
+        again = run_cli("build", str(root), "--format", "pdf", "--out", str(tmp_path / cache / "out"),
+                        env={"PUBLISHER_CACHE": str(tmp_path / cache)})
+        assert again.returncode == 0, again.stderr
+        assert (tmp_path / cache / "out" / "sach-thu.pdf").read_bytes() == (root / "dist" / "sach-thu.pdf").read_bytes()
