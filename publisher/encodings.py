@@ -17,6 +17,7 @@ Detection, in order:
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -54,14 +55,16 @@ class Decoded:
 
 _INITIAL = r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?"
 # Vowel clusters without tone marks; permissive on purpose (it scores decodings, it
-# does not spell-check), so "ăn"-style restrictions on finals are not modelled.
-_VOWELS = (
-    "iêu yêu oai oay oao oeo uây uôi ươi ươu uya uyê uyu "
-    "ai ao au ay âu ây eo êu ia iê iu oa oă oe oi oo ôi ơi ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê "
-    "a ă â e ê i o ô ơ u ư y"
+# does not spell-check), so "ăn"-style restrictions on finals are not modelled. Clusters
+# that end in a glide (ai, au, uôi …) never take a final consonant: "laùng" (a VNI
+# "Lạng" read as TCVN3) is no syllable.
+_OPEN_VOWELS = (
+    "iêu yêu oai oay oao oeo uây uôi ươi ươu uya uyu "
+    "ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu"
 ).split()
+_VOWELS = "uyê iê oa oă oe oo uâ uê uô uơ uy ươ yê a ă â e ê i o ô ơ u ư y".split()
 _FINAL = r"(?:ch|nh|ng|[cmnpt])?"
-_SYLLABLE = re.compile(f"{_INITIAL}(?:{'|'.join(_VOWELS)}){_FINAL}")
+_SYLLABLE = re.compile(f"{_INITIAL}(?:(?:{'|'.join(_OPEN_VOWELS)})|(?:{'|'.join(_VOWELS)}){_FINAL})")
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _WORD = re.compile(r"[^\W\d_]+")
 # Non-ASCII characters that are not letters yet are normal in Vietnamese prose.
@@ -70,7 +73,12 @@ _PROSE_SYMBOLS = set("\u00a0“”‘’–—…«»•°§©®±×·€")
 
 def is_vietnamese_syllable(word: str) -> bool:
     """True if ``word`` (any case, NFC or NFD) is spelled like one Vietnamese syllable."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
+    return _is_syllable(word.lower())
+
+
+@functools.lru_cache(maxsize=65536)  # words repeat: scoring a long document asks again and again
+def _is_syllable(word: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", word)
     tones = sum(decomposed.count(mark) for mark in _TONE_MARKS)
     if tones > 1:
         return False
@@ -78,23 +86,27 @@ def is_vietnamese_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(bare) is not None
 
 
-def vietnamese_score(text: str) -> float:
+def vietnamese_score(text: str, case: bool = False) -> float:
     """Share of the non-ASCII words that are Vietnamese syllables, penalising junk.
 
     ASCII words are left out: every 8-bit candidate decodes them identically, so they
     cannot tell candidates apart, and leaving them out keeps English names from
     diluting the score. Returns 1.0 when there is nothing non-ASCII to judge.
+    With ``case``, a word must also be lower case, capitalised or all capitals: a
+    legacy byte read wrongly often yields a capital inside a word ("vỔ").
     """
     valid = words = 0
     for word in _WORD.findall(text):
         if not word.isascii():
             words += 1
-            valid += is_vietnamese_syllable(word)
-    junk = sum(1 for c in text if _is_junk(c))
+            valid += is_vietnamese_syllable(word) and (
+                not case or word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower()))
+    junk = sum(1 for c in text if (c < " " or c > "~") and _is_junk(c))  # printable ASCII is never junk
     total = words + junk
     return 1.0 if total == 0 else valid / total
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_junk(char: str) -> bool:
     if unicodedata.category(char) == "Cc":
         return char not in "\t\n\r\f"
@@ -249,14 +261,37 @@ def _detect_legacy(data: bytes, path: str, utf8_error: UnicodeDecodeError) -> De
 # --- DOCX runs in legacy fonts -------------------------------------------------
 
 
+# Font names are classified by rule, not looked up in a list: real files carry every
+# spelling of the same families (".VnTime", "VNTime", "VnTimeH", ".VnArial (Ds)",
+# "VNI-Times", "VNI Helve", "VNSTCVN3", "VNSVNI2" …).
+_PARENTHESISED = re.compile(r"\s*\([^()]*\)\s*")  # "(Ds)" and similar tags
+_STYLE_WORDS = re.compile(r"(?:[\s_-]+(?:bold|italic|regular|normal|narrow|condensed|black))+$", re.IGNORECASE)
+_TCVN3_TAG = re.compile(r"tcvn(?!6909)|vn3|abc(?=\d|$)")  # TCVN 6909 is the Unicode standard
+_VNI_TAG = re.compile(r"^vni[a-z0-9]|^vnsvni")
+# ABC (TCVN3) families: ".Vn" + name, or "Vn"/"VN" + name without the dot (RTF, Mac).
+_TCVN3_FAMILY = re.compile(r"^\.?vn(?!i(?:[\W_]|$)|s|f[\W_])[a-z]", re.IGNORECASE)
+
+
 def legacy_font_kind(font_name: str | None) -> str | None:
-    """"tcvn3", "tcvn3-caps" (.VnTimeH and other "H" fonts), "vni", or None for a Unicode font."""
-    name = (font_name or "").strip()
-    if name.lower().startswith(".vn"):
-        # The H fonts draw lower-case bytes as capitals: TCVN3 has no toned capitals.
-        return "tcvn3-caps" if name.endswith("H") else "tcvn3"
-    if name.lower().startswith("vni-"):
+    """"tcvn3", "tcvn3-caps" (.VnTimeH and other "H" fonts), "vni", or None for a Unicode font.
+
+    Rules: a name tagged TCVN3/ABC (``VNSTCVN3``) or VNI (``VNI-…``, ``VNI …``,
+    ``VNSVNI2``) says so; otherwise a family ``.Vn…`` or ``Vn…``/``VN…`` is TCVN3 (but not
+    ``VNI``, the ``VNS…`` series or the Unicode ``VNF-…`` fonts); a TCVN3 family whose
+    name ends in ``H`` draws capitals. A parenthesised tag such as ``(Ds)`` and style
+    words (Bold, Italic …) are ignored.
+    """
+    name = _PARENTHESISED.sub(" ", font_name or "").strip().strip("\"'").strip()
+    family = _STYLE_WORDS.sub("", name)
+    compact = re.sub(r"[^a-z0-9]", "", family.lower())
+    if not compact:
+        return None
+    # The H fonts draw lower-case bytes as capitals: TCVN3 has no toned capitals.
+    caps = compact.endswith("h")
+    if _VNI_TAG.search(compact):
         return "vni"
+    if _TCVN3_TAG.search(compact) or _TCVN3_FAMILY.match(family):
+        return "tcvn3-caps" if caps else "tcvn3"
     return None
 
 

@@ -11,6 +11,9 @@ modified vowels and đ) in VNI; in TCVN3 all 67 lower-case letters and Ă Â Ê 
 TCVN3 (the "VN3" subset of TCVN 5712) has no toned capitals: headings were typed in
 lower case and drawn as capitals by the ``.VnTimeH`` fonts, so callers upper-case
 those runs (see ``publisher.encodings.convert_legacy_run``).
+VNI also decodes what converters and typists wrote beside the table: ``i`` followed by a
+plain tone mark ("iù" í, "IÏ" Ị) and "yï" for ỵ (the table has "î"); marks typed in the
+other case than their letter ("Aù") are accepted too.
 Unsupported: VISCII and VPS (no manuscript seen so far used them).
 
 The tables are written here rather than taken from PyPI ``viparse`` because, measured
@@ -21,6 +24,7 @@ glibc iconv ``TCVN5712-1``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # --- TCVN3 -----------------------------------------------------------------------
@@ -65,8 +69,11 @@ _VNI_MARKS: dict[tuple[str, str], str] = {
 }  # fmt: skip
 
 # Letters VNI stores as one character (lower-case; upper-case is the same letter
-# upper-cased): ơ ư đ, and the i family, which has no Latin-1 base to hang a mark on.
-_VNI_SINGLES = {"ơ": "ô", "ư": "ö", "đ": "ñ", "ì": "ì", "í": "í", "ỉ": "æ", "ĩ": "ó", "ị": "ò"}
+# upper-cased): ơ ư đ, the i family, which has no Latin-1 base to hang a mark on, and ỵ
+# (the published VNI-Windows table, e.g. xvnkb's vni.h, has "î" for ỵ, not "yï").
+_VNI_SINGLES = {
+    "ơ": "ô", "ư": "ö", "đ": "ñ", "ì": "ì", "í": "í", "ỉ": "æ", "ĩ": "ó", "ị": "ò", "ỵ": "î",
+}  # fmt: skip
 
 _TONES = {"": "", "`": "\u0300", "?": "\u0309", "~": "\u0303", "'": "\u0301", ".": "\u0323"}
 _MODIFIERS = {"": "", "^": "\u0302", "(": "\u0306"}
@@ -76,13 +83,20 @@ def _compose(base: str, modifier: str, tone: str) -> str:
     return unicodedata.normalize("NFC", base + _MODIFIERS[modifier] + _TONES[tone])
 
 
+# Spellings that the table does not produce but real files hold: converters and hand
+# typing put the plain tone marks after i (as after every other vowel), and "yï" for ỵ.
+# They decode; the encoder keeps to the table.
+_VNI_ALTERNATIVES = {"i" + mark: _compose("i", "", tone) for (modifier, tone), mark in _VNI_MARKS.items()
+                     if not modifier and tone} | {"yï": "ỵ"}
+
+
 def _build_vni_tables() -> tuple[dict[str, str], dict[str, str]]:
     """Return (surface -> Unicode, Unicode -> surface) for every VNI letter, both cases."""
     decode: dict[str, str] = {}
     for base, modifiers in (("a", "^("), ("e", "^"), ("o", "^"), ("u", ""), ("y", "")):
         for modifier in ("", *modifiers):
             for tone in _TONES:
-                if (modifier, tone) in _VNI_MARKS:
+                if (modifier, tone) in _VNI_MARKS and (base, tone) != ("y", "."):  # ỵ is "î"
                     decode[base + _VNI_MARKS[modifier, tone]] = _compose(base, modifier, tone)
     for tone in _TONES:  # ơ and ư: a one-character base plus a tone mark
         for letter in ("ơ", "ư"):
@@ -93,6 +107,9 @@ def _build_vni_tables() -> tuple[dict[str, str], dict[str, str]]:
     decode = {k: v for k, v in decode.items() if k != v}  # ì í decode to themselves
     decode |= {k.upper(): v.upper() for k, v in decode.items()}
     encode = {v: k for k, v in decode.items()} | {"ì": "ì", "í": "í", "Ì": "Ì", "Í": "Í"}
+    for surface, letter in _VNI_ALTERNATIVES.items():  # after the encoder: decode only
+        decode[surface] = letter
+        decode[surface.upper()] = letter.upper()
     return decode, encode
 
 
@@ -106,6 +123,11 @@ for _surface, _uni in VNI_DECODE.items():
         _VNI_PAIRS[_surface] = _uni
         _VNI_PAIRS.setdefault(_surface[0] + _surface[1].swapcase(), _uni)
 _VNI_SINGLE_DECODE = {k: v for k, v in VNI_DECODE.items() if len(k) == 1}
+
+
+def is_vni_pair(surface: str) -> bool:
+    """True if two surface characters are one VNI letter (a base and its mark)."""
+    return surface in _VNI_PAIRS
 
 
 # --- conversion ------------------------------------------------------------------
@@ -142,17 +164,17 @@ _TCVN3_TRANS = str.maketrans(TCVN3_DECODE)
 
 def decode_vni(surface: str) -> str:
     """VNI surface text -> NFC Unicode, longest match first (base + mark before singles)."""
-    out: list[str] = []
-    i, n = 0, len(surface)
-    while i < n:
-        pair = _VNI_PAIRS.get(surface[i : i + 2])
-        if pair is not None:
-            out.append(pair)
-            i += 2
-            continue
-        out.append(_VNI_SINGLE_DECODE.get(surface[i], surface[i]))
-        i += 1
-    return unicodedata.normalize("NFC", "".join(out))
+    return unicodedata.normalize("NFC", _VNI_PATTERN.sub(_vni_letter, surface))
+
+
+# One regular expression, pairs before single characters: the alternation is tried in this
+# order at each position, which is "longest match first", in C rather than a Python loop.
+_VNI_TABLE = _VNI_PAIRS | _VNI_SINGLE_DECODE
+_VNI_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(_VNI_TABLE, key=len, reverse=True)))
+
+
+def _vni_letter(match: re.Match) -> str:
+    return _VNI_TABLE[match.group()]
 
 
 # Typographic characters both encodings leave at their CP1252 places.

@@ -196,3 +196,45 @@ def test_text_format_and_exit_codes_through_the_real_command(tmp_path):
     assert json.loads(strict.stdout) == [{
         "level": "warning", "code": "lookalike", "path": "manuscripts/01-a.md", "line": 3,
         "message": "look-alike of Đ/đ: Ð (U+00D0, Icelandic eth)", "hint": "the build replaces it with Đ/đ"}]
+
+
+def test_text_still_in_a_legacy_encoding_is_a_warning_with_its_line(tmp_path):
+    mojibake = encode_tcvn3("Bộ Tài chính")  # "Bé Tµi chÝnh", as a TCVN3 title left unconverted
+    root = make_project(tmp_path, {
+        "01-bai.md": f"---\ntitle: {mojibake}\n---\n\nMột đoạn văn đúng.\n\nĐoạn hai: tæng côc thuÕ ban hµnh.\n",
+        "02-tot.md": GOOD.replace("Bài tốt", "Bài khác") + "\nCá và tôm, café, São Paulo, Müller.\n",
+    })
+    code, findings = check_json(root)
+    assert only(findings, "legacy-text") == [
+        {"level": "warning", "path": "manuscripts/01-bai.md", "line": 2,
+         "message": "text still in the legacy encoding TCVN3: “Bé Tµi chÝnh” reads “Bộ Tài chính”"},
+        {"level": "warning", "path": "manuscripts/01-bai.md", "line": 7,
+         "message": "text still in the legacy encoding TCVN3: “tæng côc thuÕ ban hµnh.” reads “tổng cục thuế ban hành.”"},
+    ]
+    assert all(f["hint"] for f in findings if f["code"] == "legacy-text")
+    assert code == 0  # warnings; --strict makes them fatal
+    assert check_json(root, "--strict")[0] != 0
+
+
+def test_legacy_text_pasted_into_unicode_in_a_word_file_is_repaired_by_the_reader(tmp_path):
+    docx = pytest.importorskip("docx")
+    root = make_project(tmp_path, {"01-bai.md": GOOD})
+    document = docx.Document()
+    document.add_heading("Báo cáo", 1)
+    # Unicode and TCVN3 in one run: the run is Unicode (it holds ư); its TCVN3 words are repaired.
+    document.add_paragraph("Trường " + encode_tcvn3("tổng cục thuế ban hành quyết định") + ", hôm nay.")
+    document.save(root / "manuscripts" / "02-bao-cao.docx")
+    _, findings = check_json(root)
+    assert only(findings, "legacy-text") == []
+    guesses = [f["message"] for f in findings if f["code"] == "docx-legacy-guess"]
+    assert guesses == ["1 runs without a font read as TCVN3 by their letters and converted to Unicode"]
+
+
+def test_legacy_text_in_a_text_file_names_its_line(tmp_path):
+    root = make_project(tmp_path, {"01-bai.md": GOOD})
+    text = "Tin mới\n\nĐoạn đúng.\n\nTrường " + encode_tcvn3("tổng cục thuế ban hành quyết định") + ".\n"
+    (root / "manuscripts" / "02-tin.txt").write_text(text, encoding="utf-8")
+    _, findings = check_json(root)
+    [finding] = only(findings, "legacy-text")
+    assert (finding["path"], finding["line"]) == ("manuscripts/02-tin.txt", 5)
+    assert finding["message"].endswith("reads “tổng cục thuế ban hành quyết định.”")

@@ -73,6 +73,8 @@ def encode_vni_independent(text: str) -> str:
         base = parts[0]
         if low == "đ":
             code = "ñ"
+        elif low == "ỵ":  # a single character in the published table, like the i family
+            code = "î"
         elif base == "i" and tone:
             code = _VNI_I[tone]
         elif "\u031b" in parts:  # horn: ơ ư are single characters, tone mark follows

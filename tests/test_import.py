@@ -373,3 +373,27 @@ def test_cli_says_which_pictures_it_wrote_into_images(tmp_path):
     assert result.returncode == 0, result.stderr
     [picture] = (root / "images").iterdir()
     assert f"  wrote images/{picture.name} (a picture from the file)" in result.stdout.splitlines()
+
+
+def test_word_file_with_legacy_text_in_a_unicode_font(tmp_path):
+    """The font says Times New Roman, the letters say TCVN3 and VNI: converted, and listed to confirm."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("Báo cáo", 1)
+    document.add_paragraph().add_run(encode_tcvn3("Sở Tài chính đã hoàn thành kế hoạch thu năm 2004.")).font.name = \
+        "Times New Roman"
+    document.add_paragraph().add_run(encode_vni("Ủy ban nhân dân tỉnh giao nhiệm vụ mới.")).font.name = \
+        "Times New Roman"
+    document.core_properties.title = encode_tcvn3("Bộ Tài chính")
+    source = tmp_path / "inbox" / "bao-cao.docx"
+    source.parent.mkdir()
+    document.save(source)
+    [result] = import_files([source], into=tmp_path / "manuscripts")
+    text = (tmp_path / "manuscripts" / "bao-cao.md").read_text(encoding="utf-8")
+    assert "Sở Tài chính đã hoàn thành kế hoạch thu năm 2004." in text
+    assert "Ủy ban nhân dân tỉnh giao nhiệm vụ mới." in text
+    assert result.legacy_fonts == {"Times New Roman": 2}
+    assert sorted(d.message for d in result.doubts if d.code == "docx-legacy-guess") == [
+        "2 runs in the font Times New Roman read as TCVN3 and VNI by their letters and converted to Unicode",
+        "the document property title 'Bé Tµi chÝnh' read as TCVN3: 'Bộ Tài chính'",
+    ]

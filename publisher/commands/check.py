@@ -10,7 +10,11 @@ images that Word files hold are extracted into the cache.
 Findings (``code``: level):
 - ``undecodable``: error: no encoding fits the bytes (the encodings tried are named);
 - ``legacy-encoding``: info: the file was converted from cp1258 / TCVN3 / VNI, with the
-  detector's confidence; Word runs in legacy fonts come from the reader (``docx-legacy-font``);
+  detector's confidence; Word runs in legacy fonts come from the reader (``docx-legacy-font``,
+  and ``docx-legacy-guess`` when the letters, not the font name, said TCVN3 or VNI);
+- ``legacy-text``: warning: text that still reads as undecoded TCVN3 or VNI after import
+  ("Bé Tµi chÝnh"), with its line (Markdown, text) or an excerpt (Word), and what it would
+  read as converted;
 - ``mixed-tones``: warning: one article uses both tone styles (hòa and hoà);
 - ``lookalike``: warning: Ð ð Ɖ ɖ or d + combining stroke instead of Đ / đ, with the line;
 - ``missing-image``: error: an image a Markdown manuscript points to does not exist;
@@ -39,6 +43,7 @@ from ..collect import Plan, collect
 from ..config import BookConfig, load_config
 from ..encodings import decode_bytes
 from ..errors import ConfigError, Diagnostic, PublisherError
+from ..legacyfonts import reads_as_legacy
 from ..model import Article, html_to_text
 from ..normalize.tones import detect_tone_styles
 from ..pipeline import Manuscript, arrange, error_diagnostic, read_manuscripts
@@ -127,6 +132,7 @@ def _check_manuscript(config: BookConfig, manuscript: Manuscript, findings: list
         lines = decoded.text.split("\n")
         lines_of[rel] = lines
         _lookalikes_in_lines(rel, lines, config, findings)
+        _legacy_text(rel, list(enumerate(lines, start=1)), findings)
         if path.suffix.lower() in (".md", ".markdown"):
             missing = _missing_images(config, path, rel, lines, findings)
     if manuscript.error is not None:
@@ -138,6 +144,9 @@ def _check_manuscript(config: BookConfig, manuscript: Manuscript, findings: list
     findings.extend(d for d in manuscript.diagnostics if d.code not in REPLACED)
     if lines is None:
         _lookalikes_in_blocks(rel, article, config, findings)
+        texts = [html_to_text(article.title)] + [b.text for b in article.blocks]
+        _legacy_text(rel, [(None, text) for text in texts + [html_to_text(n.html) for n in article.footnotes]],
+                     findings)
     _mixed_tones(rel, article, config, findings)
     _figures(config, rel, article, findings)
     for block in article.blocks:
@@ -184,6 +193,20 @@ def _lookalikes_in_blocks(rel: str, article: Article, config: BookConfig, findin
     if len(hits) > MAX_LOOKALIKE_FINDINGS:
         findings.append(Diagnostic("warning", f"look-alikes of Đ/đ in {len(hits) - MAX_LOOKALIKE_FINDINGS} "
                                    "more paragraphs", rel, None, "lookalike"))
+
+
+def _legacy_text(rel: str, texts: list[tuple[int | None, str]], findings: list[Diagnostic]) -> None:
+    """Text that still reads as TCVN3 or VNI: mojibake must not reach a book unnoticed."""
+    hits = [(line, found) for line, text in texts if (found := reads_as_legacy(text))]
+    for line, (kind, excerpt, decoded) in hits[:MAX_LOOKALIKE_FINDINGS]:
+        findings.append(Diagnostic(
+            "warning", f"text still in the legacy encoding {kind.upper()}: “{excerpt}” reads “{decoded}”",
+            rel, line, "legacy-text",
+            "import the original file again with publisher import (it converts legacy fonts), "
+            "or retype the text"))
+    if len(hits) > MAX_LOOKALIKE_FINDINGS:
+        findings.append(Diagnostic("warning", f"text in a legacy encoding in {len(hits) - MAX_LOOKALIKE_FINDINGS} "
+                                   "more places", rel, hits[MAX_LOOKALIKE_FINDINGS][0], "legacy-text"))
 
 
 def _mixed_tones(rel: str, article: Article, config: BookConfig, findings: list[Diagnostic]) -> None:

@@ -8,8 +8,9 @@ and its options (``key=value``; quote values with spaces: ``title="Ban lãnh đ�
     ``captions=FILE`` (YAML, relative to DIR; default ``DIR/captions.yaml`` when it exists)
     that maps file name -> caption, or -> {caption, alt}; the captions file's order comes
     first. ``per-page=4`` (default) or ``2``; ``title=``.
-``roster``   a table from ``file=`` (``.csv``/``.tsv`` or ``.yaml``/``.yml``, relative to the
-    manuscript) or from CSV in the body. ``columns=A,B,C`` picks and orders columns by
+``roster``   a table from ``file=`` (``.csv``/``.tsv``, ``.yaml``/``.yml``, or an Excel workbook
+    ``.xlsx``/``.xls``: its first sheet or ``sheet=NAME``, cells in legacy fonts converted,
+    see ``readers.spreadsheet``; relative to the manuscript) or from CSV in the body. ``columns=A,B,C`` picks and orders columns by
     their header; ``sort=name`` sorts by the name column (``name=COLUMN``, default the
     column headed "Họ và tên", "Họ tên", "Tên" or "Name") given name first, then middle,
     then family name (``given-words=2`` for two-word given names); ``sort=COLUMN`` sorts
@@ -42,6 +43,7 @@ from ..collation import name_key, word_key
 from ..encodings import decode_bytes
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Block, html_to_text
+from . import spreadsheet
 from .imagesize import image_size
 from .source import MAX_MANUSCRIPT_BYTES, resolve_image, sanitize_text
 
@@ -53,7 +55,7 @@ Inline = Callable[[str], str]  # inline Markdown -> inline XHTML
 CONTENT_FENCES = ("gallery", "roster", "timeline")
 OPTIONS = {
     "gallery": ("folder", "captions", "per-page", "title"),
-    "roster": ("file", "columns", "sort", "name", "given-words", "number", "title"),
+    "roster": ("file", "sheet", "columns", "sort", "name", "given-words", "number", "title"),
     "timeline": ("file", "title"),
 }
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
@@ -113,12 +115,17 @@ def _rel(source, path: Path) -> str:
     return path.relative_to(source.root.resolve()).as_posix()
 
 
-def _read_text(source, path: Path, line: int, diagnostics: list[Diagnostic]) -> str:
+def _check_size(source, path: Path, line: int) -> None:
     rel = _rel(source, path)
     if not path.is_file():
         raise ManuscriptError(f"{rel} is not a file", source.rel, line)
     if path.stat().st_size > MAX_MANUSCRIPT_BYTES:
         raise ManuscriptError(f"{rel} is larger than {MAX_MANUSCRIPT_BYTES >> 20} MB", source.rel, line)
+
+
+def _read_text(source, path: Path, line: int, diagnostics: list[Diagnostic]) -> str:
+    rel = _rel(source, path)
+    _check_size(source, path, line)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -161,15 +168,19 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
             diagnostics: list[Diagnostic]) -> Block:
     if "file" in options:
         path = _project_path(source, options["file"], line, "roster file")
-        rel, text, first = _rel(source, path), _read_text(source, path, line, diagnostics), 1
-        suffix = path.suffix.lower()
-        if suffix in (".yaml", ".yml"):
-            header, rows = _yaml_table(text, rel)
+        suffix, rel = path.suffix.lower(), _rel(source, path)
+        if "sheet" in options and suffix not in spreadsheet.SUFFIXES:
+            raise ManuscriptError("roster: sheet= is for Excel workbooks (.xlsx, .xls)", source.rel, line)
+        if suffix in spreadsheet.SUFFIXES:
+            _check_size(source, path, line)
+            header, rows = spreadsheet.read_table(path, rel, options.get("sheet"))
+        elif suffix in (".yaml", ".yml"):
+            header, rows = _yaml_table(_read_text(source, path, line, diagnostics), rel)
         elif suffix in (".csv", ".tsv", ".txt"):
-            header, rows = _csv_table(text, rel, first)
+            header, rows = _csv_table(_read_text(source, path, line, diagnostics), rel, 1)
         else:
-            raise ManuscriptError(f"roster file {options['file']} is neither CSV nor YAML", source.rel, line,
-                                  hint="use a .csv, .tsv, .yaml or .yml file")
+            raise ManuscriptError(f"roster file {options['file']} is neither CSV, YAML nor a workbook",
+                                  source.rel, line, hint="use a .csv, .tsv, .yaml, .yml, .xlsx or .xls file")
     elif body.strip():
         rel = source.rel
         header, rows = _csv_table(body, rel, line + 1)

@@ -5,7 +5,7 @@ that, a transform of mammoth's document tree converts runs typed in legacy
 Vietnamese fonts, and after it the HTML is cut into Blocks and Footnotes here.
 mammoth exposes only a run's *direct* font (``w:rFonts/@w:ascii``), so the font a
 run inherits from its character style, its paragraph style or the document
-defaults is resolved here from ``word/styles.xml``.
+defaults is resolved from ``word/styles.xml`` (``readers/docxfonts.py``).
 
 Supported
 - [x] paragraphs, bold, italic, superscript, subscript, line breaks, http/mailto links;
@@ -24,9 +24,16 @@ Supported
 - [x] authors: paragraphs styled "Author"; else a right-aligned or last paragraph
       that is only a name (2-5 capitalised words); other right-aligned lines at the
       end (place and date) become ``byline`` blocks;
-- [x] legacy fonts: runs in ``.Vn*`` (TCVN3; ``.Vn…H`` upper-cased) and ``VNI-*``
-      fonts converted per run, by the run's effective font (direct, character
-      style, paragraph style, document defaults);
+- [x] legacy fonts (``readers/docxfonts.py``, ``legacyfonts.py``): TCVN3 and VNI
+      runs converted by the run's effective font (direct, character style,
+      paragraph style through ``w:basedOn``, Normal, ``w:docDefaults``), names
+      classified by rule (``.VnTime``, ``VNTime``, ``VnTimeH``, ``VNSTCVN3``,
+      ``VNI-Helve``, ``VNSVNI2``, ``(Ds)`` …; ``H`` fonts upper-cased); text in an
+      unknown, missing or wrong font converted when its letters read as TCVN3 or
+      VNI (reported as ``docx-legacy-guess``); TCVN3/VNI and Unicode mixed in one
+      file; a run holding ư ơ đ ệ … is Unicode and never changed; a VNI mark cut
+      off its letter by a run boundary is joined; document properties (title,
+      author) in TCVN3/VNI converted, or dropped when they still read as legacy;
 - [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
 
 Partial
@@ -38,8 +45,8 @@ Partial
       author and date never (they name whoever set up the template);
 - [~] EMF/WMF images are extracted but cannot be shown in EPUB/PDF (warning);
 - [~] an image inside running text becomes a figure after its paragraph (warning);
-- [~] a VNI letter split across two runs (base and mark formatted differently) is
-      not joined; fonts given only as ``w:hAnsi`` or through the theme are not seen.
+- [~] a run's own font given only as ``w:hAnsi`` or through the theme is not seen
+      (mammoth reads ``w:ascii``); its text is then judged by its letters.
 
 Unsupported
 - [ ] text boxes, shapes, SmartArt, charts, equations, comments, tracked changes
@@ -57,10 +64,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..encodings import convert_legacy_run
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
 from . import ReadResult, Source
+from ..legacyfonts import NO_FONT
+from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .inline import byline_names, escape, escape_text, noteref
 from .source import extracted_images_dir
 
@@ -119,10 +127,10 @@ def read(source: Source) -> ReadResult:
     diagnostics: list[Diagnostic] = []
     archive = _open_archive(source)
     with archive:
-        fonts = _StyleFonts(_part(archive, "word/styles.xml"))
+        fonts = StyleFonts(_part(archive, "word/styles.xml"))
         properties = _core_properties(_part(archive, "docProps/core.xml"))
     images = _ImageWriter(source, diagnostics)
-    legacy = _LegacyFonts(fonts)
+    legacy = LegacyRuns(fonts, _alignment_style)
     try:
         with source.path.open("rb") as handle:
             result = mammoth.convert_to_html(
@@ -149,16 +157,9 @@ def read(source: Source) -> ReadResult:
             diagnostics.append(
                 Diagnostic(level, text, source.rel, None, "docx-mammoth")
             )
-    for font, count in sorted(legacy.converted.items()):
-        diagnostics.append(
-            Diagnostic(
-                "info",
-                f"{count} runs in the legacy font {font} converted to Unicode",
-                source.rel,
-                None,
-                "docx-legacy-font",
-            )
-        )
+    diagnostics.extend(_legacy_diagnostics(legacy, source.rel))
+    properties, found = legacy_properties(properties, legacy)
+    diagnostics.extend(Diagnostic("info", text, source.rel, None, "docx-legacy-guess") for text in found)
     builder = _Builder(source, diagnostics)
     builder.build(result.value)
     article = builder.article(properties)
@@ -228,6 +229,21 @@ def _part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
         return None  # mammoth reports a damaged part when it reads it
 
 
+def _legacy_diagnostics(legacy: LegacyRuns, rel: str) -> list[Diagnostic]:
+    found = []
+    for font, count in sorted(legacy.converted.items()):
+        kinds = legacy.detected.get(font)
+        if kinds:  # a guess from the letters: the editor should confirm it
+            what = "without a font" if font == NO_FONT else f"in the font {font}"
+            found.append(Diagnostic(
+                "info", f"{count} runs {what} read as {' and '.join(sorted(k.upper() for k in kinds))} "
+                "by their letters and converted to Unicode", rel, None, "docx-legacy-guess"))
+        else:
+            found.append(Diagnostic("info", f"{count} runs in the legacy font {font} converted to Unicode",
+                                    rel, None, "docx-legacy-font"))
+    return found
+
+
 def _core_properties(root) -> dict:
     if root is None:
         return {}
@@ -239,115 +255,18 @@ def _core_properties(root) -> dict:
     return found
 
 
-# --- legacy fonts --------------------------------------------------------------
+# --- paragraph alignment ---------------------------------------------------------
 
 
-class _StyleFonts:
-    """The font each style gives (following basedOn), and the document default."""
-
-    def __init__(self, root):
-        self.styles: dict[str, tuple[str | None, str | None]] = {}
-        self.default_font = None
-        self.default_paragraph = None
-        if root is None:
-            return
-        default = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}rFonts")
-        if default is not None:
-            self.default_font = default.get(f"{_W}ascii")
-        for style in root.iter(f"{_W}style"):
-            style_id = style.get(f"{_W}styleId")
-            fonts = style.find(f"{_W}rPr/{_W}rFonts")
-            based = style.find(f"{_W}basedOn")
-            self.styles[style_id] = (
-                fonts.get(f"{_W}ascii") if fonts is not None else None,
-                based.get(f"{_W}val") if based is not None else None,
-            )
-            if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in (
-                "1",
-                "true",
-            ):
-                self.default_paragraph = style_id
-
-    def font(self, style_id: str | None) -> str | None:
-        seen = set()
-        while style_id and style_id not in seen:
-            seen.add(style_id)
-            font, style_id = self.styles.get(style_id, (None, None))
-            if font:
-                return font
-        return None
-
-    def run_font(self, run, paragraph_style: str | None) -> str | None:
-        return (
-            run.font
-            or self.font(run.style_id)
-            or self.font(paragraph_style or self.default_paragraph)
-            or self.default_font
-        )
-
-
-class _LegacyFonts:
-    """A mammoth document transform: legacy-font runs to Unicode, text to NFC."""
-
-    def __init__(self, fonts: _StyleFonts):
-        self.fonts = fonts
-        self.converted: dict[str, int] = {}
-
-    def transform(self, document):
-        from mammoth import documents
-
-        body = self._walk(document, None)
-        notes = getattr(document.notes, "_notes", None)  # mammoth keeps notes apart
-        if isinstance(notes, dict):
-            body = body.copy(
-                notes=documents.notes(
-                    [
-                        documents.note(
-                            n.note_type,
-                            n.note_id,
-                            [self._walk(e, None) for e in n.body],
-                        )
-                        for n in notes.values()
-                    ]
-                )
-            )
-        return body
-
-    def _walk(self, element, paragraph_style):
-        from mammoth import documents
-
-        if isinstance(element, documents.Paragraph):
-            paragraph_style = element.style_id
-            changes = {}
-            if (element.style_name or "").lower() not in _MAPPED:
-                if element.alignment in ("right", "end"):
-                    changes["style_name"] = RIGHT_STYLE
-                elif element.alignment == "center":
-                    changes["style_name"] = CENTER_STYLE
-            children = [
-                self._walk(child, paragraph_style) for child in element.children
-            ]
-            return element.copy(children=children, **changes)
-        if isinstance(element, documents.Run):
-            font = self.fonts.run_font(element, paragraph_style)
-            children = [self._text(child, font) for child in element.children]
-            return element.copy(children=children)
-        if isinstance(element, (documents.HasChildren, documents.TableCellUnmerged)):
-            return element.copy(
-                children=[self._walk(c, paragraph_style) for c in element.children]
-            )
-        return element
-
-    def _text(self, element, font: str | None):
-        from mammoth import documents
-
-        if not isinstance(element, documents.Text):
-            return self._walk(element, None)
-        converted = convert_legacy_run(element.value, font) if font else None
-        if converted is not None:
-            self.converted[font] = self.converted.get(font, 0) + 1
-            return element.copy(value=converted)
-        return element.copy(value=unicodedata.normalize("NFC", element.value))
+def _alignment_style(paragraph) -> dict:
+    """Right-aligned and centred paragraphs get a style the style map can see."""
+    if (paragraph.style_name or "").lower() in _MAPPED:
+        return {}
+    if paragraph.alignment in ("right", "end"):
+        return {"style_name": RIGHT_STYLE}
+    if paragraph.alignment == "center":
+        return {"style_name": CENTER_STYLE}
+    return {}
 
 
 # --- images --------------------------------------------------------------------
