@@ -1,6 +1,6 @@
 """Benchmark publisher against pandoc (EPUB) and a single-pass WeasyPrint render (PDF).
 
-Usage: python bench/run.py [--quick] [--sizes 30 100 300] [--repeat 3]
+Usage: python bench/run.py [--quick] [--sizes 30 100 300] [--repeat 3] [--only text photo roster first]
 
 Every figure is the median of several whole-process runs, measured side by side in one run
 (machines here are shared and noisy, so only the ratios are meant to be compared).
@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SAMPLE = HERE.parent  # the sample book: book.toml, manuscripts/, images/, data/ at the repository's root
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
@@ -62,6 +63,21 @@ def median_run(command, repeat, cwd=None, env=None, before=None) -> tuple[float,
         times.append(seconds)
         peaks.append(peak)
     return statistics.median(times), max(peaks)
+
+
+def sizes_mb(path: Path) -> float:
+    return round(path.stat().st_size / 1e6, 3)
+
+
+def clear_cache(cache: Path, keep_fonts: bool = True):
+    """A function emptying ``cache`` of everything a build keeps, except (``keep_fonts``) the font
+    instances, which are made once per machine (render.fonts.cache_dir() is $PUBLISHER_CACHE/publisher)."""
+    def clear():
+        folder = cache / "publisher"
+        for entry in folder.iterdir() if folder.exists() else ():
+            if not (keep_fonts and entry.name == "fonts"):
+                shutil.rmtree(entry, ignore_errors=True)
+    return clear
 
 
 def pages(pdf: Path) -> int:
@@ -141,30 +157,153 @@ def bench_size(articles: int, repeat: int, work: Path) -> dict:
     return result
 
 
+BOOKS = {"text": "results", "photo": "photo_book", "roster": "roster_book", "first": "sample_book"}
+
+
+def bench_photo_book(photos: int, articles: int, repeat: int, work: Path, store: Path) -> dict:
+    """The photo book: EPUB + print PDF cold, one WeasyPrint pass, the screen PDF, one caption changed."""
+    project = synth.make_photo_project(work / "photo-book", store, photos, articles)
+    out, cache = work / "photo-out", work / "photo-cache"
+    env = {"PUBLISHER_CACHE": str(cache)}
+    build = PUBLISHER + ["build", str(project), "--out", str(out)]
+    cold = clear_cache(cache)
+    timed(build + ["--format", "epub"], env=env)  # the font instances, once
+    result: dict = {"photos": photos, "articles": articles,
+                    "source_mb": round(sum(p.stat().st_size for p in (project / "images").iterdir()) / 1e6, 1)}
+    result["epub_s"], rss_epub = median_run(build + ["--format", "epub"], repeat, env=env, before=cold)
+    result["epub_mb"] = sizes_mb(out / "bench.epub")
+    result["epub_mb_per_photo"] = round(result["epub_mb"] / photos, 3)
+    result["pdf_s"], rss_pdf = median_run(build + ["--format", "pdf"], repeat, env=env, before=cold)
+    result["pages"] = pages(out / "bench.pdf")
+    result["print_pdf_mb"] = sizes_mb(out / "bench.pdf")
+    html = work / "photo-book.html"
+    subprocess.run([sys.executable, "-c", DUMP_HTML, str(project), str(html)], check=True, env={**os.environ, **env})
+    result["single_pass_pdf_s"], rss_single = median_run(
+        [sys.executable, "-c", SINGLE_PASS, str(html), project.as_uri() + "/", str(out / "single.pdf")], repeat)
+    result["single_pass_pdf_mb"] = sizes_mb(out / "single.pdf")
+    result["single_pass_pages"] = pages(out / "single.pdf")
+    result["screen_pdf_s"], rss_screen = median_run(build + ["--format", "pdf", "--profile", "screen"], repeat,
+                                                     env=env, before=cold)
+    result["screen_pdf_mb"] = sizes_mb(out / "bench-screen.pdf")
+    result["full_s"], rss_full = median_run(build, repeat, env=env, before=cold)
+    gallery = project / "manuscripts" / "005-bai.md"
+    original = gallery.read_text(encoding="utf-8")
+    caption = next(line for line in original.splitlines() if line.startswith("!["))
+    flips = iter(range(10**6))
+
+    def change_caption():  # one word of one gallery caption: the same pages
+        word = ("mới", "cũ")[next(flips) % 2]
+        gallery.write_text(original.replace(caption, caption.replace("![", f"![{word} ", 1)), encoding="utf-8")
+
+    timed(build, env=env)
+    result["rebuild_caption_s"], rss_caption = median_run(build, repeat, env=env, before=change_caption)
+    gallery.write_text(original, encoding="utf-8")
+    result["peak_rss_mb"] = round(max(rss_epub, rss_pdf, rss_screen, rss_full, rss_caption), 1)
+    result["single_pass_peak_rss_mb"] = round(rss_single, 1)
+    result["pdf_vs_single_pass"] = round(result["pdf_s"] / result["single_pass_pdf_s"], 3)
+    result["rebuild_caption_vs_full"] = round(result["rebuild_caption_s"] / result["full_s"], 3)
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}
+
+
+def bench_roster_book(rows: int, repeat: int, work: Path) -> dict:
+    """The sample book plus a roster of ``rows`` rows, against a text book of about as many pages."""
+    project = synth.make_roster_project(work / "roster-book", SAMPLE, rows)
+    out, cache = work / "roster-out", work / "roster-cache"
+    env = {"PUBLISHER_CACHE": str(cache)}
+    cold = clear_cache(cache)
+    build = PUBLISHER + ["build", "--format", "pdf", "--out", str(out)]
+    timed(PUBLISHER + ["build", str(SAMPLE), "--format", "epub", "--out", str(out)], env=env)  # font instances
+    result: dict = {"rows": rows}
+    result["pdf_s"], rss = median_run(build + [str(project)], repeat, env=env, before=cold)
+    slug = next(line.split('"')[1] for line in (project / "book.toml").read_text(encoding="utf-8").splitlines()
+                if line.startswith("slug"))
+    result["pages"] = pages(out / f"{slug}.pdf")
+    result["pdf_s_per_page"] = result["pdf_s"] / result["pages"]
+    # A text book of about as many pages (synth makes about 3.1 pages an article).
+    text = synth.make_project(work / "roster-text", max(1, round(result["pages"] / 3.1)))
+    result["text_pdf_s"], rss_text = median_run(build + [str(text)], repeat, env=env, before=cold)
+    result["text_pages"] = pages(out / "bench.pdf")
+    result["text_pdf_s_per_page"] = result["text_pdf_s"] / result["text_pages"]
+    result["per_page_vs_text"] = result["pdf_s_per_page"] / result["text_pdf_s_per_page"]
+    result["peak_rss_mb"] = round(rss, 1)
+    result["text_peak_rss_mb"] = round(rss_text, 1)
+    return {k: round(v, 4 if k.endswith("per_page") else 3) if isinstance(v, float) else v
+            for k, v in result.items()}
+
+
+def bench_first_build(repeat: int, work: Path) -> dict:
+    """The sample book (EPUB + PDF) with an empty cache, against a cache holding only the font instances."""
+    project = work / "sample-book"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    for name in ("manuscripts", "images", "data"):
+        shutil.copytree(SAMPLE / name, project / name)
+    shutil.copyfile(SAMPLE / "book.toml", project / "book.toml")
+    out, cache = work / "sample-out", work / "sample-cache"
+    env = {"PUBLISHER_CACHE": str(cache)}
+    build = PUBLISHER + ["build", str(project), "--out", str(out)]
+    result: dict = {}
+    result["first_build_s"], rss_first = median_run(build, repeat, env=env, before=clear_cache(cache, False))
+    result["cold_build_s"], rss_cold = median_run(build, repeat, env=env, before=clear_cache(cache))
+    result["first_vs_cold"] = result["first_build_s"] / result["cold_build_s"]
+    result["peak_rss_mb"] = max(rss_first, rss_cold)
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="N = 30 only")
+    parser.add_argument("--quick", action="store_true",
+                        help="N = 30 only, a photo book of 40 photos, a roster of 1,000 rows")
     parser.add_argument("--sizes", type=int, nargs="*", default=[30, 100, 300])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", nargs="*", choices=BOOKS, default=list(BOOKS),
+                        help="which books to measure (the others keep their figures in the output file)")
+    parser.add_argument("--photos", type=int, help="photos in the photo book (default 400, 40 with --quick)")
+    parser.add_argument("--rows", type=int, help="rows of the roster (default 5000, 1000 with --quick)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "publisher-bench",
+                        help="where the generated photos are kept between runs (made once: about 1 s each)")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     args = parser.parse_args()
     sizes = [30] if args.quick else args.sizes
-    results = []
-    with tempfile.TemporaryDirectory(prefix="publisher-bench-") as folder:
-        for size in sizes:
-            print(f"N = {size} …", file=sys.stderr)
-            results.append(bench_size(size, args.repeat, Path(folder)))
+    photos = args.photos or (40 if args.quick else 400)
+    rows = args.rows or (1000 if args.quick else 5000)
+    previous = json.loads(args.output.read_text(encoding="utf-8")) if args.output.exists() else {}
+    report = {key: previous[key] for key in ("results", *BOOKS.values()) if key in previous}
+    args.work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="run-", dir=args.work) as folder:
+        work = Path(folder)
+        if "text" in args.only:
+            results = []
+            for size in sizes:
+                print(f"N = {size} …", file=sys.stderr)
+                results.append(bench_size(size, args.repeat, work))
+            report["results"] = results
+        if "photo" in args.only:
+            print(f"photo book: {photos} photos …", file=sys.stderr)
+            report["photo_book"] = bench_photo_book(photos, max(10, round(photos * 60 / 400)) if photos < 400 else 60,
+                                                    args.repeat, work, args.work)
+        if "roster" in args.only:
+            print(f"roster book: {rows} rows …", file=sys.stderr)
+            report["roster_book"] = bench_roster_book(rows, args.repeat, work)
+        if "first" in args.only:
+            print("sample book: first build and cold build …", file=sys.stderr)
+            report["sample_book"] = bench_first_build(args.repeat, work)
     columns = ["articles", "pages", "epub_s", "pandoc_epub_s", "pdf_s", "single_pass_pdf_s", "full_s",
                "rebuild_one_s", "rebuild_none_s", "startup_s", "peak_rss_mb", "epub_vs_pandoc", "pdf_vs_single_pass",
                "rebuild_one_vs_full", "pdf_mb", "single_pass_pdf_mb"]
-    print(" | ".join(columns))
-    for row in results:
-        print(" | ".join(str(row.get(c)) for c in columns))
+    if "text" in args.only:
+        print(" | ".join(columns))
+        for row in report["results"]:
+            print(" | ".join(str(row.get(c)) for c in columns))
+    for book, key in BOOKS.items():
+        if book != "text" and book in args.only:
+            print(key, json.dumps(report[key], ensure_ascii=False))
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-               "repeat": args.repeat}
-    args.output.write_text(json.dumps({"machine": machine, "results": results}, indent=2, ensure_ascii=False) + "\n",
+               "repeat": args.repeat, "load_average": [round(v, 2) for v in os.getloadavg()],
+               "measured": sorted(args.only)}
+    args.output.write_text(json.dumps({"machine": machine, **report}, indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
-
 
 if __name__ == "__main__":
     main()

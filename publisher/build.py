@@ -7,6 +7,7 @@ callback so that only the CLI prints.
 from __future__ import annotations
 
 import contextlib
+import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from .render.fonts import book_fonts, regular_fonts
 from .workers import Workers
 
 FORMATS = ("epub", "pdf")
+EPUB_JPEG_QUALITY = 75  # with epub_image_max_pixels, a camera photo in under 0.25 MB
 
 
 @dataclass
@@ -96,6 +98,8 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
                               hint=f"profiles: {', '.join(config.profiles)}")
         progress("render", "HTML")
         rendered = render_book(config, loaded.book)
+        for settings in _image_settings(config, formats, profile):  # processed by the workers meanwhile
+            prepare_images(rendered.images, settings, _cache("images"), workers=workers)
         cover_art = None
         if "epub" in formats and config.cover_image is None:  # an image rendered from the front-cover design
             from .render.coverstore import front_cover
@@ -143,16 +147,21 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         progress("pdf", f"{name} ({profile.name} profile{', ' + note if note else ''}, laying out pages)")
         path = target_dir / name
         images = _images(rendered, pdf_image_settings(config, profile))
+        from .pdf.photorefs import by_reference, expand
         from .render.fonts import cache_dir
 
         with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (pdf.runs)
             if profile.sheet:  # a booklet: the pages imposed 2-up for saddle stitching
                 result = _write_booklet(rendered, handle, profile, images)
             else:
-                result = write_pdf(rendered, handle, profile, images, cache=cache_dir() / "render")
+                # Large photos are laid out as stand-ins and put in as the file is written (pdf.photorefs).
+                images, photos = by_reference(images, _cache("images") / "refs")
+                laid_out = io.BytesIO()
+                result = write_pdf(rendered, laid_out, profile, images, cache=cache_dir() / "render")
+                if profile.name == "print":  # the pages as laid out: the page list needs no photo bytes
+                    print_pdf = laid_out.getvalue()
+                expand(laid_out.getvalue(), handle, photos, _cache("images") / "refs")
         outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
-        if profile.name == "print":
-            print_pdf = path.read_bytes()
         for url in result.refused:
             loaded.diagnostics.append(Diagnostic("warning", f"the PDF did not load {url}", None, None, "pdf"))
     if "epub" in formats:
@@ -166,7 +175,7 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         path = target_dir / f"{config.slug}.epub"
         with atomic_output(path) as handle:
             write_epub(rendered, handle, cover_art=cover_art,
-                       images=_images(rendered, ImageSettings(max_pixels=config.epub_image_max_pixels, quality=85)),
+                       images=_images(rendered, epub_image_settings(config)),
                        page_breaks=breaks)
         outputs.insert(0, OutputFile("epub", path, path.stat().st_size))
     return outputs
@@ -175,7 +184,6 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
 def _write_booklet(rendered, handle, profile, images):
     """The profile's pages laid out, then imposed 2-up in saddle-stitch order (publisher.booklet)."""
     import dataclasses
-    import io
 
     from .booklet import BookletError, impose
     from .render.cover import spine_width_mm
@@ -202,16 +210,17 @@ def _page_breaks_job(rendered):
 
 def _lay_out_print(rendered, progress: Progress, parallel: bool | None = None) -> bytes:
     """The print PDF laid out in memory (its runs cached), for the EPUB's page list."""
-    import io
-
     from .render.fonts import cache_dir
     from .pdf import write_pdf
 
     progress("epub", "page list (laying out the print pages)")
     profile = rendered.config.profile("print")
+    from .pdf.photorefs import by_reference
+
     buffer = io.BytesIO()
-    write_pdf(rendered, buffer, profile, _images(rendered, pdf_image_settings(rendered.config, profile)),
-              parallel=parallel, cache=cache_dir() / "render")
+    images, _ = by_reference(_images(rendered, pdf_image_settings(rendered.config, profile)),
+                             _cache("images") / "refs")  # stand-ins: the same pages, no photo bytes
+    write_pdf(rendered, buffer, profile, images, parallel=parallel, cache=cache_dir() / "render")
     return buffer.getvalue()
 
 
@@ -255,3 +264,13 @@ def _write_cover(rendered, loaded: Loaded, target_dir: Path, outputs: list[Outpu
     for message in result.warnings:
         loaded.diagnostics.append(Diagnostic("warning", f"cover: {message}", None, None, "cover"))
     return OutputFile("cover", path, path.stat().st_size, 1)
+
+
+def epub_image_settings(config: BookConfig) -> ImageSettings:
+    """Images for the EPUB: at most ``epub_image_max_pixels``, a phone's screen."""
+    return ImageSettings(max_pixels=config.epub_image_max_pixels, quality=EPUB_JPEG_QUALITY)
+
+
+def _image_settings(config: BookConfig, formats: tuple[str, ...], profile: str | None) -> list[ImageSettings]:
+    found = [epub_image_settings(config)] if "epub" in formats else []
+    return found + ([pdf_image_settings(config, config.profile(profile))] if "pdf" in formats else [])

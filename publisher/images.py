@@ -1,8 +1,14 @@
-"""Prepare the book's images for one output: downsample, recompress, convert to CMYK.
+"""Prepare the book's images for one output: downsample, recompress, convert to CMYK, turn upright.
 
 Pillow lives behind this module. Every result is cached under ``cache`` by the
 hash of the source bytes and the settings, so a rebuild reuses it; the cached
 file is written once and renamed into place, so two builds never see half a file.
+A photo is decoded once per output, JPEGs at the smallest scale the output needs
+(Pillow's draft mode decodes a 4000 × 3000 photo at 1/2, 1/4 or 1/8 size for about that
+fraction of the time); with ``workers`` the photos a build lacks are processed in those
+processes while the build goes on. A photo the camera stored sideways (an EXIF Orientation
+other than 1) is turned upright once here, so the PDF never has to decode it; the others
+reach the PDF as the camera's own JPEG bytes (``pdf_bytes``).
 Pillow's decompression-bomb guard stays on: an image of more than
 ``Image.MAX_IMAGE_PIXELS`` pixels is refused with a ManuscriptError naming the file.
 """
@@ -11,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +28,7 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 from .errors import ManuscriptError
 from .safety import MAX_IMAGE_BYTES, TooLarge, read_bytes, write_file
 
-VERSION = "1"  # part of the cache key: bump when the processing changes
+VERSION = "2"  # part of the cache key: bump when the processing changes
 PROCESSED = {"JPEG": ".jpg", "PNG": ".png"}
 
 
@@ -44,30 +52,96 @@ def pixels_for(size_mm: tuple[float, float], dpi: int) -> tuple[int, int]:
 
 
 def prepare_images(images: dict[str, Path], settings: ImageSettings, cache: Path,
-                   rel=str) -> dict[str, Path]:
-    """The same hrefs mapped to processed files (the original where nothing needed doing)."""
-    if settings == ImageSettings(quality=settings.quality):
-        for path in images.values():  # passed on as they are: checked all the same
-            validate_image(path, cache, rel)
-        return dict(images)
+                   rel=str, workers=None) -> dict[str, Path]:
+    """The same hrefs mapped to processed files (the original where nothing needed doing).
+
+    With ``workers`` (a workers.Workers), the images not in the cache are handed to them
+    and this returns None at once: the caller's next call, once the workers are done,
+    finds them all in the cache.
+    """
     key = settings.key()
+    if workers is not None:
+        _prepare_ahead(images, settings, cache, key, workers)
+        return None  # type: ignore[return-value]
     return {href: prepare_image(path, settings, cache, rel, key) for href, path in images.items()}
+
+
+def _prepare_ahead(images: dict[str, Path], settings: ImageSettings, cache: Path, key: str, workers) -> None:
+    if not workers.enabled:
+        return
+    left = []
+    for path in dict.fromkeys(images.values()):
+        try:
+            if _cached(path, cache, key) is None:
+                left.append(path)
+        except OSError:
+            continue  # the build reports it when it reads the image itself
+    if len(left) < 2:
+        return  # not worth a worker: the build does it
+    size = max(1, min(8, len(left) // (workers.count * 3)))  # small chunks: the workers finish together
+    for start in range(0, len(left), size):
+        workers.submit(_prepare_chunk, left[start:start + size], settings, cache, key)
+
+
+def _prepare_chunk(paths: list[Path], settings: ImageSettings, cache: Path, key: str) -> None:
+    """A worker's job: process and cache each image; a failure is left for the build to report."""
+    for path in paths:
+        try:
+            prepare_image(path, settings, cache, str, key)
+        except Exception:
+            pass
+
+
+def _content_digest(path: Path, cache: Path) -> str:
+    """The sha256 of a file's bytes, remembered under its path, size, time and inode: a rebuild
+    does not read hundreds of megabytes of photos again to find them in the cache."""
+    stat = path.stat()
+    stamp = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}".encode()).hexdigest()
+    known = cache / "stamps" / stamp[:40]
+    try:
+        found = known.read_text(encoding="ascii")
+        if len(found) == 64:
+            return found
+    except OSError:
+        pass
+    hasher = hashlib.sha256()
+    with os.fdopen(os.open(path.resolve(), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(block)
+    found = hasher.hexdigest()
+    known.parent.mkdir(parents=True, exist_ok=True)
+    _write(known, found.encode("ascii"))
+    return found
+
+
+def _cached(path: Path, cache: Path, key: str) -> Path | None:
+    """The file to use for ``path`` when the cache knows it for ``key`` (maybe ``path`` itself)."""
+    name = hashlib.sha256(f"{_content_digest(path, cache)}|{key}".encode()).hexdigest()[:32]
+    for suffix in PROCESSED.values():
+        cached = cache / f"{name}{suffix}"
+        if cached.exists():
+            return cached
+    if (cache / f"{name}.same").exists():
+        return path
+    return None
 
 
 def prepare_image(path: Path, settings: ImageSettings, cache: Path, rel=str, key: str | None = None) -> Path:
     """One image processed for ``settings``; the source file itself when it is already fine."""
+    key = key or settings.key()
+    try:
+        found = _cached(path, cache, key)
+        if found is not None:
+            return found
+    except OSError as exc:
+        raise ManuscriptError(f"cannot read the image: {exc.strerror or exc}", rel(path)) from exc
     data = _read(path, rel)
-    digest = hashlib.sha256(data + b"\0" + (key or settings.key()).encode()).hexdigest()
-    for suffix in PROCESSED.values():
-        cached = cache / f"{digest[:32]}{suffix}"
-        if cached.exists():
-            return cached
+    digest = hashlib.sha256(f"{hashlib.sha256(data).hexdigest()}|{key}".encode()).hexdigest()
     marker = cache / f"{digest[:32]}.same"
-    if marker.exists():
-        return path
     result = _process(data, settings, path, rel)
     cache.mkdir(parents=True, exist_ok=True)
-    if result is None:
+    if result is None:  # passed on as it is (maybe known from its header alone): checked all the same
+        validate_image(path, cache, rel, data)
         _write(marker, b"")
         return path
     fmt, content = result
@@ -90,28 +164,40 @@ def _read(path: Path, rel) -> bytes:
         raise ManuscriptError(f"cannot read the image: {exc.strerror or exc}", rel(path)) from exc
 
 
-def validate_image(path: Path, cache: Path, rel=str) -> None:
+def validate_image(path: Path, cache: Path, rel=str, data: bytes | None = None) -> None:
     """Refuse a damaged, truncated or empty image (ManuscriptError naming it), whichever output
     it goes to; an image found whole is remembered in ``cache`` by its content."""
     if path.suffix.lower() == ".svg":
         return  # checked by publisher.svg where it is named
-    data = _read(path, rel)
+    data = _read(path, rel) if data is None else data
     marker = cache / f"{hashlib.sha256(data).hexdigest()[:32]}.ok"
     if marker.exists():
         return
-    _open(data, path, rel)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            Image.open(io.BytesIO(data)).verify()  # the file's structure and checksums
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ManuscriptError(f"the image is damaged or not an image: {exc}", rel(path),
+                              hint="open it in an image editor and save it again as JPEG or PNG") from exc
+    _open(data, path, rel)  # every pixel: a truncated JPEG fails here
     cache.mkdir(parents=True, exist_ok=True)
     _write(marker, b"")
 
 
-def _open(data: bytes, path: Path, rel) -> Image.Image:
+def _open(data: bytes, path: Path, rel, settings: ImageSettings | None = None) -> Image.Image:
+    """The decoded image; a JPEG at the smallest draft scale that still covers what ``settings`` keep."""
     try:
         with warnings.catch_warnings():
             # DecompressionBombWarning (between the limit and twice it) becomes an error too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             Image.open(io.BytesIO(data)).verify()  # the file's structure and checksums
             image = Image.open(io.BytesIO(data))
-            image.load()  # every pixel: a truncated JPEG fails here
+            if settings is not None and image.format == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
+                scale = _scale(_upright(image.size, _orientation(image)), settings)
+                if scale < 1:  # draft() keeps at least this size, so the resize below still does the work
+                    image.draft(image.mode, tuple(max(1, math.ceil(v * scale)) for v in image.size))
+            image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ManuscriptError(f"the image is too large to process safely: {exc}", rel(path),
                               hint="resize it below 90 megapixels") from exc
@@ -121,31 +207,61 @@ def _open(data: bytes, path: Path, rel) -> Image.Image:
     return image
 
 
-def _process(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str, bytes] | None:
-    """(format, bytes) of the processed image, or None when the source can be used as it is."""
-    if path.suffix.lower() == ".svg":
-        return None
-    image = _open(data, path, rel)
-    fmt = image.format if image.format in PROCESSED else "PNG"
-    if fmt != image.format and path.suffix.lower() not in (".png",):
-        return None  # GIF, WebP …: the href keeps its suffix, so the file is passed on as it is
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(0x0112) or 1)
+    except (ValueError, TypeError, OSError, SyntaxError):
+        return 1
+
+
+def _upright(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    """The size as shown: EXIF orientations 5 to 8 turn the picture a quarter."""
+    return (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
+
+
+def _scale(size: tuple[int, int], settings: ImageSettings) -> float:
+    width, height = size
     scale = 1.0
-    width, height = image.size
     if settings.max_size:
         scale = min(scale, settings.max_size[0] / width, settings.max_size[1] / height)
     if settings.max_pixels:
         scale = min(scale, (settings.max_pixels / (width * height)) ** 0.5)
-    to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and image.mode != "CMYK"
-    if scale >= 1 and not to_cmyk:
+    return scale
+
+
+def _process(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str, bytes] | None:
+    """(format, bytes) of the processed image, or None when the source can be used as it is."""
+    if path.suffix.lower() == ".svg":
         return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            header = Image.open(io.BytesIO(data))
+    except Exception:
+        header = None  # _open names the problem
+    if header is not None:  # nothing to do is known from the header alone: no decoding
+        with header:
+            fmt = header.format if header.format in PROCESSED else "PNG"
+            if fmt != header.format and path.suffix.lower() != ".png":
+                return None  # GIF, WebP …: the href keeps its suffix, so the file is passed on as it is
+            orientation = _orientation(header)
+            to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and header.mode != "CMYK"
+            if _scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and orientation == 1:
+                return None
+    image = _open(data, path, rel, settings)
+    fmt = image.format if image.format in PROCESSED else "PNG"
+    if fmt != image.format and path.suffix.lower() not in (".png",):
+        return None
+    to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and image.mode != "CMYK"
     icc = image.info.get("icc_profile")
-    exif = image.getexif()
-    orientation = exif.get(0x0112)
-    if orientation and orientation != 1:  # apply the camera's rotation before resizing
+    orientation = _orientation(image)
+    if orientation != 1:  # apply the camera's rotation before resizing
         from PIL import ImageOps
 
         image = ImageOps.exif_transpose(image)
-        width, height = image.size
+    # The scale from the size as shown: the draft may already have shrunk the decoded picture.
+    width, height = image.size
+    scale = _scale((width, height), settings)
     if scale < 1:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         if image.mode == "P":
@@ -166,6 +282,36 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str
     else:
         image.save(out, "PNG", optimize=True, **options)
     return fmt, out.getvalue()
+
+
+def pdf_bytes(path: Path) -> bytes:
+    """The bytes the PDF embeds for an image file: a JPEG shown as stored loses its EXIF block.
+
+    WeasyPrint applies a JPEG's EXIF orientation by decoding the photo, and re-encodes every
+    JPEG that carries EXIF at all (even "as stored"); without the block, it embeds the
+    camera's bytes as they are (DCTDecode). A photo that must be turned keeps its EXIF
+    (prepare_image turns those upright first, so a build never serves one).
+    """
+    data = path.read_bytes()
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "JPEG" or _orientation(image) != 1:
+                return data
+    except Exception:
+        return data  # WeasyPrint reports what it cannot read
+    out, at = [data[:2]], 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xDA or not 0xC0 <= marker <= 0xFE:  # the picture itself (or odd bytes): all the rest
+            break
+        end = at + 2 + int.from_bytes(data[at + 2:at + 4], "big")
+        if not (marker == 0xE1 and data[at + 4:at + 10] == b"Exif\0\0"):
+            out.append(data[at:end])
+        at = end
+    out.append(data[at:])
+    return b"".join(out)
 
 
 def _to_cmyk(image: Image.Image, icc: bytes | None, profile: Path, path: Path, rel) -> Image.Image:
@@ -198,3 +344,54 @@ def rgb_to_cmyk(colours: list[tuple[float, float, float]], profile: Path) -> lis
         c, m, y, k = ImageCms.applyTransform(pixel, transform).getpixel((0, 0))
         result.append(tuple(round(v / 255, 4) for v in (c, m, y, k)))
     return result
+
+
+PLACEHOLDER_MIN_BYTES = 256 * 1024  # smaller JPEGs go into the PDF the ordinary way
+_MARK = b"publisher-photo:"
+
+
+def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
+    """(content digest, a stand-in JPEG) for a large RGB or grey JPEG shown as stored, else None.
+
+    The stand-in has the photo's pixel size and colour mode, so it is laid out exactly like it,
+    but is only the JPEG headers (under 1 kB, never decoded), with the digest in a comment: the PDF is laid out,
+    cached and joined with stand-ins, and pdf.photorefs puts the camera's bytes in at the
+    end, read from disk as the file is written (a book of 400 photos never holds them all).
+    """
+    try:
+        if path.stat().st_size < PLACEHOLDER_MIN_BYTES or path.suffix.lower() not in (".jpg", ".jpeg"):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                if image.format != "JPEG" or image.mode not in ("RGB", "L") or _orientation(image) != 1:
+                    return None
+                if image.info.get("progressive") or "transparency" in image.info:
+                    return None
+                size, mode = image.size, image.mode
+        digest = _content_digest(path, cache)
+    except Exception:
+        return None  # the ordinary way reports what is wrong with it
+    target = cache / f"{digest[:32]}.stand-in.jpg"
+    if not target.exists():
+        flat = cache / f"flat-{mode}-{size[0]}x{size[1]}.jpg"
+        if not flat.exists():
+            out = io.BytesIO()
+            Image.new(mode, size, 128 if mode == "L" else (128, 128, 128)).save(out, "JPEG", quality=5)
+            data = out.getvalue()
+            # Only the headers (up to the scan's): nothing ever decodes a stand-in, and a flat
+            # 12-megapixel picture still takes 190 kB of scan data.
+            scan = data.index(b"\xff\xda")
+            cache.mkdir(parents=True, exist_ok=True)
+            _write(flat, data[:scan + 2 + int.from_bytes(data[scan + 2:scan + 4], "big")] + b"\xff\xd9")
+        data = flat.read_bytes()
+        comment = _MARK + digest.encode("ascii")
+        _write(target, data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:])
+    return digest, target
+
+
+def placeholder_digest(data: bytes) -> str | None:
+    """The digest a stand-in JPEG (``placeholder``) carries, or None for any other bytes."""
+    if data[:4] != b"\xff\xd8\xff\xfe" or data[6:6 + len(_MARK)] != _MARK:
+        return None
+    return data[6 + len(_MARK):6 + len(_MARK) + 64].decode("ascii")

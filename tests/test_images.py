@@ -107,3 +107,102 @@ def test_epub_images_are_downsampled(tmp_path):
         buffer.write(epub.read(name))
     with Image.open(buffer) as image:
         assert image.width * image.height <= 90000 and image.size[0] > 300
+
+
+def camera_photo(path, size=(1200, 900), orientation=None) -> None:
+    """A JPEG with an EXIF block, as cameras write them; ``orientation`` turns it when shown."""
+    image = Image.new("RGB", size)
+    image.paste((200, 30, 30), (0, 0, size[0] // 4, size[1]))  # a red band on the stored left edge
+    exif = Image.Exif()
+    exif[0x010F] = "Camera"
+    if orientation:
+        exif[0x0112] = orientation
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=90, exif=exif.tobytes())
+
+
+def test_a_photo_stored_sideways_is_turned_upright_once(tmp_path):
+    source = tmp_path / "a.jpg"
+    camera_photo(source, orientation=6)  # shown turned a quarter clockwise: the red band on top
+    result = prepare_image(source, ImageSettings(), tmp_path / "cache")
+    assert result != source
+    with Image.open(result) as image:
+        assert image.size == (900, 1200)
+        assert image.getexif().get(0x0112) in (None, 1)
+        assert image.getpixel((450, 10))[0] > 150 and image.getpixel((450, 1190))[0] < 60
+
+
+def test_a_photo_shown_as_stored_is_used_as_it_is(tmp_path):
+    source = tmp_path / "a.jpg"
+    camera_photo(source)
+    assert prepare_image(source, ImageSettings(), tmp_path / "cache") == source
+
+
+def test_pdf_bytes_drop_only_the_exif_block(tmp_path):
+    source = tmp_path / "a.jpg"
+    camera_photo(source)
+    data = source.read_bytes()
+    served = images.pdf_bytes(source)
+    assert b"Exif\0\0" in data and b"Exif\0\0" not in served
+    assert served.endswith(data[data.index(b"\xff\xda"):])  # the compressed picture untouched
+    with Image.open(io.BytesIO(served)) as image:
+        assert "exif" not in image.info and image.size == (1200, 900)
+    turned = tmp_path / "b.jpg"
+    camera_photo(turned, orientation=6)
+    assert images.pdf_bytes(turned) == turned.read_bytes()  # WeasyPrint needs its orientation
+
+
+def test_workers_prepare_the_images_ahead(tmp_path, monkeypatch):
+    from publisher.workers import Workers
+
+    sources = {}
+    for n in range(3):
+        sources[f"images/{n}.jpg"] = tmp_path / f"{n}.jpg"
+        photo(sources[f"images/{n}.jpg"], (800 + n * 10, 600))
+    settings = ImageSettings(max_size=(200, 200))
+    with Workers(2) as workers:
+        if not workers.enabled:
+            pytest.skip("no fork here")
+        assert prepare_images(sources, settings, tmp_path / "cache", workers=workers) is None
+
+    def fail(*args):
+        raise AssertionError("processed again")
+
+    monkeypatch.setattr(images, "_process", fail)
+    found = prepare_images(sources, settings, tmp_path / "cache")
+    for href, path in found.items():
+        with Image.open(path) as image:
+            assert max(image.size) == 200, href
+
+
+def test_the_print_pdf_embeds_the_camera_jpegs_as_they_are(tmp_path):
+    import pikepdf
+
+    small, large = tmp_path / "small.jpg", tmp_path / "large.jpg"
+    camera_photo(small, (1600, 1200))  # flat: a few kB, embedded the ordinary way
+    grain = Image.effect_noise((2400, 1800), 60).convert("RGB")  # over 256 kB: put in by reference
+    exif = Image.Exif()
+    exif[0x010F] = "Camera"
+    grain.save(large, "JPEG", quality=92, exif=exif.tobytes())
+    assert large.stat().st_size > images.PLACEHOLDER_MIN_BYTES
+    text = "# Bài\n\n![Ảnh nhỏ](../images/small.jpg)\n\n![Ảnh lớn](../images/large.jpg)\n"
+    root = make_project(tmp_path / "p", {"01-bai.md": text}, '[book]\ntitle = "Sách thử"\n',
+                        {"images/small.jpg": small.read_bytes(), "images/large.jpg": large.read_bytes()})
+    result = run_cli("build", str(root), "--format", "pdf", env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(root / "dist" / "sach-thu.pdf") as pdf:
+        streams = {}
+        for page in pdf.pages:
+            for stream in page.get_images().values():
+                streams.setdefault(int(stream.Width), []).append(stream)
+        for width, source in ((1600, small), (2400, large)):
+            assert streams.get(width), width
+            for stream in streams[width]:  # the camera's bytes: not decoded and re-encoded, no stand-in left
+                assert stream.Filter == pikepdf.Name.DCTDecode
+                assert stream.read_raw_bytes() == images.pdf_bytes(source)
+    # Put in by reference, the file is still the same bytes from another cache (and from this one).
+    for cache in ("cache2", "cache"):
+        again = run_cli("build", str(root), "--format", "pdf", "--out", str(tmp_path / cache / "out"),
+                        env={"PUBLISHER_CACHE": str(tmp_path / cache)})
+        assert again.returncode == 0, again.stderr
+        assert (tmp_path / cache / "out" / "sach-thu.pdf").read_bytes() == (root / "dist" / "sach-thu.pdf").read_bytes()

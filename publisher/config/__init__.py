@@ -120,7 +120,7 @@ class BookConfig:
     out_dir: Path = Path("dist")
     profiles: dict = field(default_factory=lambda: dict(DEFAULT_PROFILES))  # name -> OutputProfile
     default_profile: str = "print"
-    epub_image_max_pixels: int = 1600 * 1600
+    epub_image_max_pixels: int = 1280 * 960  # a phone screen; camera photos of about 0.25 MB
     cover: CoverConfig = field(default_factory=CoverConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
 

@@ -119,7 +119,7 @@ NORMALIZE = (Key("tone_style", str, "old", "where the tone mark goes: hòa (old)
 OUTPUT = (
     Key("dir", str, "dist", "the output folder"),
     Key("default_profile", str, "print", "the PDF profile `publisher build` uses"),
-    Key("epub_image_max_pixels", int, 1600 * 1600, "images in the EPUB are scaled down to this many pixels"),
+    Key("epub_image_max_pixels", int, 1280 * 960, "images in the EPUB are scaled down to this many pixels"),
 )
 
 PROFILE = (

@@ -24,6 +24,8 @@ import logging
 import sys
 from pathlib import Path
 
+from ..images import pdf_bytes
+
 
 def import_weasyprint():
     """The weasyprint module, imported without ctypes' library search when that works."""
@@ -71,7 +73,7 @@ class BookFetcher:
             # Not the file the URL names (a downsampled copy): a file: URL would make WeasyPrint
             # read the original from disk instead of these bytes.
             served = "publisher-image:" + path.name
-        return URLFetcherResponse(served, path.read_bytes())
+        return URLFetcherResponse(served, pdf_bytes(path))  # a JPEG's own bytes, embedded as they are
 
     fetch = __call__
 
