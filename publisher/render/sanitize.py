@@ -75,8 +75,22 @@ def _xhtml(html: str) -> str:
         if isinstance(part, str):
             out.append(_escape(part))
         else:
+            _open_and_close(part)
             out.append(etree.tostring(part, method="xml", encoding="unicode", with_tail=True))
     return "".join(out)
+
+
+# HTML's void elements: the only ones that may be written <x/>. Any other empty element is
+# written <x></x>: an HTML parser (the PDF's) reads <div/> as an opening tag and would put
+# everything after it inside.
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def _open_and_close(root) -> None:
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.text is None and len(element) == 0 \
+                and etree.QName(element).localname not in _VOID:
+            element.text = ""
 
 
 def _escape(text: str) -> str:

@@ -48,5 +48,8 @@ def css_string(text: str) -> str:
 def book_title_css(config) -> str:
     """Openers set the book title string too, so the left-hand head is off on their page."""
     title = " ".join(config.title.split())
+    # data-title (print.css): a title without its note calls; the more specific rule must set
+    # the book title too, or a left-hand opener would print it.
     return (f".article-title, .toc-title {{ string-set: chapter content(text), booktitle {css_string(title)}; }}\n"
+            f".article-title[data-title] {{ string-set: chapter attr(data-title), booktitle {css_string(title)}; }}\n"
             f".part-title, .ht-title {{ string-set: booktitle {css_string(title)}; }}\n")
