@@ -262,7 +262,7 @@ def preflight(
 ) -> None:
     """Read the built PDFs and list, with page numbers, what a print house would reject.
 
-    Example: publisher build . && publisher preflight .
+    Example: publisher preflight .  (after publisher build .)
     """
     import dataclasses
 
