@@ -10,6 +10,8 @@ import pytest
 from publisher.booklet import BookletError, saddle_order, sheet_mm
 from tests.conftest import make_project, run_cli
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 MM = 72 / 25.4
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from .conftest import make_project, run_cli
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 GOOD = {"01-bai.md": "---\ntitle: Bài một\nauthor: Trần Thị Hạnh\ndate: 2026-03-15\n---\n\nMột đoạn văn.\n"}
 
 

@@ -175,6 +175,7 @@ def test_workers_prepare_the_images_ahead(tmp_path, monkeypatch):
             assert max(image.size) == 200, href
 
 
+@pytest.mark.slow
 def test_the_print_pdf_embeds_the_camera_jpegs_as_they_are(tmp_path):
     import pikepdf
 

@@ -22,6 +22,8 @@ from publisher.render.markdown import article_to_markdown
 from .conftest import run_cli
 from .test_encodings import encode_cp1258
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 NEWS = """Thứ tư,  20/10/2021
 
 Lễ kỷ niệm 30 năm thành lập Chi cục Văn thư

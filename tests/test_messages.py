@@ -9,6 +9,8 @@ import pytest
 
 from .conftest import ROOT, make_project, run_cli
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 ARTICLE = {"01-bai.md": "# Bài\n\nChữ.\n"}
 
 

@@ -15,6 +15,8 @@ from publisher.commands.scaffold import project_files, scaffold
 from .conftest import run_cli
 from .render.test_epub import epubcheck
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 SECTIONS = ("[book]", "[[contributors]]", "[[parts]]", "[imprint]", "[fonts.body]", "[fonts.heading]",
             "[normalize]", "[output]", "[output.print]", "[cover]", "[security]")
 

@@ -13,6 +13,8 @@ from PIL import Image
 
 from tests.conftest import ROOT, make_project, run_cli
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 CMYK_ICC = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian libgs-common
 
 

@@ -23,6 +23,8 @@ from PIL import Image
 
 from .conftest import ROOT, make_project
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 docx = pytest.importorskip("docx")
 
 

@@ -12,6 +12,8 @@ from publisher.errors import ManuscriptError, PublisherError
 from .helpers import TOML, build_book, docx_bytes, epub_entries, pdf_fonts, pdf_text, png, png_bomb, project
 from ..conftest import make_project, run_cli
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 
 def _one(tmp_path, name: str, data: bytes):
     root = make_project(tmp_path / "book", {}, TOML)

@@ -21,6 +21,8 @@ from publisher.workers import can_fork
 
 from ..conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 
 def _children(pid: int) -> set[int]:
     """The live child processes of ``pid`` (its forked workers)."""

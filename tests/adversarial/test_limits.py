@@ -20,6 +20,8 @@ from publisher.errors import ConfigError, ManuscriptError, PublisherError
 from ..conftest import ROOT, run_cli
 from .helpers import TOML, build_book, png, project
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 
 def _jpeg(width: int = 64, height: int = 48) -> bytes:
     from PIL import Image

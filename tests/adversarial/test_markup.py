@@ -8,6 +8,9 @@ import pikepdf
 from lxml import etree
 
 from .helpers import TOML, build_book, epub_entries, pdf_text, project
+import pytest
+
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
 
 HOSTILE = """---
 title: "Bài <b>đậm</b> <script>alert(1)</script>"

@@ -20,6 +20,8 @@ from publisher.remote import RemoteError, fetch_image
 from .helpers import TOML, build_book, png, project
 from .test_paths import _Server
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 REMOTE_ON = TOML + "[security]\nallow_remote_images = true\nremote_timeout_s = 1\n"
 
 

@@ -17,6 +17,8 @@ from ..conftest import run_cli
 from .helpers import TOML, build_book, epub_entries, png, project
 from .test_paths import _Server
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 needs_libreoffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice is not installed")
 MARK = b"OUTSIDE-THE-PROJECT"
 

@@ -16,6 +16,8 @@ from publisher.errors import ConfigError, ManuscriptError
 
 from .helpers import TOML, build_book, epub_entries, png, project
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 SECRET = b"root:x:0:0:SECRET-OUTSIDE-THE-PROJECT"
 
 

@@ -22,6 +22,8 @@ from publisher.commands.importer import import_files
 from ..conftest import run_cli
 from .helpers import TOML, build_book, epub_entries, pdf_text, png, project
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 SECRET = b"SECRET-OUTSIDE-THE-PROJECT"
 
 

@@ -224,6 +224,7 @@ def test_short_property_title_follows_the_documents_encoding(tmp_path):
     assert result.article.meta["docx_properties"]["title"] == "Bộ"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_rtf_whose_default_font_is_vntime(tmp_path):
     path = tmp_path / "cong-van.rtf"
@@ -234,6 +235,7 @@ def test_rtf_whose_default_font_is_vntime(tmp_path):
     assert result.article.meta["legacy_fonts"] == {"VNTime": 2}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_doc_in_vni_font(tmp_path):
     docx_path = tmp_path / "src" / "vni.docx"
@@ -273,6 +275,7 @@ def test_xlsx_roster_cells_converted_by_their_font(tmp_path):
                      "Lê Thị Thủy", "Đỗ Minh Toàn"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(office.find_soffice() is None or not Path("/usr/lib/libreoffice/program/libscfiltlo.so").exists(),
                     reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed to write the .xls fixture")
 def test_xls_roster_reads_cell_fonts(tmp_path):

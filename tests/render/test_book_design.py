@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from publisher.model import html_to_text
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 
 def page_text(pdf, number: int) -> str:
     """Text of 1-based page ``number``, no-break spaces as spaces."""

@@ -15,6 +15,8 @@ from publisher.render.html import figure_alt
 from ..conftest import make_project, run_cli
 from .test_epub import epubcheck
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 
 def png() -> bytes:
     out = io.BytesIO()

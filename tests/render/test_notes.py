@@ -6,6 +6,9 @@ import sys
 
 from tests.conftest import ROOT, run_cli
 from tests.render.notecheck import misplaced, notes
+import pytest
+
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
 
 
 def test_every_note_is_on_its_calls_page_in_the_sample(sample_build):

@@ -16,6 +16,8 @@ import pytest
 from ..conftest import make_project, run_cli
 from .test_epub import epubcheck
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 ARTICLE = """\
 # Định mức[^1] chi tiêu
 

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from publisher.model import html_to_text
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_NS = "{http://www.idpf.org/2007/ops}"
 

@@ -24,6 +24,8 @@ from tests.conftest import make_project
 
 from .test_parallel import article, labels, outline, page_texts, rendered
 
+pytestmark = pytest.mark.slow  # whole builds through the real command: CI runs them, the fast loop does not
+
 # Changes that keep the contract: (pattern in a built-in template, replacement).
 CHANGES = [
     (r'<li class="toc-entry (.*?)"><a href=',
