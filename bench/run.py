@@ -71,7 +71,7 @@ def sizes_mb(path: Path) -> float:
 
 def clear_cache(cache: Path, keep_fonts: bool = True):
     """A function emptying ``cache`` of everything a build keeps, except (``keep_fonts``) the font
-    instances, which are made once per machine (render.fonts.cache_dir() is $PUBLISHER_CACHE/publisher)."""
+    instances, which are made once per machine (publisher.cache.cache_dir() is $PUBLISHER_CACHE/publisher)."""
     def clear():
         folder = cache / "publisher"
         for entry in folder.iterdir() if folder.exists() else ():
@@ -95,7 +95,7 @@ def bench_size(articles: int, repeat: int, work: Path) -> dict:
     timed(PUBLISHER + ["build", str(project), "--format", "epub", "--out", str(out)], env=env)
 
     def clear_render_cache():
-        # render.fonts.cache_dir() is $PUBLISHER_CACHE/publisher: cold runs lose everything a
+        # publisher.cache.cache_dir() is $PUBLISHER_CACHE/publisher: cold runs lose everything a
         # build keeps (read articles, laid-out runs, processed images, covers) except the font
         # instances, which are made once per machine.
         for folder in (cache / "publisher").iterdir():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import pipeline
+from .cache import cache_dir
 from .collect import Plan, collect
 from .config import CONFIG_NAME, BookConfig, load_config
 from .errors import ConfigError, Diagnostic, StrictModeError
@@ -127,7 +128,6 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
 
 
 def _cache(name: str) -> Path:
-    from .render.fonts import cache_dir
 
     return cache_dir() / name
 
@@ -148,7 +148,6 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         path = target_dir / name
         images = _images(rendered, pdf_image_settings(config, profile))
         from .pdf.photorefs import by_reference, expand
-        from .render.fonts import cache_dir
 
         with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (pdf.runs)
             if profile.sheet:  # a booklet: the pages imposed 2-up for saddle stitching
@@ -187,7 +186,6 @@ def _write_booklet(rendered, handle, profile, images):
 
     from .booklet import BookletError, impose
     from .render.cover import spine_width_mm
-    from .render.fonts import cache_dir
     from .pdf import write_pdf
 
     buffer = io.BytesIO()
@@ -210,7 +208,6 @@ def _page_breaks_job(rendered):
 
 def _lay_out_print(rendered, progress: Progress, parallel: bool | None = None) -> bytes:
     """The print PDF laid out in memory (its runs cached), for the EPUB's page list."""
-    from .render.fonts import cache_dir
     from .pdf import write_pdf
 
     progress("epub", "page list (laying out the print pages)")
@@ -234,7 +231,6 @@ def pdf_image_settings(config: BookConfig, profile) -> ImageSettings:
 
 def _images(rendered, settings: ImageSettings) -> dict[str, Path]:
     """The book's images processed for one output, cached between builds."""
-    from .render.fonts import cache_dir
 
     return prepare_images(rendered.images, settings, cache_dir() / "images", rendered.config.rel)
 

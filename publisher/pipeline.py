@@ -150,7 +150,7 @@ def _chunk_result(future, index: int):
 def article_memo(config: BookConfig):
     """The article cache: keyed by the code, the normalisation options and the images."""
     from .cache import Memo, code_version, digest, file_stamp
-    from .remote import cache_dir
+    from .cache import cache_dir
 
     images = sorted(file_stamp(p) for p in config.root.glob("images/**/*"))  # readers measure images
     context = digest(code_version(), repr(options_from_config(config)), repr(config.security), str(config.root),

@@ -164,7 +164,7 @@ def _remote_image(source, src: str, line: int | None) -> str:
 def extracted_images_dir() -> Path:
     """Where readers put images they take out of a file (Word's pictures) when not told otherwise:
     the cache, never the project (only ``publisher import`` asks for the project's images/)."""
-    from ..remote import cache_dir
+    from ..cache import cache_dir
 
     return cache_dir() / "extracted"
 

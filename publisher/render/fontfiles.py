@@ -16,15 +16,12 @@ import io
 import os
 from pathlib import Path
 
+from ..cache import cache_dir
+
 WEIGHTS = {"regular": 400, "italic": 400, "bold": 700, "bold_italic": 700}
 STYLE_NAMES = {"regular": "Regular", "italic": "Italic", "bold": "Bold", "bold_italic": "Bold Italic"}
 
 
-def cache_dir() -> Path:
-    """Where derived files (font instances, processed images) are kept between builds."""
-    base = os.environ.get("PUBLISHER_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    path = Path(base) / "publisher" if base else Path.home() / ".cache" / "publisher"
-    return path
 
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import cache_dir  # noqa: F401  (re-exported: older callers import it from here)
 from ..config import BookConfig, FontFaces
 from .fallback import choose
-from .fontfiles import WEIGHTS, _stamp, cache_dir, cached_instance, missing_characters, usable
+from ..cache import cache_dir
+from .fontfiles import WEIGHTS, _stamp, cached_instance, missing_characters, usable
 
-__all__ = ["FontFile", "book_fonts", "cache_dir", "regular_fonts"]  # cache_dir: for build and render.templates
+__all__ = ["FontFile", "book_fonts", "regular_fonts"]
 
 FACES = ("regular", "italic", "bold", "bold_italic")
 DEFAULT_FAMILIES = {"body": "Noto Serif", "heading": "Noto Sans"}
