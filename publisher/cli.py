@@ -89,19 +89,26 @@ class _Terminated(KeyboardInterrupt):
 
 @contextlib.contextmanager
 def _terminate_as_interrupt():
-    """Turn SIGTERM into _Terminated for the duration of the block (main thread only)."""
+    """Turn SIGTERM into _Terminated and Ctrl-C into KeyboardInterrupt for the duration of the
+    block (main thread only), each also recorded by output.request_stop: raised again at the
+    next stage or rename when the first raise fell in a finaliser and was swallowed."""
+    from .output import request_stop
+
     def stop(signum, frame):
-        raise _Terminated()
+        exc = _Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+        request_stop(exc)
+        raise exc
 
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     except ValueError:  # not the main thread (e.g. a test runner): leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _count(number: int, word: str) -> str:
@@ -156,15 +163,17 @@ def build(
     started = time.perf_counter()
 
     def progress(stage: str, detail: str) -> None:
+        check_stop()  # a signal swallowed on the way stops the build here
         if not quiet:
             out.print(f"[{time.perf_counter() - started:6.1f}s] {stage:<8} {detail}", markup=False)
 
-    from .output import forget_replaced
+    from .output import check_stop, forget_replaced
 
     forget_replaced()
     try:
         with _terminate_as_interrupt():
             report = run_build(project_dir, formats, out_dir, strict, progress, cover=cover, profile=profile)
+            check_stop()
     except PublisherError as exc:
         _fail(exc)
     except KeyboardInterrupt as exc:

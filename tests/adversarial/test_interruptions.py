@@ -150,3 +150,22 @@ def test_a_write_limit_in_a_real_process_keeps_the_old_outputs(versions):
     assert first.startswith("error: ") and "could not write " in first and "File too large" in first
     assert "Traceback" not in result.stderr
     assert _files(root / "dist") == old
+
+
+def test_a_signal_swallowed_on_the_way_still_keeps_the_previous_file(tmp_path):
+    """Python ignores an exception raised in a finaliser ("Exception ignored in ..."): a Ctrl-C
+    or SIGTERM landing there must still stop the build before its next file is renamed."""
+    from publisher.output import atomic_output, forget_replaced, replaced, request_stop
+
+    target = tmp_path / "sach.pdf"
+    target.write_bytes(b"old")
+    forget_replaced()
+    request_stop(KeyboardInterrupt())  # what the handler records before its raise is swallowed
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with atomic_output(target) as handle:
+                handle.write(b"made after the signal")
+        assert target.read_bytes() == b"old" and replaced() == []
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["sach.pdf"]  # no temporary file left
+    finally:
+        forget_replaced()
