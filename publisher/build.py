@@ -159,7 +159,7 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
                 result = write_pdf(rendered, laid_out, profile, images, cache=cache_dir() / "render")
                 if profile.name == "print":  # the pages as laid out: the page list needs no photo bytes
                     print_pdf = laid_out.getvalue()
-                expand(laid_out.getvalue(), handle, photos, _cache("images") / "refs")
+                expand(laid_out.getvalue(), handle, photos)
         outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
         for url in result.refused:
             loaded.diagnostics.append(Diagnostic("warning", f"the PDF did not load {url}", None, None, "pdf"))

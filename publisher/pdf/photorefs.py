@@ -3,20 +3,33 @@
 A print PDF keeps its photos at full resolution, as the camera's own JPEG bytes. Laying out,
 caching and joining runs of pages with hundreds of those (2–5 MB each) would hold them in
 memory several times over; instead WeasyPrint gets a stand-in of the same pixel size for each
-(images.placeholder), and ``expand`` swaps each stand-in's image stream for the photo's
-bytes as the finished file is written. The photo's bytes come from a one-image PDF kept in
-the cache, which qpdf reads only while writing that stream.
+(images.placeholder), and ``expand`` writes the finished file with each photo's bytes copied
+straight from its JPEG file in place of the stand-in: qpdf writes the book with a short mark
+as each photo's stream, and ``_splice`` copies that file out, putting the photo's bytes in at
+each mark and moving the cross-reference offsets by what was put in. Nothing holds more than
+a buffer of a photo, so memory does not grow with the photos, and each photo's bytes are
+read once and written once.
 """
 
 from __future__ import annotations
 
-import contextlib
+import bisect
 import io
+import os
+import re
+import stat
 from pathlib import Path
 
 import pikepdf
 
-from ..images import pdf_bytes, placeholder, placeholder_digest
+from ..images import jpeg_without_exif, placeholder, placeholder_digest
+
+_MARK = b"publisher-photo-ref:"
+_CHUNK = 1 << 20
+
+
+class SpliceError(RuntimeError):
+    """qpdf wrote the file in a form the splicer does not know (a new qpdf: see tests/render/test_photorefs.py)."""
 
 
 def by_reference(images: dict[str, Path], cache: Path) -> tuple[dict[str, Path], dict[str, Path]]:
@@ -31,30 +44,27 @@ def by_reference(images: dict[str, Path], cache: Path) -> tuple[dict[str, Path],
     return served, photos
 
 
-def expand(data: bytes, target, photos: dict[str, Path], cache: Path) -> None:
+def expand(data: bytes, target, photos: dict[str, Path]) -> None:
     """Write the PDF ``data`` into ``target`` (a binary file) with each stand-in replaced by its photo."""
     if not photos:
         target.write(data)
         return
-    with contextlib.ExitStack() as stack:
-        pdf = stack.enter_context(pikepdf.open(io.BytesIO(data)))
-        replaced: dict[tuple[int, int], pikepdf.Object] = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        marked: dict[str, pikepdf.Object] = {}  # digest -> the stream standing for the photo in the book
 
         def real(stream: pikepdf.Object) -> pikepdf.Object | None:
-            if stream.objgen in replaced:
-                return replaced[stream.objgen]
             if stream.get("/Filter") != pikepdf.Name.DCTDecode:
                 return None
             digest = placeholder_digest(stream.read_raw_bytes()[:128])
             if digest is None or digest not in photos:
                 return None
-            source = stack.enter_context(pikepdf.open(_photo_pdf(digest, photos[digest], cache)))
-            copied = pdf.copy_foreign(source.Root.Photo)
-            for key, value in stream.stream_dict.items():
-                if key != "/Length":
-                    copied.stream_dict[key] = value
-            replaced[stream.objgen] = copied
-            return copied
+            if digest not in marked:  # a photo shown twice is stored once
+                mark = pikepdf.Stream(pdf, _MARK + digest.encode("ascii"))
+                for key, value in stream.stream_dict.items():
+                    if key != "/Length":
+                        mark.stream_dict[key] = value
+                marked[digest] = pdf.make_indirect(mark)
+            return marked[digest]
 
         def walk(holder, depth: int = 0) -> None:
             resources = holder.get("/Resources")
@@ -72,17 +82,129 @@ def expand(data: bytes, target, photos: dict[str, Path], cache: Path) -> None:
 
         for page in pdf.pages:
             walk(page.obj)
-        pdf.save(target, deterministic_id=True)
+        if not marked:
+            pdf.save(target, deterministic_id=True)
+            return
+        # No object streams: the splicer needs the plain cross-reference table to move offsets in
+        # (a photo book's other objects are a small part of it).
+        written = io.BytesIO()
+        pdf.save(written, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    _splice(written.getvalue(), target, {digest: photos[digest] for digest in marked})
 
 
-def _photo_pdf(digest: str, path: Path, cache: Path) -> Path:
-    """A one-image PDF holding the photo's JPEG bytes as its /Photo stream, made once per photo."""
-    made = cache / f"{digest[:32]}.photo.pdf"
-    if not made.exists():
-        holder = pikepdf.new()
-        # Marked as a JPEG, so that qpdf keeps the bytes as they are (an unfiltered stream it would deflate).
-        holder.Root.Photo = holder.make_indirect(pikepdf.Stream(holder, pdf_bytes(path), Filter=pikepdf.Name.DCTDecode))
-        temp = made.with_name(f".{made.name}.{id(holder)}.tmp")
-        holder.save(temp)
-        temp.replace(made)
-    return made
+def _splice(body: bytes, target, photos: dict[str, Path]) -> None:
+    """Copy the PDF ``body`` into ``target``, each photo's mark replaced by the photo's JPEG bytes."""
+    table_at, entries, table_end = _xref(body)
+    starts = sorted(offset for offset, in_use in entries if in_use)
+    edits: list[tuple[int, int, object]] = []  # (where, bytes replaced, bytes or a photo's ranges)
+    for digest, path in photos.items():
+        mark = _MARK + digest.encode("ascii")
+        found = _stream_of(body, mark, starts)
+        handle = _open_photo(path)
+        size = os.fstat(handle.fileno()).st_size
+        ranges = jpeg_without_exif(handle, size)
+        length = sum(n for _, n in ranges)
+        declared = found.start(1)
+        edits.append((declared, found.end(1) - declared, str(length).encode("ascii")))
+        edits.append((found.start(2), len(mark), (handle, ranges)))
+    edits.sort(key=lambda edit: edit[0])
+
+    def moved(offset: int) -> int:
+        shift = 0
+        for where, replaced, put in edits:
+            if where >= offset:
+                break
+            shift += _size_of(put) - replaced
+        return offset + shift
+
+    table = [b"xref\n"]
+    for line, entry in _table_lines(body, table_at):
+        table.append(b"%010d" % moved(int(line[:10])) + line[10:] if entry and line[17:18] == b"n" else line)
+    trailer = body[table_end:body.rindex(b"startxref")]
+    try:
+        at = 0
+        for where, replaced, put in edits:
+            target.write(body[at:where])
+            if isinstance(put, bytes):
+                target.write(put)
+            else:
+                _copy_ranges(*put, target)
+            at = where + replaced
+        target.write(body[at:table_at])
+        target.write(b"".join(table))
+        target.write(trailer)
+        target.write(b"startxref\n%d\n%%%%EOF\n" % moved(table_at))
+    finally:
+        for _, _, put in edits:
+            if not isinstance(put, bytes):
+                put[0].close()
+
+
+def _size_of(put) -> int:
+    return len(put) if isinstance(put, bytes) else sum(n for _, n in put[1])
+
+
+def _xref(body: bytes) -> tuple[int, list[tuple[int, bool]], int]:
+    """(where the table starts, its entries as (offset, in use), where the trailer starts)."""
+    tail = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", body[-128:])
+    if tail is None:
+        raise SpliceError("no startxref at the end")
+    table_at = int(tail.group(1))
+    if not body.startswith(b"xref", table_at):
+        raise SpliceError("no cross-reference table (qpdf wrote a stream?)")
+    entries = [(int(line[:10]), line[17:18] == b"n") for line, entry in _table_lines(body, table_at) if entry]
+    return table_at, entries, body.index(b"trailer", table_at)
+
+
+_SUBSECTION = re.compile(rb"(\d+) (\d+)\r?\n")
+_ENTRY = re.compile(rb"\d{10} \d{5} [nf](?: \r| \n|\r\n)")
+
+
+def _table_lines(body: bytes, table_at: int) -> list[tuple[bytes, bool]]:
+    """The table's subsection headers and 20-byte entries as written, each with whether it is an entry."""
+    at = body.index(b"\n", table_at) + 1
+    lines = []
+    while (header := _SUBSECTION.match(body, at)) is not None:
+        lines.append((header.group(0), False))
+        at = header.end()
+        for _ in range(int(header.group(2))):
+            if _ENTRY.fullmatch(body, at, at + 20) is None:
+                raise SpliceError(f"odd cross-reference entry {body[at:at + 20]!r}")
+            lines.append((body[at:at + 20], True))
+            at += 20
+    return lines
+
+
+def _stream_of(body: bytes, mark: bytes, starts: list[int]) -> re.Match:
+    """The mark as a stream's whole data, with its /Length: the first stream of the object it is in
+    (so a mark written into some other stream's data, a title in the XMP say, is never taken)."""
+    pattern = re.compile(rb"/Length (\d+) >>\r?\n(?:stream)\r?\n(" + re.escape(mark) + rb")\r?\nendstream")
+    for found in pattern.finditer(body):
+        if int(found.group(1)) != len(mark):
+            continue
+        index = bisect.bisect_right(starts, found.start()) - 1
+        keyword = found.start() + found.group(0).index(b"stream")
+        if index >= 0 and body.find(b"stream", starts[index]) == keyword:
+            return found
+    raise SpliceError(f"no stream holds {mark[:40]!r}")
+
+
+def _open_photo(path: Path):
+    """The photo file, opened without following a link (the path was checked when it was collected)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise IsADirectoryError(21, "not a regular file", str(path))
+    return os.fdopen(fd, "rb")
+
+
+def _copy_ranges(handle, ranges: list[tuple[int, int]], target) -> None:
+    for start, length in ranges:
+        handle.seek(start)
+        left = length
+        while left:
+            chunk = handle.read(min(_CHUNK, left))
+            if not chunk:
+                raise OSError(f"{handle.name}: the photo changed while the PDF was written")
+            target.write(chunk)
+            left -= len(chunk)

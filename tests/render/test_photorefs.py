@@ -1,0 +1,137 @@
+"""pdf.photorefs: stand-ins swapped for the camera's bytes, copied from the files as the PDF is written."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from publisher import images
+from publisher.pdf import photorefs
+
+
+def _photo(path, size, seed, exif=True):
+    picture = Image.effect_noise(size, 40 + seed).convert("RGB")
+    options = {}
+    if exif:
+        tags = Image.Exif()
+        tags[0x010F] = f"Camera {seed}"
+        options["exif"] = tags.tobytes()
+    picture.save(path, "JPEG", quality=90, **options)
+    assert path.stat().st_size > images.PLACEHOLDER_MIN_BYTES
+    return path
+
+
+def _book_with_stand_ins(stand_ins, decoy=None):
+    """A PDF as WeasyPrint leaves it: one page a stand-in, the second stand-in shown twice."""
+    pdf = pikepdf.new()
+    if decoy is not None:  # a small JPEG of the project's, kept as it is: its bytes are the project's choice
+        page = pdf.add_blank_page(page_size=(200, 150))
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=pdf.make_indirect(pikepdf.Stream(
+            pdf, decoy, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=1, Height=1,
+            ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode))))
+    for n, path in enumerate(stand_ins + stand_ins[1:]):
+        data = path.read_bytes()
+        with Image.open(path) as image:
+            width, height = image.size
+        stream = pdf.make_indirect(pikepdf.Stream(pdf, data, Type=pikepdf.Name.XObject,
+                                                  Subtype=pikepdf.Name.Image, Width=width, Height=height,
+                                                  ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8,
+                                                  Filter=pikepdf.Name.DCTDecode))
+        page = pdf.add_blank_page(page_size=(200, 150))
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=stream))
+        page.Contents = pdf.make_stream(b"q 200 0 0 150 0 0 cm /Im0 Do Q")
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _sound(data: bytes) -> None:
+    """qpdf finds nothing wrong, and every offset in the table points at its object."""
+    table_at, entries, _ = photorefs._xref(data)
+    for number, (offset, in_use) in enumerate(entries):
+        if in_use:
+            assert data.startswith(b"%d 0 obj" % number, offset), number
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.check_pdf_syntax() == [] and pdf.get_warnings() == []
+
+
+@pytest.fixture
+def photos(tmp_path):
+    cache = tmp_path / "cache"
+    files = [_photo(tmp_path / "a.jpg", (900, 700), 1), _photo(tmp_path / "b.jpg", (700, 900), 2, exif=False)]
+    found = {}
+    stand_ins = []
+    for path in files:
+        digest, stand_in = images.placeholder(path, cache)
+        found[digest] = path
+        stand_ins.append(stand_in)
+    return files, found, stand_ins
+
+
+def test_the_photos_bytes_replace_the_stand_ins(photos):
+    files, found, stand_ins = photos
+    written = io.BytesIO()
+    photorefs.expand(_book_with_stand_ins(stand_ins), written, found)
+    data = written.getvalue()
+    _sound(data)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        shown = [page.Resources.XObject.Im0 for page in pdf.pages]
+        assert [s.read_raw_bytes() for s in shown] == [images.pdf_bytes(f) for f in files + files[1:]]
+        assert shown[1].objgen == shown[2].objgen  # a photo shown twice is stored once
+        assert b"Exif\0\0" not in shown[0].read_raw_bytes()
+        for stream, path in zip(shown, files):
+            with Image.open(path) as image:
+                assert (int(stream.Width), int(stream.Height)) == image.size
+            decoded = Image.open(io.BytesIO(stream.read_raw_bytes()))
+            assert decoded.size == image.size
+    assert sum(len(images.pdf_bytes(f)) for f in files) < len(data) < sum(f.stat().st_size for f in files) + 20_000
+
+
+def test_the_same_sources_give_the_same_bytes(photos):
+    files, found, stand_ins = photos
+    book = _book_with_stand_ins(stand_ins)
+    first, second = io.BytesIO(), io.BytesIO()
+    photorefs.expand(book, first, found)
+    photorefs.expand(book, second, dict(reversed(found.items())))
+    assert first.getvalue() == second.getvalue()
+
+
+def test_a_mark_written_into_another_stream_is_not_taken(photos):
+    files, found, stand_ins = photos
+    digest = next(iter(found))
+    out = io.BytesIO()  # a real JPEG whose comment looks like a marked stream
+    Image.new("RGB", (1, 1)).save(out, "JPEG", comment=b"/Length 84 >>\nstream\npublisher-photo-ref:"
+                                  + digest.encode() + b"\nendstream")
+    decoy = out.getvalue()
+    assert b"/Length 84 >>\nstream\npublisher-photo-ref:" + digest.encode() + b"\nendstream" in decoy
+    written = io.BytesIO()
+    photorefs.expand(_book_with_stand_ins(stand_ins, decoy=decoy), written, found)
+    _sound(written.getvalue())
+    with pikepdf.open(io.BytesIO(written.getvalue())) as pdf:
+        assert pdf.pages[0].Resources.XObject.Im0.read_raw_bytes() == decoy  # first in the file
+        assert pdf.pages[1].Resources.XObject.Im0.read_raw_bytes() == images.pdf_bytes(files[0])
+
+
+def test_a_pdf_without_stand_ins_is_written_as_it_is(photos):
+    files, found, _ = photos
+    book = _book_with_stand_ins([files[0]])  # the photo itself, not its stand-in
+    written = io.BytesIO()
+    photorefs.expand(book, written, found)
+    with pikepdf.open(io.BytesIO(written.getvalue())) as pdf:
+        assert pdf.pages[0].Resources.XObject.Im0.read_raw_bytes() == files[0].read_bytes()
+
+
+def test_a_photo_that_shrank_while_written_is_an_error_not_a_short_file(photos, monkeypatch):
+    files, found, stand_ins = photos
+    book = _book_with_stand_ins(stand_ins)
+    real = images.jpeg_without_exif
+
+    def longer(handle, size):  # as if the file were cut after its ranges were measured
+        return real(handle, size)[:-1] + [(real(handle, size)[-1][0], real(handle, size)[-1][1] + 10)]
+
+    monkeypatch.setattr(photorefs, "jpeg_without_exif", longer)
+    with pytest.raises(OSError, match="changed while the PDF was written"):
+        photorefs.expand(book, io.BytesIO(), found)
