@@ -199,6 +199,10 @@ def bench_photo_book(photos: int, articles: int, repeat: int, work: Path, store:
     result["rebuild_caption_s"], rss_caption = median_run(build, repeat, env=env, before=change_caption)
     gallery.write_text(original, encoding="utf-8")
     result["peak_rss_mb"] = round(max(rss_epub, rss_pdf, rss_screen, rss_full, rss_caption), 1)
+    # Which build it was: the peak of each (the build process or any of its workers).
+    result["peak_rss_mb_by_build"] = {name: round(value, 1) for name, value in (
+        ("epub", rss_epub), ("pdf", rss_pdf), ("screen_pdf", rss_screen), ("full", rss_full),
+        ("rebuild_caption", rss_caption))}
     result["single_pass_peak_rss_mb"] = round(rss_single, 1)
     result["pdf_vs_single_pass"] = round(result["pdf_s"] / result["single_pass_pdf_s"], 3)
     result["rebuild_caption_vs_full"] = round(result["rebuild_caption_s"] / result["full_s"], 3)

@@ -107,15 +107,9 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
 
             progress("epub", "cover image")
             cover_art = front_cover(rendered, _cache("covers"), cover_ahead)
-        breaks = None  # the EPUB's page list; an EPUB without a print PDF lays the print pages out in a worker
-        if "epub" in formats and not ("pdf" in formats and config.profile(profile).name == "print"):
-            from .render.pagemap import kept_page_breaks
-
-            breaks = kept_page_breaks(rendered, _cache("pagemap"))
-            if breaks is None and workers.enabled:
-                progress("epub", "page list (laying out the print pages)")
-                with contextlib.suppress(Exception):  # laid out here below, where an error is reported
-                    breaks = workers.submit(_page_breaks_job, rendered).result()
+        # The EPUB's page list: none when the book asks for none; otherwise the print PDF's, read
+        # back as it is written, or (an EPUB built alone) laid out in runs in _write_outputs.
+        breaks = None if config.epub_page_list else []
     target_dir = Path(out_dir) if out_dir else config.out_dir
     with build_lock(target_dir):  # a second build at the same time fails at once, naming this one's pid
         outputs = _write_outputs(rendered, loaded, target_dir, formats, progress, profile, cover_art, breaks)
@@ -198,15 +192,7 @@ def _write_booklet(rendered, handle, profile, images):
     return dataclasses.replace(result, pages=sides)
 
 
-def _page_breaks_job(rendered):
-    """A worker's job: the print pages laid out in one pass, and their page breaks, kept."""
-    from .render.pagemap import cached_page_breaks
-
-    return cached_page_breaks(rendered, lambda: _lay_out_print(rendered, _quiet, parallel=False),
-                              _cache("pagemap"))
-
-
-def _lay_out_print(rendered, progress: Progress, parallel: bool | None = None) -> bytes:
+def _lay_out_print(rendered, progress: Progress) -> bytes:
     """The print PDF laid out in memory (its runs cached), for the EPUB's page list."""
     from .pdf import write_pdf
 
@@ -217,7 +203,7 @@ def _lay_out_print(rendered, progress: Progress, parallel: bool | None = None) -
     buffer = io.BytesIO()
     images, _ = by_reference(_images(rendered, pdf_image_settings(rendered.config, profile)),
                              _cache("images") / "refs")  # stand-ins: the same pages, no photo bytes
-    write_pdf(rendered, buffer, profile, images, parallel=parallel, cache=cache_dir() / "render")
+    write_pdf(rendered, buffer, profile, images, cache=cache_dir() / "render")
     return buffer.getvalue()
 
 

@@ -121,6 +121,7 @@ class BookConfig:
     profiles: dict = field(default_factory=lambda: dict(DEFAULT_PROFILES))  # name -> OutputProfile
     default_profile: str = "print"
     epub_image_max_pixels: int = 1280 * 960  # a phone screen; camera photos of about 0.25 MB
+    epub_page_list: bool = True  # the printed book's page numbers in the EPUB (render.pagemap)
     cover: CoverConfig = field(default_factory=CoverConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
 
@@ -355,6 +356,7 @@ def _build(root: Path, data: dict, check: _Checker) -> BookConfig | None:
     values["epub_image_max_pixels"] = check.key(output, ("output",), _declared(OUTPUT, "epub_image_max_pixels"))
     if values["epub_image_max_pixels"] <= 0:
         check.fail(("output", "epub_image_max_pixels"), "must be a positive number of pixels")
+    values["epub_page_list"] = check.key(output, ("output",), _declared(OUTPUT, "epub_page_list"))
     values["cover"] = _cover(root, data, check)
     values["security"] = _security(data, check)
     if check.problems:

@@ -120,6 +120,8 @@ OUTPUT = (
     Key("dir", str, "dist", "the output folder"),
     Key("default_profile", str, "print", "the PDF profile `publisher build` uses"),
     Key("epub_image_max_pixels", int, 1280 * 960, "images in the EPUB are scaled down to this many pixels"),
+    Key("epub_page_list", bool, True, "the EPUB marks where each printed page begins (an EPUB built alone "
+        "lays the print pages out for it)"),
 )
 
 PROFILE = (

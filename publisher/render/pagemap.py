@@ -186,16 +186,6 @@ def with_markers(body: str, breaks: list[PageBreak]) -> str:
     return body
 
 
-def kept_page_breaks(rendered, cache_root) -> list[PageBreak] | None:
-    """The page breaks kept in the cache for this book's content; None: not kept."""
-    from pathlib import Path
-
-    from ..cache import Store
-
-    kept = Store(Path(cache_root)).get_json(_key(rendered))
-    return [PageBreak(*item) for item in kept] if isinstance(kept, list) else None
-
-
 def _key(rendered) -> str:
     from pathlib import Path
 

@@ -127,3 +127,31 @@ def test_an_isbn_is_the_page_break_source(tmp_path):
         assert '<meta property="pageBreakSource">urn:isbn:9786040000002</meta>' in opf
         nav = archive.read("EPUB/nav.xhtml").decode()
         assert 'epub:type="page-list"' in nav and "#page-1" in nav
+
+
+def test_a_book_may_leave_the_page_list_out_and_then_lays_nothing_out(tmp_path):
+    from tests.conftest import make_project, run_cli
+    from tests.render.test_epub import epubcheck
+
+    text = "# Bài một\n\n" + "Chữ của một trang sách. " * 400 + "\n"
+    root = make_project(tmp_path / "p", {"01-bai.md": text},
+                        '[book]\ntitle = "Sách thử"\n[output]\nepub_page_list = false\n')
+    cache = tmp_path / "cache"
+    result = run_cli("build", str(root), "--format", "epub", env={"PUBLISHER_CACHE": str(cache)})
+    assert result.returncode == 0, result.stderr
+    epub = next((root / "dist").glob("*.epub"))
+    with zipfile.ZipFile(epub) as archive:
+        assert 'epub:type="page-list"' not in archive.read("EPUB/nav.xhtml").decode()
+        assert "pageBreakSource" not in archive.read("EPUB/content.opf").decode()
+        assert not any('epub:type="pagebreak"' in archive.read(n).decode()
+                       for n in archive.namelist() if n.endswith(".xhtml"))
+    assert not (cache / "publisher" / "render").exists() and not (cache / "publisher" / "pagemap").exists()
+    report = epubcheck(epub)
+    assert report["checker"]["nFatal"] == report["checker"]["nError"] == report["checker"]["nWarning"] == 0
+    # The default: the same EPUB built alone lays the print pages out, and lists them.
+    (root / "book.toml").write_text('[book]\ntitle = "Sách thử"\n', encoding="utf-8")
+    result = run_cli("build", str(root), "--format", "epub", env={"PUBLISHER_CACHE": str(cache)})
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(epub) as archive:
+        assert 'epub:type="page-list"' in archive.read("EPUB/nav.xhtml").decode()
+    assert (cache / "publisher" / "pagemap").exists()
