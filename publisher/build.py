@@ -9,10 +9,9 @@ from __future__ import annotations
 import contextlib
 import io
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, uptodate
 from .cache import cache_dir
 from .collect import Plan, collect
 from .config import CONFIG_NAME, BookConfig, load_config
@@ -20,7 +19,8 @@ from .errors import ConfigError, Diagnostic, StrictModeError
 from .images import ImageSettings, pixels_for, prepare_images
 from .lock import build_lock
 from .output import atomic_output
-from .pipeline import MIN_PARALLEL_READ, Loaded, Progress, _quiet, texts_phrase  # noqa: F401 (MIN_PARALLEL_READ: tests)
+from .pipeline import Loaded, Progress, _quiet
+from .report import BuildReport, OutputFile
 from .readers import preload
 from .render.fallback import missing_glyph_diagnostics
 from .render.fonts import book_fonts, regular_fonts
@@ -28,29 +28,6 @@ from .workers import Workers
 
 FORMATS = ("epub", "pdf")
 EPUB_JPEG_QUALITY = 75  # with epub_image_max_pixels, a camera photo in under 0.25 MB
-
-
-@dataclass
-class OutputFile:
-    format: str
-    path: Path
-    size: int
-    pages: int | None = None
-
-
-@dataclass
-class BuildReport:
-    outputs: list[OutputFile]
-    diagnostics: list[Diagnostic]
-    articles: int  # the foreword counted in
-    seconds: float
-    foreword: bool = False
-
-    @property
-    def texts(self) -> str:
-        """What was built, counted as the log counts it: 'foreword + 15 articles'."""
-        return texts_phrase(self.articles - self.foreword, self.foreword)
-
 
 
 def load_book(project: Path | str | BookConfig, progress: Progress = _quiet, workers: Workers | None = None,
@@ -74,6 +51,11 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
     with Workers() as workers:  # forked at the first job, stopped before the outputs are written
         progress("config", "book.toml")
         config = load_config(project_dir)
+        target_dir = Path(out_dir) if out_dir else config.out_dir
+        key, kept = uptodate.last_build(config, out_dir, formats, cover, profile, strict, started)
+        if kept is not None:
+            progress("done", uptodate.MESSAGE)
+            return kept
         plan = collect(config)
         if workers.enabled:  # what every process needs, found once: the workers are forked with it
             preload(plan.files())
@@ -110,13 +92,14 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
         # The EPUB's page list: none when the book asks for none; otherwise the print PDF's, read
         # back as it is written, or (an EPUB built alone) laid out in runs in _write_outputs.
         breaks = None if config.epub_page_list else []
-    target_dir = Path(out_dir) if out_dir else config.out_dir
     with build_lock(target_dir):  # a second build at the same time fails at once, naming this one's pid
         outputs = _write_outputs(rendered, loaded, target_dir, formats, progress, profile, cover_art, breaks)
         # The cover spread: asked for, or part of a print PDF (its spine needs the page count).
         if cover or ("pdf" in formats and config.profile(profile).name == "print"):
             outputs.append(_write_cover(rendered, loaded, target_dir, outputs, progress,
                                         config.profile(profile).name == "print"))
+    uptodate.remember(key, outputs, loaded.diagnostics, len(loaded.book.articles()),
+                      loaded.book.foreword is not None)
     return BuildReport(outputs, loaded.diagnostics, len(loaded.book.articles()),
                        time.perf_counter() - started, loaded.book.foreword is not None)
 

@@ -136,12 +136,14 @@ def prepare_image(path: Path, settings: ImageSettings, cache: Path, rel=str, key
     except OSError as exc:
         raise ManuscriptError(f"cannot read the image: {exc.strerror or exc}", rel(path)) from exc
     data = _read(path, rel)
-    digest = hashlib.sha256(f"{hashlib.sha256(data).hexdigest()}|{key}".encode()).hexdigest()
+    # The file's digest as _cached found it (by its stamp): a 5 MB photo is not hashed again.
+    content = _content_digest(path, cache)
+    digest = hashlib.sha256(f"{content}|{key}".encode()).hexdigest()
     marker = cache / f"{digest[:32]}.same"
     result = _process(data, settings, path, rel)
     cache.mkdir(parents=True, exist_ok=True)
     if result is None:  # passed on as it is (maybe known from its header alone): checked all the same
-        validate_image(path, cache, rel, data)
+        validate_image(path, cache, rel, data, content)
         _write(marker, b"")
         return path
     fmt, content = result
@@ -164,13 +166,14 @@ def _read(path: Path, rel) -> bytes:
         raise ManuscriptError(f"cannot read the image: {exc.strerror or exc}", rel(path)) from exc
 
 
-def validate_image(path: Path, cache: Path, rel=str, data: bytes | None = None) -> None:
+def validate_image(path: Path, cache: Path, rel=str, data: bytes | None = None, digest: str | None = None) -> None:
     """Refuse a damaged, truncated or empty image (ManuscriptError naming it), whichever output
-    it goes to; an image found whole is remembered in ``cache`` by its content."""
+    it goes to; an image found whole is remembered in ``cache`` by its content (``digest``,
+    the sha256 of ``data`` when the caller has it)."""
     if path.suffix.lower() == ".svg":
         return  # checked by publisher.svg where it is named
     data = _read(path, rel) if data is None else data
-    marker = cache / f"{hashlib.sha256(data).hexdigest()[:32]}.ok"
+    marker = cache / f"{(digest or hashlib.sha256(data).hexdigest())[:32]}.ok"
     if marker.exists():
         return
     try:

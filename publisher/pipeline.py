@@ -29,6 +29,7 @@ from .model import Article, Book
 from .normalize.book import normalize_article, options_from_config
 from .readers import ReadResult, Source, read
 from .readers.source import MAX_MANUSCRIPT_BYTES, sanitize_article
+from .report import texts_phrase
 from .safety import read_bytes
 
 # Fewer manuscripts to read than this are read faster here than by starting workers.
@@ -195,12 +196,6 @@ def arrange(plan: Plan, manuscripts: list[Manuscript]) -> tuple[Article | None, 
     foreword = by_path.get(plan.foreword) if plan.foreword else None
     parts = [(part.title, [by_path[p] for p in part.files if by_path.get(p) is not None]) for part in plan.parts]
     return foreword, parts
-
-
-def texts_phrase(articles: int, foreword: bool) -> str:
-    """'foreword + 15 articles', '1 article': the one way the build counts what it assembled."""
-    counted = f"{articles} article{'' if articles == 1 else 's'}"
-    return f"foreword + {counted}" if foreword else counted
 
 
 def load_book(project: Path | str | BookConfig, progress: Progress = _quiet, workers=None,

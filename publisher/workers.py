@@ -103,17 +103,23 @@ def pool(workers: int, initializer: Callable | None = None,
 class Workers:
     """A pool of forked workers started at the first ``submit`` (with ``initializer(*initargs)``
     in each); stopped when the block ends (at once when it fails). ``enabled`` is False where
-    there is nothing to fork or PUBLISHER_PARALLEL=0: callers that may do without check it."""
+    there is nothing to fork or PUBLISHER_PARALLEL=0: callers that may do without check it.
+    ``before_fork`` runs once in this process just before the workers are forked: what every
+    worker would import for itself (WeasyPrint: over a second of CPU each) is imported once and
+    shared."""
 
-    def __init__(self, count: int | None = None, initializer: Callable | None = None, initargs: tuple = ()):
+    def __init__(self, count: int | None = None, initializer: Callable | None = None, initargs: tuple = (),
+                 before_fork: Callable | None = None):
         self.count = max(1, count or cpus())
         self.enabled = can_fork() and os.environ.get("PUBLISHER_PARALLEL") != "0"  # the caller's choice
-        self._initializer, self._initargs = initializer, initargs
+        self._initializer, self._initargs, self._before_fork = initializer, initargs, before_fork
         self._stack = contextlib.ExitStack()
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
 
     def submit(self, fn: Callable, *args) -> concurrent.futures.Future:
         if self._pool is None:
+            if self._before_fork is not None:
+                self._before_fork()
             self._pool = self._stack.enter_context(pool(self.count, self._initializer, self._initargs))
         return self._pool.submit(fn, *args)
 

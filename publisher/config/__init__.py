@@ -491,6 +491,7 @@ def _contributors(data: dict, check: _Checker) -> tuple[Contributor, ...]:
 
 def _parts(data: dict, manuscripts: Path, check: _Checker) -> tuple[PartSpec, ...]:
     items = check.get(data, ("parts",), list, [])
+    resolved = manuscripts.resolve()
     parts = []
     for index, item in enumerate(items):
         keys = ("parts", index)
@@ -504,16 +505,20 @@ def _parts(data: dict, manuscripts: Path, check: _Checker) -> tuple[PartSpec, ..
         if not patterns:
             check.fail(keys, "missing key files (paths or globs under the manuscripts folder)")
         files: list[Path] = []
+        seen: set[Path] = set()  # a set beside the list: a part of hundreds of files is not quadratic
         for pattern in patterns:
             matches = _expand(manuscripts, pattern)
-            outside = [m for m in matches if not m.is_relative_to(manuscripts.resolve())]
+            outside = [m for m in matches if not m.is_relative_to(resolved)]
             if outside:
                 check.fail(keys + ("files",), f"{pattern} leads outside the {manuscripts.name}/ folder")
                 matches = [m for m in matches if m not in outside]
             if not matches:
                 what = "matches no file" if glob.has_magic(pattern) else "does not exist"
                 check.fail(keys + ("files",), f"{pattern} {what} in {manuscripts.name}/")
-            files.extend(m for m in matches if m not in files)
+            for match in matches:
+                if match not in seen:
+                    seen.add(match)
+                    files.append(match)
         parts.append(PartSpec(title or "", tuple(files), key_line(check.text, keys)))
     return tuple(parts)
 

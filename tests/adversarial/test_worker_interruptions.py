@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.build import MIN_PARALLEL_READ
+from publisher.pipeline import MIN_PARALLEL_READ
 from publisher.workers import can_fork
 
 from ..conftest import ROOT, make_project, run_cli

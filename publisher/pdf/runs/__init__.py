@@ -32,6 +32,7 @@ from ...workers import Workers, cpus
 from ..finish import Finish, write_bytes
 from ..join import RunPdf, join_runs
 from ..result import PdfResult
+from ..weasy import import_weasyprint
 from .plan import Planner, RunStats, plan_runs, worth_parallel
 from .schedule import Schedule
 from .worker import RunOutput, init_worker
@@ -60,7 +61,8 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
     # holding its laid-out pages, while the others go on.
     processes = min(2 * workers + 1, len(runs))
     # Started at the first run handed out: a build whose runs all come from the cache starts none.
-    with Workers(processes, init_worker, (schedule.counts, schedule.waiting)) as pool:
+    with Workers(processes, init_worker, (schedule.counts, schedule.waiting),
+                 before_fork=import_weasyprint) as pool:
         schedule.run(pool, workers, processes)
     outputs = schedule.outputs
     # The joined book is a function of its runs and of how they are finished: kept whole too.
