@@ -81,9 +81,13 @@ def clear_cache(cache: Path, keep_fonts: bool = True):
 
 
 def pages(pdf: Path) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(pdf).pages)
+    """The PDF's page count, read in a child process: reading a 1.6 GB PDF here would raise this
+    process's resident set, and every command started after it (vfork, then exec) would start
+    its peak from there (ru_maxrss keeps the old memory's high-water mark)."""
+    found = subprocess.run([sys.executable, "-c", "import sys; from pypdf import PdfReader; "
+                            "print(len(PdfReader(sys.argv[1]).pages))", str(pdf)],
+                           check=True, capture_output=True, text=True)
+    return int(found.stdout)
 
 
 def bench_size(articles: int, repeat: int, work: Path) -> dict:
