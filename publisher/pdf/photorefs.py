@@ -14,6 +14,7 @@ read once and written once.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import io
 import os
 import re
@@ -97,31 +98,27 @@ def _splice(body: bytes, target, photos: dict[str, Path]) -> None:
     table_at, entries, table_end = _xref(body)
     starts = sorted(offset for offset, in_use in entries if in_use)
     edits: list[tuple[int, int, object]] = []  # (where, bytes replaced, bytes or a photo's ranges)
-    for digest, path in photos.items():
-        mark = _MARK + digest.encode("ascii")
-        found = _stream_of(body, mark, starts)
-        handle = _open_photo(path)
-        size = os.fstat(handle.fileno()).st_size
-        ranges = jpeg_without_exif(handle, size)
-        length = sum(n for _, n in ranges)
-        declared = found.start(1)
-        edits.append((declared, found.end(1) - declared, str(length).encode("ascii")))
-        edits.append((found.start(2), len(mark), (handle, ranges)))
-    edits.sort(key=lambda edit: edit[0])
-
-    def moved(offset: int) -> int:
-        shift = 0
+    with contextlib.ExitStack() as files:  # every photo opened is closed, whatever fails
+        for digest, path in photos.items():
+            mark = _MARK + digest.encode("ascii")
+            found = _stream_of(body, mark, starts)
+            handle = files.enter_context(_open_photo(path))
+            ranges = jpeg_without_exif(handle, os.fstat(handle.fileno()).st_size)
+            declared = found.start(1)
+            edits.append((declared, found.end(1) - declared, str(sum(n for _, n in ranges)).encode("ascii")))
+            edits.append((found.start(2), len(mark), (handle, ranges)))
+        edits.sort(key=lambda edit: edit[0])
+        wheres, shifts = [], [0]  # shifts[i]: what the first i edits moved the bytes after them by
         for where, replaced, put in edits:
-            if where >= offset:
-                break
-            shift += _size_of(put) - replaced
-        return offset + shift
+            wheres.append(where)
+            shifts.append(shifts[-1] + _size_of(put) - replaced)
 
-    table = [b"xref\n"]
-    for line, entry in _table_lines(body, table_at):
-        table.append(b"%010d" % moved(int(line[:10])) + line[10:] if entry and line[17:18] == b"n" else line)
-    trailer = body[table_end:body.rindex(b"startxref")]
-    try:
+        def moved(offset: int) -> int:
+            return offset + shifts[bisect.bisect_left(wheres, offset)]
+
+        table = [b"xref\n"]
+        for line, entry in _table_lines(body, table_at):
+            table.append(b"%010d" % moved(int(line[:10])) + line[10:] if entry and line[17:18] == b"n" else line)
         at = 0
         for where, replaced, put in edits:
             target.write(body[at:where])
@@ -132,12 +129,8 @@ def _splice(body: bytes, target, photos: dict[str, Path]) -> None:
             at = where + replaced
         target.write(body[at:table_at])
         target.write(b"".join(table))
-        target.write(trailer)
+        target.write(body[table_end:body.rindex(b"startxref")])
         target.write(b"startxref\n%d\n%%%%EOF\n" % moved(table_at))
-    finally:
-        for _, _, put in edits:
-            if not isinstance(put, bytes):
-                put[0].close()
 
 
 def _size_of(put) -> int:
