@@ -195,7 +195,10 @@ def pdf_image_settings(config: BookConfig, profile) -> ImageSettings:
     size = None
     if profile.image_dpi:
         size = pixels_for(tuple(v + 2 * profile.bleed_mm for v in config.trim_mm), profile.image_dpi)
-    return ImageSettings(max_size=size, quality=profile.jpeg_quality, cmyk_profile=profile.icc_profile)
+    # A booklet is imposed from pages with the photos in them: only the book's own pages take
+    # sideways photos by reference, turned by the PDF (pdf.photorefs).
+    return ImageSettings(max_size=size, quality=profile.jpeg_quality, cmyk_profile=profile.icc_profile,
+                         turned_in_pdf=not profile.sheet)
 
 
 def _images(rendered, settings: ImageSettings) -> dict[str, Path]:

@@ -8,7 +8,9 @@ A photo is decoded once per output, JPEGs at the smallest scale the output needs
 fraction of the time); with ``workers`` the photos a build lacks are processed in those
 processes while the build goes on. A photo the camera stored sideways (an EXIF Orientation
 other than 1) is turned upright once here, so the PDF never has to decode it; the others
-reach the PDF as the camera's own JPEG bytes (``pdf_bytes``).
+reach the PDF as the camera's own JPEG bytes (``pdf_bytes``). A print PDF that takes its
+photos by reference (``ImageSettings.turned_in_pdf``, pdf.photorefs) gets the sideways ones
+as they are too: the PDF turns them as it draws them, with no loss and no re-encoding.
 Pillow's decompression-bomb guard stays on: an image of more than
 ``Image.MAX_IMAGE_PIXELS`` pixels is refused with a ManuscriptError naming the file.
 """
@@ -19,6 +21,7 @@ import hashlib
 import io
 import math
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +43,14 @@ class ImageSettings:
     max_pixels: int | None = None  # largest width × height, or None
     quality: int = 90  # JPEG quality when an image is re-encoded
     cmyk_profile: Path | None = None  # convert JPEG photos to this CMYK ICC profile
+    # A sideways camera JPEG that pdf.photorefs can take by reference is left as it is: the PDF
+    # turns it with a matrix (lossless), where turning it here decodes and re-encodes 12 megapixels.
+    turned_in_pdf: bool = False
 
     def key(self) -> str:
         profile = hashlib.sha256(self.cmyk_profile.read_bytes()).hexdigest() if self.cmyk_profile else ""
-        return f"{VERSION}|{self.max_size}|{self.max_pixels}|{self.quality}|{profile}"
+        turned = "|turned-in-pdf" if self.turned_in_pdf else ""  # the others keep their cache keys
+        return f"{VERSION}|{self.max_size}|{self.max_pixels}|{self.quality}|{profile}{turned}"
 
 
 def pixels_for(size_mm: tuple[float, float], dpi: int) -> tuple[int, int]:
@@ -255,7 +262,8 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str
                 return None  # GIF, WebP …: the href keeps its suffix, so the file is passed on as it is
             orientation = _orientation(header)
             to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and header.mode != "CMYK"
-            if _scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and orientation == 1:
+            turned = orientation != 1 and settings.turned_in_pdf and referable(header, len(data))
+            if _scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and (orientation == 1 or turned):
                 return None
     image = _open(data, path, rel, settings)
     fmt = image.format if image.format in PROCESSED else "PNG"
@@ -379,29 +387,39 @@ PLACEHOLDER_MIN_BYTES = 256 * 1024  # smaller JPEGs go into the PDF the ordinary
 _MARK = b"publisher-photo:"
 
 
-def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
-    """(content digest, a stand-in JPEG) for a large RGB or grey JPEG shown as stored, else None.
+def referable(image: Image.Image, size: int) -> bool:
+    """Whether a photo (opened, ``size`` bytes) can go into a PDF by reference (``placeholder``):
+    a large baseline JPEG in RGB or grey, its EXIF orientation a known one."""
+    return (size >= PLACEHOLDER_MIN_BYTES and image.format == "JPEG" and image.mode in ("RGB", "L")
+            and _orientation(image) in range(1, 9) and not image.info.get("progressive")
+            and "transparency" not in image.info)
 
-    The stand-in has the photo's pixel size and colour mode, so it is laid out exactly like it,
-    but is only the JPEG headers (under 1 kB, never decoded), with the digest in a comment: the PDF is laid out,
+
+def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
+    """(content digest, a stand-in JPEG) for a large RGB or grey JPEG (``referable``), else None.
+
+    The stand-in has the photo's pixel size as shown (turned upright by its EXIF orientation)
+    and its colour mode, so it is laid out exactly like it, but is only the JPEG headers
+    (under 1 kB, never decoded), with the digest and the orientation in a comment: the PDF is laid out,
     cached and joined with stand-ins, and pdf.photorefs puts the camera's bytes in at the
     end, read from disk as the file is written (a book of 400 photos never holds them all).
     """
     try:
-        if path.stat().st_size < PLACEHOLDER_MIN_BYTES or path.suffix.lower() not in (".jpg", ".jpeg"):
+        stat = path.stat()
+        if stat.st_size < PLACEHOLDER_MIN_BYTES or path.suffix.lower() not in (".jpg", ".jpeg"):
             return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(path) as image:
-                if image.format != "JPEG" or image.mode not in ("RGB", "L") or _orientation(image) != 1:
+                if not referable(image, stat.st_size):
                     return None
-                if image.info.get("progressive") or "transparency" in image.info:
-                    return None
-                size, mode = image.size, image.mode
+                orientation = _orientation(image)
+                size, mode = _upright(image.size, orientation), image.mode
         digest = _content_digest(path, cache)
     except Exception:
         return None  # the ordinary way reports what is wrong with it
-    target = cache / f"{digest[:32]}.stand-in.jpg"
+    # "-2": the comment carries the orientation since; a stand-in kept from before is not read.
+    target = cache / f"{digest[:32]}.stand-in-2.jpg"
     if not target.exists():
         flat = cache / f"flat-{mode}-{size[0]}x{size[1]}.jpg"
         if not flat.exists():
@@ -414,13 +432,14 @@ def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
             cache.mkdir(parents=True, exist_ok=True)
             _write(flat, data[:scan + 2 + int.from_bytes(data[scan + 2:scan + 4], "big")] + b"\xff\xd9")
         data = flat.read_bytes()
-        comment = _MARK + digest.encode("ascii")
+        comment = _MARK + digest.encode("ascii") + b"/%d" % orientation
         _write(target, data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:])
     return digest, target
 
 
-def placeholder_digest(data: bytes) -> str | None:
-    """The digest a stand-in JPEG (``placeholder``) carries, or None for any other bytes."""
+def placeholder_digest(data: bytes) -> tuple[str, int] | None:
+    """The digest and EXIF orientation a stand-in JPEG (``placeholder``) carries, or None for any other bytes."""
     if data[:4] != b"\xff\xd8\xff\xfe" or data[6:6 + len(_MARK)] != _MARK:
         return None
-    return data[6 + len(_MARK):6 + len(_MARK) + 64].decode("ascii")
+    found = re.match(rb"([0-9a-f]{64})/([1-8])", data[6 + len(_MARK):6 + len(_MARK) + 66])
+    return (found.group(1).decode("ascii"), int(found.group(2))) if found else None

@@ -207,3 +207,41 @@ def test_the_print_pdf_embeds_the_camera_jpegs_as_they_are(tmp_path):
                         env={"PUBLISHER_CACHE": str(tmp_path / cache)})
         assert again.returncode == 0, again.stderr
         assert (tmp_path / cache / "out" / "sach-thu.pdf").read_bytes() == (root / "dist" / "sach-thu.pdf").read_bytes()
+
+
+def test_a_sideways_camera_photo_goes_into_the_print_pdf_as_it_is_turned_by_the_pdf(tmp_path):
+    import pikepdf
+    import pypdfium2
+
+    source = tmp_path / "sideways.jpg"
+    grain = Image.effect_noise((1600, 1200), 60).convert("RGB")
+    grain.paste((220, 20, 20), (0, 0, 300, 1200))  # a red band on the stored left edge
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned a quarter clockwise: the red band on top
+    grain.save(source, "JPEG", quality=92, exif=exif.tobytes())
+    assert source.stat().st_size > images.PLACEHOLDER_MIN_BYTES
+    # Not decoded and re-encoded for the print PDF (the EPUB's copy is turned upright as before).
+    assert prepare_image(source, ImageSettings(turned_in_pdf=True), tmp_path / "c") == source
+    text = "# Bài\n\nMột đoạn văn.\n\n![Ảnh chụp dọc](../images/sideways.jpg)\n"
+    root = make_project(tmp_path / "p", {"01-bai.md": text}, '[book]\ntitle = "Sách thử"\n',
+                        {"images/sideways.jpg": source.read_bytes()})
+    result = run_cli("build", str(root), "--format", "pdf", env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    pdf_path = root / "dist" / "sach-thu.pdf"
+    data = source.read_bytes()
+    camera = b"".join(data[s:s + n] for s, n in images.jpeg_without_exif(io.BytesIO(data), len(data)))
+    with pikepdf.open(pdf_path) as pdf:
+        found = {image.objgen: image for page in pdf.pages for image in page.get_images().values()}
+        assert len(found) == 1
+        photo = next(iter(found.values()))
+        assert photo.read_raw_bytes() == camera and (int(photo.Width), int(photo.Height)) == (1600, 1200)
+
+    def shown(page, test):
+        return [y for y in range(page.height) for x in range(0, page.width, 3) if test(page.getpixel((x, y)))]
+
+    pages = [page.render(scale=1).to_pil().convert("RGB") for page in pypdfium2.PdfDocument(pdf_path)]
+    with_photo = [p for p in pages if shown(p, lambda c: c[0] > 150 and c[1] < 90 and c[2] < 90)]
+    assert len(with_photo) == 1
+    red = shown(with_photo[0], lambda c: c[0] > 150 and c[1] < 90 and c[2] < 90)
+    grey = shown(with_photo[0], lambda c: 40 < c[0] < 200 and abs(c[0] - c[1]) < 25 and abs(c[1] - c[2]) < 25)
+    assert grey and max(red) < sum(grey) / len(grey)  # the band is shown on top, as the camera meant

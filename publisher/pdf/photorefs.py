@@ -53,19 +53,25 @@ def expand(data: bytes, target, photos: dict[str, Path]) -> None:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         marked: dict[str, pikepdf.Object] = {}  # digest -> the stream standing for the photo in the book
 
+        shown: dict[str, pikepdf.Object] = {}  # digest -> what the pages draw: the image, or a form turning it
+
         def real(stream: pikepdf.Object) -> pikepdf.Object | None:
             if stream.get("/Filter") != pikepdf.Name.DCTDecode:
                 return None
-            digest = placeholder_digest(stream.read_raw_bytes()[:128])
-            if digest is None or digest not in photos:
+            found = placeholder_digest(stream.read_raw_bytes()[:128])
+            if found is None or found[0] not in photos:
                 return None
-            if digest not in marked:  # a photo shown twice is stored once
+            digest, orientation = found
+            if digest not in shown:  # a photo shown twice is stored once
                 mark = pikepdf.Stream(pdf, _MARK + digest.encode("ascii"))
                 for key, value in stream.stream_dict.items():
                     if key != "/Length":
                         mark.stream_dict[key] = value
+                if orientation in (5, 6, 7, 8):  # stored a quarter turn from how it is shown
+                    mark.stream_dict.Width, mark.stream_dict.Height = stream.stream_dict.Height, stream.stream_dict.Width
                 marked[digest] = pdf.make_indirect(mark)
-            return marked[digest]
+                shown[digest] = marked[digest] if orientation == 1 else _turned(pdf, marked[digest], orientation)
+            return shown[digest]
 
         def walk(holder, depth: int = 0) -> None:
             resources = holder.get("/Resources")
@@ -91,6 +97,24 @@ def expand(data: bytes, target, photos: dict[str, Path]) -> None:
         written = io.BytesIO()
         pdf.save(written, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
     _splice(written.getvalue(), target, {digest: photos[digest] for digest in marked})
+
+
+# The matrix taking the unit square of a photo as stored to the unit square as shown, for each
+# EXIF orientation. A PDF image puts its first row at the top (y = 1): a pixel stored at (u, v),
+# v counted down, is drawn at (u, 1 - v); orientation 6 (turn a quarter clockwise) shows it at
+# (1 - v, u) counted down, that is (y, 1 - x) in the square.
+_TURNS = {2: (-1, 0, 0, 1, 1, 0), 3: (-1, 0, 0, -1, 1, 1), 4: (1, 0, 0, -1, 0, 1), 5: (0, -1, -1, 0, 1, 1),
+          6: (0, -1, 1, 0, 0, 1), 7: (0, 1, 1, 0, 0, 0), 8: (0, 1, -1, 0, 1, 0)}
+
+
+def _turned(pdf: pikepdf.Pdf, image: pikepdf.Object, orientation: int) -> pikepdf.Object:
+    """A form drawing ``image`` (the camera's bytes, as stored) the way its EXIF orientation shows
+    it, in the unit square the page draws the stand-in in: turned by the PDF, not re-encoded."""
+    matrix = " ".join(str(v) for v in _TURNS[orientation])
+    return pdf.make_indirect(pikepdf.Stream(
+        pdf, f"q {matrix} cm /Photo Do Q".encode("ascii"), Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Form, BBox=[0, 0, 1, 1],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Photo=image))))
 
 
 def _splice(body: bytes, target, photos: dict[str, Path]) -> None:

@@ -135,3 +135,54 @@ def test_a_photo_that_shrank_while_written_is_an_error_not_a_short_file(photos, 
     monkeypatch.setattr(photorefs, "jpeg_without_exif", longer)
     with pytest.raises(OSError, match="changed while the PDF was written"):
         photorefs.expand(book, io.BytesIO(), found)
+
+
+def _sideways(path, orientation):
+    """A grainy photo (over the size put in by reference) with three coloured corners as stored,
+    and its EXIF ``orientation``; returns the picture as it should be shown."""
+    from PIL import ImageOps
+
+    picture = Image.effect_noise((1000, 700), 50).convert("RGB")
+    for colour, box in (((230, 20, 20), (0, 0, 250, 175)), ((20, 200, 20), (750, 0, 1000, 175)),
+                        ((20, 20, 230), (0, 525, 250, 700))):
+        picture.paste(colour, box)
+    tags = Image.Exif()
+    tags[0x0112] = orientation
+    picture.save(path, "JPEG", quality=90, exif=tags.tobytes())
+    assert path.stat().st_size > images.PLACEHOLDER_MIN_BYTES
+    with Image.open(path) as stored:
+        return ImageOps.exif_transpose(stored)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_sideways_photo_is_turned_by_the_pdf_not_re_encoded(tmp_path, orientation):
+    import pypdfium2
+
+    path = tmp_path / f"o{orientation}.jpg"
+    shown = _sideways(path, orientation)
+    digest, stand_in = images.placeholder(path, tmp_path / "cache")
+    with Image.open(stand_in) as laid_out:  # laid out at the size it is shown at
+        assert laid_out.size == shown.size
+    written = io.BytesIO()
+    photorefs.expand(_book_with_stand_ins([stand_in]), written, {digest: path})
+    _sound(written.getvalue())
+    with pikepdf.open(io.BytesIO(written.getvalue())) as pdf:
+        photo = next(iter(pdf.pages[0].get_images().values()))  # the camera's bytes, found through the form
+        assert photo.read_raw_bytes() == _without_exif(path)
+        with Image.open(path) as stored:
+            assert (int(photo.Width), int(photo.Height)) == stored.size
+    page = pypdfium2.PdfDocument(written.getvalue())[0].render(scale=2).to_pil().convert("RGB")
+    for fx, fy in ((0.1, 0.1), (0.9, 0.1), (0.1, 0.9), (0.9, 0.9), (0.5, 0.12), (0.12, 0.5)):
+        expected = shown.getpixel((int(fx * (shown.width - 1)), int(fy * (shown.height - 1))))
+        got = page.getpixel((int(fx * (page.width - 1)), int(fy * (page.height - 1))))
+        if max(expected) - min(expected) > 120:  # a coloured corner (the grain is grey): the same colour
+            assert max(range(3), key=lambda c: got[c]) == max(range(3), key=lambda c: expected[c]), (fx, fy)
+        else:
+            assert max(got) - min(got) < 120, (fx, fy)
+
+
+def _without_exif(path) -> bytes:
+    data = path.read_bytes()
+    kept = b"".join(data[s:s + n] for s, n in images.jpeg_without_exif(io.BytesIO(data), len(data)))
+    assert len(kept) < len(data)  # the EXIF block (with the orientation) is left out
+    return kept
