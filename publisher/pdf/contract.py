@@ -52,6 +52,20 @@ def toc_targets(body: str) -> list[str]:
     return TOC_HREF.findall(body)
 
 
+def with_toc_numbers(html: str, numbers: dict[str, str]) -> str:
+    """``html`` with each contents entry's link carrying its target's printed page number
+    (``data-page``), for one rule to show (a rule for each entry makes every link of the contents
+    match hundreds of selectors)."""
+    def numbered(match: re.Match) -> str:
+        number = numbers.get(match.group(1))
+        if number is None:
+            return match.group(0)
+        link = match.group(0).rindex("<a")
+        return f'{match.group(0)[:link + 2]} data-page="{number}"{match.group(0)[link + 2:]}'
+
+    return TOC_HREF.sub(numbered, html)
+
+
 def titles(body: str) -> list[str]:
     """The HTML of each article or contents title in ``body``, in order (the running heads)."""
     return [match.group(3) for match in TITLE.finditer(body)]

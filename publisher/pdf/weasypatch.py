@@ -1,6 +1,6 @@
 """The only module that changes WeasyPrint's internals (pinned to 70.x in pyproject.toml).
 
-Three functions are wrapped and one rule is switched off, once a process. For the runs of
+Four functions are wrapped and one rule is switched off, once a process. For the runs of
 pages (pdf.runs.worker):
 
 - ``weasyprint.layout.make_margin_boxes(context, page, state)``: WeasyPrint lays out all
@@ -30,6 +30,12 @@ sample's folio 5, two notes of the 30-article benchmark book). That loop
 (``_REPORT_LOOP``) is taken out of the function's source: the paragraph breaks where the
 widows and orphans rules allow instead, and print.css's ``footnote-policy: line`` carries a
 call's line over with its note when the note does not fit under it.
+
+And for every layout, the dots of a leader (the contents' ``leader(".")``) as one text box:
+``weasyprint.layout.inline.handle_leader(context, line, containing_block)`` fills the space
+with one copy of the leader's text box per dot, and each copy is drawn on its own (a Pango
+line made and drawn for every dot: half the time of a 22-page contents). The wrapper puts the
+same dots, at the same place, into one text box: the same glyphs, one Pango line.
 
 With a hook left at None the wrapped function does what WeasyPrint's does.
 ``assumptions()`` lists what the wrappers rely on; tests/render/test_weasypatch.py checks
@@ -68,6 +74,7 @@ def install() -> None:
     _install_numbering_hook()
     _install_font_hook()
     _install_pages_hook()
+    _install_leader_hook()
     _keep_notes_with_calls()
 
 
@@ -114,6 +121,32 @@ def _install_pages_hook() -> None:
 
     make_all_pages.publisher_hook = True
     layout.make_all_pages = make_all_pages
+
+
+def _install_leader_hook() -> None:
+    import_weasyprint()
+    from weasyprint.layout import inline, leader
+    from weasyprint.text.line_break import create_layout
+
+    if getattr(inline.handle_leader, "publisher_hook", False):
+        return
+    original = inline.handle_leader
+
+    def handle_leader(context, line, containing_block):
+        original(context, line, containing_block)
+        _, box = leader.leader_index(line)
+        dots = box.children if box is not None else ()
+        if len(dots) > 1 and all(d.text == dots[0].text for d in dots):
+            # Copies of one box, each its width to the left of the one before: one box of their text.
+            first = min(dots, key=lambda d: d.position_x)
+            merged = first.copy_with_text(first.text * len(dots))
+            merged.width = sum(d.width for d in dots)
+            merged.pango_layout = create_layout(merged.text, first.style, context, None,
+                                                first.pango_layout.justification_spacing)
+            box.children = (merged,)
+
+    handle_leader.publisher_hook = True
+    inline.handle_leader = handle_leader
 
 
 def _install_numbering_hook() -> None:
@@ -190,6 +223,13 @@ def assumptions() -> list[str]:
         wrong.append("layout.block._linebox_layout no longer moves placed notes in that loop (notes may slip)")
     if "footnote_policy" not in inspect.getsource(lines):
         wrong.append("layout.block._linebox_layout no longer reads footnote-policy")
+    from weasyprint.layout import inline
+
+    original_leader = _original(inline.handle_leader)
+    if list(inspect.signature(original_leader).parameters) != ["context", "line", "containing_block"]:
+        wrong.append("layout.inline.handle_leader no longer takes (context, line, containing_block)")
+    if "text_box.copy()" not in inspect.getsource(original_leader):
+        wrong.append("layout.inline.handle_leader no longer fills a leader with copies of its text box")
     from weasyprint import urls
 
     if "_fail_on_errors" not in inspect.getsource(urls):

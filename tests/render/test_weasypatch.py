@@ -108,3 +108,51 @@ def test_the_pages_hook_and_the_note_rule_are_installed_once_and_see_every_page(
     finally:
         hooks.pages_made = None
     assert len(seen) == 1 and len(seen[0]) == 3, "the hook sees the laid-out pages once, before drawing"
+
+
+LEADERS = """<html lang="vi"><head><style>
+@page { size: 120mm 80mm; margin: 10mm; }
+body { font-family: "DejaVu Serif", serif; font-size: 10pt; }
+li { list-style: none; } a { display: block; color: black; text-decoration: none; }
+a::after { content: leader(".") " " attr(data-page); }
+</style></head><body><ol>
+<li><a data-page="7">Lời nói đầu</a></li>
+<li><a data-page="12">Chương một: những ngày đầu thành lập</a></li>
+<li><a data-page="128">Một tên bài rất dài, dài đến mức phải xuống dòng mới hết, về bảy mươi năm xây dựng</a></li>
+</ol></body></html>"""
+
+
+def test_a_leader_is_one_text_box_drawn_where_weasyprint_draws_its_dots(hooks, monkeypatch):
+    import pypdfium2
+    from weasyprint.layout import inline
+
+    weasyprint = import_weasyprint()
+
+    def laid_out():
+        document = weasyprint.HTML(string=LEADERS).render()
+        leaders = []
+
+        def walk(box):
+            if getattr(box, "is_leader", False):
+                leaders.append(box)
+            for child in getattr(box, "children", ()):
+                walk(child)
+
+        for page in document.pages:
+            walk(page._page_box)
+        text = pypdfium2.PdfDocument(document.write_pdf())[0].get_textpage()
+        dots = [text.get_charbox(i)[:2] for i in range(text.count_chars()) if text.get_text_range(i, 1) == "."]
+        return leaders, dots
+
+    leaders, merged_dots = laid_out()
+    assert len(leaders) == 3 and all(len(box.children) == 1 for box in leaders)
+    monkeypatch.setattr(inline, "handle_leader", weasypatch._original(inline.handle_leader))
+    boxes, dots = laid_out()
+    assert len(boxes[0].children) > 10  # WeasyPrint's own: a box a dot
+    assert [len(box.children[0].text) for box in leaders] == [len(box.children) for box in boxes]
+    # The same dots in the same places. A viewer advances each dot of one box by the width the
+    # PDF's font records (rounded to a thousandth of an em), so the last of 54 dots may sit up
+    # to 0.1 pt to the right of where WeasyPrint put its own box.
+    assert len(merged_dots) == len(dots) == sum(len(box.children) for box in boxes)
+    for (x, y), (x0, y0) in zip(sorted(merged_dots, key=lambda d: (-d[1], d[0])), sorted(dots, key=lambda d: (-d[1], d[0]))):
+        assert abs(x - x0) < 0.15 and abs(y - y0) < 0.01

@@ -155,10 +155,11 @@ class Planner:
             if not contract.titles(run.documents[0].body):
                 strings += f", chapter {_css_string(chapter)}"
             css += f".run-seed {{ position: absolute; string-set: {strings}; }}\n"
-        for target, text in (literal or {}).items():
-            css += (f'.toc-entry a[href="#{target}"]::after {{ content: leader(".") " " '
-                    f"{_css_string(text)}; }}\n")
+        if literal:  # the numbers written out (contract.with_toc_numbers), in place of target-counter()
+            css += '.toc-entry a[data-page]::after { content: leader(".") " " attr(data-page); }\n'
         html = book_html(self.rendered, self.profile, run.documents, css)
+        if literal:
+            html = contract.with_toc_numbers(html, literal)
         close = html.rindex("</body>")
         if run.kind == "front":
             html = html[:close] + '<div class="bodymatter"><section class="doc run-end"></section></div>\n' + html[close:]
