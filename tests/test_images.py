@@ -245,3 +245,37 @@ def test_a_sideways_camera_photo_goes_into_the_print_pdf_as_it_is_turned_by_the_
     red = shown(with_photo[0], lambda c: c[0] > 150 and c[1] < 90 and c[2] < 90)
     grey = shown(with_photo[0], lambda c: 40 < c[0] < 200 and abs(c[0] - c[1]) < 25 and abs(c[1] - c[2]) < 25)
     assert grey and max(red) < sum(grey) / len(grey)  # the band is shown on top, as the camera meant
+
+
+def _grainy_jpeg(**options) -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((640, 480), 50).convert("RGB").save(out, "JPEG", quality=85, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("options", [{}, {"progressive": True}, {"restart_marker_blocks": 4}])
+def test_a_jpeg_cut_short_anywhere_is_refused_without_decoding_it(tmp_path, options):
+    data = _grainy_jpeg(**options)
+    scan = data.index(b"\xff\xda")
+    for cut in (20, scan + 3, scan + 20, len(data) // 2, len(data) - 2):
+        path = tmp_path / f"cut{cut}.jpg"
+        path.write_bytes(data[:cut])
+        with pytest.raises(ManuscriptError, match="damaged|not an image") as caught:
+            images.validate_image(path, tmp_path / "cache", lambda p: p.name)
+        assert caught.value.path == path.name
+    whole = tmp_path / "whole.jpg"
+    whole.write_bytes(data)
+    images.validate_image(whole, tmp_path / "cache", str)
+
+
+def test_a_whole_jpeg_passes_with_what_phones_append_or_damage_libjpeg_decodes_anyway(tmp_path):
+    data = _grainy_jpeg()
+    second = _grainy_jpeg()  # a phone's second picture (MPF) after the end of the first
+    middle = len(data) // 2
+    for name, variant in (("appended.jpg", data + second), ("padded.jpg", data + b"\0" * 64),
+                          ("garbled.jpg", data[:middle] + bytes(range(256)).replace(b"\xff", b"") + data[middle + 255:])):
+        path = tmp_path / name
+        path.write_bytes(variant)
+        images.validate_image(path, tmp_path / "cache", str)
+        with Image.open(path) as image:
+            image.load()  # what the check stands for: libjpeg decodes these (with a warning at most)
