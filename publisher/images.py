@@ -17,6 +17,7 @@ Pillow's decompression-bomb guard stays on: an image of more than
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import math
@@ -209,16 +210,8 @@ def _check_jpeg(data: bytes, path: Path, rel) -> None:
     (a phone's second picture) are the file's business. Decoding a camera photo even at 1/8
     scale took 0.054 s; this is a search through its bytes.
     """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            Image.open(io.BytesIO(data)).close()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ManuscriptError(f"the image is too large to process safely: {exc}", rel(path),
-                              hint="resize it below 90 megapixels") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ManuscriptError(f"the image is damaged or not an image: {exc}", rel(path),
-                              hint="open it in an image editor and save it again as JPEG or PNG") from exc
+    with _refusals(path, rel):
+        Image.open(io.BytesIO(data)).close()
     scan = _first_scan(data)
     if scan is None or data.find(b"\xff\xd9", scan) < 0:
         what = "its headers are cut short" if scan is None else "the file ends before the picture does"
@@ -252,24 +245,31 @@ def _first_scan(data: bytes) -> int | None:
 
 def _open(data: bytes, path: Path, rel, settings: ImageSettings | None = None) -> Image.Image:
     """The decoded image; a JPEG at the smallest draft scale that still covers what ``settings`` keep."""
+    with _refusals(path, rel):
+        Image.open(io.BytesIO(data)).verify()  # the file's structure and checksums
+        image = Image.open(io.BytesIO(data))
+        if settings is not None and image.format == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
+            scale = _scale(_upright(image.size, _orientation(image)), settings)
+            if scale < 1:  # draft() keeps at least this size, so the resize below still does the work
+                image.draft(image.mode, tuple(max(1, math.ceil(v * scale)) for v in image.size))
+        image.load()
+    return image
+
+
+@contextlib.contextmanager
+def _refusals(path: Path, rel):
+    """Pillow's errors on opening or decoding an image, as a ManuscriptError naming it."""
     try:
         with warnings.catch_warnings():
             # DecompressionBombWarning (between the limit and twice it) becomes an error too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            Image.open(io.BytesIO(data)).verify()  # the file's structure and checksums
-            image = Image.open(io.BytesIO(data))
-            if settings is not None and image.format == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
-                scale = _scale(_upright(image.size, _orientation(image)), settings)
-                if scale < 1:  # draft() keeps at least this size, so the resize below still does the work
-                    image.draft(image.mode, tuple(max(1, math.ceil(v * scale)) for v in image.size))
-            image.load()
+            yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ManuscriptError(f"the image is too large to process safely: {exc}", rel(path),
                               hint="resize it below 90 megapixels") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ManuscriptError(f"the image is damaged or not an image: {exc}", rel(path),
                               hint="open it in an image editor and save it again as JPEG or PNG") from exc
-    return image
 
 
 def _orientation(image: Image.Image) -> int:
