@@ -355,8 +355,9 @@ def pdf_bytes(path: Path) -> bytes:
 
     WeasyPrint applies a JPEG's EXIF orientation by decoding the photo, and re-encodes every
     JPEG that carries EXIF at all (even "as stored"); without the block, it embeds the
-    camera's bytes as they are (DCTDecode). A photo that must be turned keeps its EXIF
-    (prepare_image turns those upright first, so a build never serves one).
+    camera's bytes as they are (DCTDecode). A photo that must be turned keeps its EXIF: a
+    build serves none (prepare_image turns it upright first, or pdf.photorefs takes it by
+    reference and the PDF turns it); should one reach WeasyPrint, it turns it.
     """
     data = path.read_bytes()
     if not data.startswith(b"\xff\xd8"):
