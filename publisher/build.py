@@ -41,21 +41,26 @@ def load_book(project: Path | str | BookConfig, progress: Progress = _quiet, wor
 
 def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out_dir: Path | None = None,
           strict: bool = False, progress: Progress = _quiet, cover: bool = False,
-          profile: str | None = None) -> BuildReport:
+          profile: str | None = None, checked: tuple[BookConfig, str | None] | None = None) -> BuildReport:
     """Build the requested formats into the output folder; returns what was written.
 
     ``cover`` adds dist/<slug>-cover.pdf, which a PDF built with the print profile gets anyway.
     ``profile`` names the PDF's output profile (default: the config's default_profile).
+    ``checked``: the config and build key of a caller that has just found the last build out
+    of date (``uptodate.last_build``), so neither is made twice.
     """
     started = time.perf_counter()
     with Workers() as workers:  # forked at the first job, stopped before the outputs are written
         progress("config", "book.toml")
-        config = load_config(project_dir)
+        if checked is not None:
+            config, key = checked
+        else:
+            config = load_config(project_dir)
+            key, kept = uptodate.last_build(config, out_dir, formats, cover, profile, strict, started)
+            if kept is not None:
+                progress("done", uptodate.MESSAGE)
+                return kept
         target_dir = Path(out_dir) if out_dir else config.out_dir
-        key, kept = uptodate.last_build(config, out_dir, formats, cover, profile, strict, started)
-        if kept is not None:
-            progress("done", uptodate.MESSAGE)
-            return kept
         plan = collect(config)
         if workers.enabled:  # what every process needs, found once: the workers are forked with it
             preload(plan.files())

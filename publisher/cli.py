@@ -200,13 +200,15 @@ def _build_or_recall(project_dir, formats, out_dir, strict, progress, cover, pro
     from .config import load_config
     from .uptodate import MESSAGE, last_build
 
-    _, kept = last_build(load_config(project_dir), out_dir, formats, cover, profile, strict, started)
+    config = load_config(project_dir)
+    key, kept = last_build(config, out_dir, formats, cover, profile, strict, started)
     if kept is not None:
         progress("done", MESSAGE)
         return kept
     from .build import build
 
-    return build(project_dir, formats, out_dir, strict, progress, cover=cover, profile=profile)
+    return build(project_dir, formats, out_dir, strict, progress, cover=cover, profile=profile,
+                 checked=(config, key))
 
 
 @app.command()

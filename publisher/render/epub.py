@@ -202,6 +202,9 @@ def _font_css(rendered: RenderedBook) -> str:
     )
 
 
+_COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+
+
 def _rezip(data: bytes, target, date_time: tuple, page_list: str = "") -> None:
     """Rewrite the zip with fixed entry times: the same sources give the same bytes; ``page_list``
     goes at the end of the navigation document (ebooklib writes none)."""
@@ -209,7 +212,9 @@ def _rezip(data: bytes, target, date_time: tuple, page_list: str = "") -> None:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
             fixed.external_attr = 0o644 << 16
-            if info.filename == "mimetype":
+            # The mimetype must be stored; so are pictures already compressed (deflating 85 MB
+            # of JPEG at level 9 took 3 s of a photo book's EPUB and saved 0.1 %).
+            if info.filename == "mimetype" or info.filename.lower().endswith(_COMPRESSED):
                 fixed.compress_type = zipfile.ZIP_STORED
             else:
                 fixed.compress_type = zipfile.ZIP_DEFLATED
