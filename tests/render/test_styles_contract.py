@@ -110,4 +110,6 @@ def toc_numbers(pdf: Path) -> dict[str, str]:
     """Contents entry -> the number printed after its leader, from every page's text."""
     text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout.replace("\xa0", " ")
-    return {m.group(1): m.group(2) for m in re.finditer(r"^\s*(\S.*?) \.{5,} (\S+)$", text, re.MULTILINE)}
+    # pdftotext may or may not guess a space between a title and its leader's dots (there is none
+    # in the text; it guesses from the gap, and a leader drawn as one string gets none).
+    return {m.group(1): m.group(2) for m in re.finditer(r"^\s*(\S.*?) ?\.{5,} (\S+)$", text, re.MULTILINE)}
