@@ -117,8 +117,12 @@ def test_every_command_in_the_guide_runs(guide, tmp_path):
             _preview(args, cwd, env)
             ran.append(line)
             continue
-        result = subprocess.run([sys.executable, "-m", "publisher", *args], cwd=cwd, env=env,
-                                capture_output=True, text=True, timeout=600)
+        command = [sys.executable, "-m", "publisher", *args]
+        if args and args[0] in ("--install-completion", "--show-completion"):
+            # Typer finds the shell from the processes above it: run from bash, as in an editor's
+            # terminal, not from whatever started pytest ("Shell sh is not supported" under sh -c).
+            command = ["bash", "-c", '"$@"; exit $?', "bash", *command]
+        result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
         expected = int(EXIT.search(comment).group(1)) if EXIT.search(comment) else 0
         assert result.returncode == expected, f"{line}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr, line
