@@ -184,13 +184,8 @@ def validate_image(path: Path, cache: Path, rel=str, data: bytes | None = None, 
     marker = cache / f"{(digest or hashlib.sha256(data).hexdigest())[:32]}.ok"
     if marker.exists():
         return
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            Image.open(io.BytesIO(data)).verify()  # the file's structure and checksums
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ManuscriptError(f"the image is damaged or not an image: {exc}", rel(path),
-                              hint="open it in an image editor and save it again as JPEG or PNG") from exc
+    with _refusals(path, rel):  # the file's structure and checksums, and the size guard
+        Image.open(io.BytesIO(data)).verify()
     if data[:3] == b"\xff\xd8\xff":
         _check_jpeg(data, path, rel)
     else:  # every block of the picture decoded (a PNG's checksums read): a damaged one fails here
@@ -200,7 +195,7 @@ def validate_image(path: Path, cache: Path, rel=str, data: bytes | None = None, 
 
 
 def _check_jpeg(data: bytes, path: Path, rel) -> None:
-    """Refuse a JPEG that is too large to open safely, or truncated: its segments must be whole
+    """Refuse a truncated JPEG (opened already, by validate_image): its segments must be whole
     up to the picture and the picture must end with the end-of-image marker.
 
     Decoding finds no more: libjpeg decodes damaged picture data with a warning, and fails
@@ -210,8 +205,6 @@ def _check_jpeg(data: bytes, path: Path, rel) -> None:
     (a phone's second picture) are the file's business. Decoding a camera photo even at 1/8
     scale took 0.054 s; this is a search through its bytes.
     """
-    with _refusals(path, rel):
-        Image.open(io.BytesIO(data)).close()
     scan = _first_scan(data)
     if scan is None or data.find(b"\xff\xd9", scan) < 0:
         what = "its headers are cut short" if scan is None else "the file ends before the picture does"

@@ -51,9 +51,7 @@ def expand(data: bytes, target, photos: dict[str, Path]) -> None:
         target.write(data)
         return
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        marked: dict[str, pikepdf.Object] = {}  # digest -> the stream standing for the photo in the book
-
-        shown: dict[str, pikepdf.Object] = {}  # digest -> what the pages draw: the image, or a form turning it
+        shown: dict[str, pikepdf.Object] = {}  # digest -> what the pages draw: the marked image, or a form turning it
 
         def real(stream: pikepdf.Object) -> pikepdf.Object | None:
             if stream.get("/Filter") != pikepdf.Name.DCTDecode:
@@ -69,8 +67,8 @@ def expand(data: bytes, target, photos: dict[str, Path]) -> None:
                         mark.stream_dict[key] = value
                 if orientation in (5, 6, 7, 8):  # stored a quarter turn from how it is shown
                     mark.stream_dict.Width, mark.stream_dict.Height = stream.stream_dict.Height, stream.stream_dict.Width
-                marked[digest] = pdf.make_indirect(mark)
-                shown[digest] = marked[digest] if orientation == 1 else _turned(pdf, marked[digest], orientation)
+                image = pdf.make_indirect(mark)
+                shown[digest] = image if orientation == 1 else _turned(pdf, image, orientation)
             return shown[digest]
 
         def walk(holder, depth: int = 0) -> None:
@@ -89,14 +87,14 @@ def expand(data: bytes, target, photos: dict[str, Path]) -> None:
 
         for page in pdf.pages:
             walk(page.obj)
-        if not marked:
+        if not shown:
             pdf.save(target, deterministic_id=True)
             return
         # No object streams: the splicer needs the plain cross-reference table to move offsets in
         # (a photo book's other objects are a small part of it).
         written = io.BytesIO()
         pdf.save(written, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    _splice(written.getvalue(), target, {digest: photos[digest] for digest in marked})
+    _splice(written.getvalue(), target, {digest: photos[digest] for digest in shown})
 
 
 # The matrix taking the unit square of a photo as stored to the unit square as shown, for each
