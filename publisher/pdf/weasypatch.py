@@ -1,6 +1,6 @@
 """The only module that changes WeasyPrint's internals (pinned to 70.x in pyproject.toml).
 
-Four functions are wrapped and one rule is switched off, once a process. For the runs of
+Five functions are wrapped and one rule is switched off, once a process. For the runs of
 pages (pdf.runs.worker):
 
 - ``weasyprint.layout.make_margin_boxes(context, page, state)``: WeasyPrint lays out all
@@ -36,6 +36,14 @@ And for every layout, the dots of a leader (the contents' ``leader(".")``) as on
 with one copy of the leader's text box per dot, and each copy is drawn on its own (a Pango
 line made and drawn for every dot: half the time of a 22-page contents). The wrapper puts the
 same dots, at the same place, into one text box: the same glyphs, one Pango line.
+
+And for every PDF drawn, the crop marks (``marks: crop cross``) drawn once a sheet size:
+``weasyprint.draw.draw_background(stream, background, clip_box, bleed, marks)`` writes the
+marks of every page as an SVG document, parses it and draws it into a form of that page (a
+sixth of a print PDF's drawing time, the same on every page). The wrapper keeps the form's
+drawing of the first page of each sheet size and bleed and gives every later page a form
+with the same operators and graphics states; the page's other backgrounds are drawn by
+WeasyPrint as before.
 
 With a hook left at None the wrapped function does what WeasyPrint's does.
 ``assumptions()`` lists what the wrappers rely on; tests/render/test_weasypatch.py checks
@@ -75,6 +83,7 @@ def install() -> None:
     _install_font_hook()
     _install_pages_hook()
     _install_leader_hook()
+    _install_marks_hook()
     _keep_notes_with_calls()
 
 
@@ -147,6 +156,57 @@ def _install_leader_hook() -> None:
 
     handle_leader.publisher_hook = True
     inline.handle_leader = handle_leader
+
+
+# Sheet geometry and marks -> (operators, graphics states) of the marks form; None: not copyable.
+_MARKS: dict[tuple, tuple[list, dict] | None] = {}
+
+
+def _install_marks_hook() -> None:
+    import_weasyprint()
+    from weasyprint import draw
+
+    if getattr(draw.draw_background, "publisher_hook", False):
+        return
+    original = draw.draw_background
+
+    def draw_background(stream, background, clip_box=True, bleed=None, marks=()):
+        if not (bleed and marks) or background is None or not background.layers:
+            return original(stream, background, clip_box, bleed, marks)
+        key = (tuple(stream.page_rectangle), tuple(background.layers[-1].painting_area),
+               tuple(sorted(bleed.items())), tuple(marks))
+        if _MARKS.get(key) is None:
+            forms = stream._resources["XObject"]
+            before = set(forms)
+            original(stream, background, clip_box, bleed, marks)
+            if key not in _MARKS:
+                _MARKS[key] = _marks_drawing([forms[name] for name in forms if name not in before])
+            return None
+        operators, states = _MARKS[key]
+        original(stream, background, clip_box, bleed, ())  # the page's own background, no marks
+        with stream.stacked(), stream.artifact():
+            form = stream.add_group(*stream.page_rectangle)
+            form.stream = list(operators)
+            form._resources["ExtGState"].update(states)
+            stream.draw_x_object(form.id)
+        return None
+
+    draw_background.publisher_hook = True
+    draw.draw_background = draw_background
+
+
+def _marks_drawing(forms: list) -> tuple[list, dict] | None:
+    """The operators and graphics states of the marks' form (the last form drawn: WeasyPrint
+    paints the marks over the page's other backgrounds); None when it holds more than that."""
+    if not forms:
+        return None
+    form = forms[-1]
+    resources = form._resources
+    if any(resources.get(kind) for kind in ("XObject", "Pattern", "Shading")) or resources.get("Font"):
+        return None
+    if not all(isinstance(item, (bytes, str)) for item in form.stream):
+        return None
+    return list(form.stream), dict(resources["ExtGState"])
 
 
 def _install_numbering_hook() -> None:
@@ -230,6 +290,18 @@ def assumptions() -> list[str]:
         wrong.append("layout.inline.handle_leader no longer takes (context, line, containing_block)")
     if "text_box.copy()" not in inspect.getsource(original_leader):
         wrong.append("layout.inline.handle_leader no longer fills a leader with copies of its text box")
+    from weasyprint import draw
+
+    original_background = _original(draw.draw_background)
+    if list(inspect.signature(original_background).parameters) != ["stream", "background", "clip_box", "bleed", "marks"]:
+        wrong.append("draw.draw_background no longer takes (stream, background, clip_box, bleed, marks)")
+    painting = inspect.getsource(original_background)
+    # The marks: a form of the page (add_group) drawn over the page's other backgrounds (layer 0).
+    if "background.layers.insert(0, layer)" not in painting or "if bleed and marks:" not in painting:
+        wrong.append("draw.draw_background no longer draws the marks as the top background layer")
+    if "draw_background(\n        stream, stacking_context.box.background, clip_box=False, bleed=page.bleed,\n        marks=marks)" \
+            not in inspect.getsource(draw.draw_page):
+        wrong.append("draw.draw_page no longer draws the marks through draw_background(..., marks=marks)")
     from weasyprint import urls
 
     if "_fail_on_errors" not in inspect.getsource(urls):

@@ -156,3 +156,37 @@ def test_a_leader_is_one_text_box_drawn_where_weasyprint_draws_its_dots(hooks, m
     assert len(merged_dots) == len(dots) == sum(len(box.children) for box in boxes)
     for (x, y), (x0, y0) in zip(sorted(merged_dots, key=lambda d: (-d[1], d[0])), sorted(dots, key=lambda d: (-d[1], d[0]))):
         assert abs(x - x0) < 0.15 and abs(y - y0) < 0.01
+
+
+MARKED = ("<style>@page { size: 145mm 205mm; bleed: 9mm; marks: crop cross; background: #fffbe6 }"
+          " @page :left { background: #e6f0ff } p { break-after: page }</style>"
+          + "".join(f"<p>Trang {i}</p>" for i in range(4)))
+
+
+def test_the_marks_are_drawn_once_and_every_page_gets_the_same_form(hooks, monkeypatch, tmp_path):
+    import pypdfium2
+    from weasyprint import draw
+
+    weasyprint = import_weasyprint()
+
+    def drawn():
+        data = weasyprint.HTML(string=MARKED).write_pdf()
+        pdf = pikepdf.open(io.BytesIO(data))
+        found = {}  # WeasyPrint lists every page's form in each page's resources
+        for page in pdf.pages:
+            for form in page.Resources.get("/XObject", {}).values():
+                found[form.objgen] = (form.read_bytes(), repr(form.Resources.get("/ExtGState")),
+                                      [float(v) for v in form.BBox])
+        forms = [found[k] for k in sorted(found)]
+        pdfium = pypdfium2.PdfDocument(data)
+        pixels = [pdfium[i].render(scale=0.5).to_pil().tobytes() for i in range(len(pdfium))]
+        return forms, pixels
+
+    weasypatch._MARKS.clear()
+    forms, pixels = drawn()
+    assert len(weasypatch._MARKS) == 1 and next(iter(weasypatch._MARKS.values())) is not None
+    monkeypatch.setattr(draw, "draw_background", weasypatch._original(draw.draw_background))
+    own_forms, own_pixels = drawn()
+    assert len(forms) == 4 and all(form == forms[0] for form in forms)  # one form a page, all alike
+    assert forms == own_forms  # and WeasyPrint's own: operators, states, box
+    assert pixels == own_pixels  # and the same pages, the page's own background under the marks
