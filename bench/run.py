@@ -35,9 +35,9 @@ SINGLE_PASS = (
 )
 DUMP_HTML = (
     "import sys; from pathlib import Path; from publisher.build import load_book; "
-    "from publisher.render.html import render_book; from publisher.pdf import book_html; "
-    "loaded = load_book(sys.argv[1]); "
-    "Path(sys.argv[2]).write_text(book_html(render_book(loaded.config, loaded.book), loaded.config.profile()), "
+    "from publisher.render.html import render_book; from publisher.pdf import book_html, fixed_columns; "
+    "loaded = load_book(sys.argv[1]); profile = loaded.config.profile(); "
+    "Path(sys.argv[2]).write_text(book_html(fixed_columns(render_book(loaded.config, loaded.book), profile), profile), "
     "encoding='utf-8')"
 )
 

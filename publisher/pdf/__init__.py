@@ -23,10 +23,11 @@ from .colour import colour_note
 from .finish import Finish
 from .onepass import write_html_pdf, write_one_pass
 from .result import PdfResult, colour_converter, identifier, write_options
+from .rosters import fixed_columns
 from .runs import RunStats, plan_runs, worth_parallel, write_runs
 from .weasy import BOOK_BASE, import_weasyprint
 
-__all__ = ["CROP_MARK_MM", "PdfResult", "RunStats", "body_start", "book_html", "colour_note", "import_weasyprint",
+__all__ = ["CROP_MARK_MM", "PdfResult", "RunStats", "body_start", "book_html", "colour_note", "fixed_columns", "import_weasyprint",
            "write_html_pdf", "write_pdf"]
 
 
@@ -44,6 +45,7 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
     config = rendered.config
     if not isinstance(profile, OutputProfile):
         profile = config.profile(profile)
+    rendered = fixed_columns(rendered, profile)
     allowed = {f.path.resolve().as_uri(): f.path for f in rendered.fonts}
     base = BOOK_BASE
     for href, path in (images or rendered.images).items():

@@ -32,6 +32,7 @@ from ...workers import Workers, cpus
 from ..finish import Finish, write_bytes
 from ..join import RunPdf, join_runs
 from ..result import PdfResult
+from ..rosters import plan_chunks
 from ..weasy import import_weasyprint
 from .plan import Planner, RunStats, plan_runs, worth_parallel
 from .schedule import Schedule
@@ -46,9 +47,15 @@ _CODE = digest(*(p.read_bytes() for p in sorted(Path(__file__).resolve().parent.
 def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: dict[str, Path],
                    base: str, options: dict, finish: Finish, cache_root: Path | None,
                    workers: int | None = None, stats: RunStats | None = None,
-                   weight: int | None = None) -> PdfResult:
-    """Render the runs (from the cache when their content and numbers are unchanged) and join them."""
-    runs = plan_runs(rendered, weight)
+                   weight: int | None = None, split: bool = True) -> PdfResult:
+    """Render the runs (from the cache when their content and numbers are unchanged) and join them.
+
+    A long roster is laid out in several runs where its page breaks can be predicted
+    (pdf.rosters); should a prediction fail (a run of it on the wrong side, or not ending where
+    one pass breaks the page), the book is laid out again with each roster in one run (``split``
+    False), the other runs from the cache."""
+    chunks = plan_chunks(rendered, profile) if split else None
+    runs = plan_runs(rendered, weight, chunks)
     assert runs is not None
     stats = stats if stats is not None else RunStats()
     # Each run embeds its own subset of each face (a few kB; full fonts would be 350 kB a face).
@@ -64,6 +71,10 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
     with Workers(processes, init_worker, (schedule.counts, schedule.waiting),
                  before_fork=import_weasyprint) as pool:
         schedule.run(pool, workers, processes)
+    if chunks and schedule.wrong_sides():
+        stats.rosters_again = True
+        return write_runs(rendered, target, profile, allowed, base, options, finish, cache_root, workers, stats,
+                          weight, split=False)
     outputs = schedule.outputs
     # The joined book is a function of its runs and of how they are finished: kept whole too.
     finishing = [finish.trim_mm, finish.bleed_mm, finish.identifier, finish.rgb_to_cmyk is not None]

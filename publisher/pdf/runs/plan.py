@@ -11,7 +11,7 @@ on the right side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...config import OutputProfile
 from ...model import html_to_text, without_notes
@@ -37,6 +37,12 @@ class Run:
     documents: list[Document]
     right: bool = True  # opens on a right-hand page whatever comes before (a part, the body's start)
     weight: int = 0
+    # A stretch of a long roster (pdf.rosters.Chunk): the row that must open its last page (then
+    # dropped), the pages predicted, and whether it goes on from the page before (its running
+    # heads seeded on pages dropped before it, so that "first-except" shows them on its first page).
+    sentinel: int | None = None
+    predicted: int | None = None
+    continued: bool = False
 
 
 @dataclass
@@ -45,6 +51,7 @@ class RunStats:
     cached: list[int] = field(default_factory=list)
     left: list[int] = field(default_factory=list)  # runs laid out after a page to drop (start on the left)
     joined_from_cache: bool = False  # the whole joined book came from the cache
+    rosters_again: bool = False  # a roster's predicted page breaks failed: laid out again in one run
 
 
 def _weight(doc: Document) -> int:
@@ -52,9 +59,10 @@ def _weight(doc: Document) -> int:
     return len(doc.body) // 1000 + doc.body.count("<img")
 
 
-def plan_runs(rendered: RenderedBook, weight: int | None = None) -> list[Run] | None:
+def plan_runs(rendered: RenderedBook, weight: int | None = None, chunks: dict | None = None) -> list[Run] | None:
     """Front matter, body runs (cut at part openers and, past ``weight``, between articles),
-    the contents at the back; None: one pass only.
+    the contents at the back; None: one pass only. ``chunks`` (pdf.rosters.plan_chunks): the
+    documents whose long roster is laid out in several runs, and how.
 
     The cut depends on the documents alone (not on the machine), so every machine joins the
     same runs into the same bytes.
@@ -73,6 +81,14 @@ def plan_runs(rendered: RenderedBook, weight: int | None = None) -> list[Run] | 
         body, tail = body[:toc], body[toc:]
     for doc in body:
         current = runs[-1] if runs and runs[-1].kind == "body" else None
+        if chunks and doc.id in chunks and current is not None:
+            for number, chunk in enumerate(chunks[doc.id]):
+                # The first keeps the document's id (its anchor); the others are pages of rows.
+                part = Document(doc.id if number == 0 else f"{doc.id}-rows-{chunk.first}", doc.kind,
+                                doc.title, chunk.body, doc.toc_level if number == 0 else None, doc.landmark)
+                runs.append(Run("body", [part], right=False, weight=limit if chunk.sentinel is not None else 0,
+                                sentinel=chunk.sentinel, predicted=chunk.pages, continued=number > 0))
+            continue
         if current is None or doc.kind == "part":
             runs.append(Run("body", [doc], right=True, weight=_weight(doc)))
         elif current.weight >= limit:  # every document starts a new page: a run may start here
@@ -127,6 +143,8 @@ class Planner:
     """Builds each run's HTML: strings the run inherits, its extra pages, literal contents numbers."""
 
     def __init__(self, rendered: RenderedBook, profile: OutputProfile, runs: list[Run]):
+        # The runs' documents: a long roster's document is there as its stretches (pdf.rosters).
+        rendered = replace(rendered, documents=[doc for run in runs for doc in run.documents])
         self.rendered, self.profile, self.runs = rendered, profile, runs
         titlepage = next((d for d in rendered.documents if d.kind == "titlepage"), None)
         found = contract.book_title(titlepage.body) if titlepage else None
@@ -140,7 +158,7 @@ class Planner:
                 for title in contract.titles(doc.body):
                     chapter = _text(title)
 
-    def html(self, number: int, literal: dict[str, str] | None = None, dummy: bool = False) -> str:
+    def html(self, number: int, literal: dict[str, str] | None = None, dummy: int = 0) -> str:
         run = self.runs[number]
         last = number == len(self.runs) - 1
         css = "\n/* pdf.runs: this run's place in the book */\n.run-end { break-before: right; }\n"
@@ -164,14 +182,21 @@ class Planner:
         if run.kind == "front":
             html = html[:close] + '<div class="bodymatter"><section class="doc run-end"></section></div>\n' + html[close:]
         else:
-            first = html.index(contract.document_anchor(run.documents[0].id))
-            first = html.index(">", first) + 1
-            html = html[:first] + '<div class="run-seed"></div>' + html[first:]
+            anchor = contract.document_anchor(run.documents[0].id)
+            first = html.index(anchor)
+            if run.continued:  # no anchor of its own; the strings are set on the pages dropped before it
+                html = html[:first] + html[first + len(anchor):]
+                dummies = ['<section class="doc run-dummy"><div class="run-seed"></div></section>']
+                dummies += ['<section class="doc run-dummy"></section>'] * (int(dummy) - 1)
+            else:
+                first = html.index(">", first) + 1
+                html = html[:first] + '<div class="run-seed"></div>' + html[first:]
+                dummies = ['<section class="doc run-dummy"></section>'] if dummy else []
             close = html.rindex("</body>")
             inner = html.rindex("</div>", 0, close)
-            if dummy:
+            if dummies:
                 opening = html.index(contract.BODYMATTER) + len(contract.BODYMATTER)
-                html = html[:opening] + '<section class="doc run-dummy"></section>' + html[opening:]
+                html = html[:opening] + "".join(dummies) + html[opening:]
                 inner = html.rindex("</div>", 0, html.rindex("</body>"))
             if ends_with_drop(self.runs, number):
                 html = html[:inner] + '<section class="doc run-end"></section>' + html[inner:]

@@ -36,22 +36,45 @@ class Schedule:
         self.keys: dict[int, str] = {}
         self.meta: dict[int, dict | None] = {}
         self.prepared: dict[int, RunJob] = {}  # ready for a worker
-        self.pending_html: dict[int, tuple[str, bool]] = {}  # keyed, waiting for their first number
+        self.pending_html: dict[int, tuple[str, int]] = {}  # keyed, waiting for their first number
+        self.used_dummy: dict[int, int] = {}  # the pages dropped before each run, as laid out
 
     # --- where a body run starts ---
 
-    def _dummy(self, number: int) -> bool | None:
-        """Whether the run starts on a left-hand page (laid out after a page to drop); None: not known yet."""
-        if self.runs[number].right:
-            return False
+    def _dummy(self, number: int, predicted: bool = True) -> int | None:
+        """The pages laid out before the run and dropped (None: not known yet): one when it starts on
+        a left-hand page; a stretch of a roster has its running heads seeded on one, and one more
+        when it starts on a right-hand page. A roster's stretches take the page counts of the
+        stretches in front of them as predicted (``predicted``): their sides are checked once
+        every count is known (``wrong_sides``)."""
+        run = self.runs[number]
+        if run.right:
+            return 0
         total = 0
         for k in range(self.slot[number] - 1, -1, -1):
-            if self.counts[k] < 0:
+            before = self.runs[self.body[k]]
+            count = self.counts[k]
+            if count < 0 and predicted and before.predicted is not None:
+                count = before.predicted
+            if count < 0:
                 return None
-            total += self.counts[k]
-            if self.runs[self.body[k]].right:  # which opens on an odd page
-                return total % 2 == 1
+            total += count
+            if before.right:  # which opens on an odd page
+                left = total % 2 == 1
+                return (1 if left else 2) if run.continued else int(left)
         return None  # unreachable: the first body run opens on the right
+
+    def wrong_sides(self) -> list[int]:
+        """The stretches of rosters laid out on the wrong side, or whose last page did not open
+        with the row after them (a prediction that failed: the book is laid out again without)."""
+        wrong = []
+        for number, run in enumerate(self.runs):
+            if run.sentinel is None and not run.continued:
+                continue
+            output = self.outputs.get(number)
+            if output is None or not output.cut_ok or self.used_dummy.get(number) != self._dummy(number, predicted=False):
+                wrong.append(number)
+        return wrong
 
     def _start(self, number: int) -> int | None:
         k = self.slot[number]
@@ -72,7 +95,7 @@ class Schedule:
                          meta["refused"], meta["warnings"], meta["levels"], meta["fonts"])
 
     def _remember(self, number: int, output: RunOutput) -> None:
-        if self.store:
+        if self.store and output.cut_ok:
             key = self.keys[number]
             sha = self.store.put_bytes(digest(key, output.start), output.pdf)
             self.store.put_json(key, {"pages": output.pages, "start": output.start, "anchors": output.anchors,
@@ -86,7 +109,8 @@ class Schedule:
         if number in self.slot:
             self.counts[self.slot[number]] = output.pages
 
-    def _prepare(self, number: int, html: str, start: int | None, dummy: bool) -> None:
+    def _prepare(self, number: int, html: str, start: int | None, dummy: int) -> None:
+        self.used_dummy[number] = dummy
         self.keys[number] = self.keys.get(number) or digest(self.context, html)
         if number not in self.meta:
             self.meta[number] = self.store.get_json(self.keys[number]) if self.store else None
@@ -95,7 +119,8 @@ class Schedule:
             self._use(number, hit)
             return
         self.prepared[number] = RunJob(html, self.base, self.files, self.options, self.slot.get(number), start,
-                                       dummy, ends_with_drop(self.runs, number), number == len(self.runs) - 1)
+                                       dummy, ends_with_drop(self.runs, number), number == len(self.runs) - 1,
+                                       self.runs[number].sentinel)
 
     def _settle_body(self, number: int) -> bool:
         """Key a body run, take it from the cache or get it ready for a worker; False: not yet possible."""
@@ -153,7 +178,7 @@ class Schedule:
                 continue
             literal = {t: numbers[t] for d in run.documents for t in contract.toc_targets(d.body) if t in numbers}
             start = 1 + sum(self.outputs[i].pages for i in self.body) if run.kind == "tail" else None
-            dummy = bool(start and start % 2 == 0)  # an even number is a left-hand page
+            dummy = int(bool(start and start % 2 == 0))  # an even number is a left-hand page
             html = self.planner.html(number, literal, dummy)
             self.keys[number] = digest(self.context, html, start)
             self._prepare(number, html, start, dummy)

@@ -28,9 +28,10 @@ class RunJob:
     options: dict  # write_pdf options
     body_index: int | None = None  # slot in the shared page counts; None for the front matter
     start: int | None = None  # printed number of its first page; None: wait for the runs before it
-    dummy: bool = False  # the first page only puts the run on a left-hand page: dropped
+    dummy: int = 0  # pages laid out first only to put the run on its side (and seed its heads): dropped
     run_end: bool = False  # the last page only forces the blank before the next run: dropped
     padding_template: bool = False  # the last page is a blank padding page, kept apart
+    sentinel: int | None = None  # a roster's row that must open the last page alone (then dropped)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class RunOutput:
     warnings: list[str] = field(default_factory=list)
     levels: list[int] = field(default_factory=list)  # bookmark levels in order (the run's outline loses them)
     fonts: dict[str, dict] = field(default_factory=dict)  # PDF font name -> what it was subset from
+    cut_ok: bool = True  # a roster's stretch ended where one pass breaks the page (RunJob.sentinel)
 
 
 @dataclass
@@ -85,7 +87,7 @@ class _Numbering:
 def run_offset(job: RunJob, laid_out: int, shared: Shared) -> int:
     """Publish this run's page count; wait for the runs before it; the counter offset."""
     counts = shared.counts
-    count = laid_out - job.dummy - job.run_end - job.padding_template
+    count = laid_out - job.dummy - job.run_end - job.padding_template - (job.sentinel is not None)
     if job.body_index is None:  # the front matter counts from i; the contents at the back is told
         return 0 if job.start is None else job.start - 1 - job.dummy
     if counts is not None:
@@ -120,8 +122,11 @@ def render_run(job: RunJob) -> RunOutput:
         if numbering.offset is None:  # no margin box was made at all: numbers still have to be published
             run_offset(job, len(document.pages), _SHARED)
         pages = document.pages
-        if job.dummy:
-            del pages[0]
+        del pages[:job.dummy]
+        cut_ok = True
+        if job.sentinel is not None:
+            cut_ok = bool(pages) and _rows(pages[-1]) == [job.sentinel]
+            del pages[-1]
         if job.run_end:
             del pages[-1]
         anchors: dict[str, int] = {}
@@ -142,4 +147,20 @@ def render_run(job: RunJob) -> RunOutput:
         release(captured)
     count = len(pages) - job.padding_template
     return RunOutput(raw.getvalue(), count, job.start, anchors, fake, job.padding_template,
-                     fetcher.refused, captured.messages, levels, fonts)
+                     fetcher.refused, captured.messages, levels, fonts, cut_ok)
+
+
+def _rows(page) -> list[int]:
+    """The roster rows (``data-row``, pdf.rosters) laid out on a page, in order."""
+    found = []
+
+    def walk(box):
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", "") == "tr" and element.get("data-row"):
+            found.append(int(element.get("data-row")))
+            return
+        for child in getattr(box, "children", ()) or ():
+            walk(child)
+
+    walk(page._page_box)
+    return found

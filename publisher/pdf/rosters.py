@@ -1,0 +1,397 @@
+"""Long rosters in the print HTML: their columns measured once, for the whole table.
+
+WeasyPrint sizes a table's columns (``table-layout: auto``) from the widest text and the
+longest word of every cell: for a roster of thousands of rows, a fifth of the time it takes
+to lay the roster out, and widths that depend on which rows the document holds. A roster of
+``LONG_ROSTER`` rows or more gets its widths measured once instead: WeasyPrint lays out a
+probe of the same table, with the same stylesheets, holding only the header and the rows
+with the longest texts and the longest words of each column (by characters, a few of each
+so that a narrow long text does not hide a wide shorter one), and the roster is given those
+widths as ``<col>`` percentages with ``table-layout: fixed``. Every print path (one pass,
+the runs, the benchmark's single pass) reads the same HTML.
+
+The roster's markup is the one of templates/roster.html (``<table class="roster">``, an
+optional caption, one header row in ``<thead>``, rows of ``<td>`` in ``<tbody>`` groups); a
+table written otherwise (a project's own ``styles/roster.html``) is left as it is.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..config import OutputProfile
+from ..render.html import Document, RenderedBook
+from .weasy import BOOK_BASE, BookFetcher, capture_warnings, import_weasyprint, release
+
+LONG_ROSTER = 200  # rows; the sample's longest roster has 60
+_PROBE_ROWS = 4  # rows kept for each column and each measure (longest text, longest word)
+GROUP = 40  # rows a <tbody> (templates/roster.html: WeasyPrint lays a page out in time that grows with its group)
+CHUNK_PAGES = 24  # pages of a roster a run lays out (pdf.runs), about the time of a run of text
+_START_ROWS = 80  # rows of the roster's opening laid out to predict where its pages break
+_OPENING = '<table class="roster" style="table-layout: fixed">'
+_FIXED = re.compile(r'(<div class="roster-block">\s*)' + re.escape(_OPENING)
+                    + r'(<caption\b.*?</caption>)?(<colgroup>.*?</colgroup>)(<thead>.*?</thead>)(.*?)</table>\s*</div>',
+                    re.DOTALL)
+_DATA_ROW = re.compile(r'<tr data-row="(\d+)"(?: style="display: none")?>(.*?)</tr>', re.DOTALL)
+
+_TABLE = re.compile(r'(<table class="roster"[^>]*>)(.*?)(</table>)', re.DOTALL)
+_HEAD = re.compile(r'^\s*(<caption\b.*?</caption>)?\s*(<thead>\s*<tr>.*?</tr>\s*</thead>)(.*)$', re.DOTALL)
+_BODY = re.compile(r'\s*<tbody>((?:\s*<tr>.*?</tr>)*)\s*</tbody>', re.DOTALL)
+_ROW = re.compile(r'<tr>(.*?)</tr>', re.DOTALL)
+_CELL = re.compile(r'<td>(.*?)</td>', re.DOTALL)
+_HEADER_CELL = re.compile(r'<th\b[^>]*>.*?</th>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Roster:
+    """A long roster of a document body (as fixed_columns writes it), and how to cut it."""
+
+    before: str  # the document's HTML before the roster block
+    caption: str
+    colgroup: str
+    thead: str
+    rows: list[str]  # the cells of each row
+    after: str  # the document's HTML after the roster block
+
+    def table(self, first: int, last: int, caption: bool = True) -> str:
+        """The table holding rows ``first`` to ``last``: the other rows of their <tbody> groups stay
+        in, not displayed, so that every row keeps its place in its group (``:nth-child``)."""
+        groups = []
+        for group in range(first // GROUP, last // GROUP + 1):
+            rows = []
+            for index in range(group * GROUP, min(len(self.rows), (group + 1) * GROUP)):
+                hidden = "" if first <= index <= last else ' style="display: none"'
+                rows.append(f'<tr data-row="{index}"{hidden}>{self.rows[index]}</tr>')
+            groups.append("<tbody>" + "".join(rows) + "</tbody>")
+        return (_OPENING + (self.caption if caption else "") + self.colgroup + self.thead + "".join(groups)
+                + "</table>")
+
+    def body(self, first: int, last: int) -> str:
+        """A document body with rows ``first`` to ``last``: the document's opening with the first
+        rows, the roster's end with the rest of the document, or a stretch of rows alone."""
+        end = last == len(self.rows) - 1
+        if first == 0:
+            block = '<div class="roster-block">' + self.table(first, last)
+        else:  # a page of rows in the middle: no margin above, as on a page the roster runs on to
+            block = '<div class="roster-block" style="margin-top: 0">' + self.table(first, last, caption=False)
+        return (self.before if first == 0 else "") + block + "</div>" + (self.after if end else "")
+
+
+def parse(body: str) -> Roster | None:
+    """The one long roster of a document body written by fixed_columns; None: none, or several."""
+    found = list(_FIXED.finditer(body))
+    if len(found) != 1:
+        return None
+    match = found[0]
+    rows = _DATA_ROW.findall(match.group(5))
+    if [int(index) for index, _ in rows] != list(range(len(rows))):
+        return None
+    return Roster(body[:match.start()], match.group(2) or "", match.group(3), match.group(4),
+                  [cells for _, cells in rows], body[match.end():])
+
+
+def fixed_columns(rendered: RenderedBook, profile: OutputProfile | None) -> RenderedBook:
+    """``rendered`` with every long roster's columns measured and fixed (the same book otherwise)."""
+    documents = []
+    changed = False
+    for doc in rendered.documents:
+        body = doc.body
+        if doc.pdf and 'class="roster"' in body:
+            body = _TABLE.sub(lambda m: _fixed(rendered, profile, doc, m), body)
+        changed = changed or body is not doc.body
+        documents.append(doc if body is doc.body else replace(doc, body=body))
+    return replace(rendered, documents=documents) if changed else rendered
+
+
+def _parts(inner: str) -> tuple[str, str, list[str], int] | None:
+    """(caption, thead, rows, columns) of a roster table's inside; None: not roster.html's markup."""
+    head = _HEAD.match(inner)
+    if head is None:
+        return None
+    rest, rows = head.group(3), []
+    at = 0
+    for group in _BODY.finditer(rest):
+        if group.start() != at:
+            return None
+        rows.extend(_ROW.findall(group.group(1)))
+        at = group.end()
+    columns = len(_HEADER_CELL.findall(head.group(2)))
+    if rest[at:].strip() or not columns or any(len(_CELL.findall(row)) != columns for row in rows):
+        return None
+    return head.group(1) or "", head.group(2), rows, columns
+
+
+def _text(cell: str) -> str:
+    return " ".join(htmllib.unescape(_TAG.sub(" ", cell)).split())
+
+
+def _probe_rows(rows: list[str], columns: int) -> list[str]:
+    """The rows holding, for some column, one of the longest texts or one of the longest words."""
+    cells = [[_text(c) for c in _CELL.findall(row)] for row in rows]
+    keep: set[int] = set()
+    for column in range(columns):
+        def longest(index: int) -> int:
+            return len(cells[index][column])
+
+        def word(index: int) -> int:
+            return max((len(w) for w in cells[index][column].split()), default=0)
+
+        for measure in (longest, word):
+            keep.update(sorted(range(len(rows)), key=lambda i: (-measure(i), i))[:_PROBE_ROWS])
+    return [rows[i] for i in sorted(keep)]
+
+
+def _fixed(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, match: re.Match) -> str:
+    parts = _parts(match.group(2)) if match.group(1) == '<table class="roster">' else None
+    if parts is None or len(parts[2]) < LONG_ROSTER:
+        return match.group(0)
+    caption, thead, rows, columns = parts
+    widths = _measure(rendered, profile, doc, thead, _probe_rows(rows, columns))
+    if widths is None or len(widths) != columns or sum(widths) <= 0:
+        return match.group(0)
+    total = sum(widths)
+    colgroup = "<colgroup>" + "".join(f'<col style="width: {100 * w / total:.4f}%"/>' for w in widths) + "</colgroup>"
+    return Roster("", caption, colgroup, thead, rows, "").table(0, len(rows) - 1)
+
+
+def _measure(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, thead: str,
+             rows: list[str]) -> list[float] | None:
+    """The column widths WeasyPrint gives a roster of these rows, in the book's stylesheets."""
+    from .bookhtml import book_html
+
+    probe = (f'<div class="roster-block"><table class="roster">{thead}<tbody>'
+             + "".join(f"<tr>{row}</tr>" for row in rows) + "</tbody></table></div>")
+    only = replace(doc, body=probe)
+    book = replace(rendered, documents=[only if d.id == doc.id else d for d in rendered.documents])
+    html = book_html(book, profile, [only])
+    document = _render(rendered, html)
+    for page in document.pages:
+        table = _roster_table(page._page_box)
+        if table is not None:
+            return list(table.column_widths)
+    return None
+
+
+def _roster_table(box):
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TableBox) and "roster" in (box.element.get("class") or "").split():
+        return box
+    for child in getattr(box, "children", ()) or ():
+        found = _roster_table(child)
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass
+class Chunk:
+    """Rows ``first`` to ``last`` of a roster laid out as one run of pages. ``sentinel``: the row
+    after them, laid out too, which must open the run's last page alone (that page is dropped):
+    the proof that the run ends where one pass breaks the page. ``pages``: pages predicted
+    (None for the last chunk)."""
+
+    first: int
+    last: int
+    sentinel: int | None
+    pages: int | None
+    body: str
+
+
+def plan_chunks(rendered: RenderedBook, profile: OutputProfile | None) -> dict[str, list[Chunk]]:
+    """Document id -> the chunks its long roster is laid out in; only rosters of more than about
+    two runs of pages whose page breaks could be predicted (see ``_predict``)."""
+    chunks: dict[str, list[Chunk]] = {}
+    for doc in rendered.documents:
+        roster = parse(doc.body) if doc.pdf and doc.kind == "article" else None
+        if roster is None or len(roster.rows) < 2 * _START_ROWS:
+            continue
+        tops = _predict(rendered, profile, doc, roster)
+        if not tops:
+            continue
+        # Cut where a page opens, every CHUNK_PAGES pages; never in the last <tbody> group (its
+        # rows match other :nth-last-child rules than the rows the prediction learnt from).
+        limit = (len(roster.rows) - 1) // GROUP * GROUP
+        starts = [0]
+        for number, top in enumerate(tops):
+            # About every CHUNK_PAGES pages, at a page opened by the row that did not fit above.
+            if top is not None and 0 < top < limit and number - _page(tops, starts[-1]) >= CHUNK_PAGES:
+                starts.append(top)
+        tops = [abs(t) if t is not None else None for t in tops]
+        if len(starts) < 3:
+            continue
+        found = []
+        for k, first in enumerate(starts):
+            following = starts[k + 1] if k + 1 < len(starts) else None
+            if following is None:
+                found.append(Chunk(first, len(roster.rows) - 1, None, None, roster.body(first, len(roster.rows) - 1)))
+            else:
+                pages = sum(1 for number, top in enumerate(tops)
+                            if _page_of(tops, number, first, following))
+                found.append(Chunk(first, following - 1, following, pages, roster.body(first, following)))
+        chunks[doc.id] = found
+    return chunks
+
+
+def _page(tops: list, row: int) -> int:
+    """The page (index) that row ``row`` opens, or 0."""
+    return next((n for n, t in enumerate(tops) if t is not None and abs(t) == row), 0)
+
+
+def _page_of(tops: list, number: int, first: int, following: int) -> bool:
+    """Whether page ``number`` of the document (its first row ``tops[number]``) is in rows first..following-1."""
+    top = tops[number]
+    if top is None:  # a page without rows: the document's opening, before the roster
+        return first == 0 and all(t is None for t in tops[:number])
+    return first <= top < following
+
+
+class _Hyphenation:
+    dictionaries: dict = {}  # what split_first_line reads of a layout context (hyphenation)
+
+
+def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, roster: Roster) -> list | None:
+    """The first row of each page of the document, as one pass lays it out; None: not predictable.
+    A page opened by the row that overflowed the page before has it positive; a page opened by a
+    row that came over with the one that overflowed (``break-after: avoid``), or one of the
+    pages laid out here, negative; a page without rows None.
+
+    The document's opening and its first ``_START_ROWS`` rows are laid out (WeasyPrint): their
+    pages are known, and the rows teach the rest. A row's height is a line's height times the
+    lines of its tallest cell plus what its cells add (padding, borders): the lines of every cell
+    are counted with WeasyPrint's own line breaking (``one Pango layout a column, as ``split_first_line``) at its column's width.
+    A page of rows then holds the rows until the next one overflows the page's bottom; a row
+    that must not end a page (``break-after: avoid``, as the rules of the first rows of a group
+    in the learnt group) goes over with it. The prediction must give back the pages laid out,
+    or it is not used; the runs check the rest (``Chunk.sentinel``).
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.text.ffi import ffi, pango
+    from weasyprint.text.line_break import create_layout
+
+    from .bookhtml import book_html
+
+    count = min(len(roster.rows), _START_ROWS)
+    probe = replace(doc, body=roster.before + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>")
+    book = replace(rendered, documents=[probe if d.id == doc.id else d for d in rendered.documents])
+    html = book_html(book, profile, [probe])
+    document = _render(rendered, html)
+    pages = []  # per page: [(row, y, height, box)]
+    for page in document.pages:
+        rows = []
+        for box in _walk(page._page_box):
+            if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row"):
+                rows.append((int(box.element.get("data-row")), box.position_y, box.height, box))
+        pages.append((page._page_box, rows))
+    observed = [rows[0][0] if rows else None for _, rows in pages]
+    rows_seen = {r: (y, h, box) for _, rows in pages for r, y, h, box in rows}
+    if len(pages) < 3 or len(rows_seen) != count:
+        return None
+    # Each column's text style and width, from the first row that has text in it.
+    columns = len(_CELL.findall(roster.rows[0]))
+    styles: list = [None] * columns
+    for r in range(count):
+        cells = rows_seen[r][2].children
+        for c, cell in enumerate(cells[:columns]):
+            text = next((b for b in _walk(cell) if isinstance(b, boxes.TextBox)), None)
+            if styles[c] is None and text is not None:
+                styles[c] = (text.style, cell.width)
+    if any(s is None for s in styles):
+        return None
+    texts = [[_text(c) for c in _CELL.findall(row)] for row in roster.rows]
+    memo: dict = {}
+    layouts: dict = {}
+
+    def lines(c: int, text: str) -> int:
+        # One Pango layout a column, at the column's width, given each text in turn: Pango's
+        # greedy breaking is WeasyPrint's (split_first_line takes its first line, again and again).
+        key = (c, text)
+        if key not in memo:
+            if c not in layouts:
+                style, width = styles[c]
+                layouts[c] = create_layout(text, style, _Hyphenation, width, 0)
+            layout = layouts[c]
+            layout.set_text(text)
+            count = 1
+            while pango.pango_layout_get_line_readonly(layout.layout, count) != ffi.NULL:
+                count += 1
+            memo[key] = count
+        return memo[key]
+
+    tall = [max((lines(c, t) for c, t in enumerate(row) if t), default=1) for row in texts]
+    # height = base + step * (lines - 1), learnt from the rows laid out
+    ones = [rows_seen[r][1] for r in range(count) if tall[r] == 1]
+    if not ones:
+        return None
+    base = ones[0]
+    more = [(rows_seen[r][1] - base) / (tall[r] - 1) for r in range(count) if tall[r] > 1]
+    step = more[0] if more else None
+    for r in range(count):
+        expected = base + (step or 0) * (tall[r] - 1)
+        if abs(expected - rows_seen[r][1]) > 1e-3 or (tall[r] > 1 and step is None):
+            return None
+    if step is None:
+        step = 0.0
+    heights = [base + step * (t - 1) for t in tall]
+    # Which rows must not end a page, by their place in the group, learnt from the first group.
+    def avoids(box) -> bool:
+        return box.style["break_after"] in ("avoid", "avoid-page")
+
+    if count < GROUP:
+        return None
+    after = [avoids(rows_seen[r][2]) or (r + 1 < count and rows_seen[r + 1][2].style["break_before"] in ("avoid", "avoid-page"))
+             for r in range(GROUP)]
+    # The pages the rows run on to: from the first page that opens with a row after the first
+    # (its header repeated), rows start at the same height and stop at the same bottom.
+    start = next((n for n in range(1, len(pages)) if observed[n] not in (None, 0)), None)
+    if start is None or start + 1 >= len(pages):
+        return None
+    page_box, rows = pages[start]
+    top_y = rows[0][1]
+    bottom = page_box.content_box_y() + page_box.height
+
+    def simulate(first: int, end: int) -> list[int] | None:
+        tops, page_first, y, r = [], first, top_y, first
+        while r < end:
+            if r > page_first and y + heights[r] > bottom * (1 + 1e-9):
+                j = r
+                while j > page_first and after[(j - 1) % GROUP]:
+                    j -= 1
+                if j == page_first:
+                    return tops if tops else None  # no break allowed: beyond what is predicted
+                # A page opened by a row that came over with the next one is marked: a run
+                # ending before it would not hold the row that made the break (Chunk.sentinel).
+                tops.append(j if j == r else -j)
+                page_first, y, r = j, top_y, j
+                continue
+            y += heights[r]
+            r += 1
+        return tops
+
+    # The pages laid out, again by the prediction (the last one is cut short by the probe's end).
+    again = simulate(observed[start], count)
+    if again is None or [abs(t) for t in again] != observed[start + 1:]:
+        return None
+    # The last page's top is one pass's too (the row before it overflowed): go on from there.
+    rest = simulate(observed[-1], len(roster.rows))
+    return [None if t is None else -t for t in observed[:-1]] + [-observed[-1]] + rest if rest is not None else None
+
+
+def _render(rendered: RenderedBook, html: str):
+    weasyprint = import_weasyprint()
+    allowed = {f.path.resolve().as_uri(): Path(f.path) for f in rendered.fonts}
+    captured = capture_warnings()
+    try:
+        return weasyprint.HTML(string=html, base_url=BOOK_BASE, url_fetcher=BookFetcher(allowed)).render()
+    finally:
+        release(captured)
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk(child)

@@ -1,0 +1,160 @@
+"""A long roster: columns measured once, laid out in several runs, the same book as one pass."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from publisher.pdf import RunStats, rosters, write_pdf
+from publisher.pdf.runs import plan_runs
+from tests.conftest import make_project
+from tests.render.test_parallel import labels, link_targets, outline, page_texts, rendered
+
+pytestmark = pytest.mark.slow  # whole builds
+
+ROWS = 700
+FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương".split()
+MIDDLE = "Văn Thị Minh Hữu Đức Thanh Ngọc Quang Thu Kim Xuân Bích Hoài Mạnh".split()
+GIVEN = "An Anh Bình Chi Cường Dũng Hà Hải Hạnh Hiền Hoa Hòa Hùng Hương Khánh Lan Linh Long Mai Nam Yến".split()
+UNITS = ("Phòng Hành chính – Tổng hợp", "Phòng Nghiệp vụ", "Kho Lưu trữ lịch sử", "Tổ Tu bổ – Phục chế",
+         "Trung tâm Số hóa và Công nghệ thông tin lưu trữ", "Đội Bảo vệ kho")
+
+
+def roster_csv(rows: int) -> str:
+    rng = random.Random(15)
+    lines = ["Họ và tên,Ngày sinh,Ngày vào ngành,Đơn vị"]
+    for _ in range(rows):
+        # Names of two to five words and units of one to three lines: rows of different heights.
+        name = " ".join([rng.choice(FAMILY), *rng.sample(MIDDLE, rng.randint(0, 3)), rng.choice(GIVEN)])
+        born = rng.randint(1940, 2000)
+        lines.append(f"{name},{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{born},"
+                     f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{born + 25},{rng.choice(UNITS)}")
+    return "\n".join(lines) + "\n"
+
+
+def text_article(number: int) -> str:
+    words = "Những người làm công tác lưu trữ đã giữ gìn hồ sơ của tỉnh qua bao năm tháng. " * 40
+    return f"---\ntitle: Bài viết số {number}\n---\n\n{words}\n\n{words}\n"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """Two parts; the roster article between two others, with a lead-in and a closing paragraph."""
+    roster = ("---\ntitle: Danh sách cán bộ qua các thời kỳ\n---\n\n"
+              "Danh sách dưới đây ghi lại những người đã công tác tại chi cục, xếp theo tên.\n\n"
+              "```roster file=../data/can-bo.csv sort=name number=TT\n```\n\n"
+              "Danh sách được lập từ hồ sơ của phòng Tổ chức.\n")
+    manuscripts = {"01-bai.md": text_article(1), "02-danh-sach.md": roster, "03-bai.md": text_article(3),
+                   "04-bai.md": text_article(4)}
+    toml = """
+        [book]
+        title = "Kỷ yếu thử danh sách"
+        slug = "ds"
+        date = 2026-10-20
+        toc = "back"
+
+        [[parts]]
+        title = "Phần một"
+        files = ["01-bai.md", "02-danh-sach.md", "03-bai.md"]
+
+        [[parts]]
+        title = "Phần hai"
+        files = ["04-bai.md"]
+        """
+    return make_project(tmp_path_factory.mktemp("roster"), manuscripts, toml,
+                        {"data/can-bo.csv": roster_csv(ROWS).encode()})
+
+
+@pytest.fixture(scope="module")
+def small_chunks():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rosters, "CHUNK_PAGES", 8)
+        yield
+
+
+@pytest.fixture(scope="module")
+def builds(project, small_chunks, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    book = rendered(project)
+    stats = RunStats()
+    results = {"single": write_pdf(book, out / "single.pdf", "print", parallel=False),
+               "runs": write_pdf(book, out / "runs.pdf", "print", parallel=True, stats=stats)}
+    return {"out": out, "results": results, "stats": stats, "book": book}
+
+
+def pixels(pdf: Path, first: int, last: int) -> list[bytes]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    return [document[i].render(scale=0.6).to_pil().tobytes() for i in range(first, last)]
+
+
+def test_a_long_roster_gets_its_columns_once_and_is_cut_into_runs(builds, project):
+    book = rosters.fixed_columns(builds["book"], None)
+    doc = next(d for d in book.documents if 'class="roster"' in d.body)
+    assert 'style="table-layout: fixed"' in doc.body and doc.body.count("<col ") == 5
+    chunks = rosters.plan_chunks(book, book.config.profile("print"))[doc.id]
+    assert len(chunks) >= 3
+    assert chunks[0].first == 0 and chunks[-1].last == ROWS - 1 and chunks[-1].sentinel is None
+    assert all(a.sentinel == b.first == a.last + 1 for a, b in zip(chunks, chunks[1:]))
+    runs = plan_runs(book, chunks={doc.id: chunks})
+    assert sum(run.continued for run in runs) == len(chunks) - 1
+    assert not builds["stats"].rosters_again  # every stretch ended where one pass breaks the page
+
+
+def test_the_runs_make_the_same_book_as_one_pass(builds):
+    single, runs = builds["out"] / "single.pdf", builds["out"] / "runs.pdf"
+    assert builds["results"]["runs"].pages == builds["results"]["single"].pages > 40
+    texts = page_texts(runs)
+    assert texts == page_texts(single)  # rows, running heads, numbers, the contents' numbers
+    assert labels(runs) == labels(single) and outline(runs) == outline(single)
+    assert link_targets(runs) == link_targets(single)
+    # The roster's pages drawn alike: columns, borders, the header row repeated on each page.
+    first = next(i for i, t in enumerate(texts) if "Danh sách dưới đây" in t)
+    last = next(i for i, t in enumerate(texts) if "Danh sách được lập" in t)
+    assert last - first > 25
+    assert pixels(runs, first, last + 1) == pixels(single, first, last + 1)
+    assert all("Họ và tên" in t for t in texts[first:last + 1])
+    # The running heads go on over the roster's pages, as one pass prints them (first-except):
+    # the chapter on right-hand pages, the book's title on left-hand ones.
+    heads = ["Danh sách cán bộ" in t.split("\n")[0] or "Kỷ yếu thử danh sách" in t.split("\n")[0]
+             for t in texts[first + 1:last + 1]]
+    assert all(heads)
+
+
+def test_a_prediction_that_fails_lays_the_roster_out_again_in_one_run(builds, project, monkeypatch, tmp_path):
+    original = rosters._predict
+
+    def off_by_one(*args):
+        tops = original(*args)
+        # Every page from the tenth on opens a row later than one pass opens it.
+        return tops[:10] + [t + 1 if t and t > 0 else t for t in tops[10:]]
+
+    monkeypatch.setattr(rosters, "_predict", off_by_one)
+    stats = RunStats()
+    write_pdf(builds["book"], tmp_path / "again.pdf", "print", parallel=True, stats=stats)
+    assert stats.rosters_again
+    assert page_texts(tmp_path / "again.pdf") == page_texts(builds["out"] / "single.pdf")
+
+
+def test_the_columns_measured_once_are_those_weasyprint_gives_the_whole_table(builds, project, monkeypatch,
+                                                                              tmp_path):
+    monkeypatch.setattr(rosters, "LONG_ROSTER", 10**9)  # WeasyPrint's own table layout, every row measured
+    auto = tmp_path / "auto.pdf"
+    write_pdf(builds["book"], auto, "print", parallel=False)
+    assert page_texts(auto) == page_texts(builds["out"] / "single.pdf")
+
+
+def test_short_rosters_and_other_markup_are_left_alone(builds):
+    book = builds["book"]
+    short = book.documents[0].body  # any document without a long roster
+    assert rosters.fixed_columns(book, None).documents[0].body == short
+    other = ('<div class="roster-block"><table class="roster wide"><thead><tr><th>A</th></tr></thead><tbody>'
+             + "<tr><td>x</td></tr>" * 300 + "</tbody></table></div>")
+    from dataclasses import replace
+
+    changed = replace(book, documents=[replace(book.documents[0], body=other)])
+    assert rosters.fixed_columns(changed, None).documents[0].body == other
