@@ -4,7 +4,8 @@ Inside: bookhtml (the book as one HTML document, styled for a profile); onepass 
 WeasyPrint pass over it, and standalone pages such as the cover); finish (page labels,
 print boxes, CMYK colours, a stable document id: pikepdf); runs (plan, schedule, worker:
 the book laid out in runs of pages in several processes, cached) and join with fontmerge
-(the runs made one PDF, one font program per face). WeasyPrint is imported through weasy
+(the runs made one PDF, one font program per face); rosters (a long roster's columns measured
+once, and where its runs are cut). WeasyPrint is imported through weasy
 and its internals are changed in weasypatch only. What the engine reads in the templates'
 HTML, the contract with a project's ``styles/``, is written down in contract.
 
@@ -45,7 +46,7 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
     config = rendered.config
     if not isinstance(profile, OutputProfile):
         profile = config.profile(profile)
-    rendered = fixed_columns(rendered, profile)
+    rendered = fixed_columns(rendered, profile, cache)
     allowed = {f.path.resolve().as_uri(): f.path for f in rendered.fonts}
     base = BOOK_BASE
     for href, path in (images or rendered.images).items():

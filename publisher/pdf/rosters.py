@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .. import __version__
+from ..cache import Store, digest, file_stamp
 from ..config import OutputProfile
 from ..render.html import Document, RenderedBook
 from .weasy import BOOK_BASE, BookFetcher, capture_warnings, import_weasyprint, release
@@ -37,6 +39,8 @@ _FIXED = re.compile(r'(<div class="roster-block">\s*)' + re.escape(_OPENING)
                     re.DOTALL)
 _DATA_ROW = re.compile(r'<tr data-row="(\d+)"(?: style="display: none")?>(.*?)</tr>', re.DOTALL)
 
+# This module's code: a kept measure or prediction is used only with the code that made it.
+_CODE = digest(Path(__file__).read_bytes())
 _TABLE = re.compile(r'(<table class="roster"[^>]*>)(.*?)(</table>)', re.DOTALL)
 _HEAD = re.compile(r'^\s*(<caption\b.*?</caption>)?\s*(<thead>\s*<tr>.*?</tr>\s*</thead>)(.*)$', re.DOTALL)
 _BODY = re.compile(r'\s*<tbody>((?:\s*<tr>.*?</tr>)*)\s*</tbody>', re.DOTALL)
@@ -94,14 +98,16 @@ def parse(body: str) -> Roster | None:
                   [cells for _, cells in rows], body[match.end():])
 
 
-def fixed_columns(rendered: RenderedBook, profile: OutputProfile | None) -> RenderedBook:
-    """``rendered`` with every long roster's columns measured and fixed (the same book otherwise)."""
+def fixed_columns(rendered: RenderedBook, profile: OutputProfile | None, cache: Path | None = None) -> RenderedBook:
+    """``rendered`` with every long roster's columns measured and fixed (the same book otherwise);
+    the measures kept in the ``cache`` folder when given (by the probe's HTML and fonts)."""
     documents = []
     changed = False
+    store = Store(cache) if cache else None
     for doc in rendered.documents:
         body = doc.body
         if doc.pdf and 'class="roster"' in body:
-            body = _TABLE.sub(lambda m: _fixed(rendered, profile, doc, m), body)
+            body = _TABLE.sub(lambda m: _fixed(rendered, profile, doc, m, store), body)
         changed = changed or body is not doc.body
         documents.append(doc if body is doc.body else replace(doc, body=body))
     return replace(rendered, documents=documents) if changed else rendered
@@ -145,12 +151,13 @@ def _probe_rows(rows: list[str], columns: int) -> list[str]:
     return [rows[i] for i in sorted(keep)]
 
 
-def _fixed(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, match: re.Match) -> str:
+def _fixed(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, match: re.Match,
+           store: Store | None) -> str:
     parts = _parts(match.group(2)) if match.group(1) == '<table class="roster">' else None
     if parts is None or len(parts[2]) < LONG_ROSTER:
         return match.group(0)
     caption, thead, rows, columns = parts
-    widths = _measure(rendered, profile, doc, thead, _probe_rows(rows, columns))
+    widths = _measure(rendered, profile, doc, thead, _probe_rows(rows, columns), store)
     if widths is None or len(widths) != columns or sum(widths) <= 0:
         return match.group(0)
     total = sum(widths)
@@ -159,7 +166,7 @@ def _fixed(rendered: RenderedBook, profile: OutputProfile | None, doc: Document,
 
 
 def _measure(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, thead: str,
-             rows: list[str]) -> list[float] | None:
+             rows: list[str], store: Store | None) -> list[float] | None:
     """The column widths WeasyPrint gives a roster of these rows, in the book's stylesheets."""
     from .bookhtml import book_html
 
@@ -168,12 +175,27 @@ def _measure(rendered: RenderedBook, profile: OutputProfile | None, doc: Documen
     only = replace(doc, body=probe)
     book = replace(rendered, documents=[only if d.id == doc.id else d for d in rendered.documents])
     html = book_html(book, profile, [only])
+    key = _key(rendered, "widths", html)
+    if store and store.get_json(key) is not None:
+        return store.get_json(key)["widths"]
     document = _render(rendered, html)
+    widths = None
     for page in document.pages:
         table = _roster_table(page._page_box)
         if table is not None:
-            return list(table.column_widths)
-    return None
+            widths = list(table.column_widths)
+            break
+    if store:
+        store.put_json(key, {"widths": widths})
+    return widths
+
+
+def _key(rendered: RenderedBook, kind: str, *parts) -> str:
+    """What a probe's result depends on: publisher's and WeasyPrint's versions, the fonts, its HTML."""
+    from importlib.metadata import version
+
+    fonts = sorted(file_stamp(Path(f.path)) for f in rendered.fonts)
+    return digest("rosters", kind, __version__, _CODE, version("weasyprint"), fonts, *parts)
 
 
 def _roster_table(box):
@@ -202,15 +224,24 @@ class Chunk:
     body: str
 
 
-def plan_chunks(rendered: RenderedBook, profile: OutputProfile | None) -> dict[str, list[Chunk]]:
+def plan_chunks(rendered: RenderedBook, profile: OutputProfile | None,
+                cache: Path | None = None) -> dict[str, list[Chunk]]:
     """Document id -> the chunks its long roster is laid out in; only rosters of more than about
-    two runs of pages whose page breaks could be predicted (see ``_predict``)."""
+    two runs of pages whose page breaks could be predicted (see ``_predict``). The predictions
+    are kept in the ``cache`` folder when given."""
     chunks: dict[str, list[Chunk]] = {}
+    store = Store(cache) if cache else None
     for doc in rendered.documents:
         roster = parse(doc.body) if doc.pdf and doc.kind == "article" else None
         if roster is None or len(roster.rows) < 2 * _START_ROWS:
             continue
-        tops = _predict(rendered, profile, doc, roster)
+        from .bookhtml import book_html
+
+        key = _key(rendered, "pages", book_html(rendered, profile, [doc]), _START_ROWS)
+        known = store.get_json(key) if store else None
+        tops = known["tops"] if known is not None else _predict(rendered, profile, doc, roster)
+        if store and known is None:
+            store.put_json(key, {"tops": tops})
         if not tops:
             continue
         # Cut where a page opens, every CHUNK_PAGES pages; never in the last <tbody> group (its

@@ -158,3 +158,17 @@ def test_short_rosters_and_other_markup_are_left_alone(builds):
 
     changed = replace(book, documents=[replace(book.documents[0], body=other)])
     assert rosters.fixed_columns(changed, None).documents[0].body == other
+
+
+def test_the_measures_and_predictions_are_kept_in_the_cache(builds, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    write_pdf(builds["book"], tmp_path / "first.pdf", "print", parallel=True, cache=cache)
+
+    def no_probe(*args):
+        raise AssertionError("a roster was measured again")
+
+    monkeypatch.setattr(rosters, "_render", no_probe)
+    stats = RunStats()
+    write_pdf(builds["book"], tmp_path / "again.pdf", "print", parallel=True, cache=cache, stats=stats)
+    assert stats.joined_from_cache
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()

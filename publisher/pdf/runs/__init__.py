@@ -54,7 +54,7 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
     (pdf.rosters); should a prediction fail (a run of it on the wrong side, or not ending where
     one pass breaks the page), the book is laid out again with each roster in one run (``split``
     False), the other runs from the cache."""
-    chunks = plan_chunks(rendered, profile) if split else None
+    chunks = plan_chunks(rendered, profile, cache_root) if split else None
     runs = plan_runs(rendered, weight, chunks)
     assert runs is not None
     stats = stats if stats is not None else RunStats()

@@ -3,7 +3,10 @@
 A run is a stretch of the body that starts on a new page: the front matter; each part
 (``break-before: right``, so it opens on a right-hand page whatever came before it); and,
 inside a part past RUN_WEIGHT, the articles after a cut (each article starts a new page,
-on the side the page counts of the runs before it decide). Each run's HTML is the book's
+on the side the page counts of the runs before it decide); and a long roster's stretches of
+pages (pdf.rosters: each but the first goes on from the page before, its running heads seeded
+on pages dropped before it, and each but the last ends where one pass breaks the page, shown
+by the row after it opening a page of its own). Each run's HTML is the book's
 (pdf.bookhtml) for its documents, plus what it inherits from the pages before it (the
 running heads, read from the HTML by the rules of pdf.contract) and the pages that put it
 on the right side.
