@@ -293,123 +293,138 @@ def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Documen
 
     The document's opening and its first ``_START_ROWS`` rows are laid out (WeasyPrint): their
     pages are known, and the rows teach the rest. A row's height is a line's height times the
-    lines of its tallest cell plus what its cells add (padding, borders): the lines of every cell
-    are counted with WeasyPrint's own line breaking (``one Pango layout a column, as ``split_first_line``) at its column's width.
-    A page of rows then holds the rows until the next one overflows the page's bottom; a row
-    that must not end a page (``break-after: avoid``, as the rules of the first rows of a group
-    in the learnt group) goes over with it. The prediction must give back the pages laid out,
-    or it is not used; the runs check the rest (``Chunk.sentinel``).
+    lines of its tallest cell plus what its cells add (padding, borders); the lines of every cell
+    are counted by Pango at its column's width, as WeasyPrint breaks them. A page of rows then
+    holds the rows until the next one overflows the page's bottom; a row that must not end a page
+    (``break-after: avoid``, by its place in its group, as in the first group) goes over with it.
+    The prediction must give back the pages laid out, or it is not used; the runs check the rest
+    (``Chunk.sentinel``).
     """
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.text.ffi import ffi, pango
-    from weasyprint.text.line_break import create_layout
-
-    from .bookhtml import book_html
-
     count = min(len(roster.rows), _START_ROWS)
-    probe = replace(doc, body=roster.before + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>")
-    book = replace(rendered, documents=[probe if d.id == doc.id else d for d in rendered.documents])
-    html = book_html(book, profile, [probe])
-    document = _render(rendered, html)
-    pages = []  # per page: [(row, y, height, box)]
-    for page in document.pages:
-        rows = []
-        for box in _walk(page._page_box):
-            if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row"):
-                rows.append((int(box.element.get("data-row")), box.position_y, box.height, box))
-        pages.append((page._page_box, rows))
+    pages = _probe_pages(rendered, profile, doc, roster, count)
     observed = [rows[0][0] if rows else None for _, rows in pages]
-    rows_seen = {r: (y, h, box) for _, rows in pages for r, y, h, box in rows}
-    if len(pages) < 3 or len(rows_seen) != count:
+    seen = {r: box for _, rows in pages for r, box in rows}
+    if len(pages) < 3 or len(seen) != count or count < GROUP:
         return None
-    # Each column's text style and width, from the first row that has text in it.
-    columns = len(_CELL.findall(roster.rows[0]))
-    styles: list = [None] * columns
-    for r in range(count):
-        cells = rows_seen[r][2].children
-        for c, cell in enumerate(cells[:columns]):
-            text = next((b for b in _walk(cell) if isinstance(b, boxes.TextBox)), None)
-            if styles[c] is None and text is not None:
-                styles[c] = (text.style, cell.width)
-    if any(s is None for s in styles):
+    heights = _heights(roster, seen, count)
+    if heights is None:
         return None
-    texts = [[_text(c) for c in _CELL.findall(row)] for row in roster.rows]
-    memo: dict = {}
-    layouts: dict = {}
-
-    def lines(c: int, text: str) -> int:
-        # One Pango layout a column, at the column's width, given each text in turn: Pango's
-        # greedy breaking is WeasyPrint's (split_first_line takes its first line, again and again).
-        key = (c, text)
-        if key not in memo:
-            if c not in layouts:
-                style, width = styles[c]
-                layouts[c] = create_layout(text, style, _Hyphenation, width, 0)
-            layout = layouts[c]
-            layout.set_text(text)
-            count = 1
-            while pango.pango_layout_get_line_readonly(layout.layout, count) != ffi.NULL:
-                count += 1
-            memo[key] = count
-        return memo[key]
-
-    tall = [max((lines(c, t) for c, t in enumerate(row) if t), default=1) for row in texts]
-    # height = base + step * (lines - 1), learnt from the rows laid out
-    ones = [rows_seen[r][1] for r in range(count) if tall[r] == 1]
-    if not ones:
-        return None
-    base = ones[0]
-    more = [(rows_seen[r][1] - base) / (tall[r] - 1) for r in range(count) if tall[r] > 1]
-    step = more[0] if more else None
-    for r in range(count):
-        expected = base + (step or 0) * (tall[r] - 1)
-        if abs(expected - rows_seen[r][1]) > 1e-3 or (tall[r] > 1 and step is None):
-            return None
-    if step is None:
-        step = 0.0
-    heights = [base + step * (t - 1) for t in tall]
     # Which rows must not end a page, by their place in the group, learnt from the first group.
-    def avoids(box) -> bool:
-        return box.style["break_after"] in ("avoid", "avoid-page")
-
-    if count < GROUP:
-        return None
-    after = [avoids(rows_seen[r][2]) or (r + 1 < count and rows_seen[r + 1][2].style["break_before"] in ("avoid", "avoid-page"))
-             for r in range(GROUP)]
+    after = [_avoid(seen[r].style["break_after"]) or _avoid(seen[r + 1].style["break_before"]) for r in range(GROUP)]
     # The pages the rows run on to: from the first page that opens with a row after the first
     # (its header repeated), rows start at the same height and stop at the same bottom.
     start = next((n for n in range(1, len(pages)) if observed[n] not in (None, 0)), None)
     if start is None or start + 1 >= len(pages):
         return None
     page_box, rows = pages[start]
-    top_y = rows[0][1]
-    bottom = page_box.content_box_y() + page_box.height
-
-    def simulate(first: int, end: int) -> list[int] | None:
-        tops, page_first, y, r = [], first, top_y, first
-        while r < end:
-            if r > page_first and y + heights[r] > bottom * (1 + 1e-9):
-                j = r
-                while j > page_first and after[(j - 1) % GROUP]:
-                    j -= 1
-                if j == page_first:
-                    return tops if tops else None  # no break allowed: beyond what is predicted
-                # A page opened by a row that came over with the next one is marked: a run
-                # ending before it would not hold the row that made the break (Chunk.sentinel).
-                tops.append(j if j == r else -j)
-                page_first, y, r = j, top_y, j
-                continue
-            y += heights[r]
-            r += 1
-        return tops
-
+    page = (rows[0][1].position_y, page_box.content_box_y() + page_box.height)
     # The pages laid out, again by the prediction (the last one is cut short by the probe's end).
-    again = simulate(observed[start], count)
+    again = _simulate(heights, after, page, observed[start], count)
     if again is None or [abs(t) for t in again] != observed[start + 1:]:
         return None
     # The last page's top is one pass's too (the row before it overflowed): go on from there.
-    rest = simulate(observed[-1], len(roster.rows))
-    return [None if t is None else -t for t in observed[:-1]] + [-observed[-1]] + rest if rest is not None else None
+    rest = _simulate(heights, after, page, observed[-1], len(roster.rows))
+    if rest is None:
+        return None
+    return [None if t is None else -t for t in observed] + rest
+
+
+def _avoid(value: str) -> bool:
+    return value in ("avoid", "avoid-page")
+
+
+def _probe_pages(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, roster: Roster,
+                 count: int) -> list:
+    """The document's opening with its first ``count`` rows, laid out: per page (page box, [(row, box)])."""
+    from weasyprint.formatting_structure import boxes
+
+    from .bookhtml import book_html
+
+    probe = replace(doc, body=roster.before + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>")
+    book = replace(rendered, documents=[probe if d.id == doc.id else d for d in rendered.documents])
+    document = _render(rendered, book_html(book, profile, [probe]))
+    pages = []
+    for page in document.pages:
+        rows = [(int(box.element.get("data-row")), box) for box in _walk(page._page_box)
+                if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row")]
+        pages.append((page._page_box, rows))
+    return pages
+
+
+def _heights(roster: Roster, seen: dict, count: int) -> list[float] | None:
+    """Every row's height: a base and a step a line more, learnt from the rows laid out (``seen``:
+    row -> its box) and checked on each of them; None: they do not follow that rule."""
+    from weasyprint.formatting_structure import boxes
+
+    columns = len(_CELL.findall(roster.rows[0]))
+    styles: list = [None] * columns  # each column's text style and width, from a cell with text
+    for r in range(count):
+        for c, cell in enumerate(seen[r].children[:columns]):
+            text = next((b for b in _walk(cell) if isinstance(b, boxes.TextBox)), None)
+            if styles[c] is None and text is not None:
+                styles[c] = (text.style, cell.width)
+    if any(s is None for s in styles):
+        return None
+    lines = _line_counter(styles)
+    tall = [max((lines(c, t) for c, t in enumerate(_text(cell) for cell in _CELL.findall(row)) if t), default=1)
+            for row in roster.rows]
+    ones = [seen[r].height for r in range(count) if tall[r] == 1]
+    more = [(seen[r].height - ones[0]) / (tall[r] - 1) for r in range(count) if tall[r] > 1 and ones]
+    if not ones or (any(t > 1 for t in tall) and not more):
+        return None
+    base, step = ones[0], (more[0] if more else 0.0)
+    if any(abs(base + step * (tall[r] - 1) - seen[r].height) > 1e-3 for r in range(count)):
+        return None
+    return [base + step * (t - 1) for t in tall]
+
+
+def _line_counter(styles: list):
+    """lines(column, text): how many lines WeasyPrint breaks the text into at the column's width.
+
+    One Pango layout a column, given each text in turn: Pango's greedy breaking is WeasyPrint's
+    (``split_first_line`` takes the first line of the same layout, again and again)."""
+    from weasyprint.text.ffi import ffi, pango
+    from weasyprint.text.line_break import create_layout
+
+    memo: dict = {}
+    layouts: dict = {}
+
+    def lines(column: int, text: str) -> int:
+        if (column, text) not in memo:
+            if column not in layouts:
+                style, width = styles[column]
+                layouts[column] = create_layout(text, style, _Hyphenation, width, 0)
+            layout = layouts[column]
+            layout.set_text(text)
+            count = 1
+            while pango.pango_layout_get_line_readonly(layout.layout, count) != ffi.NULL:
+                count += 1
+            memo[column, text] = count
+        return memo[column, text]
+
+    return lines
+
+
+def _simulate(heights: list[float], after: list[bool], page: tuple[float, float], first: int,
+              end: int) -> list[int] | None:
+    """The rows opening the pages after the one ``first`` opens, up to row ``end`` (see _predict
+    for the signs); ``page``: where the rows start on a page and the bottom they must not pass.
+    WeasyPrint's test (LayoutContext.overflows), with its fudge factor."""
+    top, bottom = page
+    tops, page_first, y, r = [], first, top, first
+    while r < end:
+        if r > page_first and y + heights[r] > bottom * (1 + 1e-9):
+            j = r
+            while j > page_first and after[(j - 1) % GROUP]:
+                j -= 1
+            if j == page_first:
+                return tops if tops else None  # no break allowed: beyond what is predicted
+            tops.append(j if j == r else -j)
+            page_first, y, r = j, top, j
+            continue
+        y += heights[r]
+        r += 1
+    return tops
 
 
 def _render(rendered: RenderedBook, html: str):
