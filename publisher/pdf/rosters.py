@@ -10,6 +10,10 @@ so that a narrow long text does not hide a wide shorter one), and the roster is 
 widths as ``<col>`` percentages with ``table-layout: fixed``. Every print path (one pass,
 the runs, the benchmark's single pass) reads the same HTML.
 
+A long roster is also laid out in several runs of pages (pdf.runs): ``plan_chunks`` predicts
+the rows that open its pages (``_predict``) and cuts it into stretches of about CHUNK_PAGES
+pages (``Chunk``), each checked, once laid out, to end where one pass breaks the page.
+
 The roster's markup is the one of templates/roster.html (``<table class="roster">``, an
 optional caption, one header row in ``<thead>``, rows of ``<td>`` in ``<tbody>`` groups); a
 table written otherwise (a project's own ``styles/roster.html``) is left as it is.
