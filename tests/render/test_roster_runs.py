@@ -135,9 +135,15 @@ def test_a_prediction_that_fails_lays_the_roster_out_again_in_one_run(builds, pr
 
     monkeypatch.setattr(rosters, "_predict", off_by_one)
     stats = RunStats()
-    write_pdf(builds["book"], tmp_path / "again.pdf", "print", parallel=True, stats=stats)
-    assert stats.rosters_again
+    cache = tmp_path / "cache"
+    write_pdf(builds["book"], tmp_path / "again.pdf", "print", parallel=True, stats=stats, cache=cache)
+    assert stats.rosters_again and not stats.rosters_in_one_run
     assert page_texts(tmp_path / "again.pdf") == page_texts(builds["out"] / "single.pdf")
+    # The failure is kept: the next build lays the roster out in one run at once.
+    later = RunStats()
+    write_pdf(builds["book"], tmp_path / "later.pdf", "print", parallel=True, stats=later, cache=cache)
+    assert later.rosters_in_one_run and not later.rosters_again
+    assert (tmp_path / "later.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes()
 
 
 def test_the_columns_measured_once_are_those_weasyprint_gives_the_whole_table(builds, project, monkeypatch,

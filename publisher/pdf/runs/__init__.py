@@ -53,16 +53,22 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
     A long roster is laid out in several runs where its page breaks can be predicted
     (pdf.rosters); should a prediction fail (a run of it on the wrong side, or not ending where
     one pass breaks the page), the book is laid out again with each roster in one run (``split``
-    False), the other runs from the cache."""
-    chunks = plan_chunks(rendered, profile, cache_root) if split else None
-    runs = plan_runs(rendered, weight, chunks)
-    assert runs is not None
+    False), the other runs from the cache, and the failure is kept: the next build of the same
+    stretches lays the roster out in one run at once."""
     stats = stats if stats is not None else RunStats()
     # Each run embeds its own subset of each face (a few kB; full fonts would be 350 kB a face).
     files = {url: str(path) for url, path in allowed.items()}
     context = digest(__version__, _CODE, _weasyprint_version(), options, sorted(file_stamp(Path(p)) for p in files.values()))
-    schedule = Schedule(runs, Planner(rendered, profile, runs), base, files, options, context,
-                         Store(cache_root) if cache_root else None, stats)
+    store = Store(cache_root) if cache_root else None
+    chunks = plan_chunks(rendered, profile, cache_root) if split else None
+    failed = digest(context, "rosters failed", [(d, [c.body for c in cs]) for d, cs in sorted(chunks.items())]) \
+        if chunks else None
+    if failed and store and store.get_json(failed):
+        stats.rosters_in_one_run = True
+        chunks = None
+    runs = plan_runs(rendered, weight, chunks)
+    assert runs is not None
+    schedule = Schedule(runs, Planner(rendered, profile, runs), base, files, options, context, store, stats)
     workers = max(1, min(workers or cpus(), len(runs)))
     # Up to one more worker a processor waits for the page counts of the runs in front of it,
     # holding its laid-out pages, while the others go on.
@@ -73,13 +79,14 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
         schedule.run(pool, workers, processes)
     if chunks and schedule.wrong_sides():
         stats.rosters_again = True
+        if store and failed:
+            store.put_json(failed, {"failed": schedule.wrong_sides()})
         return write_runs(rendered, target, profile, allowed, base, options, finish, cache_root, workers, stats,
                           weight, split=False)
     outputs = schedule.outputs
     # The joined book is a function of its runs and of how they are finished: kept whole too.
     finishing = [finish.trim_mm, finish.bleed_mm, finish.identifier, finish.rgb_to_cmyk is not None]
     joined = digest(context, "joined", [(schedule.keys[i], outputs[i].start) for i in range(len(runs))], finishing)
-    store = schedule.store
     meta = store.get_json(joined) if store else None
     data = store.get_bytes(digest(joined, "pdf"), meta.get("sha256")) if meta else None
     if data is not None:

@@ -55,6 +55,7 @@ class RunStats:
     left: list[int] = field(default_factory=list)  # runs laid out after a page to drop (start on the left)
     joined_from_cache: bool = False  # the whole joined book came from the cache
     rosters_again: bool = False  # a roster's predicted page breaks failed: laid out again in one run
+    rosters_in_one_run: bool = False  # they failed in an earlier build (the cache says): not tried again
 
 
 def _weight(doc: Document) -> int:
