@@ -30,6 +30,7 @@ from .. import __version__
 from ..cache import Store, digest, file_stamp
 from ..config import OutputProfile
 from ..render.html import Document, RenderedBook
+from .bookhtml import book_html
 from .weasy import BOOK_BASE, BookFetcher, capture_warnings, import_weasyprint, release
 
 LONG_ROSTER = 200  # rows; the sample's longest roster has 60
@@ -172,16 +173,13 @@ def _fixed(rendered: RenderedBook, profile: OutputProfile | None, doc: Document,
 def _measure(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, thead: str,
              rows: list[str], store: Store | None) -> list[float] | None:
     """The column widths WeasyPrint gives a roster of these rows, in the book's stylesheets."""
-    from .bookhtml import book_html
-
     probe = (f'<div class="roster-block"><table class="roster">{thead}<tbody>'
              + "".join(f"<tr>{row}</tr>" for row in rows) + "</tbody></table></div>")
-    only = replace(doc, body=probe)
-    book = replace(rendered, documents=[only if d.id == doc.id else d for d in rendered.documents])
-    html = book_html(book, profile, [only])
+    html = _probe_html(rendered, profile, doc, probe)
     key = _key(rendered, "widths", html)
-    if store and store.get_json(key) is not None:
-        return store.get_json(key)["widths"]
+    known = store.get_json(key) if store else None
+    if known is not None:
+        return known["widths"]
     document = _render(rendered, html)
     widths = None
     for page in document.pages:
@@ -239,8 +237,6 @@ def plan_chunks(rendered: RenderedBook, profile: OutputProfile | None,
         roster = parse(doc.body) if doc.pdf and doc.kind == "article" else None
         if roster is None or len(roster.rows) < 2 * _START_ROWS:
             continue
-        from .bookhtml import book_html
-
         key = _key(rendered, "pages", book_html(rendered, profile, [doc]), _START_ROWS)
         known = store.get_json(key) if store else None
         tops = known["tops"] if known is not None else _predict(rendered, profile, doc, roster)
@@ -342,11 +338,8 @@ def _probe_pages(rendered: RenderedBook, profile: OutputProfile | None, doc: Doc
     """The document's opening with its first ``count`` rows, laid out: per page (page box, [(row, box)])."""
     from weasyprint.formatting_structure import boxes
 
-    from .bookhtml import book_html
-
-    probe = replace(doc, body=roster.before + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>")
-    book = replace(rendered, documents=[probe if d.id == doc.id else d for d in rendered.documents])
-    document = _render(rendered, book_html(book, profile, [probe]))
+    body = roster.before + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>"
+    document = _render(rendered, _probe_html(rendered, profile, doc, body))
     pages = []
     for page in document.pages:
         rows = [(int(box.element.get("data-row")), box) for box in _walk(page._page_box)
@@ -429,6 +422,13 @@ def _simulate(heights: list[float], after: list[bool], page: tuple[float, float]
         y += heights[r]
         r += 1
     return tops
+
+
+def _probe_html(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, body: str) -> str:
+    """The print HTML of the document ``doc`` alone, with ``body`` in place of its own."""
+    probe = replace(doc, body=body)
+    book = replace(rendered, documents=[probe if d.id == doc.id else d for d in rendered.documents])
+    return book_html(book, profile, [probe])
 
 
 def _render(rendered: RenderedBook, html: str):

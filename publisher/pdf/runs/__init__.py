@@ -77,10 +77,11 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
     with Workers(processes, init_worker, (schedule.counts, schedule.waiting),
                  before_fork=import_weasyprint) as pool:
         schedule.run(pool, workers, processes)
-    if chunks and schedule.wrong_sides():
+    wrong = schedule.wrong_sides() if chunks else []
+    if wrong:
         stats.rosters_again = True
         if store and failed:
-            store.put_json(failed, {"failed": schedule.wrong_sides()})
+            store.put_json(failed, {"failed": wrong})
         return write_runs(rendered, target, profile, allowed, base, options, finish, cache_root, workers, stats,
                           weight, split=False)
     outputs = schedule.outputs

@@ -191,7 +191,7 @@ class Planner:
             if run.continued:  # no anchor of its own; the strings are set on the pages dropped before it
                 html = html[:first] + html[first + len(anchor):]
                 dummies = ['<section class="doc run-dummy"><div class="run-seed"></div></section>']
-                dummies += ['<section class="doc run-dummy"></section>'] * (int(dummy) - 1)
+                dummies += ['<section class="doc run-dummy"></section>'] * (dummy - 1)
             else:
                 first = html.index(">", first) + 1
                 html = html[:first] + '<div class="run-seed"></div>' + html[first:]
