@@ -96,9 +96,14 @@ def merge_fonts(pdf: pikepdf.Pdf, font_program: FontProgram) -> None:
         resources = obj.get("/Resources")
         if isinstance(resources, pikepdf.Dictionary) and isinstance(resources.get("/Font"), pikepdf.Dictionary):
             holders.append(resources.Font)
+    seen: set = set()  # a run's pages share their fonts: each font looked at once
     for fonts in holders:
         for _, font in fonts.items():
-            if isinstance(font, pikepdf.Dictionary) and _mergeable(font):
+            if not isinstance(font, pikepdf.Dictionary) or font.objgen in seen:
+                continue
+            if font.is_indirect:
+                seen.add(font.objgen)
+            if _mergeable(font):
                 members = groups.setdefault(str(font.BaseFont), [])
                 if all(m.objgen != font.objgen for m in members):
                     members.append(font)

@@ -159,13 +159,17 @@ _CONTAINERS = (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)
 def _share_streams(pdf: pikepdf.Pdf) -> None:
     """One copy of each font program, image and ICC profile that several runs embedded."""
     canonical: dict = {}
+    kept: dict = {}  # objgen -> the copy kept for it: a run's pages share their fonts and images
 
     def same(stream):
-        key = hashlib.sha256(stream.read_raw_bytes()).hexdigest() + repr(sorted(
-            (k, repr(stream.stream_dict[k])) for k in stream.stream_dict.keys() if k not in ("/SMask", "/Length")))
-        if "/SMask" in stream.stream_dict:
-            key += same(stream.SMask).objgen.__repr__()
-        return canonical.setdefault(key, stream)
+        found = kept.get(stream.objgen)
+        if found is None:
+            key = hashlib.sha256(stream.read_raw_bytes()).hexdigest() + repr(sorted(
+                (k, repr(stream.stream_dict[k])) for k in stream.stream_dict.keys() if k not in ("/SMask", "/Length")))
+            if "/SMask" in stream.stream_dict:
+                key += same(stream.SMask).objgen.__repr__()
+            found = kept[stream.objgen] = canonical.setdefault(key, stream)
+        return found
 
     seen: set = set()
 
@@ -184,6 +188,10 @@ def _share_streams(pdf: pikepdf.Pdf) -> None:
                 seen.add(xobject.objgen)
                 resources(xobject)
         for font in (res.get("/Font") or {}).values():
+            if font.is_indirect:
+                if font.objgen in seen:
+                    continue
+                seen.add(font.objgen)
             for descendant in font.get("/DescendantFonts") or [font]:
                 descriptor = descendant.get("/FontDescriptor")
                 if descriptor is None:
@@ -209,6 +217,10 @@ def _share_streams(pdf: pikepdf.Pdf) -> None:
                 if isinstance(item, _CONTAINERS) and (not item.is_indirect or isinstance(item, pikepdf.Array)):
                     profiles(item, depth + 1)
 
+    # Only worth a walk over every object when two runs embedded the same profile.
+    streams = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and "/N" in obj.stream_dict]
+    if len({hashlib.sha256(s.read_raw_bytes()).digest() for s in streams}) == len(streams):
+        return
     for obj in list(pdf.objects):
         if isinstance(obj, _CONTAINERS):
             profiles(obj)

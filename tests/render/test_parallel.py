@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pikepdf
@@ -247,3 +248,36 @@ def test_one_processor_makes_the_same_bytes(book, builds, tmp_path, monkeypatch)
     write_pdf(rendered(book), tmp_path / "one.pdf", "print", stats=stats)  # parallel=None: decided by the book
     assert sorted(stats.rendered) == list(range(len(plan_runs(rendered(book)))))
     assert (tmp_path / "one.pdf").read_bytes() == builds["paths"]["parallel"].read_bytes()
+
+
+def test_the_contents_is_laid_out_while_the_last_run_is_drawn(book, builds, tmp_path, monkeypatch):
+    """The contents at the back needs the page numbers of every run, not their drawing: it is handed
+    out as soon as the last body run is laid out (worker.Shared.laid_out). Here the last body run's
+    drawing is held until the contents has been handed out (30 s at most, else the test fails)."""
+    from publisher.pdf.runs import worker
+    from publisher.workers import Workers
+
+    plan_ = plan_runs(rendered(book))
+    last_body = max(i for i, run in enumerate(plan_) if run.kind == "body")
+    handed_out, waited = tmp_path / "contents-handed-out", tmp_path / "waited"
+    publish, submit = worker.Shared.publish, Workers.submit
+
+    def held(self, job, anchors):  # in the worker (forked with this patch)
+        publish(self, job, anchors)
+        if job.number == last_body:
+            for _ in range(600):
+                if handed_out.exists():
+                    break
+                time.sleep(0.05)
+            waited.write_text(str(handed_out.exists()))
+
+    def watched(self, fn, *args):  # in the build's process
+        if args and getattr(args[0], "number", None) == len(plan_) - 1:
+            handed_out.touch()
+        return submit(self, fn, *args)
+
+    monkeypatch.setattr(worker.Shared, "publish", held)
+    monkeypatch.setattr(Workers, "submit", watched)
+    write_pdf(rendered(book), tmp_path / "early.pdf", "print", parallel=True)
+    assert waited.read_text() == "True"
+    assert (tmp_path / "early.pdf").read_bytes() == builds["paths"]["parallel"].read_bytes()

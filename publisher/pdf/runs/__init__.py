@@ -10,7 +10,8 @@ A run's page contents do not depend on its page numbers: it is laid out as soon 
 is known, and only its margin boxes wait for the page counts of the runs in front of it
 (pdf.weasypatch's numbering hook). The contents at the back (``toc = "back"``) is laid out
 last, with its numbers written out from the runs' anchors, on the side of the page where it
-falls.
+falls: as soon as every other run is laid out (each worker sends its anchors before it draws
+its pages), not once they are drawn.
 
 Finished runs are cached by content (their HTML, files, options and first page number),
 so a rebuild lays out only the runs whose text changed, and those whose numbers moved;
@@ -74,7 +75,7 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
     # holding its laid-out pages, while the others go on.
     processes = min(2 * workers + 1, len(runs))
     # Started at the first run handed out: a build whose runs all come from the cache starts none.
-    with Workers(processes, init_worker, (schedule.counts, schedule.waiting),
+    with Workers(processes, init_worker, (schedule.counts, schedule.waiting, schedule.laid_out),
                  before_fork=import_weasyprint) as pool:
         schedule.run(pool, workers, processes)
     wrong = schedule.wrong_sides() if chunks else []

@@ -32,6 +32,8 @@ class Schedule:
         self.slot = {run: k for k, run in enumerate(self.body)}
         self.counts = multiprocessing.Array("i", [-1] * len(self.body), lock=False)
         self.waiting = multiprocessing.Value("i", 0)  # workers waiting in worker.run_offset
+        self.laid_out = multiprocessing.SimpleQueue()  # worker.Shared.laid_out
+        self.early: dict[int, tuple[int | None, dict[str, int]]] = {}  # run -> (start, anchors), not yet drawn
         self.outputs: dict[int, RunOutput] = {}
         self.keys: dict[int, str] = {}
         self.meta: dict[int, dict | None] = {}
@@ -120,7 +122,7 @@ class Schedule:
             return
         self.prepared[number] = RunJob(html, self.base, self.files, self.options, self.slot.get(number), start,
                                        dummy, ends_with_drop(self.runs, number), number == len(self.runs) - 1,
-                                       self.runs[number].sentinel)
+                                       self.runs[number].sentinel, number)
 
     def _settle_body(self, number: int) -> bool:
         """Key a body run, take it from the cache or get it ready for a worker; False: not yet possible."""
@@ -160,8 +162,15 @@ class Schedule:
                 number = futures.pop(future)
                 self.outputs[number] = future.result()
                 self._remember(number, self.outputs[number])
+            while not self.laid_out.empty():  # also keeps a worker from waiting on a full pipe
+                number, start, anchors = self.laid_out.get()
+                self.early[number] = (start, anchors)
 
-        while waiting or self.prepared or futures:
+        def all_laid_out() -> bool:
+            """Whether the runs still out have all been laid out (they are being drawn)."""
+            return all(n in self.early for n in futures.values())
+
+        while waiting or self.prepared or (futures and not all_laid_out()):
             waiting = [n for n in waiting if not self._settle_body(n)]
             hand_out()
             if not futures:
@@ -171,33 +180,36 @@ class Schedule:
             done, _ = concurrent.futures.wait(list(futures), timeout=0.01,
                                               return_when=concurrent.futures.FIRST_COMPLETED)
             collect(done)
-        # The runs that print page numbers of others: the contents at the back, or the front matter.
-        numbers = _numbers(runs, self.outputs)
+        # The runs that print page numbers of others: the contents at the back, or the front
+        # matter. Their numbers are known once the other runs are laid out, while they are drawn.
+        numbers = _numbers(runs, self.outputs, self.early)
         for number, run in enumerate(runs):
-            if number in self.outputs:
+            if number in self.outputs or number in futures.values():
                 continue
             literal = {t: numbers[t] for d in run.documents for t in contract.toc_targets(d.body) if t in numbers}
-            start = 1 + sum(self.outputs[i].pages for i in self.body) if run.kind == "tail" else None
+            start = 1 + sum(self.counts[self.slot[i]] for i in self.body) if run.kind == "tail" else None
             dummy = int(bool(start and start % 2 == 0))  # an even number is a left-hand page
             html = self.planner.html(number, literal, dummy)
             self.keys[number] = digest(self.context, html, start)
             self._prepare(number, html, start, dummy)
         while self.prepared or futures:
             hand_out()
-            done, _ = concurrent.futures.wait(list(futures), return_when=concurrent.futures.FIRST_COMPLETED)
+            done, _ = concurrent.futures.wait(list(futures), timeout=0.05,
+                                              return_when=concurrent.futures.FIRST_COMPLETED)
             collect(done)
+        self.laid_out.close()
 
 
-def _numbers(runs: list[Run], outputs: dict[int, RunOutput]) -> dict[str, str]:
+def _numbers(runs: list[Run], outputs: dict[int, RunOutput],
+             early: dict[int, tuple[int | None, dict[str, int]]]) -> dict[str, str]:
     """Printed page number of every anchor laid out so far: roman in the front matter."""
     numbers: dict[str, str] = {}
     for number, run in enumerate(runs):
         output = outputs.get(number)
-        if output is None:
-            continue
-        for name, index in output.anchors.items():
+        start, anchors = (output.start, output.anchors) if output is not None else early.get(number, (None, {}))
+        for name, index in anchors.items():
             if run.kind == "front":
                 numbers.setdefault(name, roman(index + 1))
-            elif output.start is not None:
-                numbers.setdefault(name, str(output.start + index))
+            elif start is not None:
+                numbers.setdefault(name, str(start + index))
     return numbers

@@ -32,6 +32,7 @@ class RunJob:
     run_end: bool = False  # the last page only forces the blank before the next run: dropped
     padding_template: bool = False  # the last page is a blank padding page, kept apart
     sentinel: int | None = None  # a roster's row that must open the last page alone (then dropped)
+    number: int | None = None  # the run's place in the book (Shared.laid_out)
 
 
 @dataclass
@@ -55,6 +56,13 @@ class Shared:
 
     counts: object = None  # multiprocessing.Array of page counts, one per body run (-1: not laid out yet)
     waiting: object = None  # multiprocessing.Value: workers waiting for the counts of the runs before theirs
+    # multiprocessing.SimpleQueue: (run number, first page number, anchors) of each run as soon as
+    # its pages are laid out, before they are drawn: the contents can be laid out meanwhile.
+    laid_out: object = None
+
+    def publish(self, job: RunJob, anchors: dict[str, int]) -> None:
+        if self.laid_out is not None and job.number is not None:
+            self.laid_out.put((job.number, job.start, anchors))
 
     def count_waiting(self, step: int) -> None:
         if self.waiting is not None:
@@ -65,10 +73,10 @@ class Shared:
 _SHARED = Shared()  # this process's; a pool's initialiser sets it once per worker
 
 
-def init_worker(counts, waiting=None) -> None:
-    """Pool initialiser (publisher.workers): share the page counts and the number of waiting
-    workers; import WeasyPrint and install the hooks once per process."""
-    _SHARED.counts, _SHARED.waiting = counts, waiting
+def init_worker(counts, waiting=None, laid_out=None) -> None:
+    """Pool initialiser (publisher.workers): share the page counts, the number of waiting
+    workers and the queue of laid-out runs; import WeasyPrint and install the hooks once per process."""
+    _SHARED.counts, _SHARED.waiting, _SHARED.laid_out = counts, waiting, laid_out
     weasypatch.install()
 
 
@@ -136,6 +144,7 @@ def render_run(job: RunJob) -> RunOutput:
         levels = [level for page in pages for level, *_ in page.bookmarks]
         targets = {target for page in pages for kind, target, *_ in page.links if kind == "internal"}
         fake = sorted(targets - set(anchors))
+        _SHARED.publish(job, dict(anchors))
         for name in fake:  # kept as named destinations; the join points them at the right run
             pages[0].anchors[name] = (0, 0, 0, 0)
         raw = io.BytesIO()
