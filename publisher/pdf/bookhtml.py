@@ -69,7 +69,6 @@ def book_html(rendered: RenderedBook, profile: OutputProfile | None = None, only
         documents.append(type(doc)(doc.id, doc.kind, doc.title, body, doc.toc_level, doc.landmark))
     from ..render.typeset import book_title_css  # openers: no running head (print.css)
 
-    extra_css = book_title_css(config) + extra_css
     font_css = "\n".join(
         f'@font-face {{ font-family: "{f.family}"; src: url("{f.path.as_uri()}"); '
         f"font-weight: {f.weight}; font-style: {f.style}; }}"
@@ -82,20 +81,28 @@ def book_html(rendered: RenderedBook, profile: OutputProfile | None = None, only
         for i in front_ids
     )
     css = (rendered.stylesheets["book.css"] + "\n" + rendered.stylesheets["print.css"] + "\n" + front_css
-           + (profile_css(rendered, profile) if profile else "") + extra_css)
-    html = Templates(config.styles_dir).render(
-        "book.html",
+           + (profile_css(rendered, profile) if profile else "") + book_title_css(config))
+    values = dict(
         config=config,
         lang=config.language,
         authors=list(config.authors),
         keywords="",
         created=config.source_datetime().strftime("%Y-%m-%dT%H:%M:%SZ"),
         font_css=font_css,
-        css=css,
         trim=[f"{v:g}" for v in config.trim_mm],
         documents=documents,
         body_start=start if keep is None else (None if only[0].id in front_ids else only[0].id),
     )
+    templates = Templates(config.styles_dir)
+    html = templates.render("book.html", css=css, **values)
+    if extra_css:
+        # In a <style> of its own after the book's: the book's stylesheet is then the same text in
+        # every run, which WeasyPrint parses once a process (pdf.weasypatch). The same cascade:
+        # later rules of equal weight win, whichever <style> holds them.
+        if "</head>" in html:
+            html = html.replace("</head>", f"<style>\n{extra_css}</style>\n</head>", 1)
+        else:  # a project's own template without one
+            html = templates.render("book.html", css=css + extra_css, **values)
     if keep is not None:  # a body run opens its bodymatter at once: no empty frontmatter box
         html = contract.EMPTY_FRONTMATTER.sub("", html, count=1)
     if profile and profile.watermark:

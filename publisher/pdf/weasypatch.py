@@ -1,6 +1,6 @@
 """The only module that changes WeasyPrint's internals (pinned to 70.x in pyproject.toml).
 
-Five functions are wrapped and one rule is switched off, once a process. For the runs of
+Six functions are wrapped and one rule is switched off, once a process. For the runs of
 pages (pdf.runs.worker):
 
 - ``weasyprint.layout.make_margin_boxes(context, page, state)``: WeasyPrint lays out all
@@ -45,6 +45,16 @@ drawing of the first page of each sheet size and bleed and gives every later pag
 with the same operators and graphics states; the page's other backgrounds are drawn by
 WeasyPrint as before.
 
+And for every document, the book's stylesheet parsed once a process: ``weasyprint.CSS.__init__``
+parses a ``<style>`` (tinycss2, selectors compiled, declarations checked) for every document,
+and every run of a book holds the same one (a tenth of a second each; pdf.bookhtml puts a run's
+own rules in a ``<style>`` of their own). The wrapper keeps, for a text, base URL and medium,
+what parsing it gave and did to the document (its selector matcher, the @page rules it added,
+the @font-face rules it gave the document's fonts, what it logged), and does that again for
+the next document given the same text. Only a stylesheet that fetches nothing (no @import or
+colour profile) and defines no counter style or layer is kept: the others change more of the
+document and are parsed every time.
+
 With a hook left at None the wrapped function does what WeasyPrint's does.
 ``assumptions()`` lists what the wrappers rely on; tests/render/test_weasypatch.py checks
 it, and lays a page out through both wrappers, so a new WeasyPrint that changes any of it
@@ -55,6 +65,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import logging
 from dataclasses import dataclass
 from typing import Callable
 
@@ -84,6 +95,7 @@ def install() -> None:
     _install_pages_hook()
     _install_leader_hook()
     _install_marks_hook()
+    _install_stylesheet_memo()
     _keep_notes_with_calls()
 
 
@@ -209,6 +221,112 @@ def _marks_drawing(forms: list) -> tuple[list, dict] | None:
     return list(form.stream), dict(resources["ExtGState"])
 
 
+# A process's stylesheets parsed so far: (text, base URL, media) -> what parsing it gave and did.
+_STYLESHEETS: dict[tuple, "_Parsed"] = {}
+_STYLESHEETS_KEPT = 8  # the book's stylesheet is one text for every run of a build
+
+
+@dataclass
+class _Parsed:
+    base_url: str | None
+    matcher: object  # cssselect2.Matcher: only read when styles are computed
+    page_rules: list  # what the parse appended to the document's @page rules
+    faces: list  # the @font-face descriptors it gave the document's FontConfiguration
+    records: list  # what it logged (warnings about the stylesheet)
+
+
+def _install_stylesheet_memo() -> None:
+    import_weasyprint()
+    import weasyprint
+
+    if getattr(weasyprint.CSS.__init__, "publisher_hook", False):
+        return
+    original = weasyprint.CSS.__init__
+
+    def __init__(self, guess=None, filename=None, url=None, file_obj=None, string=None, encoding=None,
+                 base_url=None, url_fetcher=None, _check_mime_type=False, media_type="print", font_config=None,
+                 counter_style=None, color_profiles=None, matcher=None, page_rules=None, layers=None, layer=None):
+        plain = (string is not None and guess is None and filename is None and url is None and file_obj is None
+                 and matcher is None and layer is None and layers == [] and isinstance(page_rules, list)
+                 and isinstance(counter_style, dict) and isinstance(color_profiles, dict)
+                 and font_config is not None and url_fetcher is not None)
+        arguments = dict(string=string, encoding=encoding, base_url=base_url, url_fetcher=url_fetcher,
+                         _check_mime_type=_check_mime_type, media_type=media_type, font_config=font_config,
+                         counter_style=counter_style, color_profiles=color_profiles, matcher=matcher,
+                         page_rules=page_rules, layers=layers, layer=layer)
+        if not plain:
+            return original(self, guess, filename, url, file_obj, **arguments)
+        key = (string, str(base_url), media_type)
+        parsed = _STYLESHEETS.get(key)
+        if parsed is not None:  # what the parse did to the document, done again
+            self.base_url, self.matcher, self.layers = parsed.base_url, parsed.matcher, layers
+            self.page_rules = page_rules
+            page_rules.extend(parsed.page_rules)
+            for descriptors in parsed.faces:
+                font_config.add_font_face(descriptors, url_fetcher)
+            for record in parsed.records:
+                logging.getLogger(record.name).handle(record)
+            return None
+        before = (len(page_rules), dict(counter_style), dict(color_profiles))
+        faces: list = []
+        recorder, fetcher = _Records(), _Counting(url_fetcher)
+        logger = logging.getLogger("weasyprint")
+        add_face = font_config.add_font_face
+
+        def recorded_face(descriptors, _):
+            faces.append(descriptors)
+            logger.removeHandler(recorder)  # the font's own warnings come again when it is added again
+            try:
+                return add_face(descriptors, url_fetcher)
+            finally:
+                logger.addHandler(recorder)
+
+        logger.addHandler(recorder)
+        font_config.add_font_face = recorded_face
+        try:
+            original(self, guess, filename, url, file_obj, **{**arguments, "url_fetcher": fetcher})
+        finally:
+            del font_config.add_font_face
+            logger.removeHandler(recorder)
+        # Kept only when all it did was add @page rules and fonts (no @import, colour profile,
+        # counter style or layer): then the next document given the same text reads it as it is.
+        if (not fetcher.urls and not layers and before[1].keys() == counter_style.keys()
+                and all(before[1][k] is counter_style[k] for k in before[1]) and before[2] == color_profiles):
+            while len(_STYLESHEETS) >= _STYLESHEETS_KEPT:
+                del _STYLESHEETS[next(iter(_STYLESHEETS))]
+            _STYLESHEETS[key] = _Parsed(self.base_url, self.matcher, page_rules[before[0]:], faces,
+                                        recorder.records)
+        return None
+
+    __init__.publisher_hook = True
+    weasyprint.CSS.__init__ = __init__
+
+
+class _Records(logging.Handler):
+    """Keeps what a stylesheet's parse logged (its warnings), to log it again when it is reused."""
+
+    def __init__(self):
+        super().__init__(logging.NOTSET)
+        self.records: list = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+class _Counting:
+    """A URL fetcher that notes what it fetched (WeasyPrint also reads its attributes)."""
+
+    def __init__(self, fetcher):
+        self.fetcher, self.urls = fetcher, []
+
+    def __call__(self, address, *args, **kwargs):
+        self.urls.append(address)
+        return self.fetcher(address, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.fetcher, name)
+
+
 def _install_numbering_hook() -> None:
     import_weasyprint()
     from weasyprint import layout
@@ -302,6 +420,24 @@ def assumptions() -> list[str]:
     if "draw_background(\n        stream, stacking_context.box.background, clip_box=False, bleed=page.bleed,\n        marks=marks)" \
             not in inspect.getsource(draw.draw_page):
         wrong.append("draw.draw_page no longer draws the marks through draw_background(..., marks=marks)")
+    import weasyprint
+
+    original_css = _original(weasyprint.CSS.__init__)
+    if list(inspect.signature(original_css).parameters) != list(inspect.signature(weasyprint.CSS.__init__).parameters):
+        wrong.append(f"CSS.__init__ takes {inspect.signature(original_css)}: the stylesheet wrapper takes other arguments")
+    parse = inspect.getsource(original_css)
+    # What the parse leaves on the object, and where it puts the rest: the document's lists.
+    for line in ("self.base_url = base_url", "self.matcher = matcher or cssselect2.Matcher()",
+                 "self.page_rules = [] if page_rules is None else page_rules",
+                 "self.layers = [] if layers is None else layers"):
+        if line not in parse:
+            wrong.append(f"CSS.__init__ no longer sets {line.split(' =')[0]} as the stylesheet wrapper expects")
+    from weasyprint import css as css_module
+
+    rules = inspect.getsource(css_module.preprocess_stylesheet)
+    if rules.count("fetch(") + rules.count("url_fetcher=url_fetcher") != 2 or \
+            "font_config.add_font_face(rule_descriptors, url_fetcher)" not in rules:
+        wrong.append("css.preprocess_stylesheet fetches otherwise than @import, colour profiles and font faces")
     from weasyprint import urls
 
     if "_fail_on_errors" not in inspect.getsource(urls):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -190,3 +191,57 @@ def test_the_marks_are_drawn_once_and_every_page_gets_the_same_form(hooks, monke
     assert len(forms) == 4 and all(form == forms[0] for form in forms)  # one form a page, all alike
     assert forms == own_forms  # and WeasyPrint's own: operators, states, box
     assert pixels == own_pixels  # and the same pages, the page's own background under the marks
+
+
+STYLED = """<html><head><style>
+@font-face { font-family: "Sach"; src: url("%s"); }
+@page { size: 100mm 60mm; margin: 12mm; @top-center { content: "Kỷ yếu"; font-family: "Sach"; } }
+p { font-family: "Sach"; break-after: page; colour: red; }
+</style><style>%s</style></head><body><p>Những người giữ hồ sơ</p><p class="b">trang hai</p></body></html>"""
+
+
+def test_a_stylesheet_is_parsed_once_a_process_and_read_again_as_it_was(hooks, monkeypatch, tmp_path):
+    """The runs of a book share its stylesheet: a second document given the same text gets the
+    parse kept from the first (its rules, @page rules, fonts and warnings), and the same pages."""
+    import fontpkg
+    import weasyprint as wp
+
+    path = Path(fontpkg.path("Noto Serif", weight=400))
+    font = path.as_uri()
+    weasyprint = import_weasyprint()
+
+    def made(extra: str):
+        captured = capture_warnings()
+        try:
+            data = weasyprint.HTML(string=STYLED % (font, extra), url_fetcher=BookFetcher({font: path})).write_pdf()
+        finally:
+            release(captured)
+        pdf = pikepdf.open(io.BytesIO(data))
+        fonts = sorted(str(f.get("/BaseFont"))[8:] for p in pdf.pages for f in p.Resources.Font.values())
+        text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
+        return text.decode(), fonts, len(pdf.pages), captured.messages
+
+    weasypatch._STYLESHEETS.clear()
+    first = made("p.b { font-size: 14pt; }")
+    kept = dict(weasypatch._STYLESHEETS)
+    assert len(kept) == 2  # the book's stylesheet and the run's own
+    again = made("p.b { font-size: 9pt; }")  # the book's kept, the run's new
+    assert weasypatch._STYLESHEETS[next(iter(kept))] is kept[next(iter(kept))]
+    monkeypatch.setattr(wp.CSS, "__init__", weasypatch._original(wp.CSS.__init__))
+    own_first, own_again = made("p.b { font-size: 14pt; }"), made("p.b { font-size: 9pt; }")
+    assert first == own_first and again == own_again  # WeasyPrint's own parse each time
+    assert "Những người giữ hồ sơ" in again[0] and "Kỷ yếu" in again[0]
+    assert set(again[1]) == {"Sach"}  # the @font-face font, added again to the second document
+    assert not any("cannot be loaded" in m for m in first[3] + again[3])
+    assert any("colour" in m for m in again[3])  # the stylesheet's warning, again for the second
+
+
+@pytest.mark.parametrize("rule", ['@import url("file:///etc/hostname");',
+                                  "@counter-style so { system: cyclic; symbols: a b; }",
+                                  "@layer nen { p { color: red; } }"])
+def test_a_stylesheet_that_fetches_or_defines_more_is_parsed_every_time(hooks, rule):
+    weasyprint = import_weasyprint()
+    weasypatch._STYLESHEETS.clear()
+    html = f"<html><head><style>{rule} p {{ color: blue; }}</style></head><body><p>một</p></body></html>"
+    weasyprint.HTML(string=html, url_fetcher=BookFetcher({})).render()
+    assert weasypatch._STYLESHEETS == {}
