@@ -121,9 +121,10 @@ def _splice(body: bytes, target, photos: dict[str, Path]) -> None:
     starts = sorted(offset for offset, in_use in entries if in_use)
     edits: list[tuple[int, int, object]] = []  # (where, bytes replaced, bytes or a photo's ranges)
     with contextlib.ExitStack() as files:  # every photo opened is closed, whatever fails
+        streams = _streams_of(body, {_MARK + digest.encode("ascii") for digest in photos}, starts)
         for digest, path in photos.items():
             mark = _MARK + digest.encode("ascii")
-            found = _stream_of(body, mark, starts)
+            found = streams[mark]
             handle = files.enter_context(_open_photo(path))
             ranges = jpeg_without_exif(handle, os.fstat(handle.fileno()).st_size)
             declared = found.start(1)
@@ -190,18 +191,25 @@ def _table_lines(body: bytes, table_at: int) -> list[tuple[bytes, bool]]:
     return lines
 
 
-def _stream_of(body: bytes, mark: bytes, starts: list[int]) -> re.Match:
-    """The mark as a stream's whole data, with its /Length: the first stream of the object it is in
-    (so a mark written into some other stream's data, a title in the XMP say, is never taken)."""
-    pattern = re.compile(rb"/Length (\d+) >>\r?\n(?:stream)\r?\n(" + re.escape(mark) + rb")\r?\nendstream")
-    for found in pattern.finditer(body):
-        if int(found.group(1)) != len(mark):
+_MARKED = re.compile(rb"/Length (\d+) >>\r?\n(?:stream)\r?\n(" + re.escape(_MARK) + rb"[!-~]{1,200})\r?\nendstream")
+
+
+def _streams_of(body: bytes, marks: set[bytes], starts: list[int]) -> dict[bytes, re.Match]:
+    """Each mark as a stream's whole data, with its /Length: the first stream of the object it is in
+    (so a mark written into some other stream's data, a title in the XMP say, is never taken).
+    One pass over the body for all the marks: a photo book has hundreds."""
+    found: dict[bytes, re.Match] = {}
+    for match in _MARKED.finditer(body):
+        mark = match.group(2)
+        if mark not in marks or mark in found or int(match.group(1)) != len(mark):
             continue
-        index = bisect.bisect_right(starts, found.start()) - 1
-        keyword = found.start() + found.group(0).index(b"stream")
+        index = bisect.bisect_right(starts, match.start()) - 1
+        keyword = match.start() + match.group(0).index(b"stream")
         if index >= 0 and body.find(b"stream", starts[index]) == keyword:
-            return found
-    raise SpliceError(f"no stream holds {mark[:40]!r}")
+            found[mark] = match
+    for mark in sorted(marks - found.keys()):
+        raise SpliceError(f"no stream holds {mark[:40]!r}")
+    return found
 
 
 def _open_photo(path: Path):
@@ -214,12 +222,33 @@ def _open_photo(path: Path):
 
 
 def _copy_ranges(handle, ranges: list[tuple[int, int]], target) -> None:
+    kernel = _fileno(target)
+    if kernel is not None:
+        target.flush()  # the kernel writes at the file's offset: what was buffered goes first
     for start, length in ranges:
-        handle.seek(start)
         left = length
+        while left and kernel is not None:  # copied by the kernel, not through this process
+            try:
+                copied = os.copy_file_range(handle.fileno(), kernel, left, start + length - left)
+            except OSError:
+                kernel = None  # another file system, or a kernel without it: read and write
+                break
+            if not copied:
+                raise OSError(f"{handle.name}: the photo changed while the PDF was written")
+            left -= copied
+        handle.seek(start + length - left)
         while left:
             chunk = handle.read(min(_CHUNK, left))
             if not chunk:
                 raise OSError(f"{handle.name}: the photo changed while the PDF was written")
             target.write(chunk)
             left -= len(chunk)
+
+
+def _fileno(target) -> int | None:
+    """The file descriptor of a plain file ``target`` writes into (None: a buffer, a pipe)."""
+    try:
+        fd = target.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd if hasattr(os, "copy_file_range") and stat.S_ISREG(os.fstat(fd).st_mode) else None

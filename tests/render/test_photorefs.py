@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 
 import pikepdf
 import pytest
@@ -135,6 +137,43 @@ def test_a_photo_that_shrank_while_written_is_an_error_not_a_short_file(photos, 
     monkeypatch.setattr(photorefs, "jpeg_without_exif", longer)
     with pytest.raises(OSError, match="changed while the PDF was written"):
         photorefs.expand(book, io.BytesIO(), found)
+
+
+@pytest.mark.parametrize("kernel", ["copy_file_range", "refused"])
+def test_a_book_written_to_a_file_has_the_bytes_written_to_memory(photos, tmp_path, monkeypatch, kernel):
+    """Into a file the photos are copied by the kernel (os.copy_file_range, never through this
+    process); where it refuses (another file system, an old kernel) by reading and writing."""
+    files, found, stand_ins = photos
+    book = _book_with_stand_ins(stand_ins)
+    in_memory = io.BytesIO()
+    photorefs.expand(book, in_memory, found)
+    calls = []
+    real = os.copy_file_range
+
+    def copy(*args):
+        calls.append(args)
+        if kernel == "refused":
+            raise OSError(errno.EXDEV, "cross-device")
+        return real(*args)
+
+    monkeypatch.setattr(os, "copy_file_range", copy)
+    with open(tmp_path / "book.pdf", "wb") as handle:
+        photorefs.expand(book, handle, found)
+    assert (tmp_path / "book.pdf").read_bytes() == in_memory.getvalue()
+    assert len(calls) >= (len(found) if kernel == "copy_file_range" else 1)
+
+
+def test_a_photo_that_shrank_while_copied_by_the_kernel_is_an_error(photos, tmp_path, monkeypatch):
+    files, found, stand_ins = photos
+    real = images.jpeg_without_exif
+
+    def longer(handle, size):
+        ranges = real(handle, size)
+        return ranges[:-1] + [(ranges[-1][0], ranges[-1][1] + 10)]
+
+    monkeypatch.setattr(photorefs, "jpeg_without_exif", longer)
+    with open(tmp_path / "book.pdf", "wb") as handle, pytest.raises(OSError, match="changed while the PDF"):
+        photorefs.expand(_book_with_stand_ins(stand_ins), handle, found)
 
 
 def _sideways(path, orientation):
