@@ -66,12 +66,19 @@ def versions(tmp_path):
 def test_interrupted_builds_never_leave_a_partial_file(versions):
     root, cache, old, new = versions
     shutil.rmtree(cache)  # interruptions then also fall on the font cache being written
+    # The signals fall within the time a cold build takes on this machine: a fixed delay let a
+    # fast machine finish the first build, and every later one was up to date (nothing to stop).
+    started = time.monotonic()
+    probe = subprocess.run([sys.executable, "-m", "publisher", "build", str(root), "--out", str(root.parent / "probe")],
+                           cwd=ROOT, env=_env(root.parent / "probe-cache"), capture_output=True, text=True)
+    assert probe.returncode == 0, probe.stderr
+    cold = time.monotonic() - started
     rng = random.Random(20261020)
     outcomes = []
     for attempt in range(8):
         kind = signal.SIGINT if attempt % 2 == 0 else signal.SIGTERM
         process = _popen(root, cache)
-        time.sleep(rng.uniform(0.05, 3.0))
+        time.sleep(rng.uniform(0.02, 0.9) * cold)
         process.send_signal(kind)
         _, stderr = process.communicate(timeout=120)
         outcomes.append((kind.name, process.returncode))
