@@ -178,3 +178,43 @@ def test_the_measures_and_predictions_are_kept_in_the_cache(builds, tmp_path, mo
     write_pdf(builds["book"], tmp_path / "again.pdf", "print", parallel=True, cache=cache, stats=stats)
     assert stats.joined_from_cache
     assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def roster_first(tmp_path_factory, small_chunks):
+    """A book without parts whose body opens with the roster: its first run is the body's first."""
+    roster = ("---\ntitle: Danh sách cán bộ\n---\n\n"
+              "```roster file=../data/can-bo.csv sort=name number=TT\n```\n")
+    toml = """
+        [book]
+        title = "Kỷ yếu danh sách trước"
+        slug = "dst"
+        date = 2026-10-20
+        toc = "back"
+        """
+    project = make_project(tmp_path_factory.mktemp("first"), {"01-danh-sach.md": roster, "02-bai.md": text_article(2)},
+                           toml, {"data/can-bo.csv": roster_csv(ROWS).encode()})
+    out = tmp_path_factory.mktemp("first-out")
+    book = rendered(project)
+    stats = RunStats()
+    write_pdf(book, out / "single.pdf", "print", parallel=False)
+    write_pdf(book, out / "runs.pdf", "print", parallel=True, stats=stats)
+    return {"out": out, "book": book, "stats": stats}
+
+
+def test_a_roster_that_opens_the_body_is_cut_into_runs_too(roster_first):
+    book = rosters.fixed_columns(roster_first["book"], None)
+    doc = next(d for d in book.documents if 'class="roster"' in d.body)
+    chunks = rosters.plan_chunks(book, book.config.profile("print"))[doc.id]
+    runs = plan_runs(book, chunks={doc.id: chunks})
+    first = next(run for run in runs if run.kind == "body")
+    assert first.documents[0].id == doc.id and first.right  # the body opens on a right-hand page
+    assert sum(run.continued for run in runs) == len(chunks) - 1 >= 2
+    assert len(roster_first["stats"].rendered) == len(runs) and not roster_first["stats"].rosters_again
+    single, parallel = roster_first["out"] / "single.pdf", roster_first["out"] / "runs.pdf"
+    texts = page_texts(parallel)
+    assert texts == page_texts(single) and len(texts) > 40
+    assert labels(parallel) == labels(single) and outline(parallel) == outline(single)
+    assert link_targets(parallel) == link_targets(single)
+    start = next(i for i, t in enumerate(texts) if "Họ và tên" in t)
+    assert pixels(parallel, start, start + 12) == pixels(single, start, start + 12)

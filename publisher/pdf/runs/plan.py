@@ -85,12 +85,14 @@ def plan_runs(rendered: RenderedBook, weight: int | None = None, chunks: dict | 
         body, tail = body[:toc], body[toc:]
     for doc in body:
         current = runs[-1] if runs and runs[-1].kind == "body" else None
-        if chunks and doc.id in chunks and current is not None:
+        if chunks and doc.id in chunks:
             for number, chunk in enumerate(chunks[doc.id]):
                 # The first keeps the document's id (its anchor); the others are pages of rows.
                 part = Document(doc.id if number == 0 else f"{doc.id}-rows-{chunk.first}", doc.kind,
                                 doc.title, chunk.body, doc.toc_level if number == 0 else None, doc.landmark)
-                runs.append(Run("body", [part], right=False, weight=limit if chunk.sentinel is not None else 0,
+                # The body's first document opens on a right-hand page, as a part does.
+                right = number == 0 and current is None
+                runs.append(Run("body", [part], right=right, weight=limit if chunk.sentinel is not None else 0,
                                 sentinel=chunk.sentinel, predicted=chunk.pages, continued=number > 0))
             continue
         if current is None or doc.kind == "part":
