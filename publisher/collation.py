@@ -45,6 +45,7 @@ word as a middle name, which changes nothing for the primary order of given name
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -81,6 +82,9 @@ def _casefold_letter(char: str) -> str:
     return _LOOKALIKE.get(lower, lower)
 
 
+# A roster of thousands of names repeats a few hundred given, middle and family names: each is
+# worked out once (the levels are tuples, never changed).
+@functools.lru_cache(maxsize=16384)
 def _levels(text: str) -> tuple[tuple, tuple, tuple, str]:
     """Return the collation levels of ``text``: (syllables, variants, case, NFC text)."""
     nfc = unicodedata.normalize("NFC", text)

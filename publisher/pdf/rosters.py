@@ -10,9 +10,11 @@ so that a narrow long text does not hide a wide shorter one), and the roster is 
 widths as ``<col>`` percentages with ``table-layout: fixed``. Every print path (one pass,
 the runs, the benchmark's single pass) reads the same HTML.
 
-A long roster is also laid out in several runs of pages (pdf.runs): ``plan_chunks`` predicts
-the rows that open its pages (``_predict``) and cuts it into stretches of about CHUNK_PAGES
-pages (``Chunk``), each checked, once laid out, to end where one pass breaks the page.
+A document's long rosters are also laid out in several runs of pages (pdf.runs): ``plan_chunks``
+predicts the rows that open their pages (``_predict``: the first roster from the document's
+opening, each next one from the last page of the one before) and cuts the document into
+stretches of about CHUNK_PAGES pages (``Chunk``), each checked, once laid out, to end where one
+pass breaks the page. A stretch may run from one roster into the next, with the HTML between.
 
 The roster's markup is the one of templates/roster.html (``<table class="roster">``, an
 optional caption, one header row in ``<thead>``, rows of ``<td>`` in ``<tbody>`` groups); a
@@ -59,48 +61,67 @@ _TAG = re.compile(r"<[^>]+>")
 class Roster:
     """A long roster of a document body (as fixed_columns writes it), and how to cut it."""
 
-    before: str  # the document's HTML before the roster block
+    before: str  # the document's HTML before the roster block (after the long roster before it)
     caption: str
     colgroup: str
     thead: str
     rows: list[str]  # the cells of each row
-    after: str  # the document's HTML after the roster block
+    after: str  # the document's HTML after the roster block (the last long roster's only)
 
-    def table(self, first: int, last: int, caption: bool = True) -> str:
+    def table(self, first: int, last: int, caption: bool = True, marked: bool = True) -> str:
         """The table holding rows ``first`` to ``last``: the other rows of their <tbody> groups stay
-        in, not displayed, so that every row keeps its place in its group (``:nth-child``)."""
+        in, not displayed, so that every row keeps its place in its group (``:nth-child``).
+        ``marked``: each row carries its number (``data-row``), as the runs and probes find them."""
         groups = []
         for group in range(first // GROUP, last // GROUP + 1):
             rows = []
             for index in range(group * GROUP, min(len(self.rows), (group + 1) * GROUP)):
+                mark = f' data-row="{index}"' if marked else ""
                 hidden = "" if first <= index <= last else ' style="display: none"'
-                rows.append(f'<tr data-row="{index}"{hidden}>{self.rows[index]}</tr>')
+                rows.append(f"<tr{mark}{hidden}>{self.rows[index]}</tr>")
             groups.append("<tbody>" + "".join(rows) + "</tbody>")
         return (_OPENING + (self.caption if caption else "") + self.colgroup + self.thead + "".join(groups)
                 + "</table>")
 
-    def body(self, first: int, last: int) -> str:
-        """A document body with rows ``first`` to ``last``: the document's opening with the first
-        rows, the roster's end with the rest of the document, or a stretch of rows alone."""
-        end = last == len(self.rows) - 1
+    def block(self, first: int, last: int, marked: bool = True) -> str:
+        """Rows ``first`` to ``last`` in the roster's block: from the first row, with the HTML
+        before the roster and the caption; else a stretch of rows alone."""
         if first == 0:
-            block = '<div class="roster-block">' + self.table(first, last)
-        else:  # a page of rows in the middle: no margin above, as on a page the roster runs on to
-            block = '<div class="roster-block" style="margin-top: 0">' + self.table(first, last, caption=False)
-        return (self.before if first == 0 else "") + block + "</div>" + (self.after if end else "")
+            return self.before + '<div class="roster-block">' + self.table(first, last, marked=marked) + "</div>"
+        # A page of rows in the middle: no margin above, as on a page the roster runs on to.
+        return ('<div class="roster-block" style="margin-top: 0">' + self.table(first, last, False, marked)
+                + "</div>")
 
 
-def parse(body: str) -> Roster | None:
-    """The one long roster of a document body written by fixed_columns; None: none, or several."""
+Position = tuple[int, int]  # (roster, row) among the long rosters of a document
+
+
+def stretch(rosters: list[Roster], first: Position, last: Position) -> str:
+    """A document body from row ``first`` to row ``last`` (each (roster, row)): the document's
+    opening with the first rows, the rosters and the HTML between them, the last roster's end with
+    the rest of the document, or a stretch of rows alone."""
+    (k, a), (m, b) = first, last
+    parts = [rosters[r].block(a if r == k else 0, b if r == m else len(rosters[r].rows) - 1)
+             for r in range(k, m + 1)]
+    if m == len(rosters) - 1 and b == len(rosters[m].rows) - 1:
+        parts.append(rosters[m].after)
+    return "".join(parts)
+
+
+def parse(body: str) -> list[Roster] | None:
+    """The long rosters of a document body written by fixed_columns, in order; None: none."""
     found = list(_FIXED.finditer(body))
-    if len(found) != 1:
-        return None
-    match = found[0]
-    rows = _DATA_ROW.findall(match.group(5))
-    if [int(index) for index, _ in rows] != list(range(len(rows))):
-        return None
-    return Roster(body[:match.start()], match.group(2) or "", match.group(3), match.group(4),
-                  [cells for _, cells in rows], body[match.end():])
+    rosters: list[Roster] = []
+    at = 0
+    for number, match in enumerate(found):
+        rows = _DATA_ROW.findall(match.group(5))
+        if [int(index) for index, _ in rows] != list(range(len(rows))):
+            return None
+        after = body[match.end():] if number == len(found) - 1 else ""
+        rosters.append(Roster(body[at:match.start()], match.group(2) or "", match.group(3), match.group(4),
+                              [cells for _, cells in rows], after))
+        at = match.end()
+    return rosters or None
 
 
 def fixed_columns(rendered: RenderedBook, profile: OutputProfile | None, cache: Path | None = None) -> RenderedBook:
@@ -214,84 +235,94 @@ def _roster_table(box):
 
 @dataclass
 class Chunk:
-    """Rows ``first`` to ``last`` of a roster laid out as one run of pages. ``sentinel``: the row
-    after them, laid out too, which must open the run's last page alone (that page is dropped):
-    the proof that the run ends where one pass breaks the page. ``pages``: pages predicted
-    (None for the last chunk)."""
+    """Rows ``first`` (roster, row) up to the ``sentinel`` laid out as one run of pages. The
+    sentinel is the row after them, laid out too, which must open the run's last page alone
+    (that page is dropped): the proof that the run ends where one pass breaks the page (None for
+    the last chunk, which runs to the document's end). ``pages``: pages predicted (None for the
+    last chunk)."""
 
-    first: int
-    last: int
-    sentinel: int | None
+    first: Position
+    sentinel: Position | None
     pages: int | None
     body: str
 
 
 def plan_chunks(rendered: RenderedBook, profile: OutputProfile | None,
                 cache: Path | None = None) -> dict[str, list[Chunk]]:
-    """Document id -> the chunks its long roster is laid out in; only rosters of more than about
-    two runs of pages whose page breaks could be predicted (see ``_predict``). The predictions
-    are kept in the ``cache`` folder when given."""
+    """Document id -> the chunks its long rosters are laid out in; only documents of more than
+    about two runs of pages of rosters whose page breaks could be predicted (see ``_predict``).
+    The predictions are kept in the ``cache`` folder when given."""
     chunks: dict[str, list[Chunk]] = {}
     store = Store(cache) if cache else None
     for doc in rendered.documents:
-        roster = parse(doc.body) if doc.pdf and doc.kind == "article" else None
-        if roster is None or len(roster.rows) < 2 * _START_ROWS:
+        rosters = parse(doc.body) if doc.pdf and doc.kind == "article" else None
+        if not rosters:
             continue
         key = _key(rendered, "pages", book_html(rendered, profile, [doc]), _START_ROWS)
         known = store.get_json(key) if store else None
-        tops = known["tops"] if known is not None else _predict(rendered, profile, doc, roster)
+        tops = ([None if t is None else tuple(t) for t in known["tops"]] if known is not None
+                else _predict_all(rendered, profile, doc, rosters))
         if store and known is None:
             store.put_json(key, {"tops": tops})
-        if not tops:
-            continue
-        # Cut where a page opens, every CHUNK_PAGES pages; never in the last <tbody> group (its
-        # rows match other :nth-last-child rules than the rows the prediction learnt from).
-        limit = (len(roster.rows) - 1) // GROUP * GROUP
-        starts = [0]
+        # Cut where a page opens, about every CHUNK_PAGES pages, at a page opened by the row that
+        # did not fit above; never in a roster's last <tbody> group (its rows match other
+        # :nth-last-child rules than the rows the prediction learnt from).
+        starts: list[tuple[Position, int]] = [((0, 0), 0)]  # (first row, the page it opens)
         for number, top in enumerate(tops):
-            # About every CHUNK_PAGES pages, at a page opened by the row that did not fit above.
-            if top is not None and 0 < top < limit and number - _page(tops, starts[-1]) >= CHUNK_PAGES:
-                starts.append(top)
-        tops = [abs(t) if t is not None else None for t in tops]
+            if top is None:
+                continue
+            k, row = top
+            if 0 < row < (len(rosters[k].rows) - 1) // GROUP * GROUP and number - starts[-1][1] >= CHUNK_PAGES:
+                starts.append((top, number))
         if len(starts) < 3:
             continue
+        end = (len(rosters) - 1, len(rosters[-1].rows) - 1)
         found = []
-        for k, first in enumerate(starts):
-            following = starts[k + 1] if k + 1 < len(starts) else None
-            if following is None:
-                found.append(Chunk(first, len(roster.rows) - 1, None, None, roster.body(first, len(roster.rows) - 1)))
+        for n, (first, page) in enumerate(starts):
+            if n + 1 < len(starts):
+                following, next_page = starts[n + 1]
+                found.append(Chunk(first, following, next_page - page, stretch(rosters, first, following)))
             else:
-                pages = sum(1 for number, top in enumerate(tops)
-                            if _page_of(tops, number, first, following))
-                found.append(Chunk(first, following - 1, following, pages, roster.body(first, following)))
+                found.append(Chunk(first, None, None, stretch(rosters, first, end)))
         chunks[doc.id] = found
     return chunks
 
 
-def _page(tops: list, row: int) -> int:
-    """The page (index) that row ``row`` opens, or 0."""
-    return next((n for n, t in enumerate(tops) if t is not None and abs(t) == row), 0)
-
-
-def _page_of(tops: list, number: int, first: int, following: int) -> bool:
-    """Whether page ``number`` of the document (its first row ``tops[number]``) is in rows first..following-1."""
-    top = tops[number]
-    if top is None:  # a page without rows: the document's opening, before the roster
-        return first == 0 and all(t is None for t in tops[:number])
-    return first <= top < following
+def _predict_all(rendered: RenderedBook, profile: OutputProfile | None, doc: Document,
+                 rosters: list[Roster]) -> list:
+    """The first row of each page of the document, (roster, row), as one pass lays it out (see
+    ``_predict`` for the signs), up to the end of the last roster predicted: a roster is predicted
+    from the last page of the one before (laid out again with the HTML between them and its
+    first rows), and one that cannot be predicted ends the prediction."""
+    tops: list = []
+    prefix = rosters[0].before
+    for k, roster in enumerate(rosters):
+        found = _predict(rendered, profile, doc, roster, prefix) if len(roster.rows) >= 2 * _START_ROWS else None
+        if not found or found[-1] is None:
+            break
+        # After the first roster, the probe's first page is the last page of the roster before.
+        tops += [None if t is None else (k, t) for t in (found if k == 0 else found[1:])]
+        if k + 1 < len(rosters):
+            last = abs(found[-1])
+            if last == 0:  # not a page of this roster's rows alone
+                break
+            prefix = roster.block(last, len(roster.rows) - 1, marked=False) + rosters[k + 1].before
+    return tops
 
 
 class _Hyphenation:
     dictionaries: dict = {}  # what split_first_line reads of a layout context (hyphenation)
 
 
-def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, roster: Roster) -> list | None:
+def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, roster: Roster,
+             prefix: str) -> list | None:
     """The first row of each page of the document, as one pass lays it out; None: not predictable.
     A page opened by the row that overflowed the page before has it positive; a page opened by a
     row that came over with the one that overflowed (``break-after: avoid``), or one of the
     pages laid out here, negative; a page without rows None.
 
-    The document's opening and its first ``_START_ROWS`` rows are laid out (WeasyPrint): their
+    ``prefix`` (the document's opening, or the last page of the roster before and the HTML
+    between) and the roster's first ``_START_ROWS`` rows are laid out (WeasyPrint): their
     pages are known, and the rows teach the rest. A row's height is a line's height times the
     lines of its tallest cell plus what its cells add (padding, borders); the lines of every cell
     are counted by Pango at its column's width, as WeasyPrint breaks them. A page of rows then
@@ -301,7 +332,7 @@ def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Documen
     (``Chunk.sentinel``).
     """
     count = min(len(roster.rows), _START_ROWS)
-    pages = _probe_pages(rendered, profile, doc, roster, count)
+    pages = _probe_pages(rendered, profile, doc, roster, prefix, count)
     observed = [rows[0][0] if rows else None for _, rows in pages]
     seen = {r: box for _, rows in pages for r, box in rows}
     if len(pages) < 3 or len(seen) != count or count < GROUP:
@@ -334,11 +365,11 @@ def _avoid(value: str) -> bool:
 
 
 def _probe_pages(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, roster: Roster,
-                 count: int) -> list:
-    """The document's opening with its first ``count`` rows, laid out: per page (page box, [(row, box)])."""
+                 prefix: str, count: int) -> list:
+    """``prefix`` and the roster's first ``count`` rows, laid out: per page (page box, [(row, box)])."""
     from weasyprint.formatting_structure import boxes
 
-    body = roster.before + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>"
+    body = prefix + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>"
     document = _render(rendered, _probe_html(rendered, profile, doc, body))
     pages = []
     for page in document.pages:

@@ -98,8 +98,9 @@ def test_a_long_roster_gets_its_columns_once_and_is_cut_into_runs(builds, projec
     assert 'style="table-layout: fixed"' in doc.body and doc.body.count("<col ") == 5
     chunks = rosters.plan_chunks(book, book.config.profile("print"))[doc.id]
     assert len(chunks) >= 3
-    assert chunks[0].first == 0 and chunks[-1].last == ROWS - 1 and chunks[-1].sentinel is None
-    assert all(a.sentinel == b.first == a.last + 1 for a, b in zip(chunks, chunks[1:]))
+    assert chunks[0].first == (0, 0) and chunks[-1].sentinel is None
+    assert all(a.sentinel == b.first and a.first < b.first for a, b in zip(chunks, chunks[1:]))
+    assert chunks[-1].body.endswith(doc.body[doc.body.rindex("</table>"):].split("</div>", 1)[1])
     runs = plan_runs(book, chunks={doc.id: chunks})
     assert sum(run.continued for run in runs) == len(chunks) - 1
     assert not builds["stats"].rosters_again  # every stretch ended where one pass breaks the page
@@ -180,26 +181,43 @@ def test_the_measures_and_predictions_are_kept_in_the_cache(builds, tmp_path, mo
     assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
 
 
-@pytest.fixture(scope="module")
-def roster_first(tmp_path_factory, small_chunks):
-    """A book without parts whose body opens with the roster: its first run is the body's first."""
-    roster = ("---\ntitle: Danh sách cán bộ\n---\n\n"
-              "```roster file=../data/can-bo.csv sort=name number=TT\n```\n")
-    toml = """
+def built_both_ways(tmp_path_factory, name: str, manuscripts: dict, title: str, files: dict) -> dict:
+    """A book (no parts, the contents at the back) built in one pass and in runs."""
+    toml = f"""
         [book]
-        title = "Kỷ yếu danh sách trước"
-        slug = "dst"
+        title = "{title}"
+        slug = "{name}"
         date = 2026-10-20
         toc = "back"
         """
-    project = make_project(tmp_path_factory.mktemp("first"), {"01-danh-sach.md": roster, "02-bai.md": text_article(2)},
-                           toml, {"data/can-bo.csv": roster_csv(ROWS).encode()})
-    out = tmp_path_factory.mktemp("first-out")
+    project = make_project(tmp_path_factory.mktemp(name), manuscripts, toml, files)
+    out = tmp_path_factory.mktemp(f"{name}-out")
     book = rendered(project)
     stats = RunStats()
     write_pdf(book, out / "single.pdf", "print", parallel=False)
     write_pdf(book, out / "runs.pdf", "print", parallel=True, stats=stats)
     return {"out": out, "book": book, "stats": stats}
+
+
+def same_book(built: dict, pages: int, marker: str) -> None:
+    """The runs made the one pass's book: texts, labels, outline, links; pixels about ``marker``."""
+    assert not built["stats"].rosters_again  # every cut where one pass breaks the page
+    single, parallel = built["out"] / "single.pdf", built["out"] / "runs.pdf"
+    texts = page_texts(parallel)
+    assert texts == page_texts(single) and len(texts) > pages
+    assert labels(parallel) == labels(single) and outline(parallel) == outline(single)
+    assert link_targets(parallel) == link_targets(single)
+    at = next(i for i, t in enumerate(texts) if marker in t)
+    assert pixels(parallel, max(0, at - 2), at + 10) == pixels(single, max(0, at - 2), at + 10)
+
+
+@pytest.fixture(scope="module")
+def roster_first(tmp_path_factory, small_chunks):
+    """A book without parts whose body opens with the roster: its first run is the body's first."""
+    roster = ("---\ntitle: Danh sách cán bộ\n---\n\n"
+              "```roster file=../data/can-bo.csv sort=name number=TT\n```\n")
+    return built_both_ways(tmp_path_factory, "dst", {"01-danh-sach.md": roster, "02-bai.md": text_article(2)},
+                           "Kỷ yếu danh sách trước", {"data/can-bo.csv": roster_csv(ROWS).encode()})
 
 
 def test_a_roster_that_opens_the_body_is_cut_into_runs_too(roster_first):
@@ -210,11 +228,31 @@ def test_a_roster_that_opens_the_body_is_cut_into_runs_too(roster_first):
     first = next(run for run in runs if run.kind == "body")
     assert first.documents[0].id == doc.id and first.right  # the body opens on a right-hand page
     assert sum(run.continued for run in runs) == len(chunks) - 1 >= 2
-    assert len(roster_first["stats"].rendered) == len(runs) and not roster_first["stats"].rosters_again
-    single, parallel = roster_first["out"] / "single.pdf", roster_first["out"] / "runs.pdf"
-    texts = page_texts(parallel)
-    assert texts == page_texts(single) and len(texts) > 40
-    assert labels(parallel) == labels(single) and outline(parallel) == outline(single)
-    assert link_targets(parallel) == link_targets(single)
-    start = next(i for i, t in enumerate(texts) if "Họ và tên" in t)
-    assert pixels(parallel, start, start + 12) == pixels(single, start, start + 12)
+    assert len(roster_first["stats"].rendered) == len(runs)
+    same_book(roster_first, 40, "Họ và tên")
+
+
+@pytest.fixture(scope="module")
+def two_rosters(tmp_path_factory, small_chunks):
+    """One document with two long rosters (one per period, as the row limit's hint asks) and text
+    between and after them."""
+    article = ("---\ntitle: Cán bộ qua hai thời kỳ\n---\n\nDanh sách thời kỳ đầu, xếp theo tên.\n\n"
+               "```roster file=../data/dau.csv sort=name number=TT title=\"Thời kỳ 1996–2010\"\n```\n\n"
+               "Những người vào ngành từ năm 2011 được ghi dưới đây.\n\n## Thời kỳ sau\n\n"
+               "```roster file=../data/sau.csv sort=name number=TT\n```\n\n"
+               "Hai danh sách được lập từ hồ sơ của phòng Tổ chức.\n")
+    files = {"data/dau.csv": roster_csv(430).encode(), "data/sau.csv": roster_csv(ROWS).encode()}
+    return built_both_ways(tmp_path_factory, "hds", {"01-bai.md": text_article(1), "02-can-bo.md": article,
+                                                     "03-bai.md": text_article(3)}, "Kỷ yếu hai danh sách", files)
+
+
+def test_a_document_with_several_long_rosters_is_cut_in_each(two_rosters):
+    book = rosters.fixed_columns(two_rosters["book"], None)
+    doc = next(d for d in book.documents if 'class="roster"' in d.body)
+    assert len(rosters.parse(doc.body)) == 2
+    chunks = rosters.plan_chunks(book, book.config.profile("print"))[doc.id]
+    assert {chunk.first[0] for chunk in chunks} == {0, 1}  # runs open in both rosters
+    # The run that goes from the first roster into the second holds the text between them.
+    across = next(c for c, d in zip(chunks, chunks[1:]) if c.first[0] == 0 and d.first[0] == 1)
+    assert "Những người vào ngành" in across.body and "Thời kỳ sau" in across.body
+    same_book(two_rosters, 60, "Những người vào ngành")

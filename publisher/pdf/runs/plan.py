@@ -88,12 +88,15 @@ def plan_runs(rendered: RenderedBook, weight: int | None = None, chunks: dict | 
         if chunks and doc.id in chunks:
             for number, chunk in enumerate(chunks[doc.id]):
                 # The first keeps the document's id (its anchor); the others are pages of rows.
-                part = Document(doc.id if number == 0 else f"{doc.id}-rows-{chunk.first}", doc.kind,
+                roster, row = chunk.first
+                part = Document(doc.id if number == 0 else f"{doc.id}-rows-{row}" if roster == 0
+                                else f"{doc.id}-rows-{roster}-{row}", doc.kind,
                                 doc.title, chunk.body, doc.toc_level if number == 0 else None, doc.landmark)
                 # The body's first document opens on a right-hand page, as a part does.
                 right = number == 0 and current is None
                 runs.append(Run("body", [part], right=right, weight=limit if chunk.sentinel is not None else 0,
-                                sentinel=chunk.sentinel, predicted=chunk.pages, continued=number > 0))
+                                sentinel=chunk.sentinel[1] if chunk.sentinel else None, predicted=chunk.pages,
+                                continued=number > 0))
             continue
         if current is None or doc.kind == "part":
             runs.append(Run("body", [doc], right=True, weight=_weight(doc)))
