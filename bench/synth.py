@@ -242,18 +242,29 @@ def roster_csv(rows: int, seed: int = 2026) -> str:
     return "\n".join(lines) + "\n"
 
 
-def make_roster_project(target: Path, sample: Path, rows: int = 5000, seed: int = 2026) -> Path:
-    """The sample book (``sample``: book.toml, manuscripts/, images/, data/) plus one roster of ``rows``
-    rows sorted by name, in a new article at the end of the last part."""
+def make_roster_project(target: Path, sample: Path, rows: int = 5000, seed: int = 2026, blocks: int = 1) -> Path:
+    """The sample book (``sample``: book.toml, manuscripts/, images/, data/) plus ``rows`` rows
+    sorted by name, in a new article at the end of the last part: one roster, or ``blocks``
+    rosters of about as many rows each (one per period, a line of text before each)."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     for name in ("manuscripts", "images", "data"):
         shutil.copytree(sample / name, target / name)
-    (target / "data" / "bench-roster.csv").write_text(roster_csv(rows, seed), encoding="utf-8")
-    (target / "manuscripts" / "99-danh-sach-can-bo.md").write_text(
-        "---\ntitle: Danh sách cán bộ qua các thời kỳ\n---\n\n"
-        "```roster file=../data/bench-roster.csv sort=name number=TT\n```\n", encoding="utf-8")
+    lines = roster_csv(rows, seed).splitlines()
+    article = "---\ntitle: Danh sách cán bộ qua các thời kỳ\n---\n\n"
+    if blocks == 1:
+        (target / "data" / "bench-roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        article += "```roster file=../data/bench-roster.csv sort=name number=TT\n```\n"
+    else:
+        size = -(-rows // blocks)
+        for block in range(blocks):
+            part = lines[1 + block * size:1 + (block + 1) * size]
+            (target / "data" / f"bench-roster-{block + 1}.csv").write_text(
+                "\n".join([lines[0], *part]) + "\n", encoding="utf-8")
+            article += (f"Thời kỳ thứ {block + 1}: những người đã công tác tại chi cục, xếp theo tên.\n\n"
+                        f"```roster file=../data/bench-roster-{block + 1}.csv sort=name number=TT\n```\n\n")
+    (target / "manuscripts" / "99-danh-sach-can-bo.md").write_text(article, encoding="utf-8")
     config = (sample / "book.toml").read_text(encoding="utf-8")
     last = config.rfind('files = [')
     end = config.index("]", last)

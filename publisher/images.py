@@ -13,6 +13,12 @@ photos by reference (``ImageSettings.turned_in_pdf``, pdf.photorefs) gets the si
 as they are too: the PDF turns them as it draws them, with no loss and no re-encoding.
 Pillow's decompression-bomb guard stays on: an image of more than
 ``Image.MAX_IMAGE_PIXELS`` pixels is refused with a ManuscriptError naming the file.
+
+An image in a format that EPUB readers and browsers do not all show (a scanner's TIFF, a BMP,
+an iPhone's HEIC, read through pi-heif) is converted for every output, once: to JPEG when it
+is a photograph (three colour channels), to PNG otherwise (transparency, grey or black-and-white
+scans, palettes); ``output_suffix`` says which, from the file's header, so the documents can
+name the converted file (render.html).
 """
 
 from __future__ import annotations
@@ -27,13 +33,45 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import pi_heif
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from .errors import ManuscriptError
 from .safety import MAX_IMAGE_BYTES, TooLarge, read_bytes, write_file
 
-VERSION = "2"  # part of the cache key: bump when the processing changes
+pi_heif.register_heif_opener()  # HEIC / HEIF photos (iPhones save them) open in Pillow like any other
+
+VERSION = "3"  # part of the cache key: bump when the processing changes
 PROCESSED = {"JPEG": ".jpg", "PNG": ".png"}
+# What every EPUB reader and WeasyPrint show as they are (EPUB 3 core media types); any other
+# image is converted (``output_suffix``).
+SHOWN_AS_IS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+# Images converted for the outputs: scanners' TIFF, BMP, phones' HEIC / HEIF.
+CONVERTED = (".tif", ".tiff", ".bmp", ".heic", ".heif")
+
+
+def output_suffix(path: Path) -> str:
+    """The suffix of the file the outputs get for the image ``path``: its own when every reader
+    shows it, else ".jpg" for a photograph and ".png" for anything else (see the module doc)."""
+    suffix = path.suffix.lower()
+    if suffix in SHOWN_AS_IS:
+        return suffix
+    return PROCESSED[_converted_format(path)]
+
+
+def _converted_format(path: Path, image: Image.Image | None = None) -> str:
+    """JPEG for an image of three colour channels (a photograph) or CMYK; PNG for the rest."""
+    if image is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with Image.open(io.BytesIO(read_bytes(path.resolve(), MAX_IMAGE_BYTES))) as header:
+                    mode = header.mode
+        except Exception:
+            return "JPEG"  # refused, with its reason, when the build reads it (_open)
+    else:
+        mode = image.mode
+    return "JPEG" if mode in ("RGB", "YCbCr", "CMYK") else "PNG"
 
 
 @dataclass(frozen=True)
@@ -291,6 +329,8 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str
     """(format, bytes) of the processed image, or None when the source can be used as it is."""
     if path.suffix.lower() == ".svg":
         return None
+    if path.suffix.lower() not in SHOWN_AS_IS:
+        return _convert(data, settings, path, rel)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -311,6 +351,20 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str
     fmt = image.format if image.format in PROCESSED else "PNG"
     if fmt != image.format and path.suffix.lower() not in (".png",):
         return None
+    return _encode(image, fmt, settings, path, rel)
+
+
+def _convert(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str, bytes]:
+    """An image in a format not shown as it is (TIFF, BMP, HEIC …), as JPEG or PNG (``output_suffix``)."""
+    image = _open(data, path, rel, settings)
+    fmt = _converted_format(path, image)
+    if fmt == "PNG" and image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+        image = image.convert("RGBA")  # e.g. a 32-bit float TIFF: PNG has no such mode
+    return _encode(image, fmt, settings, path, rel)
+
+
+def _encode(image: Image.Image, fmt: str, settings: ImageSettings, path: Path, rel) -> tuple[str, bytes]:
+    """The decoded ``image`` turned upright, scaled for ``settings`` and encoded as ``fmt``."""
     to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and image.mode != "CMYK"
     icc = image.info.get("icc_profile")
     orientation = _orientation(image)

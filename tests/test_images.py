@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 import zipfile
 
 import pytest
@@ -279,3 +280,85 @@ def test_a_whole_jpeg_passes_with_what_phones_append_or_damage_libjpeg_decodes_a
         images.validate_image(path, tmp_path / "cache", str)
         with Image.open(path) as image:
             image.load()  # what the check stands for: libjpeg decodes these (with a warning at most)
+
+
+# --- formats converted for the outputs: scanners' TIFF, BMP, phones' HEIC ------------------------
+
+HEIC = Path(__file__).resolve().parent / "fixtures" / "sideways.heic"  # tools/make_heic_fixture.py
+
+
+def _encoded(image: Image.Image, fmt: str, **options) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def test_a_phone_heic_photo_becomes_an_upright_jpeg(tmp_path):
+    source = tmp_path / "IMG_0001.HEIC"
+    source.write_bytes(HEIC.read_bytes())
+    assert images.output_suffix(source) == ".jpg"
+    result = prepare_image(source, ImageSettings(), tmp_path / "cache")
+    assert result.suffix == ".jpg"
+    with Image.open(result) as image:
+        # Stored 96 x 64 with EXIF Orientation 6: shown 64 x 96, the stored left half (red) on top.
+        assert image.format == "JPEG" and image.size == (64, 96)
+        red, blue = image.convert("RGB").getpixel((32, 10)), image.convert("RGB").getpixel((32, 85))
+        assert red[0] > 150 > red[2] and blue[2] > 150 > blue[0]
+
+
+@pytest.mark.parametrize("name, mode, fmt, options, suffix", [
+    ("scan.tif", "RGB", "TIFF", {"compression": "tiff_lzw"}, ".jpg"),  # a scanned photograph
+    ("decision.tiff", "1", "TIFF", {"compression": "group4"}, ".png"),  # a black-and-white document
+    ("grey.tif", "L", "TIFF", {}, ".png"),
+    ("logo.bmp", "RGB", "BMP", {}, ".jpg"),
+    ("cutout.tif", "RGBA", "TIFF", {}, ".png"),
+])
+def test_tiff_and_bmp_become_jpeg_or_png_as_output_suffix_says(tmp_path, name, mode, fmt, options, suffix):
+    source = tmp_path / name
+    source.write_bytes(_encoded(Image.new(mode, (300, 200), "white" if mode != "RGB" else (40, 90, 160)),
+                                fmt, **options))
+    assert images.output_suffix(source) == suffix
+    result = prepare_image(source, ImageSettings(max_pixels=10_000), tmp_path / "cache")
+    assert result.suffix == suffix
+    with Image.open(result) as image:
+        assert image.format == {".jpg": "JPEG", ".png": "PNG"}[suffix]
+        assert image.size == (122, 82)  # scaled like any other image
+    assert prepare_image(source, ImageSettings(), tmp_path / "cache").suffix == suffix  # converted at any size
+
+
+def test_a_book_takes_heic_and_tiff_photos_and_names_what_it_leaves_out(tmp_path):
+    from .render.test_epub import epubcheck
+
+    scan = _encoded(Image.new("RGB", (600, 400), (90, 60, 30)), "TIFF", compression="tiff_lzw")
+    files = {"images/g/a.jpg": _encoded(Image.new("RGB", (600, 400), (200, 200, 40)), "JPEG"),
+             "images/g/b.heic": HEIC.read_bytes(), "images/g/c.tif": scan, "images/g/d.CR2": b"raw",
+             "images/g/Thumbs.db": b"", "images/scan.tiff": scan}
+    root = make_project(tmp_path / "book", {"01.md": """\
+        ---
+        title: Ảnh tư liệu
+        ---
+
+        Ảnh chụp bằng điện thoại và ảnh quét.
+
+        ```gallery folder=../images/g
+        ```
+
+        ![Ảnh quét năm 1996](../images/scan.tiff)
+        """}, '[book]\ntitle = "Ảnh"\nslug = "anh"\ndate = 2026-10-20\n', files)
+    result = run_cli("build", str(root), "--out", str(tmp_path / "dist"))
+    assert result.returncode == 0, result.stderr + result.stdout
+    output = result.stdout + result.stderr
+    assert "manuscripts/01.md:7" in output and "d.CR2" in output and "Thumbs.db" not in output
+    with zipfile.ZipFile(tmp_path / "dist" / "anh.epub") as epub:
+        names = [n for n in epub.namelist() if n.startswith("EPUB/images/")]
+    assert sorted(names) == ["EPUB/images/g-a.jpg", "EPUB/images/g-b.jpg", "EPUB/images/g-c.jpg",
+                             "EPUB/images/scan.jpg"]
+    report = epubcheck(tmp_path / "dist" / "anh.epub")
+    assert [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "dist" / "anh.pdf") as pdf:
+        found = {x.objgen: (int(x.Width), int(x.Height)) for page in pdf.pages
+                 for x in page.get_images().values()}
+        sizes = sorted(found.values())
+    assert sizes == [(64, 96), (600, 400), (600, 400), (600, 400)]  # the HEIC upright

@@ -49,6 +49,7 @@ from ..legacyfonts import reads_as_legacy
 from ..model import Article, html_to_text, without_notes
 from ..normalize.tones import detect_tone_styles
 from ..pipeline import Manuscript, arrange, error_diagnostic, read_manuscripts
+from ..readers.datafiles import IMAGE_SUFFIXES
 from ..readers.imagesize import image_size
 from ..readers.source import MAX_MANUSCRIPT_BYTES
 from ..readers.titlecase import is_all_caps, sentence_case
@@ -60,7 +61,7 @@ FIGURE_MAX_HEIGHT_MM = 110  # print.css: figure img { max-height: 110mm }
 MM_PER_INCH = 25.4
 MAX_LOOKALIKE_FINDINGS = 5  # per file; the rest are counted in one more finding
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
-SIZED_IMAGES = (".jpg", ".jpeg", ".png", ".gif", ".webp")  # what readers.imagesize reads; others: no check
+SIZED_IMAGES = IMAGE_SUFFIXES  # what readers.imagesize reads; others: no check
 # Reader findings that a check finding below replaces with a more precise one.
 REPLACED = {"text-encoding", "text-caption", "text-empty", "docx-empty"}
 

@@ -7,7 +7,8 @@ and its options (``key=value``; quote values with spaces: ``title="Ban lãnh đ�
     ``folder=DIR`` takes every image in DIR (by file name) with captions from
     ``captions=FILE`` (YAML, relative to DIR; default ``DIR/captions.yaml`` when it exists)
     that maps file name -> caption, or -> {caption, alt}; the captions file's order comes
-    first. ``per-page=4`` (default) or ``2``; ``title=``.
+    first; any other file of DIR (not an image of IMAGE_SUFFIXES) is named in a warning.
+    ``per-page=4`` (default) or ``2``; ``title=``.
 ``roster``   a table from ``file=`` (``.csv``/``.tsv``, ``.yaml``/``.yml``, or an Excel workbook
     ``.xlsx``/``.xls``: its first sheet or ``sheet=NAME``, cells in legacy fonts converted,
     see ``readers.spreadsheet``; relative to the manuscript) or from CSV in the body. ``columns=A,B,C`` picks and orders columns by
@@ -43,6 +44,7 @@ import yaml
 from ..collation import name_key, word_key
 from ..encodings import decode_bytes
 from ..errors import Diagnostic, ManuscriptError
+from ..images import CONVERTED
 from ..model import Block, html_to_text
 from . import spreadsheet
 from .imagesize import image_size
@@ -61,7 +63,8 @@ OPTIONS = {
     "roster": ("file", "sheet", "columns", "sort", "name", "given-words", "number", "title"),
     "timeline": ("file", "title"),
 }
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+_NOT_PHOTOS = ("thumbs.db", "desktop.ini")  # what Windows leaves in a folder of photos
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", *CONVERTED)  # the last converted (publisher.images)
 NAME_HEADERS = ("họ và tên", "họ tên", "tên", "name", "full name")
 LANDSCAPE_RATIO = 1.15  # wider than this is landscape (full width); squares pair like portraits
 _IMAGE_LINE = re.compile(r"^!\[(?P<caption>.*)\]\(\s*(?P<src>[^\s)]+)(?:\s+\"[^\"]*\")?\s*\)$")
@@ -354,15 +357,26 @@ def _folder_photos(options: dict, source, line: int, inline: Inline,
     folder = _project_path(source, options["folder"], line, "gallery folder")
     if not folder.is_dir():
         raise ManuscriptError(f"gallery: folder={options['folder']} is not a folder", source.rel, line)
-    files = sorted((p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()),
-                   key=lambda p: word_key(p.name))
+    entries = sorted(folder.iterdir(), key=lambda p: word_key(p.name))
+    files = [p for p in entries if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
     captions: dict[str, tuple[str, str | None]] = {}
+    captions_file = None
     if "captions" in options:
-        captions = _captions(source, _project_path(source, options["captions"], line, "captions file",
-                                                   base=folder), line, folder, diagnostics)
+        captions_file = _project_path(source, options["captions"], line, "captions file", base=folder)
+        captions = _captions(source, captions_file, line, folder, diagnostics)
     elif os.path.lexists(folder / "captions.yaml"):
-        captions = _captions(source, _project_path(source, "captions.yaml", line, "captions file", base=folder),
-                             line, folder, diagnostics)
+        captions_file = _project_path(source, "captions.yaml", line, "captions file", base=folder)
+        captions = _captions(source, captions_file, line, folder, diagnostics)
+    # Nothing left out without a word: a camera's RAW file, a PDF scan or a Photoshop file in the
+    # folder is named (hidden files, the captions file and the folder's sub-folders excepted).
+    left = [p.name for p in entries if p.suffix.lower() not in IMAGE_SUFFIXES and not p.name.startswith(".")
+            and p.name.lower() not in _NOT_PHOTOS and p != captions_file and not p.is_dir()]
+    if left:
+        shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+        diagnostics.append(Diagnostic(
+            "warning", f"gallery: left out of folder={options['folder']}: {shown} (not a photo the book can use)",
+            source.rel, line, "gallery-skipped",
+            hint="save them as JPEG (photos) or PNG; TIFF, BMP and HEIC are converted"))
     ordered = [folder / name for name in captions] + [p for p in files if p.name not in captions]
     for path in ordered:
         if bad_name(path.name):

@@ -1,4 +1,4 @@
-"""Read a photo's displayed size from its file header (JPEG, PNG, GIF, WebP), without decoding it.
+"""Read a photo's displayed size from its file header, without decoding it.
 
 Photo pages need only to know whether a photo is landscape or portrait. Pillow's
 ``Image.open`` reads the header only (the pixels are decoded on first use, which never comes
@@ -13,9 +13,12 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from ..images import CONVERTED  # noqa: F401  (importing publisher.images lets Pillow open HEIC too)
+
 __all__ = ["image_size"]
 
-FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # what a photo page takes; anything else reads as unknown
+# What a photo page takes (the last three converted by publisher.images); anything else reads as unknown.
+FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF")
 _ORIENTATION = 0x0112  # the EXIF tag; 5–8 mean the picture is shown turned a quarter
 
 

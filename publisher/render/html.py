@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import BookConfig
+from ..images import output_suffix
 from ..labels import labels_for
 from ..model import Article, Book, html_to_text, without_notes
 from .fonts import FontFile, book_fonts
@@ -54,13 +55,14 @@ class RenderedBook:
     warnings: list = field(default_factory=list)
 
 
-def image_href(src: str) -> str:
-    """The flat, URL-safe name an image gets in the outputs: 'images/x-y.jpg'."""
+def image_href(src: str, suffix: str | None = None) -> str:
+    """The flat, URL-safe name an image gets in the outputs: 'images/x-y.jpg'; ``suffix``: the
+    converted file's (images.output_suffix), when it is not the source's."""
     path = Path(src)
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", "-".join(path.with_suffix("").parts[-2:])).strip("-")
     if path.parts and path.parts[0] == "images" and len(path.parts) == 2:
         stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-")
-    return f"images/{stem or 'image'}{path.suffix.lower()}"
+    return f"images/{stem or 'image'}{suffix or path.suffix.lower()}"
 
 
 def render_book(config: BookConfig, book: Book) -> RenderedBook:
@@ -70,7 +72,8 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
     images: dict[str, Path] = {}
 
     def image_url(src: str) -> str:
-        href = image_href(src)
+        # A TIFF, BMP or HEIC is converted for the outputs: the documents name the converted file.
+        href = image_href(src, output_suffix(config.root / src))
         previous = images.setdefault(href, config.root / src)
         if previous != config.root / src:  # two images with the same flat name
             href = f"images/{len(images)}-{Path(href).name}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -211,10 +212,17 @@ def test_image_size_reads_headers_and_exif_orientation(tmp_path):
         assert image_size(tmp_path / f"f.{suffix}") == (11, 5), fmt
     (tmp_path / "g.jpg").write_bytes(LANDSCAPE[:20])  # cut inside the header
     assert image_size(tmp_path / "g.jpg") is None
+    for fmt, suffix in (("BMP", "bmp"), ("TIFF", "tif")):  # converted for the outputs (publisher.images)
+        out = io.BytesIO()
+        Image.new("RGB", (4, 3)).save(out, fmt)
+        (tmp_path / f"h.{suffix}").write_bytes(out.getvalue())
+        assert image_size(tmp_path / f"h.{suffix}") == (4, 3), fmt
+    heic = Path(__file__).resolve().parent.parent / "fixtures" / "sideways.heic"  # stored 96 x 64, Orientation 6
+    assert image_size(heic) == (64, 96)
     out = io.BytesIO()
-    Image.new("RGB", (4, 4)).save(out, "BMP")
-    (tmp_path / "h.bmp").write_bytes(out.getvalue())
-    assert image_size(tmp_path / "h.bmp") is None  # not a photo format a page takes
+    Image.new("RGB", (16, 16)).save(out, "ICO")
+    (tmp_path / "i.ico").write_bytes(out.getvalue())
+    assert image_size(tmp_path / "i.ico") is None  # not a photo format a page takes
     assert image_size(tmp_path / "missing.jpg") is None
 
 
