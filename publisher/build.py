@@ -16,7 +16,7 @@ from .cache import cache_dir
 from .collect import Plan, collect
 from .config import CONFIG_NAME, BookConfig, load_config
 from .errors import ConfigError, Diagnostic, StrictModeError
-from .images import ImageSettings, pixels_for, prepare_images
+from .images import ImageSettings, pixels_for, prepare_ahead, prepare_images
 from .lock import build_lock
 from .output import atomic_output
 from .pipeline import Loaded, Progress, _quiet
@@ -86,8 +86,8 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
                               hint=f"profiles: {', '.join(config.profiles)}")
         progress("render", "HTML")
         rendered = render_book(config, loaded.book)
-        for settings in _image_settings(config, formats, profile):  # processed by the workers meanwhile
-            prepare_images(rendered.images, settings, _cache("images"), workers=workers)
+        # Processed by the workers meanwhile, for every output at once.
+        prepare_ahead(rendered.images, list(_image_settings(config, formats, profile)), _cache("images"), workers)
         cover_art = None
         if "epub" in formats and config.cover_image is None:  # an image rendered from the front-cover design
             from .render.coverstore import front_cover

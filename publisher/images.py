@@ -5,7 +5,7 @@ hash of the source bytes and the settings, so a rebuild reuses it; the cached
 file is written once and renamed into place, so two builds never see half a file.
 A photo is decoded once per output, JPEGs at the smallest scale the output needs
 (Pillow's draft mode decodes a 4000 × 3000 photo at 1/2, 1/4 or 1/8 size for about that
-fraction of the time); with ``workers`` the photos a build lacks are processed in those
+fraction of the time); ``prepare_ahead`` has the photos a build lacks processed in worker
 processes while the build goes on. A photo the camera stored sideways (an EXIF Orientation
 other than 1) is turned upright once here, so the PDF never has to decode it; the others
 reach the PDF as the camera's own JPEG bytes (``pdf_bytes``). A print PDF that takes its
@@ -97,43 +97,45 @@ def pixels_for(size_mm: tuple[float, float], dpi: int) -> tuple[int, int]:
     return tuple(max(1, round(v / 25.4 * dpi)) for v in size_mm)  # type: ignore[return-value]
 
 
-def prepare_images(images: dict[str, Path], settings: ImageSettings, cache: Path,
-                   rel=str, workers=None) -> dict[str, Path]:
-    """The same hrefs mapped to processed files (the original where nothing needed doing).
-
-    With ``workers`` (a workers.Workers), the images not in the cache are handed to them
-    and this returns None at once: the caller's next call, once the workers are done,
-    finds them all in the cache.
-    """
+def prepare_images(images: dict[str, Path], settings: ImageSettings, cache: Path, rel=str) -> dict[str, Path]:
+    """The same hrefs mapped to processed files (the original where nothing needed doing)."""
     key = settings.key()
-    if workers is not None:
-        _prepare_ahead(images, settings, cache, key, workers)
-        return None  # type: ignore[return-value]
     return {href: prepare_image(path, settings, cache, rel, key) for href, path in images.items()}
 
 
-def _prepare_ahead(images: dict[str, Path], settings: ImageSettings, cache: Path, key: str, workers) -> None:
+def prepare_ahead(images: dict[str, Path], settings: list[ImageSettings], cache: Path, workers) -> None:
+    """Hand the images the cache lacks for any of ``settings`` (one a output) to ``workers`` (a
+    workers.Workers) and return at once: prepare_images, once they are done, finds them in the
+    cache. An image converted for the outputs (a HEIC …) is decoded once for all of them: decoding
+    a phone's 12-megapixel HEIC takes a second, ten times what the rest of its processing takes."""
     if not workers.enabled:
         return
-    left = []
+    keyed = [(s, s.key()) for s in settings]
+    jobs: list[tuple[Path, list[tuple[ImageSettings, str]]]] = []
     for path in dict.fromkeys(images.values()):
         try:
-            if _cached(path, cache, key) is None:
-                left.append(path)
+            wanted = [(s, key) for s, key in keyed if _cached(path, cache, key) is None]
         except OSError:
             continue  # the build reports it when it reads the image itself
-    if len(left) < 2:
+        if path.suffix.lower() in CONVERTED:
+            jobs += [(path, wanted)] if wanted else []
+        else:  # a JPEG is decoded at the scale each output needs (draft mode): one job each
+            jobs += [(path, [one]) for one in wanted]
+    if len(jobs) < 2:
         return  # not worth a worker: the build does it
-    size = max(1, min(8, len(left) // (workers.count * 3)))  # small chunks: the workers finish together
-    for start in range(0, len(left), size):
-        workers.submit(_prepare_chunk, left[start:start + size], settings, cache, key)
+    size = max(1, min(8, len(jobs) // (workers.count * 3)))  # small chunks: the workers finish together
+    for start in range(0, len(jobs), size):
+        workers.submit(_prepare_chunk, jobs[start:start + size], cache)
 
 
-def _prepare_chunk(paths: list[Path], settings: ImageSettings, cache: Path, key: str) -> None:
-    """A worker's job: process and cache each image; a failure is left for the build to report."""
-    for path in paths:
+def _prepare_chunk(jobs: list[tuple[Path, list[tuple[ImageSettings, str]]]], cache: Path) -> None:
+    """A worker's job: process and cache each image for each settings; a failure is left for the
+    build to report."""
+    for path, wanted in jobs:
         try:
-            prepare_image(path, settings, cache, str, key)
+            decoded = _open(_read(path, str), path, str) if len(wanted) > 1 else None
+            for settings, key in wanted:
+                prepare_image(path, settings, cache, str, key, decoded)
         except Exception:
             pass
 
@@ -172,8 +174,10 @@ def _cached(path: Path, cache: Path, key: str) -> Path | None:
     return None
 
 
-def prepare_image(path: Path, settings: ImageSettings, cache: Path, rel=str, key: str | None = None) -> Path:
-    """One image processed for ``settings``; the source file itself when it is already fine."""
+def prepare_image(path: Path, settings: ImageSettings, cache: Path, rel=str, key: str | None = None,
+                  decoded: Image.Image | None = None) -> Path:
+    """One image processed for ``settings``; the source file itself when it is already fine.
+    ``decoded``: the image already decoded at full size (used for a converted format)."""
     key = key or settings.key()
     try:
         found = _cached(path, cache, key)
@@ -186,7 +190,7 @@ def prepare_image(path: Path, settings: ImageSettings, cache: Path, rel=str, key
     content = _content_digest(path, cache)
     digest = hashlib.sha256(f"{content}|{key}".encode()).hexdigest()
     marker = cache / f"{digest[:32]}.same"
-    result = _process(data, settings, path, rel)
+    result = _process(data, settings, path, rel, decoded)
     cache.mkdir(parents=True, exist_ok=True)
     if result is None:  # passed on as it is (maybe known from its header alone): checked all the same
         validate_image(path, cache, rel, data, content)
@@ -325,12 +329,13 @@ def _scale(size: tuple[int, int], settings: ImageSettings) -> float:
     return scale
 
 
-def _process(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str, bytes] | None:
+def _process(data: bytes, settings: ImageSettings, path: Path, rel,
+             decoded: Image.Image | None = None) -> tuple[str, bytes] | None:
     """(format, bytes) of the processed image, or None when the source can be used as it is."""
     if path.suffix.lower() == ".svg":
         return None
     if path.suffix.lower() not in SHOWN_AS_IS:
-        return _convert(data, settings, path, rel)
+        return _convert(data, settings, path, rel, decoded)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -354,9 +359,10 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str
     return _encode(image, fmt, settings, path, rel)
 
 
-def _convert(data: bytes, settings: ImageSettings, path: Path, rel) -> tuple[str, bytes]:
+def _convert(data: bytes, settings: ImageSettings, path: Path, rel,
+             decoded: Image.Image | None = None) -> tuple[str, bytes]:
     """An image in a format not shown as it is (TIFF, BMP, HEIC …), as JPEG or PNG (``output_suffix``)."""
-    image = _open(data, path, rel, settings)
+    image = decoded if decoded is not None else _open(data, path, rel, settings)
     fmt = _converted_format(path, image)
     if fmt == "PNG" and image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
         image = image.convert("RGBA")  # e.g. a 32-bit float TIFF: PNG has no such mode

@@ -164,7 +164,7 @@ def test_workers_prepare_the_images_ahead(tmp_path, monkeypatch):
     with Workers(2) as workers:
         if not workers.enabled:
             pytest.skip("no fork here")
-        assert prepare_images(sources, settings, tmp_path / "cache", workers=workers) is None
+        assert images.prepare_ahead(sources, [settings], tmp_path / "cache", workers) is None
 
     def fail(*args):
         raise AssertionError("processed again")
@@ -362,3 +362,44 @@ def test_a_book_takes_heic_and_tiff_photos_and_names_what_it_leaves_out(tmp_path
                  for x in page.get_images().values()}
         sizes = sorted(found.values())
     assert sizes == [(64, 96), (600, 400), (600, 400), (600, 400)]  # the HEIC upright
+
+
+def test_a_converted_photo_is_decoded_once_for_every_output_ahead(tmp_path, monkeypatch):
+    from publisher.workers import Workers
+
+    sources = {"images/a.heic": tmp_path / "a.heic", "images/b.jpg": tmp_path / "b.jpg"}
+    sources["images/a.heic"].write_bytes(HEIC.read_bytes())
+    photo(sources["images/b.jpg"], (800, 600))
+    outputs = [ImageSettings(max_size=(40, 40), quality=75), ImageSettings(quality=90)]  # an EPUB, a print PDF
+    cache = tmp_path / "cache"
+    decodes = []
+    original = images._open
+
+    def counted(data, path, rel, settings=None):
+        decodes.append(path.name)
+        return original(data, path, rel, settings)
+
+    monkeypatch.setattr(images, "_open", counted)
+    # What the workers run (tested in this process, where the decodes can be counted).
+    jobs = []
+
+    class Recording:
+        enabled, count = True, 2
+
+        def submit(self, function, *args):
+            jobs.append((function, args))
+
+    images.prepare_ahead(sources, outputs, cache, Recording())
+    for function, args in jobs:
+        function(*args)
+    assert decodes.count("a.heic") == 1 and decodes.count("b.jpg") == 1  # the JPEG only for the EPUB's size
+    monkeypatch.setattr(images, "_process", lambda *args: pytest.fail("processed again"))
+    small, full = (prepare_images(sources, settings, cache) for settings in outputs)
+    with Image.open(small["images/a.heic"]) as image:
+        assert image.format == "JPEG" and max(image.size) == 40
+    with Image.open(full["images/a.heic"]) as image:
+        assert image.format == "JPEG" and image.size == (64, 96)
+    assert full["images/b.jpg"] == sources["images/b.jpg"]  # the camera's JPEG as it is, for print
+    with Workers(2) as workers:  # and through real worker processes: nothing left to do
+        if workers.enabled:
+            images.prepare_ahead(sources, outputs, cache, workers)

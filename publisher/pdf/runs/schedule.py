@@ -144,6 +144,13 @@ class Schedule:
         return True
 
     def run(self, pool, workers: int, processes: int) -> None:
+        """Lay out every run not taken from the cache (``outputs``), on ``workers`` processors."""
+        try:
+            self._run(pool, workers, processes)
+        finally:  # a run that fails must not leave the queue's pipes open
+            self.laid_out.close()
+
+    def _run(self, pool, workers: int, processes: int) -> None:
         runs, futures = self.runs, {}
         if runs[0].kind == "front" and not any(d.kind == "toc" for d in runs[0].documents):
             self._prepare(0, self.planner.html(0), None, False)
@@ -197,7 +204,6 @@ class Schedule:
             done, _ = concurrent.futures.wait(list(futures), timeout=0.05,
                                               return_when=concurrent.futures.FIRST_COMPLETED)
             collect(done)
-        self.laid_out.close()
 
 
 def _numbers(runs: list[Run], outputs: dict[int, RunOutput],
