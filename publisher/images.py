@@ -45,9 +45,11 @@ VERSION = "3"  # part of the cache key: bump when the processing changes
 PROCESSED = {"JPEG": ".jpg", "PNG": ".png"}
 # What every EPUB reader and WeasyPrint show as they are (EPUB 3 core media types); any other
 # image is converted (``output_suffix``).
-SHOWN_AS_IS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+WEB = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+SHOWN_AS_IS = (*WEB, ".svg")
 # Images converted for the outputs: scanners' TIFF, BMP, phones' HEIC / HEIF.
 CONVERTED = (".tif", ".tiff", ".bmp", ".heic", ".heif")
+PHOTO_SUFFIXES = (*WEB, *CONVERTED)  # what a photo may be (a gallery folder takes these)
 
 
 def output_suffix(path: Path) -> str:
@@ -65,7 +67,7 @@ def _converted_format(path: Path, image: Image.Image | None = None) -> str:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                with Image.open(io.BytesIO(read_bytes(path.resolve(), MAX_IMAGE_BYTES))) as header:
+                with Image.open(path) as header:  # the header only, as readers.imagesize reads it
                     mode = header.mode
         except Exception:
             return "JPEG"  # refused, with its reason, when the build reads it (_open)

@@ -45,11 +45,11 @@ from ..collect import Plan, collect
 from ..config import BookConfig, load_config
 from ..encodings import decode_bytes
 from ..errors import ConfigError, Diagnostic, PublisherError
+from ..images import PHOTO_SUFFIXES
 from ..legacyfonts import reads_as_legacy
 from ..model import Article, html_to_text, without_notes
 from ..normalize.tones import detect_tone_styles
 from ..pipeline import Manuscript, arrange, error_diagnostic, read_manuscripts
-from ..readers.datafiles import IMAGE_SUFFIXES
 from ..readers.imagesize import image_size
 from ..readers.source import MAX_MANUSCRIPT_BYTES
 from ..readers.titlecase import is_all_caps, sentence_case
@@ -61,7 +61,7 @@ FIGURE_MAX_HEIGHT_MM = 110  # print.css: figure img { max-height: 110mm }
 MM_PER_INCH = 25.4
 MAX_LOOKALIKE_FINDINGS = 5  # per file; the rest are counted in one more finding
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
-SIZED_IMAGES = IMAGE_SUFFIXES  # what readers.imagesize reads; others: no check
+SIZED_IMAGES = PHOTO_SUFFIXES  # what readers.imagesize reads; others: no check
 # Reader findings that a check finding below replaces with a more precise one.
 REPLACED = {"text-encoding", "text-caption", "text-empty", "docx-empty"}
 

@@ -207,8 +207,9 @@ def _streams_of(body: bytes, marks: set[bytes], starts: list[int]) -> dict[bytes
         keyword = match.start() + match.group(0).index(b"stream")
         if index >= 0 and body.find(b"stream", starts[index]) == keyword:
             found[mark] = match
-    for mark in sorted(marks - found.keys()):
-        raise SpliceError(f"no stream holds {mark[:40]!r}")
+    missing = sorted(marks - found.keys())
+    if missing:
+        raise SpliceError(f"no stream holds {missing[0][:40]!r}")
     return found
 
 

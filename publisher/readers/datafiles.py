@@ -44,7 +44,7 @@ import yaml
 from ..collation import name_key, word_key
 from ..encodings import decode_bytes
 from ..errors import Diagnostic, ManuscriptError
-from ..images import CONVERTED
+from ..images import PHOTO_SUFFIXES
 from ..model import Block, html_to_text
 from . import spreadsheet
 from .imagesize import image_size
@@ -64,7 +64,7 @@ OPTIONS = {
     "timeline": ("file", "title"),
 }
 _NOT_PHOTOS = ("thumbs.db", "desktop.ini")  # what Windows leaves in a folder of photos
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", *CONVERTED)  # the last converted (publisher.images)
+IMAGE_SUFFIXES = PHOTO_SUFFIXES  # the web's formats, and those publisher.images converts
 NAME_HEADERS = ("họ và tên", "họ tên", "tên", "name", "full name")
 LANDSCAPE_RATIO = 1.15  # wider than this is landscape (full width); squares pair like portraits
 _IMAGE_LINE = re.compile(r"^!\[(?P<caption>.*)\]\(\s*(?P<src>[^\s)]+)(?:\s+\"[^\"]*\")?\s*\)$")

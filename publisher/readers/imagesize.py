@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from ..images import CONVERTED  # noqa: F401  (importing publisher.images lets Pillow open HEIC too)
+from .. import images  # noqa: F401  (it registers pi-heif: Pillow then opens HEIC headers too)
 
 __all__ = ["image_size"]
 

@@ -87,7 +87,9 @@ def plan_runs(rendered: RenderedBook, weight: int | None = None, chunks: dict | 
         current = runs[-1] if runs and runs[-1].kind == "body" else None
         if chunks and doc.id in chunks:
             for number, chunk in enumerate(chunks[doc.id]):
-                # The first keeps the document's id (its anchor); the others are pages of rows.
+                # The first keeps the document's id (its anchor); the others are pages of rows,
+                # named by their first row (its roster's number too after the first roster, so a
+                # book with one roster keeps the names, and the cache keys, it had).
                 roster, row = chunk.first
                 part = Document(doc.id if number == 0 else f"{doc.id}-rows-{row}" if roster == 0
                                 else f"{doc.id}-rows-{roster}-{row}", doc.kind,
