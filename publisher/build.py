@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import pipeline, uptodate
@@ -24,7 +25,7 @@ from .report import BuildReport, OutputFile
 from .readers import preload
 from .render.fallback import missing_glyph_diagnostics
 from .render.fonts import book_fonts, regular_fonts
-from .workers import Workers
+from .workers import Workers, signals_to_the_main_thread
 
 FORMATS = ("epub", "pdf")
 EPUB_JPEG_QUALITY = 75  # with epub_image_max_pixels, a camera photo in under 0.25 MB
@@ -119,7 +120,22 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
                    breaks=None) -> list[OutputFile]:
     config = loaded.config
     outputs: list[OutputFile] = []
-    print_pdf = None  # the print PDF's bytes, for the EPUB's page list (render.pagemap)
+
+    def write_epub_file(print_pdf) -> OutputFile:
+        from .render.epub import write_epub
+        from .render.pagemap import cached_page_breaks
+
+        found = breaks
+        if found is None:
+            found = cached_page_breaks(rendered, print_pdf or (lambda: _lay_out_print(rendered, progress)),
+                                       _cache("pagemap"))
+        path = target_dir / f"{config.slug}.epub"
+        with atomic_output(path) as handle:
+            write_epub(rendered, handle, cover_art=cover_art,
+                       images=_images(rendered, epub_image_settings(config)), page_breaks=found)
+        return OutputFile("epub", path, path.stat().st_size)
+
+    epub = None  # the EPUB: a file, or its thread writing it while the PDF's photos go to disk
     if "pdf" in formats:  # first: the EPUB's page numbers are the print PDF's
         from .pdf import colour_note, write_pdf
 
@@ -129,36 +145,36 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
         progress("pdf", f"{name} ({profile.name} profile{', ' + note if note else ''}, laying out pages)")
         path = target_dir / name
         images = _images(rendered, pdf_image_settings(config, profile))
-        from .pdf.photorefs import by_reference, expand
+        from .pdf.photorefs import by_reference, photos_ahead
 
-        with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (pdf.runs)
-            if profile.sheet:  # a booklet: the pages imposed 2-up for saddle stitching
-                result = _write_booklet(rendered, handle, profile, images)
-            else:
-                # Large photos are laid out as stand-ins and put in as the file is written (pdf.photorefs).
-                images, photos = by_reference(images, _cache("images") / "refs")
-                laid_out = io.BytesIO()
-                result = write_pdf(rendered, laid_out, profile, images, cache=cache_dir() / "render")
-                if profile.name == "print":  # the pages as laid out: the page list needs no photo bytes
-                    print_pdf = laid_out.getvalue()
-                expand(laid_out.getvalue(), handle, photos)
-        outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
+        with contextlib.ExitStack() as waiting:
+            with atomic_output(path) as handle:  # runs of pages laid out in parallel, cached (pdf.runs)
+                if profile.sheet:  # a booklet: the pages imposed 2-up for saddle stitching
+                    result = _write_booklet(rendered, handle, profile, images)
+                else:
+                    # Large photos are laid out as stand-ins and put in as the file is written
+                    # (pdf.photorefs): their bytes go to disk while the pages are laid out.
+                    images, photos = by_reference(images, _cache("images") / "refs")
+                    with photos_ahead(handle, photos) as ahead:
+                        buffer = io.BytesIO()
+                        result = write_pdf(rendered, buffer, profile, images, cache=cache_dir() / "render")
+                        laid_out = buffer.getvalue()
+                        if "epub" in formats and (breaks is not None or profile.name == "print"):
+                            # The pages are laid out, which is all the EPUB's page list needs: the
+                            # EPUB is written on a thread while this one finishes the PDF and
+                            # waits for the disk (seconds for a photo book), then both are waited for.
+                            progress("epub", f"{config.slug}.epub")
+                            pool = waiting.enter_context(ThreadPoolExecutor(1, "epub", signals_to_the_main_thread))
+                            epub = pool.submit(write_epub_file, laid_out if profile.name == "print" else None)
+                        ahead.expand(laid_out)
+            outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
         for url in result.refused:
             loaded.diagnostics.append(Diagnostic("warning", f"the PDF did not load {url}", None, None, "pdf"))
-    if "epub" in formats:
-        from .render.epub import write_epub
-        from .render.pagemap import cached_page_breaks
-
+    if epub is not None:
+        outputs.insert(0, epub.result())
+    elif "epub" in formats:
         progress("epub", f"{config.slug}.epub")
-        if breaks is None:
-            breaks = cached_page_breaks(rendered, print_pdf or (lambda: _lay_out_print(rendered, progress)),
-                                        _cache("pagemap"))
-        path = target_dir / f"{config.slug}.epub"
-        with atomic_output(path) as handle:
-            write_epub(rendered, handle, cover_art=cover_art,
-                       images=_images(rendered, epub_image_settings(config)),
-                       page_breaks=breaks)
-        outputs.insert(0, OutputFile("epub", path, path.stat().st_size))
+        outputs.insert(0, write_epub_file(None))
     return outputs
 
 

@@ -63,6 +63,15 @@ def _start_worker(initializer: Callable | None, initargs: tuple, parent: int | N
         initializer(*initargs)
 
 
+def signals_to_the_main_thread() -> None:
+    """Called first in a helper thread: Ctrl-C and SIGTERM are then delivered to the main thread,
+    which runs Python's handlers anyway, so that its blocking them while it forks workers
+    (``pool``) holds for the whole build: a signal taken by a helper thread would be handled
+    in the middle of the fork and lost."""
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+
+
 def _parent() -> int | None:
     # The kernel's parent-death signal follows the thread that forked: only the main thread
     # lives as long as the build (workers are all forked at the pool's first submit, below).

@@ -20,3 +20,24 @@ def test_a_failed_block_leaves_no_thread_for_the_exit_hook():
     assert not manager.is_alive()
     wakeup = process_module._threads_wakeups.get(manager)
     assert wakeup is None or wakeup._closed  # the exit hook has nothing left to wake
+
+
+def test_a_helper_thread_leaves_signals_to_the_main_thread():
+    """The EPUB's and the photos' threads run while workers are forked: a Ctrl-C must wait for
+    the main thread (which blocks it during the fork) rather than land in a helper."""
+    import signal
+    import threading
+
+    from publisher.workers import signals_to_the_main_thread
+
+    seen = {}
+
+    def helper():
+        signals_to_the_main_thread()
+        seen["mask"] = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+    thread = threading.Thread(target=helper)
+    thread.start()
+    thread.join()
+    assert {signal.SIGINT, signal.SIGTERM} <= seen["mask"]
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # the main thread's own

@@ -3,12 +3,17 @@
 A print PDF keeps its photos at full resolution, as the camera's own JPEG bytes. Laying out,
 caching and joining runs of pages with hundreds of those (2–5 MB each) would hold them in
 memory several times over; instead WeasyPrint gets a stand-in of the same pixel size for each
-(images.placeholder), and ``expand`` writes the finished file with each photo's bytes copied
-straight from its JPEG file in place of the stand-in: qpdf writes the book with a short mark
-as each photo's stream, and ``_splice`` copies that file out, putting the photo's bytes in at
-each mark and moving the cross-reference offsets by what was put in. Nothing holds more than
-a buffer of a photo, so memory does not grow with the photos, and each photo's bytes are
-read once and written once.
+(images.placeholder), and the finished file gets each photo's bytes copied straight from its
+JPEG file: qpdf writes the book with a short mark as each photo's stream (``_marked``).
+
+A build writes the file with ``photos_ahead``: the photos first, copied in on a thread from
+the moment the output file is opened, so a photo book's gigabytes go to disk while the pages
+are laid out; then each photo object's first line and dictionary are written into the room
+left before its bytes, and the rest of qpdf's file after the photos, its cross-reference
+offsets moved. ``expand`` writes the same book in one go, each mark replaced by its photo in
+place (``_splice``): into memory, and where the photos written ahead are not the ones the
+pages show. Nothing holds more than a buffer of a photo, so memory does not grow with the
+photos, and each photo's bytes are read once and written once.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ import io
 import os
 import re
 import stat
+import threading
 from pathlib import Path
 
 import pikepdf
 
 from ..images import jpeg_without_exif, placeholder, placeholder_digest
+from ..workers import signals_to_the_main_thread
 
 _MARK = b"publisher-photo-ref:"
 _CHUNK = 1 << 20
@@ -50,6 +57,17 @@ def expand(data: bytes, target, photos: dict[str, Path]) -> None:
     if not photos:
         target.write(data)
         return
+    written, shown = _marked(data, photos)
+    if not shown:
+        target.write(written)
+    else:
+        _splice(written, target, {digest: photos[digest] for digest in shown})
+
+
+def _marked(data: bytes, photos: dict[str, Path]) -> tuple[bytes, list[str]]:
+    """The PDF ``data`` saved by qpdf with a short mark as the stream of each photo it shows
+    (without object streams, for the splicer), and the digests of those photos; the file as
+    it was (object streams and all) when it shows none."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         shown: dict[str, pikepdf.Object] = {}  # digest -> what the pages draw: the marked image, or a form turning it
 
@@ -87,14 +105,14 @@ def expand(data: bytes, target, photos: dict[str, Path]) -> None:
 
         for page in pdf.pages:
             walk(page.obj)
-        if not shown:
-            pdf.save(target, deterministic_id=True)
-            return
-        # No object streams: the splicer needs the plain cross-reference table to move offsets in
-        # (a photo book's other objects are a small part of it).
         written = io.BytesIO()
-        pdf.save(written, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    _splice(written.getvalue(), target, {digest: photos[digest] for digest in shown})
+        if not shown:
+            pdf.save(written, deterministic_id=True)
+        else:
+            # No object streams: the splicer needs the plain cross-reference table to move offsets
+            # in (a photo book's other objects are a small part of it).
+            pdf.save(written, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return written.getvalue(), list(shown)
 
 
 # The matrix taking the unit square of a photo as stored to the unit square as shown, for each
@@ -143,17 +161,48 @@ def _splice(body: bytes, target, photos: dict[str, Path]) -> None:
         for line, entry in _table_lines(body, table_at):
             table.append(b"%010d" % moved(int(line[:10])) + line[10:] if entry and line[17:18] == b"n" else line)
         at = 0
+        behind = _WriteBehind(target)
         for where, replaced, put in edits:
             target.write(body[at:where])
             if isinstance(put, bytes):
                 target.write(put)
             else:
                 _copy_ranges(*put, target)
+                behind()
             at = where + replaced
         target.write(body[at:table_at])
         target.write(b"".join(table))
         target.write(body[table_end:body.rindex(b"startxref")])
         target.write(b"startxref\n%d\n%%%%EOF\n" % moved(table_at))
+
+
+class _WriteBehind:
+    """Has the kernel start writing a large file to disk as it is copied in, a few tens of
+    megabytes at a time: the fsync that ends the file then waits for the last of it, not for
+    all of a photo book's gigabytes (the copying and the disk's writing overlap)."""
+
+    def __init__(self, target):
+        self.target = target
+        self.fd = _fileno(target) if hasattr(os, "posix_fadvise") else None
+        self.done = 0
+
+    def __call__(self) -> None:
+        """The file has been written up to where its offset is now."""
+        if self.fd is not None:
+            self.target.flush()
+            self.up_to(os.lseek(self.fd, 0, os.SEEK_CUR))
+
+    def up_to(self, at: int) -> None:
+        """The file has been written up to ``at``."""
+        if self.fd is not None and at - self.done >= _WRITE_BEHIND:
+            # Linux starts the writing of a range's dirty pages when told they are not needed
+            # again (and drops those already written: the book is not read back).
+            with contextlib.suppress(OSError):
+                os.posix_fadvise(self.fd, self.done, at - self.done, os.POSIX_FADV_DONTNEED)
+            self.done = at
+
+
+_WRITE_BEHIND = 32 << 20
 
 
 def _size_of(put) -> int:
@@ -253,3 +302,164 @@ def _fileno(target) -> int | None:
     except (AttributeError, OSError, ValueError):
         return None
     return fd if hasattr(os, "copy_file_range") and stat.S_ISREG(os.fstat(fd).st_mode) else None
+
+
+@contextlib.contextmanager
+def photos_ahead(target, photos: dict[str, Path]):
+    """A writer of the book into ``target`` (a new, empty file) whose photos' bytes are copied
+    in on a thread from the start, while the pages are still being laid out; its ``expand(data)``
+    then writes the rest. For ``target`` that is not a plain file it is ``expand`` itself."""
+    ahead = _PhotosFirst(target, photos)
+    try:
+        yield ahead
+    finally:
+        ahead.stop()
+
+
+class _PhotosFirst:
+    """The file written photos first: the header's room, then for each photo (in the order of
+    their digests) a slot for its object's first line and dictionary, its bytes and the end of
+    its stream, then the rest of the book, its cross-reference table and trailer.
+
+    Everything but the slots' text is known before the pages are laid out (the photos' sizes),
+    so a photo book's gigabytes go to disk while the pages are laid out. After it, qpdf's file
+    gives each photo object's first line and dictionary (padded with spaces in its slot: spaces
+    between objects are allowed) and the other objects, their offsets moved past the photos.
+    A book that does not show exactly these photos, or whose header or a photo's dictionary
+    would not fit its room, is written again by ``expand`` from the start (either way the same
+    sources give the same bytes).
+    """
+
+    def __init__(self, target, photos: dict[str, Path]):
+        self.target, self.photos = target, photos
+        self.fd = _fileno(target) if photos and target.tell() == 0 else None
+        self.slots: list[tuple[str, int, int, int]] = []  # digest, slot, its photo's bytes, their length
+        self.end = 0
+        self.error: BaseException | None = None
+        self.halt = threading.Event()
+        self.thread = None
+        if self.fd is not None:
+            self.thread = threading.Thread(target=self._copy, name="photos", daemon=True)
+            self.thread.start()
+
+    def stop(self) -> None:
+        """Stop copying and wait for the thread: nothing writes into the file after this."""
+        self.halt.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def _copy(self) -> None:
+        signals_to_the_main_thread()  # the runs' workers are forked while this copies
+        try:
+            at, behind = _HEAD_ROOM, _WriteBehind(self.target)
+            for digest in sorted(self.photos):
+                if self.halt.is_set():
+                    return
+                with _open_photo(self.photos[digest]) as handle:
+                    ranges = jpeg_without_exif(handle, os.fstat(handle.fileno()).st_size)
+                    start = at + _SLOT
+                    length = _copy_to(handle, ranges, self.fd, start)
+                os.pwrite(self.fd, _STREAM_END, start + length)
+                self.slots.append((digest, at, start, length))
+                at = start + length + len(_STREAM_END)
+                behind.up_to(at)
+            self.end = at
+        except BaseException as exc:  # raised where the book is finished (expand)
+            self.error = exc
+
+    def expand(self, data: bytes) -> None:
+        """Write the book laid out as ``data`` (stand-ins for the photos) with the photos in."""
+        if self.fd is None:
+            expand(data, self.target, self.photos)
+            return
+        self.thread.join()  # every photo copied in
+        if self.error is not None:
+            raise self.error
+        written, shown = _marked(data, self.photos)
+        if sorted(shown) == [digest for digest, *_ in self.slots]:
+            with contextlib.suppress(_NoRoom):
+                self._finish(written)
+                return
+        self.target.flush()
+        os.ftruncate(self.fd, 0)
+        self.target.seek(0)
+        expand(data, self.target, self.photos)
+
+    def _finish(self, body: bytes) -> None:
+        table_at, entries, table_end = _xref(body)
+        starts = sorted(offset for offset, in_use in entries if in_use)
+        first = starts[0]
+        if first > _HEAD_ROOM:
+            raise _NoRoom
+        streams = _streams_of(body, {_MARK + digest.encode("ascii") for digest, *_ in self.slots}, starts)
+        moved: dict[int, int] = {}  # an offset in ``body`` -> the object's offset in the file
+        cuts = []
+        heads = []
+        for digest, slot, start, length in self.slots:
+            found = streams[_MARK + digest.encode("ascii")]
+            index = bisect.bisect_right(starts, found.start()) - 1
+            begins = starts[index]
+            head = body[begins:found.start(1)] + str(length).encode("ascii") + body[found.end(1):found.start(2)]
+            if len(head) > _SLOT:
+                raise _NoRoom
+            heads.append((slot, b" " * (_SLOT - len(head)) + head))
+            moved[begins] = start - len(head)
+            cuts.append((begins, starts[index + 1] if index + 1 < len(starts) else table_at))
+        cuts.sort()
+        pieces, at = [], first
+        for begins, ends in cuts:
+            pieces.append(body[at:begins])
+            at = ends
+        pieces.append(body[at:table_at])
+        cut_at, cut_before = [begins for begins, _ in cuts], [0]
+        for begins, ends in cuts:
+            cut_before.append(cut_before[-1] + ends - begins)
+        for offset in starts:
+            if offset not in moved:
+                moved[offset] = self.end + offset - first - cut_before[bisect.bisect_left(cut_at, offset)]
+        rest = b"".join(pieces)
+        table_in_file = self.end + len(rest)
+        table = [b"xref\n"]
+        for line, entry in _table_lines(body, table_at):
+            table.append(b"%010d" % moved[int(line[:10])] + line[10:] if entry and line[17:18] == b"n" else line)
+        os.pwrite(self.fd, body[:first] + b" " * (_HEAD_ROOM - first), 0)
+        for slot, text in heads:
+            os.pwrite(self.fd, text, slot)
+        self.target.seek(self.end)
+        self.target.write(rest)
+        self.target.write(b"".join(table))
+        self.target.write(body[table_end:body.rindex(b"startxref")])
+        self.target.write(b"startxref\n%d\n%%%%EOF\n" % table_in_file)
+
+
+class _NoRoom(Exception):
+    """The header or a photo's first line and dictionary is longer than its room in the file."""
+
+
+# Room for qpdf's header (``%PDF-1.7`` and a line of binary bytes) and for each photo's
+# ``12 0 obj`` and image dictionary (about 150 bytes; a CMYK photo's /Decode array adds 30).
+_HEAD_ROOM = 64
+_SLOT = 512
+_STREAM_END = b"\nendstream\nendobj\n"
+
+
+def _copy_to(handle, ranges: list[tuple[int, int]], fd: int, at: int) -> int:
+    """Copy the ``ranges`` of the photo file ``handle`` into ``fd`` from offset ``at``; their length."""
+    written, kernel = 0, True
+    for start, length in ranges:
+        done = 0
+        while done < length:
+            copied = None
+            if kernel:  # copied by the kernel, not through this process
+                try:
+                    copied = os.copy_file_range(handle.fileno(), fd, length - done, start + done, at + written)
+                except OSError:  # another file system, an old kernel: read and write
+                    kernel = False
+            if copied is None:
+                chunk = os.pread(handle.fileno(), min(_CHUNK, length - done), start + done)
+                copied = os.pwrite(fd, chunk, at + written) if chunk else 0
+            if not copied:
+                raise OSError(f"{handle.name}: the photo changed while the PDF was written")
+            done += copied
+            written += copied
+    return written

@@ -183,21 +183,24 @@ def test_a_full_disk_while_writing_the_lock_is_a_message(tmp_path, monkeypatch):
 
 
 def test_a_sigterm_message_names_the_files_already_replaced(tmp_path):
-    """The build is stopped (SIGTERM) after the PDF was replaced: the message says so."""
+    """The build is stopped (SIGTERM) after the PDF and the EPUB were replaced, as the cover
+    spread is drawn: the message names both."""
     from .helpers import TOML, project
 
     root = project(tmp_path, "# Bài\n\nChữ.\n", TOML)
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["PUBLISHER_CACHE"] = str(tmp_path / "cache")
-    # The PDF is written first (the EPUB's page list comes from it); the test stops the build
-    # at the EPUB file's progress line.
+    # The EPUB is written while the PDF's file is finished (its page list comes from the laid-out
+    # pages); the cover spread comes after both, and the test stops the build at its progress line.
     process = subprocess.Popen([sys.executable, "-m", "publisher", "build", str(root)], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for line in process.stdout:
-        if "sach-thu.epub" in line:
+        if "sach-thu-cover.pdf" in line:
             process.send_signal(signal.SIGTERM)
             break
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 143, stderr
-    assert "dist/sach-thu.pdf was replaced" in stderr, stderr
-    assert "the previous sach-thu.epub" in stderr or "the previous output files are kept" in stderr
+    replaced = stderr.split(" were replaced by this build; for the rest, the previous output files are kept")
+    assert len(replaced) == 2, stderr
+    assert sorted(name.rsplit("/", 1)[-1] for name in replaced[0].split(": ", 1)[1].split(", ")) == [
+        "sach-thu.epub", "sach-thu.pdf"], stderr

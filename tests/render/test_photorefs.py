@@ -163,7 +163,9 @@ def test_a_book_written_to_a_file_has_the_bytes_written_to_memory(photos, tmp_pa
     assert len(calls) >= (len(found) if kernel == "copy_file_range" else 1)
 
 
-def test_a_photo_that_shrank_while_copied_by_the_kernel_is_an_error(photos, tmp_path, monkeypatch):
+@pytest.mark.parametrize("writer", ["expand", "ahead"])
+def test_a_photo_that_shrank_while_copied_by_the_kernel_is_an_error(photos, tmp_path, monkeypatch, writer):
+    """Into a file, by ``expand`` and by the writer that copies the photos ahead of the pages."""
     files, found, stand_ins = photos
     real = images.jpeg_without_exif
 
@@ -172,8 +174,13 @@ def test_a_photo_that_shrank_while_copied_by_the_kernel_is_an_error(photos, tmp_
         return ranges[:-1] + [(ranges[-1][0], ranges[-1][1] + 10)]
 
     monkeypatch.setattr(photorefs, "jpeg_without_exif", longer)
-    with open(tmp_path / "book.pdf", "wb") as handle, pytest.raises(OSError, match="changed while the PDF"):
-        photorefs.expand(_book_with_stand_ins(stand_ins), handle, found)
+    book = _book_with_stand_ins(stand_ins)
+    with pytest.raises(OSError, match="changed while the PDF"):
+        if writer == "ahead":
+            _written_ahead(book, found, tmp_path / "book.pdf")
+        else:
+            with open(tmp_path / "book.pdf", "wb") as handle:
+                photorefs.expand(book, handle, found)
 
 
 def _sideways(path, orientation):
@@ -225,3 +232,127 @@ def _without_exif(path) -> bytes:
     kept = b"".join(data[s:s + n] for s, n in images.jpeg_without_exif(io.BytesIO(data), len(data)))
     assert len(kept) < len(data)  # the EXIF block (with the orientation) is left out
     return kept
+
+
+def _written_ahead(book, found, path) -> bytes:
+    """The book written as a build writes it: the photos copied in from the start, the pages after."""
+    with open(path, "wb") as handle, photorefs.photos_ahead(handle, found) as ahead:
+        ahead.expand(book)
+    return path.read_bytes()
+
+
+def _pages_drawn(data: bytes) -> list[bytes]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    return [document[i].render(scale=0.5).to_pil().convert("RGB").tobytes() for i in range(len(document))]
+
+
+def test_the_photos_go_into_the_file_before_the_pages_are_laid_out(photos, tmp_path):
+    """The photos' bytes are in the new file before the laid-out pages are handed over (a photo
+    book's gigabytes go to disk while WeasyPrint works); the finished file is sound, its photos
+    come first and it shows what ``expand``'s file shows."""
+    files, found, stand_ins = photos
+    book = _book_with_stand_ins(stand_ins)
+    path = tmp_path / "book.pdf"
+    with open(path, "wb") as handle, photorefs.photos_ahead(handle, found) as ahead:
+        ahead.thread.join()  # as when the layout takes longer than the copying
+        early = path.read_bytes()
+        assert all(images.pdf_bytes(f) in early for f in files)
+        ahead.expand(book)
+    data = path.read_bytes()
+    _sound(data)
+    in_memory = io.BytesIO()
+    photorefs.expand(book, in_memory, found)
+    assert data != in_memory.getvalue()
+    assert max(data.index(images.pdf_bytes(f)) for f in files) < data.index(b"/Type /Pages")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        shown = [page.Resources.XObject.Im0 for page in pdf.pages]
+        assert [s.read_raw_bytes() for s in shown] == [images.pdf_bytes(f) for f in files + files[1:]]
+        assert shown[1].objgen == shown[2].objgen
+    assert _pages_drawn(data) == _pages_drawn(in_memory.getvalue())
+    assert abs(len(data) - len(in_memory.getvalue())) < 2_000
+    again = _written_ahead(book, dict(reversed(found.items())), tmp_path / "again.pdf")
+    assert again == data  # the same sources, the same bytes
+
+
+@pytest.mark.parametrize("sideways", [6, 8])
+def test_a_sideways_photo_written_ahead_is_turned(tmp_path, sideways):
+    path = tmp_path / "turned.jpg"
+    _sideways(path, sideways)
+    digest, stand_in = images.placeholder(path, tmp_path / "cache")
+    book = _book_with_stand_ins([stand_in])
+    data = _written_ahead(book, {digest: path}, tmp_path / "book.pdf")
+    _sound(data)
+    in_memory = io.BytesIO()
+    photorefs.expand(book, in_memory, {digest: path})
+    assert data != in_memory.getvalue() and _pages_drawn(data) == _pages_drawn(in_memory.getvalue())
+
+
+def test_a_book_that_does_not_show_every_photo_is_written_by_expand(photos, tmp_path):
+    files, found, stand_ins = photos
+    book = _book_with_stand_ins(stand_ins[:1])  # the second photo is not in the pages
+    in_memory = io.BytesIO()
+    photorefs.expand(book, in_memory, found)
+    assert _written_ahead(book, found, tmp_path / "book.pdf") == in_memory.getvalue()
+
+
+def test_a_dictionary_too_long_for_its_room_is_written_by_expand(photos, tmp_path, monkeypatch):
+    files, found, stand_ins = photos
+    book = _book_with_stand_ins(stand_ins)
+    in_memory = io.BytesIO()
+    photorefs.expand(book, in_memory, found)
+    monkeypatch.setattr(photorefs, "_SLOT", 40)
+    assert _written_ahead(book, found, tmp_path / "book.pdf") == in_memory.getvalue()
+
+
+def test_photos_written_ahead_where_the_kernel_refuses_to_copy(photos, tmp_path, monkeypatch):
+    files, found, stand_ins = photos
+    book = _book_with_stand_ins(stand_ins)
+    by_kernel = _written_ahead(book, found, tmp_path / "kernel.pdf")
+    calls = []
+
+    def refused(*args):
+        calls.append(args)
+        raise OSError(errno.EXDEV, "cross-device")
+
+    monkeypatch.setattr(os, "copy_file_range", refused)
+    assert _written_ahead(book, found, tmp_path / "read.pdf") == by_kernel
+    assert calls
+
+
+def test_the_photos_thread_leaves_signals_to_the_main_thread(photos, tmp_path, monkeypatch):
+    """It copies while the runs' workers are forked (with Ctrl-C blocked in the main thread)."""
+    import signal
+
+    files, found, stand_ins = photos
+    masks = []
+    real = photorefs._copy_to
+
+    def copy(*args):
+        masks.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+        return real(*args)
+
+    monkeypatch.setattr(photorefs, "_copy_to", copy)
+    _written_ahead(_book_with_stand_ins(stand_ins), found, tmp_path / "book.pdf")
+    assert len(masks) == 2 and all({signal.SIGINT, signal.SIGTERM} <= mask for mask in masks)
+
+
+def test_a_layout_that_fails_stops_the_copying(photos, tmp_path):
+    """Nothing writes into the file once the block is left: the build then removes it."""
+    files, found, _ = photos
+    with pytest.raises(RuntimeError, match="layout"), open(tmp_path / "book.pdf", "wb") as handle:
+        with photorefs.photos_ahead(handle, found) as ahead:
+            raise RuntimeError("layout")
+    assert not ahead.thread.is_alive()
+
+
+def test_a_book_written_into_memory_is_expand(photos):
+    files, found, stand_ins = photos
+    book = _book_with_stand_ins(stand_ins)
+    expected, written = io.BytesIO(), io.BytesIO()
+    photorefs.expand(book, expected, found)
+    with photorefs.photos_ahead(written, found) as ahead:
+        assert ahead.thread is None
+        ahead.expand(book)
+    assert written.getvalue() == expected.getvalue()
