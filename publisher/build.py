@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import io
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import pipeline, uptodate
@@ -25,7 +24,7 @@ from .report import BuildReport, OutputFile
 from .readers import preload
 from .render.fallback import missing_glyph_diagnostics
 from .render.fonts import book_fonts, regular_fonts
-from .workers import Workers, signals_to_the_main_thread
+from .workers import Workers, on_a_thread
 
 FORMATS = ("epub", "pdf")
 EPUB_JPEG_QUALITY = 75  # with epub_image_max_pixels, a camera photo in under 0.25 MB
@@ -164,8 +163,8 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
                             # EPUB is written on a thread while this one finishes the PDF and
                             # waits for the disk (seconds for a photo book), then both are waited for.
                             progress("epub", f"{config.slug}.epub")
-                            pool = waiting.enter_context(ThreadPoolExecutor(1, "epub", signals_to_the_main_thread))
-                            epub = pool.submit(write_epub_file, laid_out if profile.name == "print" else None)
+                            epub = waiting.enter_context(
+                                on_a_thread(write_epub_file, laid_out if profile.name == "print" else None))
                         ahead.expand(laid_out)
             outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
         for url in result.refused:

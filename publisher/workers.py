@@ -72,6 +72,59 @@ def signals_to_the_main_thread() -> None:
         signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
 
 
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back in this thread for the block; they are handled as it ends.
+    For imports that must not be cut short: pikepdf's C++ start-up aborts the whole process
+    (no clean-up, the build's lock left behind) when a signal's exception lands in it."""
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def on_a_thread(function: Callable, *args) -> Iterator[concurrent.futures.Future]:
+    """Run ``function(*args)`` on a helper thread of its own (signals left to the main thread);
+    yields its future. Leaving the block waits for the thread to end, even through Ctrl-C or
+    SIGTERM, raised again once it has: a helper writing a file is done with it (and has removed
+    it, seeing the stop) before the build unwinds. Not ``Thread.join``: interrupted by a signal,
+    it can mark a thread that is still running as ended (CPython 3.11's fix of bpo-45274), and
+    the interpreter's exit then does not wait for it."""
+    future: concurrent.futures.Future = concurrent.futures.Future()
+
+    def run() -> None:
+        signals_to_the_main_thread()
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(function(*args))
+        except BaseException as exc:  # handed to whoever asks for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=getattr(function, "__name__", "helper")).start()
+    try:
+        yield future
+    finally:
+        _wait_through_signals(future)
+
+
+def _wait_through_signals(future: concurrent.futures.Future) -> None:
+    stopped = None
+    while True:
+        try:
+            concurrent.futures.wait([future])
+            break
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM as cli raises it: wait on, then stop
+            stopped = stopped or exc
+    if stopped is not None:
+        raise stopped
+
+
 def _parent() -> int | None:
     # The kernel's parent-death signal follows the thread that forked: only the main thread
     # lives as long as the build (workers are all forked at the pool's first submit, below).

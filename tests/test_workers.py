@@ -41,3 +41,32 @@ def test_a_helper_thread_leaves_signals_to_the_main_thread():
     thread.join()
     assert {signal.SIGINT, signal.SIGTERM} <= seen["mask"]
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # the main thread's own
+
+
+def test_a_helper_thread_is_waited_for_through_ctrl_c(tmp_path):
+    """Leaving ``on_a_thread`` waits for the thread even when Ctrl-C lands during the wait, and
+    the interrupt is raised after: a helper writing a file has removed it by then. (An
+    interrupted ``Thread.join`` could mark the thread ended and leave it running.)"""
+    import signal
+    import threading
+    import time
+
+    marker = tmp_path / "done"
+
+    def slow():
+        time.sleep(0.6)
+        marker.write_text("done", encoding="utf-8")
+        return 1
+
+    assert threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.15, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            with workers.on_a_thread(slow) as future:
+                pass
+        assert marker.exists() and future.result() == 1
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)

@@ -19,6 +19,10 @@ from pathlib import Path
 
 from ..config import OutputProfile
 from ..render.html import RenderedBook
+from ..workers import signals_held
+
+with signals_held():  # a Ctrl-C landing in pikepdf's C++ start-up aborts the process (no clean-up)
+    import pikepdf  # noqa: F401  (imported here first, for the modules below)
 from .bookhtml import CROP_MARK_MM, body_start, book_html
 from .colour import colour_note
 from .finish import Finish

@@ -30,7 +30,7 @@ from pathlib import Path
 import pikepdf
 
 from ..images import jpeg_without_exif, placeholder, placeholder_digest
-from ..workers import signals_to_the_main_thread
+from ..workers import on_a_thread
 
 _MARK = b"publisher-photo-ref:"
 _CHUNK = 1 << 20
@@ -308,12 +308,17 @@ def _fileno(target) -> int | None:
 def photos_ahead(target, photos: dict[str, Path]):
     """A writer of the book into ``target`` (a new, empty file) whose photos' bytes are copied
     in on a thread from the start, while the pages are still being laid out; its ``expand(data)``
-    then writes the rest. For ``target`` that is not a plain file it is ``expand`` itself."""
+    then writes the rest. For ``target`` that is not a plain file it is ``expand`` itself.
+    Nothing writes into ``target`` once the block is left."""
     ahead = _PhotosFirst(target, photos)
-    try:
+    if ahead.fd is None:
         yield ahead
-    finally:
-        ahead.stop()
+        return
+    with on_a_thread(ahead.copy) as ahead.copied:
+        try:
+            yield ahead
+        finally:
+            ahead.halt.set()
 
 
 class _PhotosFirst:
@@ -335,46 +340,31 @@ class _PhotosFirst:
         self.fd = _fileno(target) if photos and target.tell() == 0 else None
         self.slots: list[tuple[str, int, int, int]] = []  # digest, slot, its photo's bytes, their length
         self.end = 0
-        self.error: BaseException | None = None
-        self.halt = threading.Event()
-        self.thread = None
-        if self.fd is not None:
-            self.thread = threading.Thread(target=self._copy, name="photos", daemon=True)
-            self.thread.start()
+        self.halt = threading.Event()  # the block was left: stop copying
+        self.copied = None  # the future of ``copy`` on its thread (workers.on_a_thread)
 
-    def stop(self) -> None:
-        """Stop copying and wait for the thread: nothing writes into the file after this."""
-        self.halt.set()
-        if self.thread is not None:
-            self.thread.join()
-
-    def _copy(self) -> None:
-        signals_to_the_main_thread()  # the runs' workers are forked while this copies
-        try:
-            at, behind = _HEAD_ROOM, _WriteBehind(self.target)
-            for digest in sorted(self.photos):
-                if self.halt.is_set():
-                    return
-                with _open_photo(self.photos[digest]) as handle:
-                    ranges = jpeg_without_exif(handle, os.fstat(handle.fileno()).st_size)
-                    start = at + _SLOT
-                    length = _copy_to(handle, ranges, self.fd, start)
-                os.pwrite(self.fd, _STREAM_END, start + length)
-                self.slots.append((digest, at, start, length))
-                at = start + length + len(_STREAM_END)
-                behind.up_to(at)
-            self.end = at
-        except BaseException as exc:  # raised where the book is finished (expand)
-            self.error = exc
+    def copy(self) -> None:
+        """Copy every photo's bytes into its place (on the helper thread)."""
+        at, behind = _HEAD_ROOM, _WriteBehind(self.target)
+        for digest in sorted(self.photos):
+            if self.halt.is_set():
+                return
+            with _open_photo(self.photos[digest]) as handle:
+                ranges = jpeg_without_exif(handle, os.fstat(handle.fileno()).st_size)
+                start = at + _SLOT
+                length = _copy_to(handle, ranges, self.fd, start)
+            os.pwrite(self.fd, _STREAM_END, start + length)
+            self.slots.append((digest, at, start, length))
+            at = start + length + len(_STREAM_END)
+            behind.up_to(at)
+        self.end = at
 
     def expand(self, data: bytes) -> None:
         """Write the book laid out as ``data`` (stand-ins for the photos) with the photos in."""
         if self.fd is None:
             expand(data, self.target, self.photos)
             return
-        self.thread.join()  # every photo copied in
-        if self.error is not None:
-            raise self.error
+        self.copied.result()  # every photo copied in (or the copying's error raised here)
         written, shown = _marked(data, self.photos)
         if sorted(shown) == [digest for digest, *_ in self.slots]:
             with contextlib.suppress(_NoRoom):

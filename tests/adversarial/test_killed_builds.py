@@ -204,3 +204,29 @@ def test_a_sigterm_message_names_the_files_already_replaced(tmp_path):
     assert len(replaced) == 2, stderr
     assert sorted(name.rsplit("/", 1)[-1] for name in replaced[0].split(": ", 1)[1].split(", ")) == [
         "sach-thu.epub", "sach-thu.pdf"], stderr
+
+def test_ctrl_c_while_the_epub_is_written_on_its_thread_leaves_no_partial_file(tmp_path):
+    """The EPUB is written on a thread while the PDF's file is finished. Ctrl-C then waits for
+    that thread (which sees the stop and removes its file) before the build ends: a Ctrl-C
+    that cut the main thread's wait short left `.sach-thu.epub.partial-…` behind."""
+
+    from .helpers import TOML, project
+
+    root = project(tmp_path, "# Bài\n\nChữ.\n" * 40, TOML)
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    outcomes = []
+    for attempt, delay in enumerate((0.0, 0.03, 0.06, 0.1)):
+        env["PUBLISHER_CACHE"] = str(tmp_path / f"cache-{attempt}")  # each a whole build
+        process = subprocess.Popen([sys.executable, "-m", "publisher", "build", str(root)], cwd=ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for line in process.stdout:
+            if "sach-thu.epub" in line:
+                time.sleep(delay)
+                process.send_signal(signal.SIGINT)
+                break
+        _, stderr = process.communicate(timeout=120)
+        outcomes.append(process.returncode)
+        assert "Traceback" not in stderr, stderr
+        left = sorted(p.name for p in (root / "dist").iterdir() if p.name.startswith("."))
+        assert left == [], (delay, process.returncode, left, stderr)
+    assert 130 in outcomes, outcomes

@@ -256,7 +256,7 @@ def test_the_photos_go_into_the_file_before_the_pages_are_laid_out(photos, tmp_p
     book = _book_with_stand_ins(stand_ins)
     path = tmp_path / "book.pdf"
     with open(path, "wb") as handle, photorefs.photos_ahead(handle, found) as ahead:
-        ahead.thread.join()  # as when the layout takes longer than the copying
+        ahead.copied.result()  # as when the layout takes longer than the copying
         early = path.read_bytes()
         assert all(images.pdf_bytes(f) in early for f in files)
         ahead.expand(book)
@@ -344,7 +344,7 @@ def test_a_layout_that_fails_stops_the_copying(photos, tmp_path):
     with pytest.raises(RuntimeError, match="layout"), open(tmp_path / "book.pdf", "wb") as handle:
         with photorefs.photos_ahead(handle, found) as ahead:
             raise RuntimeError("layout")
-    assert not ahead.thread.is_alive()
+    assert ahead.copied.done()
 
 
 def test_a_book_written_into_memory_is_expand(photos):
@@ -353,6 +353,6 @@ def test_a_book_written_into_memory_is_expand(photos):
     expected, written = io.BytesIO(), io.BytesIO()
     photorefs.expand(book, expected, found)
     with photorefs.photos_ahead(written, found) as ahead:
-        assert ahead.thread is None
+        assert ahead.copied is None
         ahead.expand(book)
     assert written.getvalue() == expected.getvalue()
