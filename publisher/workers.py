@@ -75,8 +75,9 @@ def signals_to_the_main_thread() -> None:
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back in this thread for the block; they are handled as it ends.
-    For imports that must not be cut short: pikepdf's C++ start-up aborts the whole process
-    (no clean-up, the build's lock left behind) when a signal's exception lands in it."""
+    For what must not be cut short: a fork (the signal is lost in the fork handlers), and
+    pikepdf's C++ start-up, which aborts the whole process (no clean-up, the build's lock left
+    behind) when a signal's exception lands in it."""
     try:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     except (AttributeError, ValueError, OSError):
@@ -142,11 +143,8 @@ def pool(workers: int, initializer: Callable | None = None,
         # With fork, every worker is started at the first submit. A signal arriving during a
         # fork is lost in the fork handlers, so it waits until they are all started (then
         # interrupts the build here).
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-        try:
+        with signals_held():
             executor.submit(os.getpid)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         yield executor
     except BaseException:
         manager = getattr(executor, "_executor_manager_thread", None)  # shutdown() forgets it

@@ -273,20 +273,14 @@ def _open_photo(path: Path):
 
 def _copy_ranges(handle, ranges: list[tuple[int, int]], target) -> None:
     kernel = _fileno(target)
-    if kernel is not None:
-        target.flush()  # the kernel writes at the file's offset: what was buffered goes first
-    for start, length in ranges:
+    if kernel is not None:  # into a file: at its offset, by the kernel where it can (_copy_to)
+        target.flush()  # what was buffered goes first
+        at = target.tell()
+        target.seek(at + _copy_to(handle, ranges, kernel, at))
+        return
+    for start, length in ranges:  # into memory
+        handle.seek(start)
         left = length
-        while left and kernel is not None:  # copied by the kernel, not through this process
-            try:
-                copied = os.copy_file_range(handle.fileno(), kernel, left, start + length - left)
-            except OSError:
-                kernel = None  # another file system, or a kernel without it: read and write
-                break
-            if not copied:
-                raise OSError(f"{handle.name}: the photo changed while the PDF was written")
-            left -= copied
-        handle.seek(start + length - left)
         while left:
             chunk = handle.read(min(_CHUNK, left))
             if not chunk:
