@@ -245,3 +245,58 @@ def test_a_stylesheet_that_fetches_or_defines_more_is_parsed_every_time(hooks, r
     html = f"<html><head><style>{rule} p {{ color: blue; }}</style></head><body><p>một</p></body></html>"
     weasyprint.HTML(string=html, url_fetcher=BookFetcher({})).render()
     assert weasypatch._STYLESHEETS == {}
+
+
+PSEUDO = """<html><head><style>
+@page { size: 120mm 90mm; margin: 10mm; }
+body { font-family: sans-serif; font-size: 9pt; }
+li::marker { color: #a00; font-weight: bold; }
+h2::before { content: "Phần " attr(data-n) ": "; color: #036; }
+h2::after { content: " ✓"; }
+h2.dich::before { -weasy-anchor: "dich"; }
+.note { float: footnote; }
+::footnote-call { color: #060; font-weight: bold; }
+::footnote-marker { content: "(" counter(footnote) ") "; }
+td { border: 0.5pt solid #555; }
+td:nth-child(2)::after { content: " *"; }
+</style></head><body>
+<h2 data-n="1">Mở đầu</h2><ul><li>Một</li><li>Hai</li></ul>
+<p>Lời dẫn<span class="note">Chú thích về lưu trữ.</span> và <a href="#dich">xem đích</a>.</p>
+<h2 class="dich" data-n="2">Đích</h2>
+<table>%s</table>
+</body></html>""" % "".join(f"<tr><td>{i}</td><td>Người thứ {i}</td></tr>" for i in range(120))
+
+
+def test_pseudo_elements_styles_are_computed_when_asked_and_give_the_same_pdf(hooks, monkeypatch):
+    """A pseudo-element's style is computed when the boxes ask for it (128 of the 2,368 that
+    WeasyPrint computes here), and the PDF is WeasyPrint's own, byte for byte:
+    markers, ::before and ::after with attr(), footnote calls and markers, and an anchor set on a
+    pseudo-element that a link points to."""
+    from weasyprint import css
+
+    weasyprint = import_weasyprint()
+    made: list = []
+    original_init = css.ComputedStyle.__init__
+
+    def counting(self, parent_style, cascaded, pseudo_type, *args):
+        made.append(pseudo_type)
+        original_init(self, parent_style, cascaded, pseudo_type, *args)
+
+    monkeypatch.setattr(css.ComputedStyle, "__init__", counting)
+    lazy = weasyprint.HTML(string=PSEUDO).write_pdf()
+    lazy_pseudo = sum(p is not None and p[0] != "@" for p in made)  # not the pages' margin boxes
+    made.clear()
+    with monkeypatch.context() as own:
+        own.setattr(css.StyleFor, "set_computed_styles", weasypatch._original(css.StyleFor.set_computed_styles))
+        own.setattr(css.StyleFor, "__call__", weasypatch._original(css.StyleFor.__call__))
+        eager = weasyprint.HTML(string=PSEUDO).write_pdf()
+    eager_pseudo = sum(p is not None and p[0] != "@" for p in made)
+    assert lazy == eager
+    # Asked for: the 120 cells' ::after, the headings' ::before and ::after, two markers, the note's
+    # call and marker; WeasyPrint computes six for each of the 390 elements.
+    assert (eager_pseudo, lazy_pseudo) == (2368, 128)
+    pdf = pikepdf.open(io.BytesIO(lazy))
+    links = [a for p in pdf.pages for a in p.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+    assert links and all("/Dest" in a or "/A" in a for a in links)  # the anchor on ::before was collected
+    text = subprocess.run(["pdftotext", "-", "-"], input=lazy, capture_output=True, check=True).stdout.decode()
+    assert "Phần 1: Mở đầu ✓" in text and "(1)" in text and "Người thứ 7 *" in text and "•" in text
