@@ -156,7 +156,8 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
                     images, photos = by_reference(images, _cache("images") / "refs")
                     with photos_ahead(handle, photos) as ahead:
                         buffer = io.BytesIO()
-                        result = write_pdf(rendered, buffer, profile, images, cache=cache_dir() / "render")
+                        result = write_pdf(rendered, buffer, profile, images, cache=cache_dir() / "render",
+                                           progress=lambda line: progress("pdf", line))
                         laid_out = buffer.getvalue()
                         if "epub" in formats and (breaks is not None or profile.name == "print"):
                             # The pages are laid out, which is all the EPUB's page list needs: the
@@ -206,7 +207,8 @@ def _lay_out_print(rendered, progress: Progress) -> bytes:
     buffer = io.BytesIO()
     images, _ = by_reference(_images(rendered, pdf_image_settings(rendered.config, profile)),
                              _cache("images") / "refs")  # stand-ins: the same pages, no photo bytes
-    write_pdf(rendered, buffer, profile, images, cache=cache_dir() / "render")
+    write_pdf(rendered, buffer, profile, images, cache=cache_dir() / "render",
+              progress=lambda line: progress("epub", line))
     return buffer.getvalue()
 
 
@@ -240,7 +242,7 @@ def _write_cover(rendered, loaded: Loaded, target_dir: Path, outputs: list[Outpu
     pages = next((o.pages for o in outputs if o.format == "pdf" and o.pages), None) if built_for_print else None
     if pages is None:  # no print interior was asked for: lay one out only to count its pages
         progress("cover", "counting the print interior's pages")
-        pages = write_pdf(rendered, io.BytesIO(), "print").pages
+        pages = write_pdf(rendered, io.BytesIO(), "print", progress=lambda line: progress("cover", line)).pages
     path = target_dir / f"{config.slug}-cover.pdf"
     geometry = cover_geometry(config, pages)
     progress("cover", f"{path.name} (spine {geometry.spine:g} mm for {pages} pages"

@@ -28,7 +28,7 @@ from .colour import colour_note
 from .finish import Finish
 from .onepass import write_html_pdf, write_one_pass
 from .result import PdfResult, colour_converter, identifier, write_options
-from .rosters import fixed_columns
+from .rosters import check_whole, fixed_columns, long_rosters
 from .runs import RunStats, plan_runs, worth_parallel, write_runs
 from .weasy import BOOK_BASE, import_weasyprint
 
@@ -38,14 +38,15 @@ __all__ = ["CROP_MARK_MM", "PdfResult", "RunStats", "body_start", "book_html", "
 
 def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | None = None,
               images: dict[str, Path] | None = None, parallel: bool | None = None,
-              cache: Path | None = None, stats: RunStats | None = None) -> PdfResult:
+              cache: Path | None = None, stats: RunStats | None = None, progress=None) -> PdfResult:
     """Render the PDF for ``profile`` (default: the config's) into ``target`` (a path or binary file).
 
     ``images`` maps each image href to the file to embed (downsampled copies for the
     screen); by default the originals in ``rendered.images``. ``parallel``: lay the book out
     in runs in several processes (pdf.runs; None: when it pays, False: one pass, as
     does PUBLISHER_PARALLEL=0), keeping finished runs in the ``cache`` folder when given;
-    ``stats`` (a RunStats) receives which runs were laid out and which came from it.
+    ``stats`` (a RunStats) receives which runs were laid out and which came from it;
+    ``progress`` (a line of text) is told now and then how many pages are laid out.
     """
     config = rendered.config
     if not isinstance(profile, OutputProfile):
@@ -57,12 +58,18 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
         allowed[base + href] = path
     if profile.icc_profile:
         allowed[profile.icc_profile.resolve().as_uri()] = profile.icc_profile
+    why = "as asked"
     if parallel is None and os.environ.get("PUBLISHER_PARALLEL") == "0":
-        parallel = False
-    if parallel is not False:
-        possible = not profile.tagged and plan_runs(rendered) is not None
-        if (parallel and possible) or worth_parallel(rendered, profile):
+        parallel, why = False, "PUBLISHER_PARALLEL=0"
+    if profile.tagged:
+        why = f"the {profile.name} PDF is tagged (PDF/UA): made in one pass"
+    elif parallel is not False:
+        # A book of one long roster article has a single body run, but the roster's pages are cut.
+        possible = plan_runs(rendered) is not None or long_rosters(rendered)
+        if (parallel and possible) or worth_parallel(rendered, profile) or long_rosters(rendered):
             finish = Finish(0, config.trim_mm, profile.bleed_mm, identifier(config), colour_converter(profile))
             return write_runs(rendered, target, profile, allowed, base, write_options(config, profile), finish,
-                              cache, stats=stats)
+                              cache, stats=stats, progress=progress)
+        why = "a short book: made in one pass"
+    check_whole(rendered, why)
     return write_one_pass(rendered, target, profile, allowed, base)

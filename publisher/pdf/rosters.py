@@ -31,7 +31,9 @@ from pathlib import Path
 from .. import __version__
 from ..cache import Store, digest, file_stamp
 from ..config import OutputProfile
+from ..errors import ManuscriptError
 from ..render.html import Document, RenderedBook
+from . import refill
 from .bookhtml import book_html
 from .weasy import BOOK_BASE, BookFetcher, capture_warnings, import_weasyprint, release
 
@@ -39,11 +41,17 @@ LONG_ROSTER = 200  # rows; the sample's longest roster has 60
 _PROBE_ROWS = 4  # rows kept for each column and each measure (longest text, longest word)
 GROUP = 40  # rows a <tbody> (templates/roster.html: WeasyPrint lays a page out in time that grows with its group)
 CHUNK_PAGES = 24  # pages of a roster a run lays out (pdf.runs), about the time of a run of text
+# Roster rows a document laid out in one piece may hold: one WeasyPrint pass keeps every page's
+# boxes until the PDF is written (the sample book and a 50,000-row roster: 4.8 GB and 9.7 minutes
+# in one pass, 355 MB and 2.8 minutes in runs). Longer ones are laid out in runs only (plan_chunks).
+WHOLE_ROWS = 10_000
+CUT_ROWS = 1_000  # rows of an article that make a book laid out in runs, be it only that article
 _START_ROWS = 80  # rows of the roster's opening laid out to predict where its pages break
 _OPENING = '<table class="roster" style="table-layout: fixed">'
 _FIXED = re.compile(r'(<div class="roster-block">\s*)' + re.escape(_OPENING)
                     + r'(<caption\b.*?</caption>)?(<colgroup>.*?</colgroup>)(<thead>.*?</thead>)(.*?)</table>\s*</div>',
                     re.DOTALL)
+_VISIBLE_ROW = re.compile(r'<tr data-row="\d+">')
 _DATA_ROW = re.compile(r'<tr data-row="(\d+)"(?: style="display: none")?>(.*?)</tr>', re.DOTALL)
 
 # This module's code: a kept measure or prediction is used only with the code that made it.
@@ -288,6 +296,35 @@ def plan_chunks(rendered: RenderedBook, profile: OutputProfile | None,
     return chunks
 
 
+def long_rosters(rendered: RenderedBook) -> bool:
+    """Whether an article holds rosters long enough to be laid out in several runs (plan_chunks)."""
+    return any(sum(len(b.items or ()) for b in a.blocks if b.kind == "roster") >= CUT_ROWS
+               for a in rendered.book.articles())
+
+
+def check_whole(rendered: RenderedBook, why: str, chunks: dict[str, list[Chunk]] | None = None) -> None:
+    """Refuse, naming the roster's file and line, a piece of the book laid out at once that holds
+    more than WHOLE_ROWS roster rows: a document not cut into runs (``chunks``), or one of the
+    runs a document is cut into (the last runs on to its end, where a roster was not predicted);
+    ``why``: why such a piece is laid out at once, for the message."""
+    chunks = chunks or {}
+    for article in rendered.book.articles():
+        blocks = [b for b in article.blocks if b.kind == "roster"]
+        if article.id in chunks:  # the long rosters only, in the order of their Positions
+            long = [b for b in blocks if len(b.items or ()) >= LONG_ROSTER]
+            rows, last = max((len(_VISIBLE_ROW.findall(c.body)), (c.sentinel or (len(long) - 1, 0))[0])
+                             for c in chunks[article.id])
+            block = long[min(last, len(long) - 1)]
+        else:
+            rows = sum(len(b.items or ()) for b in blocks)
+            block = max(blocks, key=lambda b: len(b.items or ()), default=None)
+        if rows > WHOLE_ROWS and block is not None:
+            raise ManuscriptError(
+                f"roster: {rows:,} rows laid out in one piece ({why}): that takes several GB of memory, "
+                f"so at most {WHOLE_ROWS:,} rows are", article.source, block.line,
+                hint=f"put at most {WHOLE_ROWS:,} rows in an article: one article per period or unit")
+
+
 def _predict_all(rendered: RenderedBook, profile: OutputProfile | None, doc: Document,
                  rosters: list[Roster]) -> list:
     """The first row of each page of the document, (roster, row), as one pass lays it out (see
@@ -463,11 +500,13 @@ def _probe_html(rendered: RenderedBook, profile: OutputProfile | None, doc: Docu
 
 
 def _render(rendered: RenderedBook, html: str):
+    """``html`` laid out as the book's passes lay it out (pdf.refill: the paragraph above a
+    roster kept with its first rows, holes above figures filled), or the probe learns other pages."""
     weasyprint = import_weasyprint()
     allowed = {f.path.resolve().as_uri(): Path(f.path) for f in rendered.fonts}
     captured = capture_warnings()
     try:
-        return weasyprint.HTML(string=html, base_url=BOOK_BASE, url_fetcher=BookFetcher(allowed)).render()
+        return refill.render(weasyprint, html, base_url=BOOK_BASE, url_fetcher=BookFetcher(allowed))
     finally:
         release(captured)
 

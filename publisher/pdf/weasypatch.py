@@ -58,8 +58,8 @@ document and are parsed every time.
 And for every document, pseudo-elements' styles computed when asked for: ``weasyprint.css.
 StyleFor`` computes, once the elements' styles are computed, a style for every pseudo-element
 any rule matches, and WeasyPrint's own stylesheet gives every element six (``::marker``, the
-footnote and note calls and markers), of which a book uses a handful: most of the styles a
-roster's cascade computes (16,095 of 16,197 in a 24-page stretch). The wrappers of
+footnote and note calls and markers), of which a book uses a handful: in a 24-page roster
+stretch, 16,098 styles for its 2,683 elements, none of them asked for. The wrappers of
 ``StyleFor.set_computed_styles`` and ``StyleFor.__call__`` keep a pseudo-element's cascaded
 declarations and compute its style the first time it is asked for, as WeasyPrint would have
 (its values are computed when read either way). One whose rules set ``anchor`` (a link target,

@@ -140,16 +140,34 @@ def test_a_ten_megabyte_paragraph_in_a_word_file_is_an_error(tmp_path):
     assert caught.value.path == "manuscripts/02-dai.docx"
 
 
-def test_a_fifty_thousand_row_roster_is_refused(tmp_path):
-    rows = "Họ và tên,Đơn vị\n" + "".join(f"Nguyễn Văn {n},Phòng {n % 7}\n" for n in range(50_000))
-    root = project(tmp_path, "# Danh sách\n\n```roster file=../data/ds.csv sort=name\n```\n", TOML,
-                   {"data/ds.csv": rows.encode()})
-    started = time.monotonic()
-    result = run_cli("check", str(root), env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
-    assert time.monotonic() - started < 60
-    assert "error: manuscripts/01-bai.md:3: roster: 50,000 rows; a roster may have at most 10,000" in result.stdout
-    with pytest.raises(ManuscriptError, match="50,000 rows"):
+def test_a_fifty_thousand_row_roster_is_read_and_one_of_more_than_a_hundred_thousand_is_refused(tmp_path):
+    env = {"PUBLISHER_CACHE": str(tmp_path / "cache")}
+    for rows, refused in ((50_000, False), (100_001, True)):
+        data = "Họ và tên,Đơn vị\n" + "".join(f"Nguyễn Văn {n},Phòng {n % 7}\n" for n in range(rows))
+        root = project(tmp_path / str(rows), "# Danh sách\n\n```roster file=../data/ds.csv sort=name\n```\n",
+                       TOML, {"data/ds.csv": data.encode()})
+        started = time.monotonic()
+        result = run_cli("check", str(root), env=env)
+        assert time.monotonic() - started < 60
+        message = f"error: manuscripts/01-bai.md:3: roster: {rows:,} rows; a roster may have at most 100,000"
+        assert (message in result.stdout) == refused, result.stdout
+        assert (result.returncode != 0) == refused
+    with pytest.raises(ManuscriptError, match="100,001 rows"):
         build_book(root, ("epub",))
+
+
+def test_a_long_roster_a_pdf_lays_out_in_one_piece_is_a_message_naming_it(tmp_path):
+    # The screen PDF is tagged (PDF/UA): one WeasyPrint pass, which holds all 50,000 rows' boxes.
+    data = "Họ và tên,Đơn vị\n" + "".join(f"Nguyễn Văn {n},Phòng {n % 7}\n" for n in range(50_000))
+    root = project(tmp_path, "# Danh sách\n\n```roster file=../data/ds.csv sort=name\n```\n", TOML,
+                   {"data/ds.csv": data.encode()})
+    result = run_cli("build", str(root), "--format", "pdf", "--profile", "screen",
+                     env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert ("error: manuscripts/01-bai.md:3: roster: 50,000 rows laid out in one piece (the "
+            "screen PDF is tagged (PDF/UA): made in one pass)") in result.stderr
+    assert "one article per period or unit" in result.stderr and "Traceback" not in result.stderr
+    assert not (root / "dist").exists() or not any((root / "dist").iterdir())
 
 
 # --- 13. messages, not tracebacks ---------------------------------------------------------------------

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from publisher.errors import ManuscriptError
 from publisher.pdf import RunStats, rosters, write_pdf
 from publisher.pdf.runs import plan_runs
+from publisher.pdf.weasy import BOOK_BASE, BookFetcher
 from tests.conftest import make_project
 from tests.render.test_parallel import labels, link_targets, outline, page_texts, rendered
 
@@ -147,6 +150,66 @@ def test_a_prediction_that_fails_lays_the_roster_out_again_in_one_run(builds, pr
     assert (tmp_path / "later.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes()
 
 
+def test_a_roster_too_long_for_one_piece_whose_breaks_are_not_known_is_a_message(builds, monkeypatch, tmp_path):
+    monkeypatch.setattr(rosters, "WHOLE_ROWS", ROWS - 1)
+    where = "manuscripts/02-danh-sach.md:7: roster: 700 rows laid out in one piece"
+    # Rows whose heights do not follow one rule: no page break predicted, no run cut.
+    with monkeypatch.context() as patch:
+        patch.setattr(rosters, "_predict", lambda *args: None)
+        with pytest.raises(ManuscriptError) as caught:
+            write_pdf(builds["book"], tmp_path / "none.pdf", "print", parallel=True)
+    assert str(caught.value).startswith(f"{where} (its page breaks could not be worked out ahead)")
+    assert caught.value.hint == "put at most 699 rows in an article: one article per period or unit"
+    # A prediction that the laid-out runs prove wrong: the roster is not laid out again in one piece.
+    original = rosters._predict
+    monkeypatch.setattr(rosters, "_predict", lambda *args: [t + 1 if t and t > 0 else t for t in original(*args)])
+    with pytest.raises(ManuscriptError, match="could not be worked out ahead"):
+        write_pdf(builds["book"], tmp_path / "wrong.pdf", "print", parallel=True, cache=tmp_path / "cache")
+    with pytest.raises(ManuscriptError, match="could not be worked out ahead"):  # the failure kept in the cache
+        write_pdf(builds["book"], tmp_path / "wrong.pdf", "print", parallel=True, cache=tmp_path / "cache")
+    # One pass: the tagged screen PDF, or PUBLISHER_PARALLEL=0.
+    with pytest.raises(ManuscriptError, match=r"\(the screen PDF is tagged \(PDF/UA\): made in one pass\)"):
+        write_pdf(builds["book"], tmp_path / "screen.pdf", "screen")
+    monkeypatch.setenv("PUBLISHER_PARALLEL", "0")
+    with pytest.raises(ManuscriptError, match=r"\(PUBLISHER_PARALLEL=0\)"):
+        write_pdf(builds["book"], tmp_path / "one.pdf", "print")
+
+
+def test_a_long_layout_tells_how_many_pages_are_laid_out(builds, monkeypatch, tmp_path):
+    from publisher.pdf.runs import schedule
+
+    monkeypatch.setattr(schedule, "PROGRESS_EVERY", 0.0)  # a line at every run finished
+    lines: list[str] = []
+    stats = RunStats()
+    result = write_pdf(builds["book"], tmp_path / "told.pdf", "print", parallel=True, stats=stats,
+                       progress=lines.append)
+    told = [re.fullmatch(r"([\d,]+) pages laid out \((\d+) of (\d+) runs\)", line) for line in lines]
+    assert told and all(told), lines
+    pages, done, total = zip(*((int(m[1].replace(",", "")), int(m[2]), int(m[3])) for m in told))
+    assert list(pages) == sorted(pages) and list(done) == sorted(done) and set(total) == {len(stats.rendered)}
+    assert done[-1] == total[-1] and pages[-1] == result.pages - (result.padding or 0) > 40
+    assert (tmp_path / "told.pdf").read_bytes() == (builds["out"] / "runs.pdf").read_bytes()
+
+
+def test_a_run_that_would_hold_too_many_rows_is_a_message(two_rosters, monkeypatch, tmp_path):
+    # The second roster not predicted: the last run would hold it whole, from the first one's end.
+    original, calls = rosters._predict, []
+
+    def first_only(*args):
+        calls.append(1)
+        return original(*args) if len(calls) == 1 else None
+
+    monkeypatch.setattr(rosters, "_predict", first_only)
+    monkeypatch.setattr(rosters, "WHOLE_ROWS", ROWS - 1)
+    with pytest.raises(ManuscriptError) as caught:
+        write_pdf(two_rosters["book"], tmp_path / "x.pdf", "print", parallel=True)
+    # The second roster's block, and the rows of the last run: more than the second roster's own.
+    found = re.match(r"manuscripts/02-can-bo\.md:14: roster: ([\d,]+) rows laid out in one piece \(its page "
+                     r"breaks could not be worked out ahead\)", str(caught.value))
+    assert found and ROWS < int(found[1].replace(",", "")) < ROWS + 430, str(caught.value)
+    assert len(calls) == 2 and not (tmp_path / "x.pdf").exists()
+
+
 def test_the_columns_measured_once_are_those_weasyprint_gives_the_whole_table(builds, project, monkeypatch,
                                                                               tmp_path):
     monkeypatch.setattr(rosters, "LONG_ROSTER", 10**9)  # WeasyPrint's own table layout, every row measured
@@ -181,8 +244,10 @@ def test_the_measures_and_predictions_are_kept_in_the_cache(builds, tmp_path, mo
     assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
 
 
-def built_both_ways(tmp_path_factory, name: str, manuscripts: dict, title: str, files: dict) -> dict:
-    """A book (no parts, the contents at the back) built in one pass and in runs."""
+def built_both_ways(tmp_path_factory, name: str, manuscripts: dict, title: str, files: dict,
+                    parallel: bool | None = True) -> dict:
+    """A book (no parts, the contents at the back) built in one pass and in runs (``parallel``:
+    write_pdf's, None: as it decides)."""
     toml = f"""
         [book]
         title = "{title}"
@@ -195,7 +260,7 @@ def built_both_ways(tmp_path_factory, name: str, manuscripts: dict, title: str, 
     book = rendered(project)
     stats = RunStats()
     write_pdf(book, out / "single.pdf", "print", parallel=False)
-    write_pdf(book, out / "runs.pdf", "print", parallel=True, stats=stats)
+    write_pdf(book, out / "runs.pdf", "print", parallel=parallel, stats=stats)
     return {"out": out, "book": book, "stats": stats}
 
 
@@ -256,3 +321,73 @@ def test_a_document_with_several_long_rosters_is_cut_in_each(two_rosters):
     across = next(c for c, d in zip(chunks, chunks[1:]) if c.first[0] == 0 and d.first[0] == 1)
     assert "Những người vào ngành" in across.body and "Thời kỳ sau" in across.body
     same_book(two_rosters, 60, "Những người vào ngành")
+
+
+@pytest.fixture(scope="module")
+def lead_in(tmp_path_factory, small_chunks):
+    """Two long rosters, the second introduced by a paragraph right above it, which the book's
+    passes keep with the roster's first rows (pdf.refill marks it): with 201 rows in the first,
+    the page breaks of the second are other than those of the paragraph left at a page's foot."""
+    article = ("---\ntitle: Cán bộ qua hai thời kỳ\n---\n\n"
+               "```roster file=../data/dau.csv sort=name number=TT\n```\n\n"
+               "Thời kỳ thứ hai: những người vào ngành từ năm 2011, xếp theo tên.\n\n"
+               "```roster file=../data/sau.csv sort=name number=TT\n```\n")
+    files = {"data/dau.csv": roster_csv(201).encode(), "data/sau.csv": roster_csv(ROWS).encode()}
+    return built_both_ways(tmp_path_factory, "hdl", {"01-bai.md": text_article(1), "02-can-bo.md": article},
+                           "Kỷ yếu hai danh sách", files)
+
+
+def test_the_pages_after_a_lead_in_are_predicted_as_the_book_lays_them_out(lead_in):
+    book = rosters.fixed_columns(lead_in["book"], None)
+    doc = next(d for d in book.documents if 'class="roster"' in d.body)
+    assert '<p class="lead-in">' not in doc.body and len(rosters.parse(doc.body)) == 2
+    profile = book.config.profile("print")
+    predicted = rosters._predict_all(book, profile, doc, rosters.parse(doc.body))
+    # The first row of each page of the document as the book's passes lay it out (pdf.refill).
+    from weasyprint.formatting_structure import boxes
+
+    from publisher.pdf import book_html, import_weasyprint, refill
+
+    laid_out = refill.render(import_weasyprint(), book_html(book, profile, [doc]), base_url=BOOK_BASE,
+                             url_fetcher=BookFetcher({f.path.resolve().as_uri(): f.path for f in book.fonts}))
+    tables: list = []  # the rosters' <table> elements, in order
+    tops = []
+
+    def rows(box, table=None):
+        if isinstance(box, boxes.TableBox):
+            table = box.element
+        if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row"):
+            yield table, int(box.element.get("data-row"))
+        for child in getattr(box, "children", ()) or ():
+            yield from rows(child, table)
+
+    pages = []  # (roster, row) of each page
+    for page in laid_out.pages:
+        found = list(rows(page._page_box))
+        tables.extend(table for table, _ in found if table not in tables)
+        pages.append([(tables.index(table), row) for table, row in found])
+    assert len(tables) == 2 and len(predicted) > 40
+    # Each page's first row of the roster the prediction names (the page where the first roster
+    # ends may open with its last row, which came over with the lead-in).
+    first = [t and next((row for k, row in rows if k == t[0]), None) for t, rows in zip(predicted, pages)]
+    assert first == [t and abs(t[1]) for t in predicted]
+    chunks = rosters.plan_chunks(book, profile)[doc.id]
+    assert {chunk.first[0] for chunk in chunks} == {0, 1}
+    same_book(lead_in, 50, "Thời kỳ thứ hai")  # every run ended where one pass breaks the page
+
+
+@pytest.fixture(scope="module")
+def roster_only(tmp_path_factory, small_chunks):
+    """A book of one article, a long roster: a single body run, yet laid out in runs."""
+    roster = ("---\ntitle: Danh sách cán bộ\n---\n\n"
+              "```roster file=../data/can-bo.csv sort=name number=TT\n```\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rosters, "CUT_ROWS", ROWS)  # the book's size alone would not make it parallel
+        yield built_both_ways(tmp_path_factory, "dsm", {"01-danh-sach.md": roster}, "Kỷ yếu một danh sách",
+                              {"data/can-bo.csv": roster_csv(ROWS).encode()}, parallel=None)
+
+
+def test_a_book_of_one_long_roster_is_laid_out_in_runs(roster_only):
+    assert plan_runs(roster_only["book"]) is None  # one body run: the book alone is not cut
+    assert len(roster_only["stats"].rendered) >= 4  # the front matter, three stretches or more, the contents
+    same_book(roster_only, 40, "Danh sách cán bộ")

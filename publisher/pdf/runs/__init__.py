@@ -33,7 +33,8 @@ from ...workers import Workers, cpus
 from ..finish import Finish, write_bytes
 from ..join import RunPdf, join_runs
 from ..result import PdfResult
-from ..rosters import plan_chunks
+from ..onepass import write_one_pass
+from ..rosters import check_whole, plan_chunks
 from ..weasy import import_weasyprint
 from .plan import Planner, RunStats, plan_runs, worth_parallel
 from .schedule import Schedule
@@ -48,14 +49,15 @@ _CODE = digest(*(p.read_bytes() for p in sorted(Path(__file__).resolve().parent.
 def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: dict[str, Path],
                    base: str, options: dict, finish: Finish, cache_root: Path | None,
                    workers: int | None = None, stats: RunStats | None = None,
-                   weight: int | None = None, split: bool = True) -> PdfResult:
+                   weight: int | None = None, split: bool = True, progress=None) -> PdfResult:
     """Render the runs (from the cache when their content and numbers are unchanged) and join them.
 
     A long roster is laid out in several runs where its page breaks can be predicted
     (pdf.rosters); should a prediction fail (a run of it on the wrong side, or not ending where
     one pass breaks the page), the book is laid out again with each roster in one run (``split``
     False), the other runs from the cache, and the failure is kept: the next build of the same
-    stretches lays the roster out in one run at once."""
+    stretches lays the roster out in one run at once. ``progress`` (a line of text) is told now and
+    then how many pages are laid out."""
     stats = stats if stats is not None else RunStats()
     # Each run embeds its own subset of each face (a few kB; full fonts would be 350 kB a face).
     files = {url: str(path) for url, path in allowed.items()}
@@ -68,8 +70,11 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
         stats.rosters_in_one_run = True
         chunks = None
     runs = plan_runs(rendered, weight, chunks)
-    assert runs is not None
+    check_whole(rendered, "its page breaks could not be worked out ahead", chunks)
+    if runs is None:  # a book of one article whose roster could not be cut after all
+        return write_one_pass(rendered, target, profile, allowed, base)
     schedule = Schedule(runs, Planner(rendered, profile, runs), base, files, options, context, store, stats)
+    schedule.progress = progress
     workers = max(1, min(workers or cpus(), len(runs)))
     # Up to one more worker a processor waits for the page counts of the runs in front of it,
     # holding its laid-out pages, while the others go on.
@@ -84,7 +89,7 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
         if store and failed:
             store.put_json(failed, {"failed": wrong})
         return write_runs(rendered, target, profile, allowed, base, options, finish, cache_root, workers, stats,
-                          weight, split=False)
+                          weight, split=False, progress=progress)
     outputs = schedule.outputs
     # The joined book is a function of its runs and of how they are finished: kept whole too.
     finishing = [finish.trim_mm, finish.bleed_mm, finish.identifier, finish.rgb_to_cmyk is not None]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import time
 
 from ...cache import digest
 from ...errors import PublisherError
 from .. import contract
 from .plan import Run, ends_with_drop, roman
 from .worker import RunJob, RunOutput, render_run
+
+PROGRESS_EVERY = 10.0  # seconds between two lines of progress (a long book's layout takes minutes)
 
 
 class Schedule:
@@ -35,6 +38,7 @@ class Schedule:
         self.laid_out = multiprocessing.SimpleQueue()  # worker.Shared.laid_out
         self.early: dict[int, tuple[int | None, dict[str, int]]] = {}  # run -> (start, anchors), not yet drawn
         self.outputs: dict[int, RunOutput] = {}
+        self.progress = None  # told, now and then, how many pages are laid out (a line for the editor)
         self.keys: dict[int, str] = {}
         self.meta: dict[int, dict | None] = {}
         self.prepared: dict[int, RunJob] = {}  # ready for a worker
@@ -152,6 +156,7 @@ class Schedule:
 
     def _run(self, pool, workers: int, processes: int) -> None:
         runs, futures = self.runs, {}
+        reported = time.monotonic()
         if runs[0].kind == "front" and not any(d.kind == "toc" for d in runs[0].documents):
             self._prepare(0, self.planner.html(0), None, False)
         waiting = list(self.body)
@@ -165,10 +170,15 @@ class Schedule:
                 futures[pool.submit(render_run, self.prepared.pop(number))] = number
 
         def collect(done) -> None:
+            nonlocal reported
             for future in done:
                 number = futures.pop(future)
                 self.outputs[number] = future.result()
                 self._remember(number, self.outputs[number])
+            if done and self.progress and time.monotonic() - reported >= PROGRESS_EVERY:
+                reported = time.monotonic()
+                pages = sum(output.pages for output in self.outputs.values())
+                self.progress(f"{pages:,} pages laid out ({len(self.outputs)} of {len(runs)} runs)")
             while not self.laid_out.empty():  # also keeps a worker from waiting on a full pipe
                 number, start, anchors = self.laid_out.get()
                 self.early[number] = (start, anchors)
