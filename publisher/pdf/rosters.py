@@ -255,21 +255,25 @@ class Chunk:
     body: str
 
 
-def plan_chunks(rendered: RenderedBook, profile: OutputProfile | None,
-                cache: Path | None = None) -> dict[str, list[Chunk]]:
+def plan_chunks(rendered: RenderedBook, profile: OutputProfile | None, cache: Path | None = None,
+                files: dict[str, Path] | None = None) -> dict[str, list[Chunk]]:
     """Document id -> the chunks its long rosters are laid out in; only documents of more than
     about two runs of pages of rosters whose page breaks could be predicted (see ``_predict``).
-    The predictions are kept in the ``cache`` folder when given."""
+    The predictions are kept in the ``cache`` folder when given. ``files``: what the book's layout
+    loads (url -> file: fonts, the images as the PDF gets them); by default the fonts and the
+    project's images."""
     chunks: dict[str, list[Chunk]] = {}
     store = Store(cache) if cache else None
     for doc in rendered.documents:
         rosters = parse(doc.body) if doc.pdf and doc.kind == "article" else None
         if not rosters:
             continue
-        key = _key(rendered, "pages", book_html(rendered, profile, [doc]), _START_ROWS)
+        # A picture above a roster moves its rows: the files loaded are part of what is predicted.
+        key = _key(rendered, "pages", book_html(rendered, profile, [doc]), _START_ROWS,
+                   sorted(file_stamp(Path(path)) for path in _files(rendered, files).values()))
         known = store.get_json(key) if store else None
         tops = ([None if t is None else tuple(t) for t in known["tops"]] if known is not None
-                else _predict_all(rendered, profile, doc, rosters))
+                else _predict_all(rendered, profile, doc, rosters, files))
         if store and known is None:
             store.put_json(key, {"tops": tops})
         # Cut where a page opens, about every CHUNK_PAGES pages, at a page opened by the row that
@@ -326,7 +330,7 @@ def check_whole(rendered: RenderedBook, why: str, chunks: dict[str, list[Chunk]]
 
 
 def _predict_all(rendered: RenderedBook, profile: OutputProfile | None, doc: Document,
-                 rosters: list[Roster]) -> list:
+                 rosters: list[Roster], files: dict[str, Path] | None = None) -> list:
     """The first row of each page of the document, (roster, row), as one pass lays it out (see
     ``_predict`` for the signs), up to the end of the last roster predicted: a roster is predicted
     from the last page of the one before (laid out again with the HTML between them and its
@@ -334,7 +338,8 @@ def _predict_all(rendered: RenderedBook, profile: OutputProfile | None, doc: Doc
     tops: list = []
     prefix = rosters[0].before
     for k, roster in enumerate(rosters):
-        found = _predict(rendered, profile, doc, roster, prefix) if len(roster.rows) >= 2 * _START_ROWS else None
+        found = (_predict(rendered, profile, doc, roster, prefix, files) if len(roster.rows) >= 2 * _START_ROWS
+                 else None)
         if not found or found[-1] is None:
             break
         # After the first roster, the probe's first page is the last page of the roster before.
@@ -352,7 +357,7 @@ class _Hyphenation:
 
 
 def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, roster: Roster,
-             prefix: str) -> list | None:
+             prefix: str, files: dict[str, Path] | None = None) -> list | None:
     """The first row of each page of the document, as one pass lays it out; None: not predictable.
     A page opened by the row that overflowed the page before has it positive; a page opened by a
     row that came over with the one that overflowed (``break-after: avoid``), or one of the
@@ -369,7 +374,7 @@ def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Documen
     (``Chunk.sentinel``).
     """
     count = min(len(roster.rows), _START_ROWS)
-    pages = _probe_pages(rendered, profile, doc, roster, prefix, count)
+    pages = _probe_pages(rendered, profile, doc, roster, prefix, count, files)
     observed = [rows[0][0] if rows else None for _, rows in pages]
     seen = {r: box for _, rows in pages for r, box in rows}
     if len(pages) < 3 or len(seen) != count or count < GROUP:
@@ -402,12 +407,12 @@ def _avoid(value: str) -> bool:
 
 
 def _probe_pages(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, roster: Roster,
-                 prefix: str, count: int) -> list:
+                 prefix: str, count: int, files: dict[str, Path] | None = None) -> list:
     """``prefix`` and the roster's first ``count`` rows, laid out: per page (page box, [(row, box)])."""
     from weasyprint.formatting_structure import boxes
 
     body = prefix + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>"
-    document = _render(rendered, _probe_html(rendered, profile, doc, body))
+    document = _render(rendered, _probe_html(rendered, profile, doc, body), files)
     pages = []
     for page in document.pages:
         rows = [(int(box.element.get("data-row")), box) for box in _walk(page._page_box)
@@ -499,14 +504,24 @@ def _probe_html(rendered: RenderedBook, profile: OutputProfile | None, doc: Docu
     return book_html(book, profile, [probe])
 
 
-def _render(rendered: RenderedBook, html: str):
-    """``html`` laid out as the book's passes lay it out (pdf.refill: the paragraph above a
-    roster kept with its first rows, holes above figures filled), or the probe learns other pages."""
+def _files(rendered: RenderedBook, files: dict[str, Path] | None) -> dict[str, Path]:
+    """What a probe may load: ``files``, or the fonts and the project's images."""
+    if files is not None:
+        return files
+    found = {f.path.resolve().as_uri(): Path(f.path) for f in rendered.fonts}
+    found.update({BOOK_BASE + href: path for href, path in rendered.images.items()})
+    return found
+
+
+def _render(rendered: RenderedBook, html: str, files: dict[str, Path] | None = None):
+    """``html`` laid out as the book's passes lay it out, or the probe learns other pages: with
+    its pictures (``files``, see _files) and through pdf.refill (the paragraph above a roster kept
+    with its first rows, holes above figures filled)."""
     weasyprint = import_weasyprint()
-    allowed = {f.path.resolve().as_uri(): Path(f.path) for f in rendered.fonts}
     captured = capture_warnings()
     try:
-        return refill.render(weasyprint, html, base_url=BOOK_BASE, url_fetcher=BookFetcher(allowed))
+        return refill.render(weasyprint, html, base_url=BOOK_BASE,
+                             url_fetcher=BookFetcher(_files(rendered, files)))
     finally:
         release(captured)
 

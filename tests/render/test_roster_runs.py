@@ -323,6 +323,41 @@ def test_a_document_with_several_long_rosters_is_cut_in_each(two_rosters):
     same_book(two_rosters, 60, "Những người vào ngành")
 
 
+def assert_predicted_as_laid_out(book, doc, count: int) -> None:
+    """The first row of every page of ``doc`` (its ``count`` long rosters) as predicted, against the
+    document laid out as the book's passes lay it out (pdf.refill, with its pictures)."""
+    from weasyprint.formatting_structure import boxes
+
+    from publisher.pdf import book_html, import_weasyprint, refill
+
+    profile = book.config.profile("print")
+    predicted = rosters._predict_all(book, profile, doc, rosters.parse(doc.body))
+    files = {f.path.resolve().as_uri(): f.path for f in book.fonts}
+    files.update({BOOK_BASE + href: path for href, path in book.images.items()})
+    laid_out = refill.render(import_weasyprint(), book_html(book, profile, [doc]), base_url=BOOK_BASE,
+                             url_fetcher=BookFetcher(files))
+    tables: list = []  # the rosters' <table> elements, in order
+
+    def rows(box, table=None):
+        if isinstance(box, boxes.TableBox):
+            table = box.element
+        if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row"):
+            yield table, int(box.element.get("data-row"))
+        for child in getattr(box, "children", ()) or ():
+            yield from rows(child, table)
+
+    pages = []  # (roster, row) of each page
+    for page in laid_out.pages:
+        found = list(rows(page._page_box))
+        tables.extend(table for table, _ in found if table not in tables)
+        pages.append([(tables.index(table), row) for table, row in found])
+    assert len(tables) == count and len(predicted) > 40
+    # Each page's first row of the roster the prediction names (the page where the first roster
+    # ends may open with its last row, which came over with the lead-in).
+    first = [t and next((row for k, row in rows if k == t[0]), None) for t, rows in zip(predicted, pages)]
+    assert first == [t and abs(t[1]) for t in predicted]
+
+
 @pytest.fixture(scope="module")
 def lead_in(tmp_path_factory, small_chunks):
     """Two long rosters, the second introduced by a paragraph right above it, which the book's
@@ -342,38 +377,36 @@ def test_the_pages_after_a_lead_in_are_predicted_as_the_book_lays_them_out(lead_
     doc = next(d for d in book.documents if 'class="roster"' in d.body)
     assert '<p class="lead-in">' not in doc.body and len(rosters.parse(doc.body)) == 2
     profile = book.config.profile("print")
-    predicted = rosters._predict_all(book, profile, doc, rosters.parse(doc.body))
-    # The first row of each page of the document as the book's passes lay it out (pdf.refill).
-    from weasyprint.formatting_structure import boxes
-
-    from publisher.pdf import book_html, import_weasyprint, refill
-
-    laid_out = refill.render(import_weasyprint(), book_html(book, profile, [doc]), base_url=BOOK_BASE,
-                             url_fetcher=BookFetcher({f.path.resolve().as_uri(): f.path for f in book.fonts}))
-    tables: list = []  # the rosters' <table> elements, in order
-    tops = []
-
-    def rows(box, table=None):
-        if isinstance(box, boxes.TableBox):
-            table = box.element
-        if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row"):
-            yield table, int(box.element.get("data-row"))
-        for child in getattr(box, "children", ()) or ():
-            yield from rows(child, table)
-
-    pages = []  # (roster, row) of each page
-    for page in laid_out.pages:
-        found = list(rows(page._page_box))
-        tables.extend(table for table, _ in found if table not in tables)
-        pages.append([(tables.index(table), row) for table, row in found])
-    assert len(tables) == 2 and len(predicted) > 40
-    # Each page's first row of the roster the prediction names (the page where the first roster
-    # ends may open with its last row, which came over with the lead-in).
-    first = [t and next((row for k, row in rows if k == t[0]), None) for t, rows in zip(predicted, pages)]
-    assert first == [t and abs(t[1]) for t in predicted]
+    assert_predicted_as_laid_out(book, doc, 2)
     chunks = rosters.plan_chunks(book, profile)[doc.id]
     assert {chunk.first[0] for chunk in chunks} == {0, 1}
     same_book(lead_in, 50, "Thời kỳ thứ hai")  # every run ended where one pass breaks the page
+
+
+@pytest.fixture(scope="module")
+def figure_above(tmp_path_factory, small_chunks):
+    """A picture, then the paragraph introducing the roster: the roster's first page holds fewer rows."""
+    import io as _io
+
+    from PIL import Image
+
+    picture = _io.BytesIO()
+    Image.new("RGB", (1200, 800), (90, 120, 150)).save(picture, "JPEG")
+    article = ("---\ntitle: Danh sách cán bộ\n---\n\nẢnh tập thể chi cục năm 2025.\n\n"
+               "![Tập thể chi cục](../images/tap-the.jpg)\n\n"
+               "Những người đã công tác tại chi cục, xếp theo tên.\n\n"
+               "```roster file=../data/can-bo.csv sort=name number=TT\n```\n")
+    files = {"data/can-bo.csv": roster_csv(ROWS).encode(), "images/tap-the.jpg": picture.getvalue()}
+    return built_both_ways(tmp_path_factory, "dsa", {"01-bai.md": text_article(1), "02-danh-sach.md": article},
+                           "Kỷ yếu danh sách có ảnh", files)
+
+
+def test_the_pages_after_a_picture_are_predicted_with_the_picture(figure_above):
+    book = rosters.fixed_columns(figure_above["book"], None)
+    doc = next(d for d in book.documents if 'class="roster"' in d.body)
+    assert "<img" in doc.body[:doc.body.index('class="roster"')]
+    assert_predicted_as_laid_out(book, doc, 1)
+    same_book(figure_above, 40, "Ảnh tập thể chi cục")  # every run ended where one pass breaks the page
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
     files = {url: str(path) for url, path in allowed.items()}
     context = digest(__version__, _CODE, _weasyprint_version(), options, sorted(file_stamp(Path(p)) for p in files.values()))
     store = Store(cache_root) if cache_root else None
-    chunks = plan_chunks(rendered, profile, cache_root) if split else None
+    chunks = plan_chunks(rendered, profile, cache_root, allowed) if split else None
     failed = digest(context, "rosters failed", [(d, [c.body for c in cs]) for d, cs in sorted(chunks.items())]) \
         if chunks else None
     if failed and store and store.get_json(failed):
