@@ -433,8 +433,10 @@ def _heights(roster: Roster, seen: dict, count: int) -> list[float] | None:
             text = next((b for b in _walk(cell) if isinstance(b, boxes.TextBox)), None)
             if styles[c] is None and text is not None:
                 styles[c] = (text.style, cell.width)
-    if any(s is None for s in styles):
-        return None
+    for c, style in enumerate(styles):
+        if style is None:  # no text in this column's first rows (blanks sorted first): the cell's own
+            cell = seen[0].children[c]  # style, whose font its text inherits
+            styles[c] = (cell.style, cell.width)
     lines = _line_counter(styles)
     tall = [max((lines(c, t) for c, t in enumerate(_text(cell) for cell in _CELL.findall(row)) if t), default=1)
             for row in roster.rows]

@@ -410,6 +410,25 @@ def test_the_pages_after_a_picture_are_predicted_with_the_picture(figure_above):
 
 
 @pytest.fixture(scope="module")
+def blank_first(tmp_path_factory, small_chunks):
+    """A roster in the file's order whose first 100 rows have no unit (of one to three lines after)."""
+    lines = roster_csv(ROWS).splitlines()
+    rows = [lines[0]] + [line.rsplit(",", 1)[0] + "," if n < 100 else line for n, line in enumerate(lines[1:])]
+    article = "---\ntitle: Danh sách cán bộ\n---\n\n```roster file=../data/can-bo.csv number=TT\n```\n"
+    return built_both_ways(tmp_path_factory, "dsb", {"01-bai.md": text_article(1), "02-danh-sach.md": article},
+                           "Kỷ yếu danh sách", {"data/can-bo.csv": ("\n".join(rows) + "\n").encode()})
+
+
+def test_a_column_blank_in_the_first_rows_is_predicted_too(blank_first):
+    book = rosters.fixed_columns(blank_first["book"], None)
+    doc = next(d for d in book.documents if 'class="roster"' in d.body)
+    assert "<td></td></tr>" in doc.body[:doc.body.index("</tbody>")]  # the first group's units blank
+    assert len(rosters.plan_chunks(book, book.config.profile("print")).get(doc.id, [])) >= 3
+    assert_predicted_as_laid_out(book, doc, 1)
+    same_book(blank_first, 40, "Danh sách cán bộ")  # every run ended where one pass breaks the page
+
+
+@pytest.fixture(scope="module")
 def roster_only(tmp_path_factory, small_chunks):
     """A book of one article, a long roster: a single body run, yet laid out in runs."""
     roster = ("---\ntitle: Danh sách cán bộ\n---\n\n"
