@@ -390,7 +390,11 @@ def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Documen
     if start is None or start + 1 >= len(pages):
         return None
     page_box, rows = pages[start]
-    page = (rows[0][1].position_y, page_box.content_box_y() + page_box.height)
+    # Between two rows, the table's border-spacing (none when borders collapse): the same everywhere.
+    gaps = {round(b.position_y - a.position_y - a.height, 6) for (_, a), (_, b) in zip(rows, rows[1:])}
+    if len(gaps) != 1:
+        return None
+    page = (rows[0][1].position_y, page_box.content_box_y() + page_box.height, gaps.pop())
     # The pages laid out, again by the prediction (the last one is cut short by the probe's end).
     again = _simulate(heights, after, page, observed[start], count)
     if again is None or [abs(t) for t in again] != observed[start + 1:]:
@@ -442,9 +446,15 @@ def _heights(roster: Roster, seen: dict, count: int) -> list[float] | None:
             for row in roster.rows]
     ones = [seen[r].height for r in range(count) if tall[r] == 1]
     more = [(seen[r].height - ones[0]) / (tall[r] - 1) for r in range(count) if tall[r] > 1 and ones]
-    if not ones or (any(t > 1 for t in tall) and not more):
-        return None
-    base, step = ones[0], (more[0] if more else 0.0)
+    if ones and (more or all(t == 1 for t in tall)):
+        base, step = ones[0], (more[0] if more else 0.0)
+    else:  # no row of one line (narrow columns): the two fewest numbers of lines laid out teach it
+        known = sorted({tall[r]: seen[r].height for r in range(count)}.items())
+        if len(known) < 2 and any(t != tall[0] for t in tall):
+            return None
+        (low, height), (high, higher) = known[0], known[min(1, len(known) - 1)]
+        step = (higher - height) / (high - low) if high != low else 0.0
+        base = height - step * (low - 1)
     if any(abs(base + step * (tall[r] - 1) - seen[r].height) > 1e-3 for r in range(count)):
         return None
     return [base + step * (t - 1) for t in tall]
@@ -477,12 +487,12 @@ def _line_counter(styles: list):
     return lines
 
 
-def _simulate(heights: list[float], after: list[bool], page: tuple[float, float], first: int,
+def _simulate(heights: list[float], after: list[bool], page: tuple[float, float, float], first: int,
               end: int) -> list[int] | None:
     """The rows opening the pages after the one ``first`` opens, up to row ``end`` (see _predict
-    for the signs); ``page``: where the rows start on a page and the bottom they must not pass.
-    WeasyPrint's test (LayoutContext.overflows), with its fudge factor."""
-    top, bottom = page
+    for the signs); ``page``: where the rows start on a page, the bottom they must not pass and
+    the space between two rows. WeasyPrint's test (LayoutContext.overflows), with its fudge factor."""
+    top, bottom, gap = page
     tops, page_first, y, r = [], first, top, first
     while r < end:
         if r > page_first and y + heights[r] > bottom * (1 + 1e-9):
@@ -494,7 +504,7 @@ def _simulate(heights: list[float], after: list[bool], page: tuple[float, float]
             tops.append(j if j == r else -j)
             page_first, y, r = j, top, j
             continue
-        y += heights[r]
+        y += heights[r] + gap
         r += 1
     return tops
 
