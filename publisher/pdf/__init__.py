@@ -30,7 +30,7 @@ from .onepass import write_html_pdf, write_one_pass
 from .result import PdfResult, colour_converter, identifier, write_options
 from .rosters import check_whole, fixed_columns, long_rosters
 from .runs import RunStats, plan_runs, worth_parallel, write_runs
-from .weasy import BOOK_BASE, import_weasyprint
+from .weasy import BOOK_BASE, book_files, import_weasyprint
 
 __all__ = ["CROP_MARK_MM", "PdfResult", "RunStats", "body_start", "book_html", "colour_note", "fixed_columns", "import_weasyprint",
            "write_html_pdf", "write_pdf"]
@@ -52,12 +52,8 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
     if not isinstance(profile, OutputProfile):
         profile = config.profile(profile)
     rendered = fixed_columns(rendered, profile, cache)
-    allowed = {f.path.resolve().as_uri(): f.path for f in rendered.fonts}
+    allowed = book_files(rendered, images, profile.icc_profile)
     base = BOOK_BASE
-    for href, path in (images or rendered.images).items():
-        allowed[base + href] = path
-    if profile.icc_profile:
-        allowed[profile.icc_profile.resolve().as_uri()] = profile.icc_profile
     why = "as asked"
     if parallel is None and os.environ.get("PUBLISHER_PARALLEL") == "0":
         parallel, why = False, "PUBLISHER_PARALLEL=0"
@@ -65,8 +61,8 @@ def write_pdf(rendered: RenderedBook, target, profile: OutputProfile | str | Non
         why = f"the {profile.name} PDF is tagged (PDF/UA): made in one pass"
     elif parallel is not False:
         # A book of one long roster article has a single body run, but the roster's pages are cut.
-        possible = plan_runs(rendered) is not None or long_rosters(rendered)
-        if (parallel and possible) or worth_parallel(rendered, profile) or long_rosters(rendered):
+        if long_rosters(rendered) or (parallel and plan_runs(rendered) is not None) \
+                or worth_parallel(rendered, profile):
             finish = Finish(0, config.trim_mm, profile.bleed_mm, identifier(config), colour_converter(profile))
             return write_runs(rendered, target, profile, allowed, base, write_options(config, profile), finish,
                               cache, stats=stats, progress=progress)

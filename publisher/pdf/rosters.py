@@ -35,7 +35,7 @@ from ..errors import ManuscriptError
 from ..render.html import Document, RenderedBook
 from . import refill
 from .bookhtml import book_html
-from .weasy import BOOK_BASE, BookFetcher, capture_warnings, import_weasyprint, release
+from .weasy import BOOK_BASE, BookFetcher, book_files, capture_warnings, import_weasyprint, release
 
 LONG_ROSTER = 200  # rows; the sample's longest roster has 60
 _PROBE_ROWS = 4  # rows kept for each column and each measure (longest text, longest word)
@@ -270,7 +270,7 @@ def plan_chunks(rendered: RenderedBook, profile: OutputProfile | None, cache: Pa
             continue
         # A picture above a roster moves its rows: the files loaded are part of what is predicted.
         key = _key(rendered, "pages", book_html(rendered, profile, [doc]), _START_ROWS,
-                   sorted(file_stamp(Path(path)) for path in _files(rendered, files).values()))
+                   sorted(file_stamp(Path(path)) for path in (files or book_files(rendered)).values()))
         known = store.get_json(key) if store else None
         tops = ([None if t is None else tuple(t) for t in known["tops"]] if known is not None
                 else _predict_all(rendered, profile, doc, rosters, files))
@@ -444,17 +444,16 @@ def _heights(roster: Roster, seen: dict, count: int) -> list[float] | None:
     lines = _line_counter(styles)
     tall = [max((lines(c, t) for c, t in enumerate(_text(cell) for cell in _CELL.findall(row)) if t), default=1)
             for row in roster.rows]
-    ones = [seen[r].height for r in range(count) if tall[r] == 1]
-    more = [(seen[r].height - ones[0]) / (tall[r] - 1) for r in range(count) if tall[r] > 1 and ones]
-    if ones and (more or all(t == 1 for t in tall)):
-        base, step = ones[0], (more[0] if more else 0.0)
-    else:  # no row of one line (narrow columns): the two fewest numbers of lines laid out teach it
-        known = sorted({tall[r]: seen[r].height for r in range(count)}.items())
-        if len(known) < 2 and any(t != tall[0] for t in tall):
-            return None
-        (low, height), (high, higher) = known[0], known[min(1, len(known) - 1)]
-        step = (higher - height) / (high - low) if high != low else 0.0
-        base = height - step * (low - 1)
+    # Taught by the first rows of the two fewest numbers of lines laid out (in narrow columns a
+    # row may never be one line); a single number of lines teaches no step.
+    known: dict[int, float] = {}
+    for r in range(count):
+        known.setdefault(tall[r], seen[r].height)
+    (low, height), *other = sorted(known.items())
+    if not other and any(t != low for t in tall):
+        return None
+    step = (other[0][1] - height) / (other[0][0] - low) if other else 0.0
+    base = height - step * (low - 1)
     if any(abs(base + step * (tall[r] - 1) - seen[r].height) > 1e-3 for r in range(count)):
         return None
     return [base + step * (t - 1) for t in tall]
@@ -516,24 +515,15 @@ def _probe_html(rendered: RenderedBook, profile: OutputProfile | None, doc: Docu
     return book_html(book, profile, [probe])
 
 
-def _files(rendered: RenderedBook, files: dict[str, Path] | None) -> dict[str, Path]:
-    """What a probe may load: ``files``, or the fonts and the project's images."""
-    if files is not None:
-        return files
-    found = {f.path.resolve().as_uri(): Path(f.path) for f in rendered.fonts}
-    found.update({BOOK_BASE + href: path for href, path in rendered.images.items()})
-    return found
-
-
 def _render(rendered: RenderedBook, html: str, files: dict[str, Path] | None = None):
     """``html`` laid out as the book's passes lay it out, or the probe learns other pages: with
-    its pictures (``files``, see _files) and through pdf.refill (the paragraph above a roster kept
+    its pictures (``files``; by default weasy.book_files) and through pdf.refill (the paragraph above a roster kept
     with its first rows, holes above figures filled)."""
     weasyprint = import_weasyprint()
     captured = capture_warnings()
     try:
         return refill.render(weasyprint, html, base_url=BOOK_BASE,
-                             url_fetcher=BookFetcher(_files(rendered, files)))
+                             url_fetcher=BookFetcher(files or book_files(rendered)))
     finally:
         release(captured)
 

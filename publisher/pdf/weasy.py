@@ -52,6 +52,16 @@ def import_weasyprint():
 BOOK_BASE = "file:///publisher-book/"
 
 
+def book_files(rendered, images: dict[str, Path] | None = None, icc: Path | None = None) -> dict[str, Path]:
+    """What WeasyPrint may load for the book's pages (url -> file): its fonts, its images
+    (``images``: href -> the file the output gets; by default the project's own) and ``icc``."""
+    files = {f.path.resolve().as_uri(): Path(f.path) for f in rendered.fonts}
+    files.update({BOOK_BASE + href: path for href, path in (images or rendered.images).items()})
+    if icc:
+        files[icc.resolve().as_uri()] = icc
+    return files
+
+
 class BookFetcher:
     """Serves the book's fonts and images to WeasyPrint and refuses every other URL."""
 
