@@ -379,7 +379,8 @@ def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Documen
     seen = {r: box for _, rows in pages for r, box in rows}
     if len(pages) < 3 or len(seen) != count or count < GROUP:
         return None
-    heights = _heights(roster, seen, count)
+    heights = _heights(roster, seen, count,
+                       lambda body: _render(rendered, _probe_html(rendered, profile, doc, body), files))
     if heights is None:
         return None
     # Which rows must not end a page, by their place in the group, learnt from the first group.
@@ -425,9 +426,15 @@ def _probe_pages(rendered: RenderedBook, profile: OutputProfile | None, doc: Doc
     return pages
 
 
-def _heights(roster: Roster, seen: dict, count: int) -> list[float] | None:
-    """Every row's height: a base and a step a line more, learnt from the rows laid out (``seen``:
-    row -> its box) and checked on each of them; None: they do not follow that rule."""
+def _heights(roster: Roster, seen: dict, count: int, probe=None) -> list[float] | None:
+    """Every row's height, learnt from the rows laid out (``seen``: row -> its box) and checked on
+    each of them; None: they do not follow the rule. A row is as tall as its tallest cell, and a
+    cell's lines are counted by Pango at its column's width (``_line_counter``).
+
+    Most rosters have one kind of line a column: a row is then a base and a step a line more.
+    A line in a fallback font (a ✓, a name in Hán characters) is taller or lower than the column's
+    own: where a roster has such lines, each kind of line is measured in ``probe`` (HTML of a
+    body -> the document laid out) as a row of one line and of two (``_kinds_heights``)."""
     from weasyprint.formatting_structure import boxes
 
     columns = len(_CELL.findall(roster.rows[0]))
@@ -442,10 +449,22 @@ def _heights(roster: Roster, seen: dict, count: int) -> list[float] | None:
             cell = seen[0].children[c]  # style, whose font its text inherits
             styles[c] = (cell.style, cell.width)
     lines = _line_counter(styles)
-    tall = [max((lines(c, t) for c, t in enumerate(_text(cell) for cell in _CELL.findall(row)) if t), default=1)
-            for row in roster.rows]
-    # Taught by the first rows of the two fewest numbers of lines laid out (in narrow columns a
-    # row may never be one line); a single number of lines teaches no step.
+    cells = [[lines(c, t) if t else () for c, t in enumerate(_text(cell) for cell in _CELL.findall(row))]
+             for row in roster.rows]
+    kinds = [{kind for row in cells for kind in row[c]} for c in range(columns)]
+    if any(len(k) > 1 for k in kinds):
+        heights = _kinds_heights(roster, cells, kinds, lines.samples, probe) if probe else None
+    else:
+        heights = _steps_heights([max((len(cell) for cell in row if cell), default=1) for row in cells], seen, count)
+    if heights is None or any(abs(heights[r] - seen[r].height) > 1e-3 for r in range(count)):
+        return None
+    return heights
+
+
+def _steps_heights(tall: list[int], seen: dict, count: int) -> list[float] | None:
+    """Rows of one kind of line: a base and a step a line more (``tall``: the lines of each row's
+    tallest cell), taught by the first rows of the two fewest numbers of lines laid out (in narrow
+    columns a row may never be one line); a single number of lines teaches no step."""
     known: dict[int, float] = {}
     for r in range(count):
         known.setdefault(tall[r], seen[r].height)
@@ -454,35 +473,108 @@ def _heights(roster: Roster, seen: dict, count: int) -> list[float] | None:
         return None
     step = (other[0][1] - height) / (other[0][0] - low) if other else 0.0
     base = height - step * (low - 1)
-    if any(abs(base + step * (tall[r] - 1) - seen[r].height) > 1e-3 for r in range(count)):
-        return None
     return [base + step * (t - 1) for t in tall]
 
 
+def _kinds_heights(roster: Roster, cells: list, kinds: list[set], samples: dict, probe) -> list[float] | None:
+    """Rows whose lines are of several kinds (their font's ascent and descent): each kind of each
+    column laid out in a row of its own, of one line and of two, gives the cell's padding and
+    that line's height; a row is its tallest cell, the padding and its lines' heights."""
+    from weasyprint.formatting_structure import boxes
+
+    columns = len(kinds)
+    order = [(c, kind) for c in range(columns) for kind in sorted(kinds[c])]
+    rows = []
+    for c, kind in order:
+        line = htmllib.escape(samples[c][kind])
+        for text in (line, f"{line}<br>{line}"):
+            rows.append("".join(f"<td>{text if k == c else ''}</td>" for k in range(columns)))
+    document = probe('<div class="roster-block">' + replace(roster, rows=rows).table(0, len(rows) - 1, False)
+                     + "</div>")
+    height = {int(box.element.get("data-row")): box.height for page in document.pages
+              for box in _walk(page._page_box)
+              if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row")}
+    if len(height) != len(rows):
+        return None
+    step, padding = {}, [set() for _ in range(columns)]
+    for n, (c, kind) in enumerate(order):
+        one, two = height[2 * n], height[2 * n + 1]
+        step[c, kind] = two - one
+        padding[c].add(round(2 * one - two, 3))
+    if any(len(p) != 1 for p in padding):  # a column's padding must not depend on its text
+        return None
+    pad = [p.pop() for p in padding]
+    return [max((pad[c] + sum(step[c, kind] for kind in cell) for c, cell in enumerate(row) if cell),
+                default=max(pad)) for row in cells]
+
+
 def _line_counter(styles: list):
-    """lines(column, text): how many lines WeasyPrint breaks the text into at the column's width.
+    """lines(column, text): the lines WeasyPrint breaks the text into at the column's width, each
+    as its kind: the top and bottom of its fonts (Pango units), above and below the baseline (a
+    line of a fallback font's characters alone, a ✓, is taller or lower than the column's own);
+    ``lines.samples``: column -> kind -> the text of such a line.
 
     One Pango layout a column, given each text in turn: Pango's greedy breaking is WeasyPrint's
-    (``split_first_line`` takes the first line of the same layout, again and again)."""
+    (``split_first_line`` takes the first line of the same layout, again and again). A line's
+    kind is the union of its characters' fonts' extents, each character's measured once, without
+    the spaces it ends with: WeasyPrint's text box leaves them out."""
     from weasyprint.text.ffi import ffi, pango
     from weasyprint.text.line_break import create_layout
 
     memo: dict = {}
     layouts: dict = {}
+    samples: dict = {}
+    extents = ffi.new("PangoRectangle *")
 
-    def lines(column: int, text: str) -> int:
+    class Fonts(dict):
+        """character -> the top and bottom of its font in a column (measured once)"""
+
+        def __init__(self, layout):
+            super().__init__()
+            self.layout = layout
+
+        def __missing__(self, character: str) -> tuple[int, int]:
+            self.layout.set_text(character)
+            pango.pango_layout_line_get_extents(pango.pango_layout_get_line_readonly(self.layout.layout, 0),
+                                                ffi.NULL, extents)
+            self[character] = found = (extents.y, extents.y + extents.height)
+            return found
+
+    fonts: dict[int, Fonts] = {}
+
+    def kind(column: int, text: str) -> tuple[int, int]:
+        found = {fonts[column][character] for character in set(text.rstrip(" ") or text)}
+        return min(top for top, _ in found), max(bottom for _, bottom in found)
+
+    def lines(column: int, text: str) -> tuple:
         if (column, text) not in memo:
             if column not in layouts:
                 style, width = styles[column]
                 layouts[column] = create_layout(text, style, _Hyphenation, width, 0)
+                fonts[column] = Fonts(create_layout(text, style, _Hyphenation, None, 0))
             layout = layouts[column]
             layout.set_text(text)
             count = 1
             while pango.pango_layout_get_line_readonly(layout.layout, count) != ffi.NULL:
                 count += 1
-            memo[column, text] = count
+            known = fonts[column]
+            characters = set(text)
+            characters.discard(" ")
+            every = {known[character] for character in characters}
+            if len(every) == 1 and next(iter(every)) in samples.get(column, ()):
+                memo[column, text] = (next(iter(every)),) * count  # every character in one font
+            else:
+                encoded = text.encode()
+                kinds = []
+                for number in range(count):
+                    line = pango.pango_layout_get_line_readonly(layout.layout, number)
+                    piece = encoded[line.start_index:line.start_index + line.length].decode()
+                    kinds.append(kind(column, piece))
+                    samples.setdefault(column, {}).setdefault(kinds[-1], piece.strip(" "))
+                memo[column, text] = tuple(kinds)
         return memo[column, text]
 
+    lines.samples = samples
     return lines
 
 

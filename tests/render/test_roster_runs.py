@@ -323,6 +323,18 @@ def test_a_document_with_several_long_rosters_is_cut_in_each(two_rosters):
     same_book(two_rosters, 60, "Những người vào ngành")
 
 
+def assert_cut_as_one_pass(built: dict, marker: str):
+    """The book's one roster article cut into 3 runs or more, the first row of every page as its
+    layout gives it, and the same book as one pass (every run ended where one pass breaks the
+    page); the roster's document, its columns fixed."""
+    book = rosters.fixed_columns(built["book"], None)
+    doc = next(d for d in book.documents if 'class="roster"' in d.body)
+    assert len(rosters.plan_chunks(book, book.config.profile("print")).get(doc.id, [])) >= 3
+    assert_predicted_as_laid_out(book, doc, 1)
+    same_book(built, 40, marker)
+    return doc
+
+
 def assert_predicted_as_laid_out(book, doc, count: int) -> None:
     """The first row of every page of ``doc`` (its ``count`` long rosters) as predicted, against the
     document laid out as the book's passes lay it out (pdf.refill, with its pictures)."""
@@ -420,12 +432,56 @@ def blank_first(tmp_path_factory, small_chunks):
 
 
 def test_a_column_blank_in_the_first_rows_is_predicted_too(blank_first):
-    book = rosters.fixed_columns(blank_first["book"], None)
-    doc = next(d for d in book.documents if 'class="roster"' in d.body)
+    doc = assert_cut_as_one_pass(blank_first, "Danh sách cán bộ")
     assert "<td></td></tr>" in doc.body[:doc.body.index("</tbody>")]  # the first group's units blank
-    assert len(rosters.plan_chunks(book, book.config.profile("print")).get(doc.id, [])) >= 3
-    assert_predicted_as_laid_out(book, doc, 1)
-    same_book(blank_first, 40, "Danh sách cán bộ")  # every run ended where one pass breaks the page
+
+
+def marked_csv(first: int) -> str:
+    """The roster with a column of marks from row ``first`` on, each row's taller or lower than a
+    line of the book's font: a ✓ alone on its line (a symbols font), words after it, an arrow
+    (a font that reaches higher and lower than the book's)."""
+    rng = random.Random(16)
+    lines = roster_csv(ROWS).splitlines()
+    marks = ["✓", "✓ Đảng viên", "→ Sở Nội vụ", "→"]
+    return "\n".join([lines[0] + ",Ghi chú"] + [line + "," + (rng.choice(marks) if n >= first else "")
+                                                for n, line in enumerate(lines[1:])]) + "\n"
+
+
+@pytest.fixture(scope="module", params=[30, 100], ids=["marks-in-first-rows", "marks-after-first-rows"])
+def marked(request, tmp_path_factory, small_chunks):
+    """A column of marks in fallback fonts, in the file's order: from row 30 (among the rows the
+    height model learns from: before, it gave up), or from row 100 (after them: before, it
+    predicted every row a line of the book's font, and pages broke elsewhere)."""
+    article = "---\ntitle: Danh sách cán bộ\n---\n\n```roster file=../data/can-bo.csv number=TT\n```\n"
+    return built_both_ways(tmp_path_factory, f"dsv{request.param}",
+                           {"01-bai.md": text_article(1), "02-danh-sach.md": article},
+                           "Kỷ yếu danh sách", {"data/can-bo.csv": marked_csv(request.param).encode()})
+
+
+def test_rows_with_lines_in_a_fallback_font_are_predicted(marked):
+    assert_cut_as_one_pass(marked, "Họ và tên")
+
+
+def test_a_line_of_a_fallback_font_is_a_kind_of_its_own(marked):
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = marked["book"].fonts
+    faces = "".join(f'@font-face {{ font-family: "{f.family}"; src: url("{f.path.resolve().as_uri()}"); '
+                    f"font-weight: {f.weight}; font-style: {f.style}; }}" for f in fonts)
+    html = ("<table style='width: 40pt; font-family: \"Book Serif\", \"Book Symbols Extra\"'>"
+            "<tr><td>Đảng</td><td>✓ Đảng viên</td></tr></table>")
+    fetcher = BookFetcher({f.path.resolve().as_uri(): f.path for f in fonts})
+    config = FontConfiguration()
+    document = HTML(string=html, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string=faces, url_fetcher=fetcher, font_config=config)], font_config=config)
+    cells = [box for box in rosters._walk(document.pages[0]._page_box) if type(box).__name__ == "TableCellBox"]
+    text = next(b for b in rosters._walk(cells[0]) if type(b).__name__ == "TextBox")
+    lines = rosters._line_counter([(text.style, cells[1].width)] * 2)
+    word, = lines(0, "Đảng")
+    mark, *rest = lines(1, "✓ Đảng viên")  # the ✓ on a line of its own: the space after it left out
+    assert mark != word and rest == [word] * len(rest) and rest
+    assert lines.samples[1] == {mark: "✓", word: "Đảng"}
 
 
 @pytest.fixture(scope="module")
@@ -444,11 +500,7 @@ def spaced_rows(tmp_path_factory, small_chunks):
 
 
 def test_rows_with_space_between_and_none_of_one_line_are_predicted(spaced_rows):
-    book = rosters.fixed_columns(spaced_rows["book"], None)
-    doc = next(d for d in book.documents if 'class="roster"' in d.body)
-    assert len(rosters.plan_chunks(book, book.config.profile("print")).get(doc.id, [])) >= 3
-    assert_predicted_as_laid_out(book, doc, 1)
-    same_book(spaced_rows, 40, "Danh sách cán bộ")  # every run ended where one pass breaks the page
+    assert_cut_as_one_pass(spaced_rows, "Danh sách cán bộ")
 
 
 @pytest.fixture(scope="module")
