@@ -63,6 +63,7 @@ _ROW = re.compile(r'<tr>(.*?)</tr>', re.DOTALL)
 _CELL = re.compile(r'<td>(.*?)</td>', re.DOTALL)
 _HEADER_CELL = re.compile(r'<th\b[^>]*>.*?</th>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+_WHITE = re.compile(r"[ \t\n\r\f]+")  # CSS's white space, which "white-space: normal" collapses
 
 
 @dataclass
@@ -166,7 +167,9 @@ def _parts(inner: str) -> tuple[str, str, list[str], int] | None:
 
 
 def _text(cell: str) -> str:
-    return " ".join(htmllib.unescape(_TAG.sub(" ", cell)).split())
+    """A cell's text as CSS lays it out: its white space (not a no-break space, nor the thin
+    spaces, which Python's ``split`` takes for white space too) collapsed into one space."""
+    return _WHITE.sub(" ", htmllib.unescape(_TAG.sub(" ", cell))).strip(" ")
 
 
 def _probe_rows(rows: list[str], columns: int) -> list[str]:
@@ -178,7 +181,7 @@ def _probe_rows(rows: list[str], columns: int) -> list[str]:
             return len(cells[index][column])
 
         def word(index: int) -> int:
-            return max((len(w) for w in cells[index][column].split()), default=0)
+            return max((len(w) for w in cells[index][column].split(" ")), default=0)
 
         for measure in (longest, word):
             keep.update(sorted(range(len(rows)), key=lambda i: (-measure(i), i))[:_PROBE_ROWS])
@@ -369,7 +372,7 @@ def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Documen
     lines of its tallest cell plus what its cells add (padding, borders); the lines of every cell
     are counted by Pango at its column's width, as WeasyPrint breaks them. A page of rows then
     holds the rows until the next one overflows the page's bottom; a row that must not end a page
-    (``break-after: avoid``, by its place in its group, as in the first group) goes over with it.
+    (``break-after: avoid``, by its place in its group, ``_after``) goes over with it.
     The prediction must give back the pages laid out, or it is not used; the runs check the rest
     (``Chunk.sentinel``).
     """
@@ -379,12 +382,13 @@ def _predict(rendered: RenderedBook, profile: OutputProfile | None, doc: Documen
     seen = {r: box for _, rows in pages for r, box in rows}
     if len(pages) < 3 or len(seen) != count or count < GROUP:
         return None
-    heights = _heights(roster, seen, count,
-                       lambda body: _render(rendered, _probe_html(rendered, profile, doc, body), files))
-    if heights is None:
+    def probe(body: str):
+        return _render(rendered, _probe_html(rendered, profile, doc, body), files)
+
+    heights = _heights(roster, seen, count, probe)
+    after = _after(roster, seen, probe)
+    if heights is None or after is None:
         return None
-    # Which rows must not end a page, by their place in the group, learnt from the first group.
-    after = [_avoid(seen[r].style["break_after"]) or _avoid(seen[r + 1].style["break_before"]) for r in range(GROUP)]
     # The pages the rows run on to: from the first page that opens with a row after the first
     # (its header repeated), rows start at the same height and stop at the same bottom.
     start = next((n for n in range(1, len(pages)) if observed[n] not in (None, 0)), None)
@@ -411,19 +415,34 @@ def _avoid(value: str) -> bool:
     return value in ("avoid", "avoid-page")
 
 
+def _after(roster: Roster, seen: dict, probe) -> list[bool] | None:
+    """Whether each row must not end a page (its ``break-after``, the next row's ``break-before``),
+    by its place in its group: learnt from the first group laid out (``seen``: row -> its box)
+    and, for a last group shorter than the others (whose rules from its end, as "the last three
+    rows together", fall on other rows), from that group laid out alone in ``probe``."""
+    def avoided(box, following) -> bool:
+        return _avoid(box.style["break_after"]) or _avoid(following.style["break_before"])
+
+    first = [avoided(seen[r], seen[r + 1]) for r in range(GROUP)]
+    count = len(roster.rows)
+    after = [first[r % GROUP] for r in range(count)]
+    start = (count - 1) // GROUP * GROUP
+    if count - start < GROUP:
+        document = probe('<div class="roster-block">' + roster.table(start, count - 1, False) + "</div>")
+        row = {r: box for page in document.pages for r, box in _marked_rows(page._page_box)}
+        if sorted(row) != list(range(start, count)):
+            return None
+        after[start:count - 1] = [avoided(row[r], row[r + 1]) for r in range(start, count - 1)]
+    after[count - 1] = False  # the table's end: what follows it is not predicted
+    return after
+
+
 def _probe_pages(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, roster: Roster,
                  prefix: str, count: int, files: dict[str, Path] | None = None) -> list:
     """``prefix`` and the roster's first ``count`` rows, laid out: per page (page box, [(row, box)])."""
-    from weasyprint.formatting_structure import boxes
-
     body = prefix + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>"
     document = _render(rendered, _probe_html(rendered, profile, doc, body), files)
-    pages = []
-    for page in document.pages:
-        rows = [(int(box.element.get("data-row")), box) for box in _walk(page._page_box)
-                if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row")]
-        pages.append((page._page_box, rows))
-    return pages
+    return [(page._page_box, list(_marked_rows(page._page_box))) for page in document.pages]
 
 
 def _heights(roster: Roster, seen: dict, count: int, probe=None) -> list[float] | None:
@@ -480,8 +499,6 @@ def _kinds_heights(roster: Roster, cells: list, kinds: list[set], samples: dict,
     """Rows whose lines are of several kinds (their font's ascent and descent): each kind of each
     column laid out in a row of its own, of one line and of two, gives the cell's padding and
     that line's height; a row is its tallest cell, the padding and its lines' heights."""
-    from weasyprint.formatting_structure import boxes
-
     columns = len(kinds)
     order = [(c, kind) for c in range(columns) for kind in sorted(kinds[c])]
     rows = []
@@ -491,9 +508,7 @@ def _kinds_heights(roster: Roster, cells: list, kinds: list[set], samples: dict,
             rows.append("".join(f"<td>{text if k == c else ''}</td>" for k in range(columns)))
     document = probe('<div class="roster-block">' + replace(roster, rows=rows).table(0, len(rows) - 1, False)
                      + "</div>")
-    height = {int(box.element.get("data-row")): box.height for page in document.pages
-              for box in _walk(page._page_box)
-              if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row")}
+    height = {r: box.height for page in document.pages for r, box in _marked_rows(page._page_box)}
     if len(height) != len(rows):
         return None
     step, padding = {}, [set() for _ in range(columns)]
@@ -547,9 +562,11 @@ def _line_counter(styles: list):
         return min(top for top, _ in found), max(bottom for _, bottom in found)
 
     def lines(column: int, text: str) -> tuple:
-        if (column, text) not in memo:
+        key = (column, text)
+        if key not in memo:
+            style, width = styles[column]
+            text = _as_shown(style, text)
             if column not in layouts:
-                style, width = styles[column]
                 layouts[column] = create_layout(text, style, _Hyphenation, width, 0)
                 fonts[column] = Fonts(create_layout(text, style, _Hyphenation, None, 0))
             layout = layouts[column]
@@ -562,7 +579,7 @@ def _line_counter(styles: list):
             characters.discard(" ")
             every = {known[character] for character in characters}
             if len(every) == 1 and next(iter(every)) in samples.get(column, ()):
-                memo[column, text] = (next(iter(every)),) * count  # every character in one font
+                memo[key] = (next(iter(every)),) * count  # every character in one font
             else:
                 encoded = text.encode()
                 kinds = []
@@ -571,11 +588,23 @@ def _line_counter(styles: list):
                     piece = encoded[line.start_index:line.start_index + line.length].decode()
                     kinds.append(kind(column, piece))
                     samples.setdefault(column, {}).setdefault(kinds[-1], piece.strip(" "))
-                memo[column, text] = tuple(kinds)
-        return memo[column, text]
+                memo[key] = tuple(kinds)
+        return memo[key]
 
     lines.samples = samples
     return lines
+
+
+def _as_shown(style, text: str) -> str:
+    """The text as WeasyPrint sets it: its column's ``text-transform`` (an upper-case name is
+    wider) and, with ``hyphens: none``, without its soft hyphens (``TextBox.process_text_transform``)."""
+    from weasyprint.formatting_structure.text import transform
+
+    if style["text_transform"] != "none":
+        text = transform(style["text_transform"], text, (style["lang"] or "").split("-")[0].lower())
+    if style["hyphens"] == "none":
+        text = text.replace("\u00ad", "")
+    return text
 
 
 def _simulate(heights: list[float], after: list[bool], page: tuple[float, float, float], first: int,
@@ -588,7 +617,7 @@ def _simulate(heights: list[float], after: list[bool], page: tuple[float, float,
     while r < end:
         if r > page_first and y + heights[r] > bottom * (1 + 1e-9):
             j = r
-            while j > page_first and after[(j - 1) % GROUP]:
+            while j > page_first and after[j - 1]:
                 j -= 1
             if j == page_first:
                 return tops if tops else None  # no break allowed: beyond what is predicted
@@ -618,6 +647,16 @@ def _render(rendered: RenderedBook, html: str, files: dict[str, Path] | None = N
                              url_fetcher=BookFetcher(files or book_files(rendered)))
     finally:
         release(captured)
+
+
+def _marked_rows(page_box):
+    """The rows of a page laid out that carry their number (``Roster.table``'s ``data-row``):
+    (number, box), in order."""
+    from weasyprint.formatting_structure import boxes
+
+    for box in _walk(page_box):
+        if isinstance(box, boxes.TableRowBox) and box.element is not None and box.element.get("data-row"):
+            yield int(box.element.get("data-row")), box
 
 
 def _walk(box):

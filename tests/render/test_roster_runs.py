@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -484,6 +483,36 @@ def test_a_line_of_a_fallback_font_is_a_kind_of_its_own(marked):
     assert lines.samples[1] == {mark: "✓", word: "Đảng"}
 
 
+def titled_csv() -> str:
+    """The roster with titles before some names ("ThS Nguyễn …") and a column of notes ("Hệ số
+    4,98", "Công tác 32 năm"): the normaliser binds each with a no-break space, where no line
+    may break."""
+    rng = random.Random(17)
+    lines = roster_csv(ROWS).splitlines()
+    titles = ["", "", "TS", "ThS", "KS", "PGS.TS"]
+    rows = [lines[0] + ",Ghi chú"]
+    for line in lines[1:]:
+        title = rng.choice(titles)
+        note = rng.choice([f"Hệ số {rng.randint(2, 9)},{rng.randint(10, 99)} ± 0,1",
+                           f"Công tác {rng.randint(5, 40)} năm, nghỉ hưu", ""])
+        rows.append((f"{title} {line}" if title else line) + f',"{note}"')
+    return "\n".join(rows) + "\n"
+
+
+@pytest.fixture(scope="module")
+def titled(tmp_path_factory, small_chunks):
+    article = "---\ntitle: Danh sách cán bộ\n---\n\n```roster file=../data/can-bo.csv number=TT\n```\n"
+    return built_both_ways(tmp_path_factory, "dst", {"01-bai.md": text_article(1), "02-danh-sach.md": article},
+                           "Kỷ yếu danh sách", {"data/can-bo.csv": titled_csv().encode()})
+
+
+def test_no_break_spaces_in_cells_are_predicted(titled):
+    """Before, a cell's text was split at no-break spaces too (Python's ``str.split``), so its
+    lines were counted as if it could break there: the roster was not cut."""
+    doc = assert_cut_as_one_pass(titled, "Họ và tên")
+    assert all(bound in doc.body for bound in ("ThS\u00a0", "số\u00a0", "\u00a0năm"))
+
+
 @pytest.fixture(scope="module")
 def spaced_rows(tmp_path_factory, small_chunks):
     """A project's book.css with separate borders (2pt between rows) and every unit of two lines or
@@ -501,6 +530,42 @@ def spaced_rows(tmp_path_factory, small_chunks):
 
 def test_rows_with_space_between_and_none_of_one_line_are_predicted(spaced_rows):
     assert_cut_as_one_pass(spaced_rows, "Danh sách cán bộ")
+
+
+@pytest.fixture(scope="module")
+def upper_names(tmp_path_factory, small_chunks):
+    """A project's book.css that sets the names in capitals (``text-transform``), as many rolls of
+    honour do: a name in capitals is wider, and more of them take two lines."""
+    css = (Path(rosters.__file__).parent.parent / "templates" / "book.css").read_text(encoding="utf-8")
+    css += "\ntable.roster td:nth-child(2) { text-transform: uppercase; }\n"
+    article = "---\ntitle: Danh sách cán bộ\n---\n\n```roster file=../data/can-bo.csv sort=name number=TT\n```\n"
+    return built_both_ways(tmp_path_factory, "dsu", {"01-bai.md": text_article(1), "02-danh-sach.md": article},
+                           "Kỷ yếu danh sách", {"data/can-bo.csv": roster_csv(ROWS).encode(),
+                                                 "styles/book.css": css.encode()})
+
+
+def test_names_set_in_capitals_are_predicted(upper_names):
+    """Before, the lines were counted in the text as written, not as set (in capitals)."""
+    assert_cut_as_one_pass(upper_names, "Danh sách cán bộ")
+    texts = page_texts(upper_names["out"] / "runs.pdf")
+    assert any("NGUYỄN" in t for t in texts)
+
+
+def test_the_last_rows_kept_together_are_those_of_the_last_group(builds):
+    """print.css keeps a group's last three rows together: in a last group shorter than the
+    others (700 rows: 680 to 699) they are rows 697 to 699, not where a full group has them.
+    Before, every group was taken for the first one: the names in capitals (above) ended the
+    roster's last page one row late."""
+    book = rosters.fixed_columns(builds["book"], None)
+    doc = next(d for d in book.documents if 'class="roster"' in d.body)
+    roster = rosters.parse(doc.body)[0]
+    profile = book.config.profile("print")
+    pages = rosters._probe_pages(book, profile, doc, roster, roster.before, rosters._START_ROWS)
+    seen = {r: box for _, rows in pages for r, box in rows}
+    after = rosters._after(roster, seen, lambda body: rosters._render(book, rosters._probe_html(book, profile, doc,
+                                                                                                 body)))
+    assert len(roster.rows) == ROWS == 700
+    assert [r for r in range(640, 700) if after[r]] == [640, 641, 677, 678, 680, 681, 697, 698]
 
 
 @pytest.fixture(scope="module")
