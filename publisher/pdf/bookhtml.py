@@ -21,6 +21,7 @@ import re
 from ..config import OutputProfile
 from ..render.html import RenderedBook
 from ..render.templates import Templates
+from ..render.typeset import WBR, ZWSP
 from . import contract
 
 _CROSS_DOC = re.compile(r'href="([A-Za-z0-9_.-]+)\.xhtml(#[^"]*)?"')
@@ -66,6 +67,9 @@ def book_html(rendered: RenderedBook, profile: OutputProfile | None = None, only
         body = _CROSS_DOC.sub(lambda m: f'href="{m.group(2) or "#doc-" + m.group(1)}"', doc.body)
         body = _NOTES_SECTION.sub("", body)
         body = _NOTEREF.sub(lambda m: f'<span class="footnote">{notes.get(m.group(1), "")}</span>', body)
+        # A break opportunity in a long address as the character WeasyPrint makes of <wbr>: the
+        # address stays one text box, which lays out faster and as pdf.rosters counts its lines.
+        body = body.replace(WBR, ZWSP)
         documents.append(type(doc)(doc.id, doc.kind, doc.title, body, doc.toc_level, doc.landmark))
     from ..render.typeset import book_title_css  # openers: no running head (print.css)
 

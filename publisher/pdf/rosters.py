@@ -33,6 +33,7 @@ from ..cache import Store, digest, file_stamp
 from ..config import OutputProfile
 from ..errors import ManuscriptError
 from ..render.html import Document, RenderedBook
+from ..render.typeset import WBR, ZWSP
 from . import refill
 from .bookhtml import book_html
 from .weasy import BOOK_BASE, BookFetcher, book_files, capture_warnings, import_weasyprint, release
@@ -64,6 +65,7 @@ _CELL = re.compile(r'<td>(.*?)</td>', re.DOTALL)
 _HEADER_CELL = re.compile(r'<th\b[^>]*>.*?</th>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _WHITE = re.compile(r"[ \t\n\r\f]+")  # CSS's white space, which "white-space: normal" collapses
+_BREAKS = re.compile("[ \u200b]")  # where a cell's text may break (besides its hyphens)
 
 
 @dataclass
@@ -168,8 +170,9 @@ def _parts(inner: str) -> tuple[str, str, list[str], int] | None:
 
 def _text(cell: str) -> str:
     """A cell's text as CSS lays it out: its white space (not a no-break space, nor the thin
-    spaces, which Python's ``split`` takes for white space too) collapsed into one space."""
-    return _WHITE.sub(" ", htmllib.unescape(_TAG.sub(" ", cell))).strip(" ")
+    spaces, which Python's ``split`` takes for white space too) collapsed into one space, and a
+    break opportunity in a long address (<wbr/>) the zero-width space the PDF is given."""
+    return _WHITE.sub(" ", htmllib.unescape(_TAG.sub(" ", cell.replace(WBR, ZWSP)))).strip(" ")
 
 
 def _probe_rows(rows: list[str], columns: int) -> list[str]:
@@ -181,7 +184,7 @@ def _probe_rows(rows: list[str], columns: int) -> list[str]:
             return len(cells[index][column])
 
         def word(index: int) -> int:
-            return max((len(w) for w in cells[index][column].split(" ")), default=0)
+            return max((len(w) for w in _BREAKS.split(cells[index][column])), default=0)
 
         for measure in (longest, word):
             keep.update(sorted(range(len(rows)), key=lambda i: (-measure(i), i))[:_PROBE_ROWS])
@@ -558,7 +561,7 @@ def _line_counter(styles: list):
     fonts: dict[int, Fonts] = {}
 
     def kind(column: int, text: str) -> tuple[int, int]:
-        found = {fonts[column][character] for character in set(text.rstrip(" ") or text)}
+        found = {fonts[column][character] for character in (set(text.rstrip(" ") or text) - {ZWSP} or set(text))}
         return min(top for top, _ in found), max(bottom for _, bottom in found)
 
     def lines(column: int, text: str) -> tuple:
@@ -576,7 +579,7 @@ def _line_counter(styles: list):
                 count += 1
             known = fonts[column]
             characters = set(text)
-            characters.discard(" ")
+            characters -= {" ", ZWSP}  # no glyph of their own
             every = {known[character] for character in characters}
             if len(every) == 1 and next(iter(every)) in samples.get(column, ()):
                 memo[key] = (next(iter(every)),) * count  # every character in one font

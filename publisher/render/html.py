@@ -18,6 +18,7 @@ from ..labels import labels_for
 from ..model import Article, Book, html_to_text, without_notes
 from .fonts import FontFile, book_fonts
 from .templates import Templates
+from .typeset import breakable
 
 
 _CROSS_DOC = re.compile(r'href="([A-Za-z0-9_.-]+)\.xhtml(#[^"]*)?"')
@@ -90,7 +91,7 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
 
     def add(kind: str, id_: str, title: str, template: str, toc_level=None, landmark=None,
             epub=True, pdf=True, **extra) -> None:
-        body = templates.render(template, doc_id=id_, **common, **extra)
+        body = breakable(templates.render(template, doc_id=id_, **common, **extra))
         documents.append(Document(id_, kind, title, body, toc_level, landmark, epub, pdf))
 
     # The printed book opens on the half-title (trang lót); the cover is printed apart.

@@ -49,7 +49,8 @@ def _words(text: str) -> list[str]:
     return _norm(text).split()
 
 
-_INLINE = {"a", "em", "i", "strong", "b", "span", "sup", "sub", "small", "abbr", "cite", "code", "q", "s", "u"}
+_INLINE = {"a", "em", "i", "strong", "b", "span", "sup", "sub", "small", "abbr", "cite", "code", "q", "s", "u",
+           "wbr"}
 
 
 def _text_index(body: str) -> tuple[str, list[int]]:

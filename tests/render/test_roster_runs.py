@@ -514,6 +514,25 @@ def test_no_break_spaces_in_cells_are_predicted(titled):
 
 
 @pytest.fixture(scope="module")
+def addresses(tmp_path_factory, small_chunks):
+    """The roster with a column of e-mail addresses, some long: each breaks at its punctuation
+    (render.typeset.breakable), where the PDF has a zero-width space."""
+    rng = random.Random(19)
+    lines = roster_csv(ROWS).splitlines()
+    rows = [lines[0] + ",Thư điện tử"] + [
+        line + "," + rng.choice([f"can.bo.{n}.phong.hanh.chinh@chicucvanthuluutru.bachvan.gov.vn", f"cb{n}@bv.vn", ""])
+        for n, line in enumerate(lines[1:])]
+    article = "---\ntitle: Danh sách cán bộ\n---\n\n```roster file=../data/can-bo.csv sort=name number=TT\n```\n"
+    return built_both_ways(tmp_path_factory, "dse", {"01-bai.md": text_article(1), "02-danh-sach.md": article},
+                           "Kỷ yếu danh sách", {"data/can-bo.csv": ("\n".join(rows) + "\n").encode()})
+
+
+def test_addresses_broken_at_their_punctuation_are_predicted(addresses):
+    doc = assert_cut_as_one_pass(addresses, "Danh sách cán bộ")
+    assert "<wbr/>@chicucvanthuluutru" in doc.body
+
+
+@pytest.fixture(scope="module")
 def spaced_rows(tmp_path_factory, small_chunks):
     """A project's book.css with separate borders (2pt between rows) and every unit of two lines or
     more: no row of one line, and a space between rows, for the height model to learn."""
