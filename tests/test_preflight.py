@@ -89,3 +89,21 @@ def test_rgb_left_in_a_cmyk_pdf_is_reported_with_its_page(tmp_path):
              if "Sơ đồ" in subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf_path), "-"],
                                           capture_output=True, text=True).stdout}
     assert {f["page"] for f in rgb if "image" in f["message"]} == pages, "the page the PNG is placed on"
+
+
+def test_a_table_wider_than_the_page_is_reported_as_text_cut_off(tmp_path):
+    """A roster of ten columns on the default page: its dates and words cannot shrink, so the table
+    runs past the trim, its last column off the sheet. Before, characters beyond the trim were
+    passed over (taken for slug information) and only those on it were a warning, "0.0 mm from
+    the trim"."""
+    roster = ("```roster number=TT\n"
+              "Họ và tên,Ngày sinh,Quê quán,Chức vụ,Đơn vị,Ngày vào ngành,Ngày nghỉ hưu,Điện thoại,Ghi chú\n"
+              "Nguyễn Văn An,02/01/1967,Bạch Vân,Chuyên viên,Phòng Hành chính,03/08/1987,02/01/2027,0912345678,"
+              "Đảng viên\n"
+              "Trần Thị Bình,11/12/1975,Ngân Khê,Lưu trữ viên,Kho Lưu trữ,15/09/1998,11/12/2030,0987654321,\n```\n")
+    root = make_project(tmp_path, {"01-danh-sach.md": "# Danh sách\n\nNhững người đã công tác.\n\n" + roster})
+    assert run_cli("build", str(root), "--format", "pdf").returncode == 0
+    code, found = findings(root)
+    past = [f for f in found if f["code"] == "text-past-trim"]
+    assert code == 1 and len(past) == 1 and past[0]["level"] == "error" and past[0]["page"] >= 1
+    assert "Ghi chú" in past[0]["message"] and "columns=" in past[0]["hint"]

@@ -10,6 +10,7 @@ operator's preflight checks:
 - ``rgb-in-cmyk``: RGB images or colours in a PDF whose output intent is CMYK;
 - ``ink-limit``: a CMYK colour or image pixel with more than 300 % total ink;
 - ``bleed-short``: an image that reaches the trim but stops short of the bleed;
+- ``text-past-trim``: text that runs past the trim (a table wider than the page): cut off;
 - ``text-near-trim``: text closer than 5 mm to the trim (it may be cut off);
 - ``signature``: an interior whose page count is not a multiple of its profile's signature;
 - ``imprint``: for a book with an ISBN, the imprint lines the law asks for (Luật Xuất bản
@@ -149,7 +150,7 @@ def _check_pdf(pdf: pikepdf.Pdf, path: Path, shown: str, profile, config) -> lis
             if ink > MAX_INK:
                 add("warning", "ink-limit", index, f"a colour with {ink:.0%} total ink (limit {MAX_INK:.0%})")
     if is_print:
-        findings.extend(_text_near_trim(path, shown, pdf))
+        findings.extend(_text_near_trim(path, shown, pdf, bool(getattr(profile, "watermark", None))))
     if profile is not None and getattr(profile, "signature", 0) and len(pdf.pages) % profile.signature:
         add("error", "signature", None, f"{len(pdf.pages)} pages: not a multiple of the signature "
             f"({profile.signature})", "the build pads the page count; a PDF edited since may have lost pages")
@@ -290,7 +291,10 @@ def _content_colours(page) -> tuple[int, float]:
 
 # --- text near the trim ---
 
-def _text_near_trim(path: Path, shown: str, pdf: pikepdf.Pdf) -> list[Finding]:
+def _text_near_trim(path: Path, shown: str, pdf: pikepdf.Pdf, watermark: bool = False) -> list[Finding]:
+    """Text that runs past the trim (an error: it is cut off, or lost off the sheet) and text
+    closer than ``TRIM_SAFETY_MM`` to it (a warning: the cut may wander). A page's content never
+    goes beyond its trim on purpose: only a proof's watermark does (``watermark``)."""
     import pypdfium2
 
     findings = []
@@ -302,21 +306,36 @@ def _text_near_trim(path: Path, shown: str, pdf: pikepdf.Pdf) -> list[Finding]:
             obj = pdf.pages[index].obj
             trim = [float(v) for v in obj.get("/TrimBox", obj.MediaBox)]
             text = page.get_textpage()
-            close = []
+            close, past = [], []
             for char in range(text.count_chars()):
+                if text.get_text_range(char, 1).isspace():
+                    continue
                 left, bottom, right, top = text.get_charbox(char)  # in the PDF's user space
-                if right <= trim[0] or left >= trim[2] or top <= trim[1] or bottom >= trim[3]:
-                    continue  # outside the trim: slug information, cut off on purpose
                 distance = min(left - trim[0], trim[2] - right, bottom - trim[1], trim[3] - top)
-                if distance < safety and not text.get_text_range(char, 1).isspace():
+                if distance < 0 and not watermark:
+                    past.append((char, text.get_text_range(char, 1)))
+                elif 0 <= distance < safety:
                     close.append(distance)
+            label = _label(pdf, index)
+            if past:
+                findings.append(Finding("error", "text-past-trim", shown, index + 1, label,
+                                        f"{len(past)} characters run past the trim and are cut off "
+                                        f"(“{_excerpt(past)}”)",
+                                        "a table or a word wider than the page: show fewer columns "
+                                        "(a roster's columns=), or set it smaller in styles/book.css"))
             if close:
-                findings.append(Finding("warning", "text-near-trim", shown, index + 1, _label(pdf, index),
-                                        f"{len(close)} characters {max(0.0, min(close)) / PT_PER_MM:.1f} mm from the "
+                findings.append(Finding("warning", "text-near-trim", shown, index + 1, label,
+                                        f"{len(close)} characters {min(close) / PT_PER_MM:.1f} mm from the "
                                         f"trim (keep text {TRIM_SAFETY_MM:g} mm inside)"))
     finally:
         document.close()
     return findings
+
+
+def _excerpt(chars: list[tuple[int, str]], most: int = 40) -> str:
+    """The characters (index on the page, character) as words: a gap in the indexes is a space."""
+    text = "".join((" " if n and index != chars[n - 1][0] + 1 else "") + char for n, (index, char) in enumerate(chars))
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 # --- the imprint a book with an ISBN must carry ---
