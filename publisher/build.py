@@ -137,6 +137,7 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
     epub = None  # the EPUB: a file, or its thread writing it while the PDF's photos go to disk
     if "pdf" in formats:  # first: the EPUB's page numbers are the print PDF's
         from .pdf import colour_note, write_pdf
+        from .pdf.overflow import diagnostics as wide_tables
 
         profile = config.profile(profile_name)
         name = f"{config.slug}.pdf" if profile.name == config.default_profile else f"{config.slug}-{profile.name}.pdf"
@@ -170,6 +171,7 @@ def _write_outputs(rendered, loaded: Loaded, target_dir: Path, formats: tuple[st
             outputs.append(OutputFile("pdf", path, path.stat().st_size, result.pages))
         for url in result.refused:
             loaded.diagnostics.append(Diagnostic("warning", f"the PDF did not load {url}", None, None, "pdf"))
+        loaded.diagnostics.extend(wide_tables(rendered, result.wide))
     if epub is not None:
         outputs.insert(0, epub.result())
     elif "epub" in formats:

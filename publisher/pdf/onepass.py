@@ -16,6 +16,7 @@ from . import refill  # figures moved to fill the hole they leave
 from .bookhtml import body_start, book_html
 from .finish import Finish, finish_pdf, stable_document_id
 from .result import PdfResult, colour_converter, identifier, write_options
+from .overflow import wide_tables
 from .weasy import BookFetcher, capture_warnings, import_weasyprint, release
 
 
@@ -30,6 +31,7 @@ def write_one_pass(rendered: RenderedBook, target, profile: OutputProfile, allow
         html = book_html(rendered, profile)
         document = refill.render(weasyprint, html, base_url=base, url_fetcher=fetcher)
         front = _front_pages(document, body_start(rendered))
+        wide = wide_tables(document.pages)
         padding = _pad(document, html, base, fetcher, profile.signature, rendered)
         raw = io.BytesIO()
         document.write_pdf(raw, **write_options(config, profile))
@@ -39,7 +41,7 @@ def write_one_pass(rendered: RenderedBook, target, profile: OutputProfile, allow
         raise PublisherError(f"could not write the PDF: {exc}") from exc
     finally:
         release(captured)
-    return PdfResult(pages, fetcher.refused, captured.messages, front, padding)
+    return PdfResult(pages, fetcher.refused, captured.messages, front, padding, wide)
 
 
 def _front_pages(document, start: str | None) -> int:

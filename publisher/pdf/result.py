@@ -14,6 +14,7 @@ class PdfResult:
     warnings: list[str] = field(default_factory=list)
     front_pages: int = 0  # pages numbered in roman before the body's page 1
     padding: int = 0  # blank pages added to fill the last signature
+    wide: list[dict] = field(default_factory=list)  # tables wider than the text block (pdf.overflow)
 
 
 def identifier(config) -> str:

@@ -99,14 +99,16 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
     if data is not None:
         stats.joined_from_cache = True
         write_bytes(target, data)
-        return PdfResult(meta["pages"], meta["refused"], meta["warnings"], meta["front"], meta["padding"])
+        return PdfResult(meta["pages"], meta["refused"], meta["warnings"], meta["front"], meta["padding"],
+                         meta.get("wide", []))
     buffer = io.BytesIO()
     result = _join(rendered, runs, outputs, buffer, profile, finish, _font_programs(outputs, files))
     write_bytes(target, buffer.getvalue())
     if store:
         sha = store.put_bytes(digest(joined, "pdf"), buffer.getvalue())
         store.put_json(joined, {"pages": result.pages, "refused": result.refused, "warnings": result.warnings,
-                                "front": result.front_pages, "padding": result.padding, "sha256": sha})
+                                "front": result.front_pages, "padding": result.padding, "wide": result.wide,
+                                "sha256": sha})
     return result
 
 
@@ -148,7 +150,13 @@ def _join(rendered, runs, outputs, target, profile, finish: Finish, font_program
     pages = join_runs(parts, padding, padding_at, target, finish, font_program)
     refused = [u for o in outputs.values() for u in o.refused]
     warnings = list(dict.fromkeys(w for o in outputs.values() for w in o.warnings))  # once, not once a run
-    return PdfResult(pages, refused, warnings, front, padding)
+    wide: dict[tuple, dict] = {}  # a table laid out in several runs: once, as far as it goes
+    for output in outputs.values():
+        for table in output.wide:
+            key = (table["doc"], table["header"])
+            if key not in wide or table["over_mm"] > wide[key]["over_mm"]:
+                wide[key] = table
+    return PdfResult(pages, refused, warnings, front, padding, list(wide.values()))
 
 
 def _weasyprint_version() -> str:

@@ -98,7 +98,7 @@ class Schedule:
         if data is None:
             return None
         return RunOutput(data, meta["pages"], start, meta["anchors"], meta["fake"], meta["padding_template"],
-                         meta["refused"], meta["warnings"], meta["levels"], meta["fonts"])
+                         meta["refused"], meta["warnings"], meta["levels"], meta["fonts"], wide=meta.get("wide", []))
 
     def _remember(self, number: int, output: RunOutput) -> None:
         if self.store and output.cut_ok:
@@ -107,7 +107,8 @@ class Schedule:
             self.store.put_json(key, {"pages": output.pages, "start": output.start, "anchors": output.anchors,
                                       "fake": output.fake, "padding_template": output.padding_template,
                                       "refused": output.refused, "warnings": output.warnings,
-                                      "levels": output.levels, "fonts": output.fonts, "sha256": sha})
+                                      "levels": output.levels, "fonts": output.fonts, "wide": output.wide,
+                                      "sha256": sha})
 
     def _use(self, number: int, output: RunOutput) -> None:
         self.stats.cached.append(number)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ...errors import PublisherError
 from .. import refill, weasypatch
+from ..overflow import wide_tables
 from ..weasy import BookFetcher, capture_warnings, import_weasyprint, release
 
 
@@ -48,6 +49,7 @@ class RunOutput:
     levels: list[int] = field(default_factory=list)  # bookmark levels in order (the run's outline loses them)
     fonts: dict[str, dict] = field(default_factory=dict)  # PDF font name -> what it was subset from
     cut_ok: bool = True  # a roster's stretch ended where one pass breaks the page (RunJob.sentinel)
+    wide: list[dict] = field(default_factory=list)  # tables wider than the text block (pdf.overflow)
 
 
 @dataclass
@@ -137,6 +139,7 @@ def render_run(job: RunJob) -> RunOutput:
             del pages[-1]
         if job.run_end:
             del pages[-1]
+        wide = wide_tables(pages)
         anchors: dict[str, int] = {}
         for index, page in enumerate(pages):
             for name in page.anchors:
@@ -156,7 +159,7 @@ def render_run(job: RunJob) -> RunOutput:
         release(captured)
     count = len(pages) - job.padding_template
     return RunOutput(raw.getvalue(), count, job.start, anchors, fake, job.padding_template,
-                     fetcher.refused, captured.messages, levels, fonts, cut_ok)
+                     fetcher.refused, captured.messages, levels, fonts, cut_ok, wide)
 
 
 def _rows(page) -> list[int]:
