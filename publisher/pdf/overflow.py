@@ -12,6 +12,9 @@ from __future__ import annotations
 import html as htmllib
 import re
 
+from ..errors import Diagnostic
+from ..render.typeset import ZWSP
+
 TOLERANCE_PT = 0.5  # rounding in the table layout, not an overflow
 _MM_PER_PT = 25.4 / 72
 
@@ -46,6 +49,17 @@ def wide_tables(pages) -> list[dict]:
     return [{"doc": doc, "header": header, "over_mm": round(over, 1)} for (doc, header), over in found.items()]
 
 
+def merge(*findings: list[dict]) -> list[dict]:
+    """Findings of ``wide_tables`` from several runs of pages: a table laid out in several runs
+    once, as far as it goes."""
+    wide: dict[tuple[str, str], dict] = {}
+    for table in (t for found in findings for t in found):
+        key = (table["doc"], table["header"])
+        if key not in wide or table["over_mm"] > wide[key]["over_mm"]:
+            wide[key] = table
+    return list(wide.values())
+
+
 def _header(table) -> str:
     """The text of a table's header cells, "TT · Họ và tên · …"; its first row's without one."""
     if table is None:
@@ -55,14 +69,12 @@ def _header(table) -> str:
         row = next((r for r in table.iter() if isinstance(r.tag, str) and r.tag.rsplit("}", 1)[-1] == "tr"), None)
         cells = [] if row is None else [c for c in row if isinstance(c.tag, str)]
     # The zero-width spaces are the headings' break opportunities (pdf.bookhtml), not their text.
-    return " · ".join(" ".join("".join(cell.itertext()).replace("\u200b", "").split()) for cell in cells)
+    return " · ".join(" ".join("".join(cell.itertext()).replace(ZWSP, "").split()) for cell in cells)
 
 
-def diagnostics(rendered, wide: list[dict]) -> list:
+def diagnostics(rendered, wide: list[dict]) -> list[Diagnostic]:
     """A warning for each table of ``wide`` (``wide_tables``), with its article's file and the
     line of the table whose header it has."""
-    from ..errors import Diagnostic
-
     articles = {article.id: article for article in rendered.book.articles()}
     found = []
     for table in wide:

@@ -432,7 +432,7 @@ def _after(roster: Roster, seen: dict, probe) -> list[bool] | None:
     start = (count - 1) // GROUP * GROUP
     if count - start < GROUP:
         document = probe('<div class="roster-block">' + roster.table(start, count - 1, False) + "</div>")
-        row = {r: box for page in document.pages for r, box in _marked_rows(page._page_box)}
+        row = {r: box for page in document.pages for r, box in marked_rows(page._page_box)}
         if sorted(row) != list(range(start, count)):
             return None
         after[start:count - 1] = [avoided(row[r], row[r + 1]) for r in range(start, count - 1)]
@@ -445,7 +445,7 @@ def _probe_pages(rendered: RenderedBook, profile: OutputProfile | None, doc: Doc
     """``prefix`` and the roster's first ``count`` rows, laid out: per page (page box, [(row, box)])."""
     body = prefix + '<div class="roster-block">' + roster.table(0, count - 1) + "</div>"
     document = _render(rendered, _probe_html(rendered, profile, doc, body), files)
-    return [(page._page_box, list(_marked_rows(page._page_box))) for page in document.pages]
+    return [(page._page_box, list(marked_rows(page._page_box))) for page in document.pages]
 
 
 def _heights(roster: Roster, seen: dict, count: int, probe=None) -> list[float] | None:
@@ -511,7 +511,7 @@ def _kinds_heights(roster: Roster, cells: list, kinds: list[set], samples: dict,
             rows.append("".join(f"<td>{text if k == c else ''}</td>" for k in range(columns)))
     document = probe('<div class="roster-block">' + replace(roster, rows=rows).table(0, len(rows) - 1, False)
                      + "</div>")
-    height = {r: box.height for page in document.pages for r, box in _marked_rows(page._page_box)}
+    height = {r: box.height for page in document.pages for r, box in marked_rows(page._page_box)}
     if len(height) != len(rows):
         return None
     step, padding = {}, [set() for _ in range(columns)]
@@ -652,7 +652,7 @@ def _render(rendered: RenderedBook, html: str, files: dict[str, Path] | None = N
         release(captured)
 
 
-def _marked_rows(page_box):
+def marked_rows(page_box):
     """The rows of a page laid out that carry their number (``Roster.table``'s ``data-row``):
     (number, box), in order."""
     from weasyprint.formatting_structure import boxes

@@ -30,6 +30,7 @@ from ...config import OutputProfile
 from ...render import fontfiles
 from ...render.html import RenderedBook
 from ...workers import Workers, cpus
+from .. import overflow
 from ..finish import Finish, write_bytes
 from ..join import RunPdf, join_runs
 from ..result import PdfResult
@@ -150,13 +151,7 @@ def _join(rendered, runs, outputs, target, profile, finish: Finish, font_program
     pages = join_runs(parts, padding, padding_at, target, finish, font_program)
     refused = [u for o in outputs.values() for u in o.refused]
     warnings = list(dict.fromkeys(w for o in outputs.values() for w in o.warnings))  # once, not once a run
-    wide: dict[tuple, dict] = {}  # a table laid out in several runs: once, as far as it goes
-    for output in outputs.values():
-        for table in output.wide:
-            key = (table["doc"], table["header"])
-            if key not in wide or table["over_mm"] > wide[key]["over_mm"]:
-                wide[key] = table
-    return PdfResult(pages, refused, warnings, front, padding, list(wide.values()))
+    return PdfResult(pages, refused, warnings, front, padding, overflow.merge(*(o.wide for o in outputs.values())))
 
 
 def _weasyprint_version() -> str:

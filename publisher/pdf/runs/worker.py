@@ -16,6 +16,7 @@ from pathlib import Path
 from ...errors import PublisherError
 from .. import refill, weasypatch
 from ..overflow import wide_tables
+from ..rosters import marked_rows
 from ..weasy import BookFetcher, capture_warnings, import_weasyprint, release
 
 
@@ -135,7 +136,7 @@ def render_run(job: RunJob) -> RunOutput:
         del pages[:job.dummy]
         cut_ok = True
         if job.sentinel is not None:
-            cut_ok = bool(pages) and _rows(pages[-1]) == [job.sentinel]
+            cut_ok = bool(pages) and [row for row, _ in marked_rows(pages[-1]._page_box)] == [job.sentinel]
             del pages[-1]
         if job.run_end:
             del pages[-1]
@@ -160,19 +161,3 @@ def render_run(job: RunJob) -> RunOutput:
     count = len(pages) - job.padding_template
     return RunOutput(raw.getvalue(), count, job.start, anchors, fake, job.padding_template,
                      fetcher.refused, captured.messages, levels, fonts, cut_ok, wide)
-
-
-def _rows(page) -> list[int]:
-    """The roster rows (``data-row``, pdf.rosters) laid out on a page, in order."""
-    found = []
-
-    def walk(box):
-        element = getattr(box, "element", None)
-        if element is not None and getattr(box, "element_tag", "") == "tr" and element.get("data-row"):
-            found.append(int(element.get("data-row")))
-            return
-        for child in getattr(box, "children", ()) or ():
-            walk(child)
-
-    walk(page._page_box)
-    return found
