@@ -24,6 +24,7 @@ name the converted file (render.html).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import math
@@ -486,6 +487,61 @@ def rgb_to_cmyk(colours: list[tuple[float, float, float]], profile: Path) -> lis
         c, m, y, k = ImageCms.applyTransform(pixel, transform).getpixel((0, 0))
         result.append(tuple(round(v / 255, 4) for v in (c, m, y, k)))
     return result
+
+
+# A photo's own ICC profile larger than this is not carried into a PDF (a phone's Display P3
+# takes 536 bytes, a camera's Adobe RGB 560; a profile of megabytes is a printer's, not a photo's).
+PROFILE_MAX_BYTES = 256 * 1024
+
+
+def photo_profile(source) -> bytes | None:
+    """The ICC profile a JPEG (its bytes, or a binary file) carries in its headers, or None.
+    Only the headers are read."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source) as image:
+                return image.info.get("icc_profile") if image.format == "JPEG" and image.mode == "RGB" else None
+    except Exception:
+        return None
+
+
+def pdf_colour_profile(icc: bytes | None) -> bytes | None:
+    """The profile a PDF must tag an RGB photo with (an ICCBased colour space) for its colours to
+    print as they were taken, or None when untagged DeviceRGB is right.
+
+    PDF readers and RIPs take DeviceRGB numbers as sRGB, and WeasyPrint writes every image as
+    DeviceRGB whatever profile the file carries. For a phone's Display P3 or a camera's Adobe
+    RGB photo that dulls the colours (a green that Adobe RGB stores as 60, 160, 70 is 0, 161,
+    60 in sRGB). A profile that means sRGB (any of its many copies), that is not an RGB
+    profile, that littleCMS cannot use, or that is too large, gives None.
+    """
+    if not icc or len(icc) > PROFILE_MAX_BYTES or len(icc) < 132 or icc[16:20] != b"RGB ":
+        return None
+    return bytes(icc) if _differs_from_srgb(bytes(icc)) else None
+
+
+def _pixels(image: Image.Image):
+    """The pixels of ``image`` in order (Pillow 12 renamed getdata)."""
+    return image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
+
+
+@functools.lru_cache(maxsize=16)
+def _differs_from_srgb(icc: bytes) -> bool:
+    """Whether colours through ``icc`` come out of sRGB different (a 5 × 5 × 5 grid, by more than 3 of 255)."""
+    steps = (0, 64, 128, 191, 255)
+    grid = [(r, g, b) for r in steps for g in steps for b in steps]
+    samples = Image.new("RGB", (len(grid), 1))
+    samples.putdata(grid)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            converted = ImageCms.profileToProfile(samples, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                                                  ImageCms.createProfile("sRGB"),
+                                                  renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    except Exception:  # a damaged or hostile profile: the photo is shown as untagged, as before
+        return False
+    return any(abs(a - b) > 3 for old, new in zip(grid, _pixels(converted)) for a, b in zip(old, new))
 
 
 PLACEHOLDER_MIN_BYTES = 256 * 1024  # smaller JPEGs go into the PDF the ordinary way

@@ -7,6 +7,8 @@
   the media box, which here also holds the crop marks).
 - The XMP DocumentID WeasyPrint writes for PDF/X-4 is a random UUID; it becomes one derived
   from the book's identifier and the content, so two builds give the same bytes.
+- A photo that carries a colour profile other than sRGB (a phone's Display P3) is tagged with
+  it (pdf.iccbased): WeasyPrint writes every image as DeviceRGB.
 - With a CMYK output profile, DeviceRGB fill and stroke colours of the vector content become
   DeviceCMYK through a converter the caller supplies.
 pikepdf lives in the pdf package only: here, in pdf.join and in pdf.fontmerge.
@@ -24,6 +26,7 @@ from typing import Callable
 import pikepdf
 
 from ..errors import PublisherError
+from .iccbased import tag_photo_profiles
 
 PT_PER_MM = 72 / 25.4
 ColourConverter = Callable[[list[tuple[float, float, float]]], list[tuple[float, float, float, float]]]
@@ -54,6 +57,7 @@ def finish_document(pdf: pikepdf.Pdf, target, finish: Finish, **save) -> int:
 
         registration_marks(pdf)  # before _cmyk: the marks print on every plate, not on black only
         _cmyk(pdf, finish.rgb_to_cmyk)
+    tag_photo_profiles(pdf)
     _document_id(pdf, finish.identifier, b"")
     pages = len(pdf.pages)
     pdf.save(target, deterministic_id=True, **save)

@@ -29,8 +29,9 @@ from pathlib import Path
 
 import pikepdf
 
-from ..images import jpeg_without_exif, placeholder, placeholder_digest
+from ..images import jpeg_without_exif, photo_profile, placeholder, placeholder_digest
 from ..workers import on_a_thread
+from .iccbased import Profiles
 
 _MARK = b"publisher-photo-ref:"
 _CHUNK = 1 << 20
@@ -70,6 +71,7 @@ def _marked(data: bytes, photos: dict[str, Path]) -> tuple[bytes, list[str]]:
     it was (object streams and all) when it shows none."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         shown: dict[str, pikepdf.Object] = {}  # digest -> what the pages draw: the marked image, or a form turning it
+        profiles = Profiles(pdf, reuse=True)  # a phone's Display P3 photo keeps its colours (pdf.iccbased)
 
         def real(stream: pikepdf.Object) -> pikepdf.Object | None:
             if stream.get("/Filter") != pikepdf.Name.DCTDecode:
@@ -85,6 +87,10 @@ def _marked(data: bytes, photos: dict[str, Path]) -> tuple[bytes, list[str]]:
                         mark.stream_dict[key] = value
                 if orientation in (5, 6, 7, 8):  # stored a quarter turn from how it is shown
                     mark.stream_dict.Width, mark.stream_dict.Height = stream.stream_dict.Height, stream.stream_dict.Width
+                with _open_photo(photos[digest]) as handle:  # its colour profile, from the headers
+                    space = profiles.space(photo_profile(handle))
+                if space is not None and mark.stream_dict.get("/ColorSpace") == pikepdf.Name.DeviceRGB:
+                    mark.stream_dict.ColorSpace = space
                 image = pdf.make_indirect(mark)
                 shown[digest] = image if orientation == 1 else _turned(pdf, image, orientation)
             return shown[digest]
