@@ -53,6 +53,16 @@ CONVERTED = (".tif", ".tiff", ".bmp", ".heic", ".heif")
 PHOTO_SUFFIXES = (*WEB, *CONVERTED)  # what a photo may be (a gallery folder takes these)
 
 
+def image_format(image: Image.Image) -> str | None:
+    """Pillow's name for the format of ``image``, a phone's multi-picture JPEG counted as JPEG.
+
+    Pixel (Ultra HDR), Samsung and iPhone cameras append a second picture to their JPEGs (an HDR
+    gain map, a depth map) and describe it in an APP2 "MPF" segment; Pillow then opens the file as
+    "MPO". Its first picture is an ordinary JPEG, and the one every viewer shows.
+    """
+    return "JPEG" if image.format == "MPO" else image.format
+
+
 def output_suffix(path: Path) -> str:
     """The suffix of the file the outputs get for the image ``path``: its own when every reader
     shows it, else ".jpg" for a photograph and ".png" for anything else (see the module doc)."""
@@ -286,7 +296,7 @@ def _open(data: bytes, path: Path, rel, settings: ImageSettings | None = None) -
     with _refusals(path, rel):
         Image.open(io.BytesIO(data)).verify()  # the file's structure and checksums
         image = Image.open(io.BytesIO(data))
-        if settings is not None and image.format == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
+        if settings is not None and image_format(image) == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
             scale = _scale(_upright(image.size, _orientation(image)), settings)
             if scale < 1:  # draft() keeps at least this size, so the resize below still does the work
                 image.draft(image.mode, tuple(max(1, math.ceil(v * scale)) for v in image.size))
@@ -347,17 +357,24 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
         header = None  # _open names the problem
     if header is not None:  # nothing to do is known from the header alone: no decoding
         with header:
-            fmt = header.format if header.format in PROCESSED else "PNG"
-            if fmt != header.format and path.suffix.lower() != ".png":
+            kind = image_format(header)
+            fmt = kind if kind in PROCESSED else "PNG"
+            if fmt != kind and path.suffix.lower() != ".png":
                 return None  # GIF, WebP …: the href keeps its suffix, so the file is passed on as it is
             orientation = _orientation(header)
             to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and header.mode != "CMYK"
-            turned = orientation != 1 and settings.turned_in_pdf and referable(header, len(data))
-            if _scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and (orientation == 1 or turned):
-                return None
+            by_reference = settings.turned_in_pdf and referable(header, len(data))
+            if _scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and (orientation == 1 or by_reference):
+                if header.format != "MPO" or by_reference:  # pdf.photorefs leaves out the pictures appended
+                    return None
+                # The first picture as the camera wrote it, without the ones appended (a gain map
+                # doubles an EPUB's photo): its bytes copied, not decoded.
+                return "JPEG", b"".join(data[start:start + length]
+                                        for start, length in jpeg_ranges(io.BytesIO(data), len(data), exif=True))
     image = _open(data, path, rel, settings)
-    fmt = image.format if image.format in PROCESSED else "PNG"
-    if fmt != image.format and path.suffix.lower() not in (".png",):
+    kind = image_format(image)
+    fmt = kind if kind in PROCESSED else "PNG"
+    if fmt != kind and path.suffix.lower() not in (".png",):
         return None
     return _encode(image, fmt, settings, path, rel)
 
@@ -420,7 +437,7 @@ def pdf_bytes(path: Path) -> bytes:
         return data
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if image.format != "JPEG" or _orientation(image) != 1:
+            if image_format(image) != "JPEG" or _orientation(image) != 1:
                 return data
     except Exception:
         return data  # WeasyPrint reports what it cannot read
@@ -428,12 +445,29 @@ def pdf_bytes(path: Path) -> bytes:
 
 
 def jpeg_without_exif(handle, size: int) -> list[tuple[int, int]]:
-    """(offset, length) ranges of a JPEG file (``handle``, ``size`` bytes) that make it without its EXIF block.
+    """(offset, length) ranges of a JPEG file (``handle``, ``size`` bytes) that make it without its
+    EXIF block and without the pictures a phone appends to it (``jpeg_ranges``)."""
+    return jpeg_ranges(handle, size, exif=False)
+
+
+def jpeg_ranges(handle, size: int, exif: bool) -> list[tuple[int, int]]:
+    """(offset, length) ranges of a JPEG file (``handle``, ``size`` bytes) that make its first
+    picture alone: without the EXIF block unless ``exif``, and, in a multi-picture file
+    (``image_format``), without the "MPF" segment and the pictures after the first.
 
     Only the header segments are read (a few kB): the picture itself, from the scan on, is one
-    range, so a writer can copy it from the file without holding it (pdf.photorefs).
+    range, so a writer can copy it from the file without holding it (pdf.photorefs). A
+    multi-picture file is searched for the end of its first picture: the first end-of-image
+    marker after the scan (the marker never occurs inside the picture data, see _check_jpeg).
     """
-    ranges, at = [(0, 2)], 2
+    ranges, at, appended = [(0, 2)], 2, False
+
+    def keep(start: int, length: int) -> None:
+        if ranges[-1][0] + ranges[-1][1] == start:
+            ranges[-1] = (ranges[-1][0], ranges[-1][1] + length)
+        else:
+            ranges.append((start, length))
+
     while at + 4 <= size:
         handle.seek(at)
         head = handle.read(10)
@@ -443,18 +477,32 @@ def jpeg_without_exif(handle, size: int) -> list[tuple[int, int]]:
         if marker == 0xDA or not 0xC0 <= marker <= 0xFE:  # the picture itself (or odd bytes): all the rest
             break
         end = min(size, at + 2 + int.from_bytes(head[2:4], "big"))
-        if not (marker == 0xE1 and head[4:10] == b"Exif\0\0"):
-            if ranges[-1][0] + ranges[-1][1] == at:
-                ranges[-1] = (ranges[-1][0], ranges[-1][1] + end - at)
-            else:
-                ranges.append((at, end - at))
+        if marker == 0xE2 and head[4:8] == b"MPF\0":
+            appended = True
+        elif exif or not (marker == 0xE1 and head[4:10] == b"Exif\0\0"):
+            keep(at, end - at)
         at = end
     if at < size:
-        if ranges[-1][0] + ranges[-1][1] == at:
-            ranges[-1] = (ranges[-1][0], ranges[-1][1] + size - at)
-        else:
-            ranges.append((at, size - at))
+        keep(at, (_picture_end(handle, at, size) if appended else size) - at)
     return ranges
+
+
+def _picture_end(handle, at: int, size: int) -> int:
+    """Where the first picture of a multi-picture JPEG ends: after the first end-of-image marker from ``at``."""
+    handle.seek(at)
+    tail = b""
+    while at < size:
+        block = handle.read(min(_SEARCH_BLOCK, size - at))
+        if not block:
+            break
+        found = (tail + block).find(b"\xff\xd9")
+        if found >= 0:
+            return at - len(tail) + found + 2
+        tail, at = block[-1:], at + len(block)
+    return size  # no end found: the file as it is (WeasyPrint and the PDF reader stop where they can)
+
+
+_SEARCH_BLOCK = 1 << 20
 
 
 def _to_cmyk(image: Image.Image, icc: bytes | None, profile: Path, path: Path, rel) -> Image.Image:
@@ -501,7 +549,7 @@ def photo_profile(source) -> bytes | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source) as image:
-                return image.info.get("icc_profile") if image.format == "JPEG" and image.mode == "RGB" else None
+                return image.info.get("icc_profile") if image_format(image) == "JPEG" and image.mode == "RGB" else None
     except Exception:
         return None
 
@@ -551,7 +599,7 @@ _MARK = b"publisher-photo:"
 def referable(image: Image.Image, size: int) -> bool:
     """Whether a photo (opened, ``size`` bytes) can go into a PDF by reference (``placeholder``):
     a large baseline JPEG in RGB or grey, its EXIF orientation a known one."""
-    return (size >= PLACEHOLDER_MIN_BYTES and image.format == "JPEG" and image.mode in ("RGB", "L")
+    return (size >= PLACEHOLDER_MIN_BYTES and image_format(image) == "JPEG" and image.mode in ("RGB", "L")
             and _orientation(image) in range(1, 9) and not image.info.get("progressive")
             and "transparency" not in image.info)
 

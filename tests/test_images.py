@@ -403,3 +403,90 @@ def test_a_converted_photo_is_decoded_once_for_every_output_ahead(tmp_path, monk
     with Workers(2) as workers:  # and through real worker processes: nothing left to do
         if workers.enabled:
             images.prepare_ahead(sources, outputs, cache, workers)
+
+
+def phone_photo(path, size=(1600, 1200), orientation=1, seed=40) -> bytes:
+    """A phone's multi-picture JPEG (Ultra HDR, a depth map): a second picture appended after the
+    first and an APP2 "MPF" segment describing both; Pillow opens it as "MPO". Returns the
+    appended picture's bytes as they are in the file."""
+    picture = Image.effect_noise(size, seed).convert("RGB")
+    picture.paste((200, 40, 40), (0, 0, size[0] // 4, size[1]))
+    gain = Image.effect_noise((size[0] // 4, size[1] // 4), 5).convert("RGB")
+    exif = Image.Exif()
+    exif[0x010F] = "Phone"
+    exif[0x0112] = orientation
+    path.parent.mkdir(parents=True, exist_ok=True)
+    picture.save(path, "MPO", save_all=True, append_images=[gain], quality=92, exif=exif.tobytes())
+    data = path.read_bytes()
+    with Image.open(path) as image:
+        assert image.format == "MPO" and image.n_frames == 2
+        appended = data[image._MpoImageFile__mpoffsets[1]:]
+    assert appended.startswith(b"\xff\xd8") and len(appended) > 2000
+    return appended
+
+
+def _first_picture(path) -> bytes:
+    data = path.read_bytes()
+    return b"".join(data[s:s + n] for s, n in images.jpeg_ranges(io.BytesIO(data), len(data), exif=True))
+
+
+def test_a_phone_photos_appended_picture_is_left_out(tmp_path):
+    source = tmp_path / "phone.jpg"
+    appended = phone_photo(source)
+    first = _first_picture(source)
+    assert appended not in first and b"MPF\0" not in first and first.endswith(b"\xff\xd9")
+    with Image.open(source) as phone, Image.open(io.BytesIO(first)) as alone:
+        assert alone.format == "JPEG" and alone.getexif().get(0x010F) == "Phone"
+        assert alone.tobytes() == phone.tobytes()  # the same first picture, not decoded and re-encoded
+    served = images.pdf_bytes(source)  # into the PDF: without its EXIF block either
+    assert appended not in served and b"Exif\0\0" not in served
+    with Image.open(io.BytesIO(served)) as alone:
+        assert alone.format == "JPEG" and alone.size == (1600, 1200)
+    plain = tmp_path / "camera.jpg"
+    camera_photo(plain)
+    assert _first_picture(plain) == plain.read_bytes()  # an ordinary JPEG: every byte kept
+
+
+def test_a_phone_photo_is_scaled_for_the_epub_like_any_jpeg(tmp_path):
+    source = tmp_path / "phone.jpg"
+    phone_photo(source)
+    scaled = prepare_image(source, ImageSettings(max_pixels=640 * 480), tmp_path / "cache")
+    with Image.open(scaled) as image:
+        assert image.format == "JPEG" and image.size == (640, 480)
+    # Nothing to scale: the first picture only, its bytes as the phone wrote them.
+    kept = prepare_image(source, ImageSettings(), tmp_path / "cache")
+    assert kept != source and kept.read_bytes() == _first_picture(source)
+
+
+def test_a_sideways_phone_photo_is_measured_as_shown(tmp_path):
+    from publisher.readers.imagesize import image_size
+
+    source = tmp_path / "phone.jpg"
+    phone_photo(source, orientation=6)
+    assert image_size(source) == (1200, 1600)
+
+
+@pytest.mark.slow
+def test_a_phone_photo_goes_into_the_book_without_its_appended_picture(tmp_path):
+    import pikepdf
+
+    source = tmp_path / "phone.jpg"
+    appended = phone_photo(source, (2400, 1800))
+    assert source.stat().st_size > images.PLACEHOLDER_MIN_BYTES
+    text = "# Bài\n\nMột đoạn văn.\n\n![Ảnh điện thoại](../images/phone.jpg)\n"
+    root = make_project(tmp_path / "p", {"01-bai.md": text}, '[book]\ntitle = "Sách thử"\n',
+                        {"images/phone.jpg": source.read_bytes()})
+    result = run_cli("build", str(root), env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(root / "dist" / "sach-thu.pdf") as pdf:
+        shown = {image.objgen: image for page in pdf.pages for image in page.get_images().values()}
+        assert len(shown) == 1
+        photo = next(iter(shown.values()))
+        # Put in by reference: the phone's own bytes of the first picture, not decoded and re-encoded.
+        assert photo.read_raw_bytes() == images.pdf_bytes(source)
+    assert appended not in (root / "dist" / "sach-thu.pdf").read_bytes()
+    with zipfile.ZipFile(root / "dist" / "sach-thu.epub") as epub:
+        data = epub.read("EPUB/images/phone.jpg")
+    with Image.open(io.BytesIO(data)) as image:  # scaled to fit a phone, as a plain JPEG
+        assert image.format == "JPEG" and image.size[0] * image.size[1] <= 1280 * 960
+    assert len(data) < source.stat().st_size / 3

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .. import images  # noqa: F401  (it registers pi-heif: Pillow then opens HEIC headers too)
+from .. import images  # it registers pi-heif: Pillow then opens HEIC headers too
 
 __all__ = ["image_size"]
 
@@ -29,7 +29,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
             warnings.simplefilter("ignore")  # a huge or odd header is an answer (None), not a warning
             with Image.open(path, formats=FORMATS) as image:
                 width, height = image.size
-                orientation = image.getexif().get(_ORIENTATION, 1) if image.format == "JPEG" else 1
+                orientation = image.getexif().get(_ORIENTATION, 1) if images.image_format(image) == "JPEG" else 1
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
     if orientation in (5, 6, 7, 8):
