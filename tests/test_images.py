@@ -332,7 +332,10 @@ def test_a_book_takes_heic_and_tiff_photos_and_names_what_it_leaves_out(tmp_path
     scan = _encoded(Image.new("RGB", (600, 400), (90, 60, 30)), "TIFF", compression="tiff_lzw")
     files = {"images/g/a.jpg": _encoded(Image.new("RGB", (600, 400), (200, 200, 40)), "JPEG"),
              "images/g/b.heic": HEIC.read_bytes(), "images/g/c.tif": scan, "images/g/d.CR2": b"raw",
-             "images/g/Thumbs.db": b"", "images/scan.tiff": scan}
+             "images/g/Thumbs.db": b"", "images/scan.tiff": scan,
+             # What a Mac leaves on a USB stick: an AppleDouble file beside each photo, .DS_Store.
+             "images/g/._a.jpg": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X" + bytes(4000),
+             "images/g/.DS_Store": b"\x00\x00\x00\x01Bud1" + bytes(2000)}
     root = make_project(tmp_path / "book", {"01.md": """\
         ---
         title: Ảnh tư liệu
@@ -348,7 +351,8 @@ def test_a_book_takes_heic_and_tiff_photos_and_names_what_it_leaves_out(tmp_path
     result = run_cli("build", str(root), "--out", str(tmp_path / "dist"))
     assert result.returncode == 0, result.stderr + result.stdout
     output = result.stdout + result.stderr
-    assert "manuscripts/01.md:7" in output and "d.CR2" in output and "Thumbs.db" not in output
+    assert "manuscripts/01.md:7" in output and "d.CR2" in output
+    assert "Thumbs.db" not in output and "._a.jpg" not in output and ".DS_Store" not in output
     with zipfile.ZipFile(tmp_path / "dist" / "anh.epub") as epub:
         names = [n for n in epub.namelist() if n.startswith("EPUB/images/")]
     assert sorted(names) == ["EPUB/images/g-a.jpg", "EPUB/images/g-b.jpg", "EPUB/images/g-c.jpg",

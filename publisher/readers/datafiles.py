@@ -358,7 +358,9 @@ def _folder_photos(options: dict, source, line: int, inline: Inline,
     if not folder.is_dir():
         raise ManuscriptError(f"gallery: folder={options['folder']} is not a folder", source.rel, line)
     entries = sorted(folder.iterdir(), key=lambda p: word_key(p.name))
-    files = [p for p in entries if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
+    # Hidden files are not photos: a Mac writes "._IMG_0001.JPG" (AppleDouble, 4 kB of metadata)
+    # beside every photo it copies onto a USB stick, and ".DS_Store" into every folder.
+    files = [p for p in entries if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".") and p.is_file()]
     captions: dict[str, tuple[str, str | None]] = {}
     captions_file = None
     if "captions" in options:
