@@ -48,6 +48,7 @@ from ..images import PHOTO_SUFFIXES
 from ..model import Block, html_to_text
 from . import spreadsheet
 from .imagesize import image_size
+from .tableshape import Note, shape
 from ..safety import TooLarge, UnsafePath, bad_name, project_path, read_bytes
 from .frontmatter import NoAliasLoader
 from .source import MAX_MANUSCRIPT_BYTES, resolve_image, sanitize_text
@@ -168,7 +169,9 @@ def _escape(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    # A two-row header's names are joined by an en dash (readers.tableshape): a hyphen typed in
+    # columns= finds them.
+    return " ".join(unicodedata.normalize("NFC", text).casefold().replace("–", "-").replace("—", "-").split())
 
 
 MAX_ROSTER_ROWS = 100_000  # a hostile file aside: 50,000 rows make 3,200 pages (pdf.rosters lays them out in runs)
@@ -182,21 +185,23 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
         suffix, rel = path.suffix.lower(), _rel(source, path)
         if "sheet" in options and suffix not in spreadsheet.SUFFIXES:
             raise ManuscriptError("roster: sheet= is for Excel workbooks (.xlsx, .xls)", source.rel, line)
+        notes: list[Note] = []
         if suffix in spreadsheet.SUFFIXES:
             _check_size(source, path, line)
-            header, rows = spreadsheet.read_table(path, rel, options.get("sheet"))
+            header, rows, notes = spreadsheet.read_table(path, rel, options.get("sheet"))
         elif suffix in (".yaml", ".yml"):
             header, rows = _yaml_table(_read_text(source, path, line, diagnostics), rel)
         elif suffix in (".csv", ".tsv", ".txt"):
-            header, rows = _csv_table(_read_text(source, path, line, diagnostics), rel, 1)
+            header, rows, notes = _csv_table(_read_text(source, path, line, diagnostics), rel, 1)
         else:
             raise ManuscriptError(f"roster file {options['file']} is neither CSV, YAML nor a workbook",
                                   source.rel, line, hint="use a .csv, .tsv, .yaml, .yml, .xlsx or .xls file")
     elif body.strip():
         rel = source.rel
-        header, rows = _csv_table(body, rel, line + 1)
+        header, rows, notes = _csv_table(body, rel, line + 1)
     else:
         raise ManuscriptError("roster: no data: give file= or write CSV lines in the block", source.rel, line)
+    diagnostics.extend(_left_out(note, rel) for note in notes)
     if not rows:
         raise ManuscriptError("roster: the table has a header but no rows", rel, 1 if rel != source.rel else line)
     if len(rows) > MAX_ROSTER_ROWS:
@@ -224,7 +229,14 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
         rows.sort(key=lambda row: name_key(row[1][key_column], given))
     elif sort not in ("", "file"):
         key_column = column(sort, "sort=")
-        rows.sort(key=lambda row: word_key(row[1][key_column]))
+        dates = [_date_key(cells[key_column]) for _, cells in rows]
+        if any(dates) and all(d is not None or not cells[key_column] for d, (_, cells) in zip(dates, rows)):
+            # A column of dates (12/03/1990, 03/1990, 1990, 1990-03-12) sorts by date, unknown ones
+            # last: as words, 02/05/1990 would come before 12/03/1985.
+            order = {id(row): (d is None, d or ()) for d, row in zip(dates, rows)}
+            rows.sort(key=lambda row: order[id(row)])
+        else:
+            rows.sort(key=lambda row: word_key(row[1][key_column]))
 
     shown = ([column(c.strip(), "columns=") for c in options["columns"].split(",") if c.strip()]
              if options.get("columns") else list(range(len(header))))
@@ -237,6 +249,43 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
     return Block("roster", line=line, caption=_title(options, inline), columns=headings, items=items)
 
 
+def _left_out(note: Note, rel: str) -> Diagnostic:
+    """What a roster leaves out of its file, in plain words: a note on a title or a numbering row,
+    a warning on a footer (rows the editor may have meant as the table's)."""
+    line = "row" if rel.lower().endswith(spreadsheet.SUFFIXES) else "line"  # a sheet's rows, a CSV file's lines
+    lines = f"{line} {note.first}" if note.first == note.last else f"{line}s {note.first}–{note.last}"
+    text = note.text if len(note.text) <= 40 else note.text[:39] + "…"
+    if note.kind == "footer":
+        return Diagnostic("warning", f"roster: {lines} under the table (“{text}” …) read as its footer and left out",
+                          rel, note.first, "roster-footer",
+                          hint=f"if they are rows of the table, remove the blank {line} above them")
+    what = "the title above the table" if note.kind == "title" else "the row numbering the columns"
+    return Diagnostic("info", f"roster: {lines} (“{text}”) read as {what}, not as rows", rel, note.first,
+                      f"roster-{note.kind}")
+
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{4})")
+
+
+def _date_key(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date as Vietnamese tables write it (day first), a month and year or a
+    year alone (0 for what is not given); None for anything else."""
+    text = text.strip()
+    if found := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = map(int, found.groups())
+    elif found := _ISO_DATE.fullmatch(text):
+        year, month, day = map(int, found.groups())
+    elif found := _MONTH_YEAR.fullmatch(text):
+        (month, year), day = map(int, found.groups()), 0
+    elif text.isdigit() and len(text) == 4:
+        year, month, day = int(text), 0, 0
+    else:
+        return None
+    return (year, month, day) if month <= 12 and day <= 31 else None
+
+
 def _given_words(value: str, source, line: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ManuscriptError(f"roster: given-words={value} is not a whole number of at least 1",
@@ -244,37 +293,39 @@ def _given_words(value: str, source, line: int) -> int:
     return int(value)
 
 
-def _csv_table(text: str, rel: str, first_line: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, cells) rows of CSV text whose first line is ``first_line`` of ``rel``."""
-    head = next((l for l in text.split("\n") if l.strip()), "")
-    delimiter = max(",;\t", key=head.count)
+def _csv_table(text: str, rel: str, first_line: int) -> tuple[list[str], list[tuple[int, list[str]]], list[Note]]:
+    """Header, (line, cells) rows and the lines left out around the table (readers.tableshape) of
+    CSV text whose first line is ``first_line`` of ``rel``."""
+    lines = [l for l in text.split("\n") if l.strip()][:30]  # a title line above the header has no separator
+    delimiter = max(",;\t", key=lambda d: sum(l.count(d) for l in lines))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header: list[str] | None = None
-    header_line = first_line
-    rows: list[tuple[int, list[str]]] = []
+    records: list[tuple[int, list[str]]] = []
     end = 0
     try:
         for record in reader:
             start, end = first_line + end, reader.line_num
             cells = [unicodedata.normalize("NFC", c).strip() for c in record]
-            while cells and not cells[-1] and (header is None or len(cells) > len(header)):
-                cells.pop()  # spreadsheets pad rows with empty trailing fields
-            if not any(cells):
-                continue
-            if header is None:
-                header, header_line = cells, start
-                _check_header(header, rel, start)
-            elif len(cells) != len(header):
-                raise ManuscriptError(f"CSV row has {len(cells)} fields but the header (line {header_line}) "
-                                      f"has {len(header)}", rel, start,
-                                      hint=f"quote a field that contains '{delimiter}'")
-            else:
-                rows.append((start, cells))
+            if any(cells):
+                records.append((start, cells))
     except csv.Error as exc:
         raise ManuscriptError(f"CSV: {exc}", rel, first_line + reader.line_num - 1) from exc
-    if header is None:
+    if not records:
         raise ManuscriptError("the CSV file is empty", rel, first_line)
-    return header, rows
+    found = shape(records)
+    header, header_line = list(found.header), found.header_line
+    while header and not header[-1]:
+        header.pop()  # spreadsheets pad rows with empty trailing fields
+    _check_header(header, rel, header_line)
+    rows: list[tuple[int, list[str]]] = []
+    for start, cells in found.rows:
+        while cells and not cells[-1] and len(cells) > len(header):
+            cells.pop()
+        if len(cells) != len(header):
+            raise ManuscriptError(f"CSV row has {len(cells)} fields but the header (line {header_line}) "
+                                  f"has {len(header)}", rel, start,
+                                  hint=f"quote a field that contains '{delimiter}'")
+        rows.append((start, cells))
+    return header, rows, found.notes
 
 
 def _check_header(header: list[str], rel: str, line: int) -> None:

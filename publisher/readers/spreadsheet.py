@@ -3,9 +3,11 @@
 Staff lists arrive as spreadsheets, often typed in ``.VnTime`` or ``VNI-Times``: each
 cell's text is converted by the cell's font like a Word run (``publisher.legacyfonts``:
 by the font's name, and by the text's letters when the name is unknown or wrong), one
-cell at a time. The table is the first worksheet (or the one named by ``sheet=``): its
-first non-empty row is the header, later non-empty rows are the rows. Numbers are
-written as the sheet shows them without a format (12, 3.5), dates as YYYY-MM-DD.
+cell at a time. The table is the first worksheet (or the one named by ``sheet=``), found in it as
+``readers.tableshape`` finds it: title rows above the header, a two-row header, a row numbering
+the columns and a footer of totals and signatures are told apart from the rows. Numbers are
+written as the sheet shows them without a format (12, 3.5), dates as the sheet shows them
+(``show_date``: 12/03/1990, 03/1990, 1990).
 
 openpyxl reads ``.xlsx`` in read-only mode (rows streamed, cell fonts kept); xlrd reads
 the old binary ``.xls`` with ``formatting_info`` (its cell fonts), if it is installed.
@@ -17,12 +19,14 @@ and the row (given as the line).
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
 
 from ..errors import DependencyError, ManuscriptError
 from ..legacyfonts import LegacyText
+from .tableshape import Note, shape
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, the whole .xlsx archive
@@ -32,8 +36,9 @@ MAX_CELLS = 200_000
 Row = tuple[int, list[str]]  # (row number in the sheet, cells)
 
 
-def read_table(path: Path, rel: str, sheet: str | None = None) -> tuple[list[str], list[Row]]:
-    """Header and (row number, cells) rows of one worksheet, legacy fonts converted."""
+def read_table(path: Path, rel: str, sheet: str | None = None) -> tuple[list[str], list[Row], list[Note]]:
+    """Header, (row number, cells) rows and the rows left out around the table (readers.tableshape)
+    of one worksheet, legacy fonts converted."""
     if path.suffix.lower() == ".xls":
         name, cells = _xls_cells(path, rel, sheet)
     else:
@@ -41,7 +46,8 @@ def read_table(path: Path, rel: str, sheet: str | None = None) -> tuple[list[str
     return _table(cells, rel, name)
 
 
-def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str) -> tuple[list[str], list[Row]]:
+def _table(cells: list[tuple[int, int, str, str | None]], rel: str,
+           sheet: str) -> tuple[list[str], list[Row], list[Note]]:
     """Build the table from (row, column, text, font) cells, converting legacy fonts."""
     text = LegacyText()
     for row, column, value, font in cells:
@@ -54,10 +60,11 @@ def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str) 
             grid.setdefault(row, {})[column] = value
     if not grid:
         raise ManuscriptError(f"sheet {sheet!r} is empty", rel, 1)
-    header_row, *row_numbers = sorted(grid)
-    header_cells = grid[header_row]
-    width = max(header_cells) + 1
-    header = [header_cells.get(c, "") for c in range(width)]
+    found = shape([(row, [grid[row].get(c, "") for c in range(max(grid[row]) + 1)]) for row in sorted(grid)])
+    header_row, header = found.header_line, list(found.header)
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
     for column, name in enumerate(header):
         if not name:
             raise ManuscriptError(
@@ -69,16 +76,15 @@ def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str) 
             raise ManuscriptError(f"sheet {sheet!r}, row {header_row}: column {header[column]!r} appears twice",
                                   rel, header_row)
     rows: list[Row] = []
-    for number in row_numbers:
-        found = grid[number]
-        beyond = [c for c in found if c >= width]
+    for number, cells_of_row in found.rows:
+        beyond = [c for c, value in enumerate(cells_of_row) if value and c >= width]
         if beyond:
             raise ManuscriptError(
                 f"sheet {sheet!r}, row {number}: cell {_letter(beyond[0])}{number} is outside the "
                 f"{width} columns of the header (row {header_row})", rel, number,
                 hint="give the column a header, or clear the cell")
-        rows.append((number, [found.get(c, "") for c in range(width)]))
-    return header, rows
+        rows.append((number, (cells_of_row + [""] * width)[:width]))
+    return header, rows, found.notes
 
 
 def _letter(column: int) -> str:
@@ -90,19 +96,82 @@ def _letter(column: int) -> str:
     return letters
 
 
-def _show(value) -> str:
-    """A cell value as text: whole numbers without ".0", dates as ISO dates."""
+def _show(value, number_format: str | None = None) -> str:
+    """A cell value as text: whole numbers without ".0", dates as the sheet shows them (``show_date``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, (datetime.date, datetime.time)):
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return show_date(value, number_format)
+    if isinstance(value, datetime.time):
         return value.isoformat()
     return unicodedata.normalize("NFC", str(value))
+
+
+# Excel's built-in short date (number format 14) is shown in the computer's own short date form:
+# day/month/year in Vietnam. openpyxl reports it as "mm-dd-yy", xlrd as "m/d/yy".
+_SHORT_DATE = ("mm-dd-yy", "m/d/yy", "m/d/yyyy", "general", "")
+_DATE_TOKEN = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.|yyyy|yy|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d'
+                         r'|hh|h|ss|s|am/pm|a/p|.', re.IGNORECASE)
+_TIME = ("h", "hh", "s", "ss", "am/pm", "a/p")
+
+
+def show_date(value: datetime.date, number_format: str | None) -> str:
+    """A date as a sheet shows it: by the cell's number format (``dd/mm/yyyy``, ``mm/yyyy``, ``yyyy``
+    …), the built-in short date as day/month/year; a format that names months or days in English
+    (``d-mmm-yy``) as day/month/year too. A time of midnight is not shown.
+
+    (The xlformat package renders any Excel format, but it is not available here; a roster's dates
+    need only this.)"""
+    section = (number_format or "").split(";")[0]
+    tokens = _DATE_TOKEN.findall(section)
+    kinds = [t.lower() for t in tokens]
+    if (section.strip().lower() in _SHORT_DATE or any(k in ("mmm", "mmmm", "mmmmm", "ddd", "dddd") for k in kinds)
+            or not any(k in ("yyyy", "yy", "mm", "m", "dd", "d") for k in kinds)):
+        tokens = _DATE_TOKEN.findall("dd/mm/yyyy")
+        kinds = [t.lower() for t in tokens]
+    moment = value if isinstance(value, datetime.datetime) else datetime.datetime.combine(value, datetime.time())
+    if moment.time() == datetime.time():  # a date typed without a time: the format's time part is left out
+        cut = next((i for i, k in enumerate(kinds) if k in _TIME), len(kinds))
+        while cut and not kinds[cut - 1][0].isalnum():
+            cut -= 1
+        tokens, kinds = tokens[:cut], kinds[:cut]
+    twelve = any(k in ("am/pm", "a/p") for k in kinds)
+    out, minutes = [], False
+    for token, kind in zip(tokens, kinds):
+        if kind in ("h", "hh"):
+            hour = (moment.hour % 12 or 12) if twelve else moment.hour
+            out.append(f"{hour:02d}" if kind == "hh" else str(hour))
+            minutes = True
+        elif kind in ("m", "mm") and minutes:
+            out.append(f"{moment.minute:02d}" if kind == "mm" else str(moment.minute))
+            minutes = False
+        elif kind in ("s", "ss"):
+            out.append(f"{moment.second:02d}" if kind == "ss" else str(moment.second))
+        elif kind in ("am/pm", "a/p"):
+            out.append("SA" if moment.hour < 12 else "CH")  # sáng / chiều
+        else:
+            out.append({"yyyy": f"{moment.year:04d}", "yy": f"{moment.year % 100:02d}", "mm": f"{moment.month:02d}",
+                        "m": str(moment.month), "dd": f"{moment.day:02d}", "d": str(moment.day)}.get(kind)
+                       or _literal(token))
+    return "".join(out).strip()
+
+
+def _literal(token: str) -> str:
+    """What a format token other than a date or time part shows: quoted text, an escaped
+    character, a space for ``_x``; nothing for ``[…]`` (a colour or a locale) and ``*x``."""
+    if token.startswith('"'):
+        return token[1:-1]
+    if token.startswith("\\"):
+        return token[1:]
+    if token.startswith("_"):
+        return " "
+    if token.startswith(("[", "*")) or token == "@":
+        return ""
+    return token
 
 
 # --- .xlsx ---------------------------------------------------------------------------
@@ -148,7 +217,8 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list]:
                     if value is None or not hasattr(cell, "column"):
                         continue
                     font = getattr(cell.font, "name", None) if cell.has_style else None
-                    cells.append((cell.row, cell.column - 1, _show(value), font))
+                    shown = _show(value, getattr(cell, "number_format", None))
+                    cells.append((cell.row, cell.column - 1, shown, font))
                     if len(cells) > MAX_CELLS:
                         raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells", rel, cell.row)
         except ManuscriptError:
@@ -197,11 +267,13 @@ def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list]:
                 cell = worksheet.cell(r, c)
                 if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                     continue
-                value = cell.value
+                value, number_format = cell.value, None
+                xf = book.xf_list[cell.xf_index]
                 if cell.ctype == xlrd.XL_CELL_DATE:
                     value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                font = book.font_list[book.xf_list[cell.xf_index].font_index].name
-                cells.append((r + 1, c, _show(value), font))
+                    number_format = getattr(book.format_map.get(xf.format_key), "format_str", None)
+                font = book.font_list[xf.font_index].name
+                cells.append((r + 1, c, _show(value, number_format), font))
     finally:
         book.release_resources()
     return name, cells

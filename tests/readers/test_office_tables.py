@@ -1,0 +1,157 @@
+"""Rosters as offices make them (readers.tableshape, readers.spreadsheet.show_date): a title and
+the national motto above the table, a two-row header, a row numbering the columns, dates in the
+sheet's own format, a footer of totals and signatures under it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from publisher.readers import Source, read
+from publisher.readers.spreadsheet import show_date
+
+from ..conftest import make_project
+
+openpyxl = pytest.importorskip("openpyxl")
+
+HEADER = ["STT", "Họ và tên", "Ngày sinh", "Thời gian công tác", None, "Đơn vị"]
+SUB = [None, None, None, "Từ", "Đến", None]
+NUMBERS = ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"]
+PEOPLE = [  # (name, born, from, to, unit)
+    ("Trần Thị Bình", datetime.datetime(1968, 3, 2), datetime.datetime(1990, 4, 1), datetime.datetime(2020, 6, 1),
+     "Phòng Nghiệp vụ"),
+    ("Lê Văn An", datetime.datetime(1971, 11, 20), datetime.datetime(1995, 9, 1), None, "Đội Kiểm soát"),
+    ("Nguyễn Hữu Chí", datetime.datetime(1980, 1, 5), datetime.datetime(2004, 3, 1), datetime.datetime(2015, 12, 1),
+     "Chi cục cửa khẩu"),
+]
+EXPECTED = [["1", "Trần Thị Bình", "02/03/1968", "04/1990", "06/2020", "Phòng Nghiệp vụ"],
+            ["2", "Lê Văn An", "20/11/1971", "09/1995", "", "Đội Kiểm soát"],
+            ["3", "Nguyễn Hữu Chí", "05/01/1980", "03/2004", "12/2015", "Chi cục cửa khẩu"]]
+COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Thời gian công tác – Từ", "Thời gian công tác – Đến", "Đơn vị"]
+
+
+def office_sheet(path, footer=True):
+    """A staff list laid out as an office lays it out (rows 1–3 title, 5–7 header, 8–10 the table)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet["A1"], sheet["D1"] = "CỤC HẢI QUAN TỈNH BÌNH MINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    sheet["D2"] = "Độc lập - Tự do - Hạnh phúc"
+    sheet["A3"] = "DANH SÁCH CÁN BỘ, CÔNG CHỨC QUA CÁC THỜI KỲ"
+    sheet.merge_cells("A3:F3")
+    for row, values in ((5, HEADER), (6, SUB), (7, NUMBERS)):
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                sheet.cell(row, column, value)
+    sheet.merge_cells("D5:E5")
+    for n, (name, born, start, end, unit) in enumerate(PEOPLE, start=1):
+        row = 7 + n
+        sheet.cell(row, 1, n)
+        sheet.cell(row, 2, name)
+        sheet.cell(row, 3, born).number_format = "dd/mm/yyyy"
+        sheet.cell(row, 4, start).number_format = "mm/yyyy"
+        if end:
+            sheet.cell(row, 5, end).number_format = "mm/yyyy"
+        sheet.cell(row, 6, unit)
+    if footer:
+        sheet["A12"] = "Tổng cộng: 3 người"
+        sheet["D13"] = "Bình Minh, ngày 12 tháng 3 năm 2026"
+        sheet["B14"], sheet["E14"] = "Người lập biểu", "THỦ TRƯỞNG ĐƠN VỊ"
+        sheet["B16"], sheet["E16"] = "Phạm Thu Hà", "Đỗ Quang Vinh"
+    book.save(path)
+    return path
+
+
+def _roster(tmp_path, files: dict, options: str):
+    root = make_project(tmp_path, {"01-bai.md": f"# Cán bộ\n\n```roster {options}\n```\n"}, files=files)
+    result = read(Source(path=root / "manuscripts" / "01-bai.md", rel="manuscripts/01-bai.md", root=root))
+    (block,) = result.article.blocks
+    return block, result.diagnostics
+
+
+def test_an_office_staff_list_is_read_as_its_table(tmp_path):
+    sheet = office_sheet(tmp_path / "ds.xlsx")
+    block, diagnostics = _roster(tmp_path / "p", {"data/ds.xlsx": sheet.read_bytes()}, "file=../data/ds.xlsx")
+    assert block.columns == COLUMNS
+    assert [item["cells"] for item in block.items] == EXPECTED
+    found = {(d.level, d.code, d.path, d.line) for d in diagnostics}
+    assert found == {("info", "roster-title", "data/ds.xlsx", 1), ("info", "roster-numbering", "data/ds.xlsx", 7),
+                     ("warning", "roster-footer", "data/ds.xlsx", 12)}
+    footer = next(d for d in diagnostics if d.code == "roster-footer")
+    assert "rows 12–16" in footer.message and "Tổng cộng: 3 người" in footer.message
+
+
+def test_a_joined_column_is_picked_with_a_hyphen_and_sorted_by_date(tmp_path):
+    sheet = office_sheet(tmp_path / "ds.xlsx")
+    block, _ = _roster(tmp_path / "p", {"data/ds.xlsx": sheet.read_bytes()},
+                       'file=../data/ds.xlsx columns="Họ và tên,Thời gian công tác - Đến" sort="Thời gian công tác - Đến"')
+    assert block.columns == ["Họ và tên", "Thời gian công tác – Đến"]
+    # By date (2015 before 2020), the one still working (no date) last; as words 06/2020 came first.
+    assert [item["cells"] for item in block.items] == [["Nguyễn Hữu Chí", "12/2015"], ["Trần Thị Bình", "06/2020"],
+                                                        ["Lê Văn An", ""]]
+
+
+def test_the_same_list_saved_as_csv_is_read_the_same(tmp_path):
+    """Excel's CSV of the sheet: every line padded to the sheet's width, dates as shown."""
+    lines = ["CỤC HẢI QUAN TỈNH BÌNH MINH,,,CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM,,",
+             ",,,Độc lập - Tự do - Hạnh phúc,,", "DANH SÁCH CÁN BỘ,,,,,", ",,,,,",
+             ",".join(v or "" for v in HEADER), ",".join(v or "" for v in SUB), ",".join(NUMBERS)]
+    lines += [",".join(cells) for cells in EXPECTED]
+    lines += [",,,,,", "Tổng cộng: 3 người,,,,,", ",,,\"Bình Minh, ngày 12 tháng 3 năm 2026\",,"]
+    block, diagnostics = _roster(tmp_path, {"data/ds.csv": ("\r\n".join(lines) + "\r\n").encode("utf-8")}, "file=../data/ds.csv")
+    assert block.columns == COLUMNS
+    assert [item["cells"] for item in block.items] == EXPECTED
+    assert {(d.code, d.line) for d in diagnostics} == {("roster-title", 1), ("roster-numbering", 7),
+                                                       ("roster-footer", 12)}
+
+
+def test_full_rows_after_a_blank_line_are_rows_not_a_footer(tmp_path):
+    csv = "Họ và tên,Đơn vị,Năm\nLê Văn An,Phòng 1,1990\nTrần Bình,Phòng 2,1991\n\nĐỗ Chí,Phòng 3,1992\n"
+    block, diagnostics = _roster(tmp_path, {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv")
+    assert len(block.items) == 3 and diagnostics == []
+
+
+def test_a_bare_table_is_read_as_before(tmp_path):
+    sheet = office_sheet(tmp_path / "ds.xlsx", footer=False)
+    book = openpyxl.load_workbook(sheet)
+    book.active.delete_rows(1, 4)  # the title gone: the header is the first row
+    book.active.delete_rows(3, 1)  # and the numbering row
+    book.save(sheet)
+    block, diagnostics = _roster(tmp_path / "p", {"data/ds.xlsx": sheet.read_bytes()}, "file=../data/ds.xlsx")
+    assert block.columns == COLUMNS and [item["cells"] for item in block.items] == EXPECTED
+    assert diagnostics == []
+
+
+def test_dates_are_shown_as_the_sheet_shows_them():
+    day = datetime.datetime(1990, 3, 2)
+    assert show_date(day, "dd/mm/yyyy") == "02/03/1990"
+    assert show_date(day, "d/m/yyyy") == "2/3/1990"
+    assert show_date(day, "mm/yyyy") == "03/1990"
+    assert show_date(day, "yyyy") == "1990"
+    assert show_date(day, '"Năm "yyyy') == "Năm 1990"
+    assert show_date(day, r"[$-42A]dd\/mm\/yyyy") == "02/03/1990"
+    assert show_date(day, "mm-dd-yy") == "02/03/1990"  # the built-in short date, as Vietnamese Excel shows it
+    assert show_date(day, "d-mmm-yy") == "02/03/1990"  # English month names: day/month/year instead
+    assert show_date(day, "yyyy-mm-dd h:mm:ss") == "1990-03-02"  # no time typed, none shown
+    assert show_date(datetime.datetime(1990, 3, 2, 14, 5), "dd/mm/yyyy hh:mm") == "02/03/1990 14:05"
+    assert show_date(datetime.date(2001, 12, 31), None) == "31/12/2001"
+
+
+@pytest.mark.slow
+def test_the_same_list_as_an_old_xls_workbook(tmp_path):
+    from pathlib import Path
+
+    from publisher.readers import office
+
+    if office.find_soffice() is None or not Path("/usr/lib/libreoffice/program/libscfiltlo.so").exists():
+        pytest.skip("LibreOffice Calc (libreoffice-calc-nogui) is not installed to write the .xls fixture")
+    pytest.importorskip("xlrd")
+    from .test_legacy_fonts import accuracy
+
+    xls = accuracy.convert_with_soffice(office_sheet(tmp_path / "ds.xlsx"), "xls", tmp_path / "made")
+    block, diagnostics = _roster(tmp_path / "p", {"data/ds.xls": xls.read_bytes()}, "file=../data/ds.xls")
+    assert block.columns == COLUMNS
+    assert [item["cells"] for item in block.items] == EXPECTED  # the dates by xlrd's number formats
+    assert {(d.code, d.line) for d in diagnostics} == {("roster-title", 1), ("roster-numbering", 7),
+                                                       ("roster-footer", 12)}
