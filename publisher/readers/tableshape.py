@@ -15,8 +15,10 @@ The rules, each on what the rows hold, never on their number:
   first row (of the first ``MAX_TITLE_ROWS + 1``) that fills at least 60 % of them: title
   rows fill one or two cells. A sheet whose first row is its header is read as before.
 - A header with empty cells among the data columns, followed by a row that fills each of
-  them and leaves empty at least one column the header names, is a **two-row header**: each
-  sub-heading is joined to the heading over it (``Thời gian công tác – Từ``).
+  them and nothing but them and the first column of each heading over them, with short
+  labels, is a **two-row header**: each sub-heading is joined to the heading over it
+  (``Thời gian công tác – Từ``). A data row is never taken for one: it fills a column the
+  header names on its own (the name).
 - A row right under the header holding only column numbers or letters, the numbers
   consecutive, is the **numbering row**.
 - The **footer** is the run of rows at the end (at most ``MAX_FOOTER_ROWS``) that fill under
@@ -81,13 +83,9 @@ def shape(records: list[Record]) -> Shape:
     notes = [_note("title", records[:head])] if head else []
     line, header = records[head][0], list(records[head][1])
     at = head + 1
-    gaps = [c for c in sorted(data) if c >= len(header) or not header[c]]
-    if gaps and at < len(records):
-        below = records[at][1]
-        if (all(c < len(below) and below[c] for c in gaps)
-                and any(c < len(header) and header[c] and (c >= len(below) or not below[c]) for c in data)):
-            header = _joined(header, below)
-            at += 1
+    if at < len(records) and _sub_headings(header, records[at][1], data):
+        header = _joined(header, records[at][1])
+        at += 1
     if at < len(records) and _is_numbering(records[at][1]):
         notes.append(_note("numbering", records[at:at + 1]))
         at += 1
@@ -97,6 +95,20 @@ def shape(records: list[Record]) -> Shape:
         notes.append(_note("footer", rows[end:]))
         rows = rows[:end]
     return Shape(header, line, rows, notes)
+
+
+def _sub_headings(header: list[str], below: list[str], data: set[int]) -> bool:
+    """Whether ``below`` is the second row of a two-row header: it fills every data column the
+    header leaves empty (the rest of a heading merged over several columns), and nothing but
+    those and the first column of each such heading, with short labels."""
+    def named(c: int) -> bool:
+        return c < len(header) and bool(header[c])
+
+    gaps = {c for c in data if not named(c)}
+    if not gaps or not all(c < len(below) and below[c] for c in gaps):
+        return False
+    return all((c in gaps or (named(c) and c + 1 in gaps)) and len(value) <= 40
+               for c, value in enumerate(below) if value)
 
 
 def _joined(header: list[str], below: list[str]) -> list[str]:

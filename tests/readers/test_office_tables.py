@@ -155,3 +155,14 @@ def test_the_same_list_as_an_old_xls_workbook(tmp_path):
     assert [item["cells"] for item in block.items] == EXPECTED  # the dates by xlrd's number formats
     assert {(d.code, d.line) for d in diagnostics} == {("roster-title", 1), ("roster-numbering", 7),
                                                        ("roster-footer", 12)}
+
+
+def test_a_row_under_a_short_header_is_a_row_not_sub_headings(tmp_path):
+    """A header missing a column's name, over a row that fills that column: an error naming
+    the row, as before, not the row taken for sub-headings."""
+    from publisher.errors import ManuscriptError
+
+    csv = "Họ và tên,Đơn vị\nLê Văn An,,ghi chú\nTrần Bình,Phòng 2,x\nĐỗ Chí,Phòng 3,y\n"
+    with pytest.raises(ManuscriptError) as caught:
+        _roster(tmp_path, {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv")
+    assert caught.value.line == 2 and "has 3 fields but the header (line 1) has 2" in str(caught.value)
