@@ -31,7 +31,7 @@ from .tableshape import Note, shape
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, the whole .xlsx archive
 MAX_RATIO = 100  # uncompressed / compressed, per entry larger than 1 MB
-MAX_CELLS = 200_000
+MAX_CELLS = 1_000_000  # 100,000 rows (datafiles.MAX_ROSTER_ROWS) of 10 columns
 
 Row = tuple[int, list[str]]  # (row number in the sheet, cells)
 

@@ -166,3 +166,24 @@ def test_a_row_under_a_short_header_is_a_row_not_sub_headings(tmp_path):
     with pytest.raises(ManuscriptError) as caught:
         _roster(tmp_path, {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv")
     assert caught.value.line == 2 and "has 3 fields but the header (line 1) has 2" in str(caught.value)
+
+
+@pytest.mark.slow
+def test_a_workbook_of_tens_of_thousands_of_rows_is_read(tmp_path):
+    """45,000 rows of five columns: more cells than a sheet could hold before (200,000)."""
+    from pathlib import Path
+
+    from publisher.readers.spreadsheet import read_table
+
+    path = Path(tmp_path / "ds.xlsx")
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Cán bộ")
+    sheet.append(["STT", "Họ và tên", "Ngày sinh", "Vào ngành", "Đơn vị"])
+    for n in range(45_000):
+        sheet.append([n + 1, f"Nguyễn Văn {n}", datetime.date(1950 + n % 50, 1 + n % 12, 1 + n % 28),
+                      datetime.date(1975 + n % 50, 1 + n % 12, 1), f"Phòng {n % 40}"])
+    book.save(path)
+    header, rows, notes = read_table(path, "data/ds.xlsx")
+    assert header == ["STT", "Họ và tên", "Ngày sinh", "Vào ngành", "Đơn vị"] and notes == []
+    assert len(rows) == 45_000 and rows[-1] == (45_001, ["45000", "Nguyễn Văn 44999", "1999-12-04", "2024-12-01",
+                                                         "Phòng 39"])
