@@ -42,7 +42,7 @@ from .safety import MAX_IMAGE_BYTES, TooLarge, read_bytes, write_file
 
 pi_heif.register_heif_opener()  # HEIC / HEIF photos (iPhones save them) open in Pillow like any other
 
-VERSION = "3"  # part of the cache key: bump when the processing changes
+VERSION = "4"  # part of the cache key: bump when the processing changes
 PROCESSED = {"JPEG": ".jpg", "PNG": ".png"}
 # What every EPUB reader and WeasyPrint show as they are (EPUB 3 core media types); any other
 # image is converted (``output_suffix``).
@@ -364,7 +364,11 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
             orientation = _orientation(header)
             to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and header.mode != "CMYK"
             by_reference = settings.turned_in_pdf and referable(header, len(data))
-            if _scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and (orientation == 1 or by_reference):
+            # A PNG in a colour space other than sRGB (a Mac's screenshot, in its display's
+            # profile) is converted to sRGB: WeasyPrint draws a PNG's pixels without its profile.
+            profiled = fmt == "PNG" and _png_profile(header) is not None
+            if (_scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and not profiled
+                    and (orientation == 1 or by_reference)):
                 if header.format != "MPO" or by_reference:  # pdf.photorefs leaves out the pictures appended
                     return None
                 # The first picture as the camera wrote it, without the ones appended (a gain map
@@ -410,6 +414,8 @@ def _encode(image: Image.Image, fmt: str, settings: ImageSettings, path: Path, r
     if to_cmyk:
         image = _to_cmyk(image, icc, settings.cmyk_profile, path, rel)
         options["icc_profile"] = settings.cmyk_profile.read_bytes()
+    elif fmt == "PNG" and _png_profile(image) is not None:
+        image = _to_srgb(image, icc)  # a PNG's profile is lost in the PDF (pdf.iccbased tags JPEGs only)
     elif icc:
         options["icc_profile"] = icc
     out = io.BytesIO()
@@ -503,6 +509,26 @@ def _picture_end(handle, at: int, size: int) -> int:
 
 
 _SEARCH_BLOCK = 1 << 20
+
+
+def _png_profile(image: Image.Image) -> bytes | None:
+    """The RGB profile other than sRGB a PNG (or an image becoming one) carries, else None."""
+    return pdf_colour_profile(image.info.get("icc_profile")) if image.mode in ("RGB", "RGBA", "P", "PA") else None
+
+
+def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
+    """``image`` (RGB, RGBA or a palette) converted from its profile ``icc`` to sRGB, its transparency kept."""
+    mode = "RGBA" if image.mode in ("RGBA", "PA") or "transparency" in image.info else "RGB"
+    image = image.convert(mode)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                                          ImageCms.createProfile("sRGB"), renderingIntent=ImageCms.Intent.PERCEPTUAL,
+                                          outputMode=mode)
+    # littleCMS's sRGB profile carries the day it was made: a PNG keeps none (sRGB is what an
+    # untagged PNG means), so the same sources give the same bytes.
+    image.info.pop("icc_profile", None)
+    return image
 
 
 def _to_cmyk(image: Image.Image, icc: bytes | None, profile: Path, path: Path, rel) -> Image.Image:

@@ -60,12 +60,12 @@ def _as_srgb(colour, icc: bytes) -> tuple[int, int, int]:
                                      ImageCms.createProfile("sRGB")).getpixel((0, 0))
 
 
-def _photo(size, icc: bytes | None, seed: int = 30) -> bytes:
+def _photo(size, icc: bytes | None, seed: int = 30, fmt: str = "JPEG") -> bytes:
     """Grain with a band of GREEN over its left half, stored with ``icc``."""
     picture = Image.effect_noise(size, seed).convert("RGB")
     picture.paste(GREEN, (0, 0, size[0] // 2, size[1]))
     out = io.BytesIO()
-    picture.save(out, "JPEG", quality=95, **({"icc_profile": icc} if icc else {}))
+    picture.save(out, fmt, **({"quality": 95} if fmt == "JPEG" else {}), **({"icc_profile": icc} if icc else {}))
     return out.getvalue()
 
 
@@ -101,10 +101,11 @@ def built(tmp_path_factory):
     base = tmp_path_factory.mktemp("profiles")
     wide = wide_profile()
     photos = {"images/large.jpg": _photo((1600, 1200), wide), "images/small.jpg": _photo((400, 300), wide, 31),
-              "images/srgb.jpg": _photo((1600, 1200), _srgb_profile(), 32)}
+              "images/srgb.jpg": _photo((1600, 1200), _srgb_profile(), 32),
+              "images/screen.png": _photo((300, 200), wide, 33, "PNG")}  # a Mac's screenshot
     assert len(photos["images/large.jpg"]) > images.PLACEHOLDER_MIN_BYTES > len(photos["images/small.jpg"])
     text = ("# Ảnh\n\nMột đoạn văn.\n\n![Ảnh lớn](../images/large.jpg)\n\n![Ảnh nhỏ](../images/small.jpg)\n\n"
-            "![Ảnh sRGB](../images/srgb.jpg)\n")
+            "![Ảnh sRGB](../images/srgb.jpg)\n\n![Ảnh chụp màn hình](../images/screen.png)\n")
     root = make_project(base / "p", {"01-anh.md": text}, files=photos)
     env = {"PUBLISHER_CACHE": str(base / "cache")}
     for args in (("--format", "pdf"), ("--format", "pdf", "--profile", "screen"),
@@ -131,11 +132,12 @@ def _spaces(path) -> dict[tuple[int, int], tuple]:
 @pytest.mark.parametrize("output", ["print", "screen"])
 def test_a_wide_gamut_photo_keeps_its_profile_in_the_pdf(built, output):
     spaces = _spaces(built[output])
-    assert len(spaces) == 3
+    assert len(spaces) == 4
     wide = [entry for entry in spaces.values() if entry[0] == "/ICCBased"]
     assert len(wide) == 2 and all(entry[1] == built["wide"] for entry in wide)
     assert wide[0][2] == wide[1][2]  # one profile stream, shared
-    assert [entry[0] for entry in spaces.values()].count("/DeviceRGB") == 1  # the sRGB photo: as before
+    # The sRGB photo as before, and the screenshot, its pixels converted to sRGB (a PNG is decoded).
+    assert [entry[0] for entry in spaces.values()].count("/DeviceRGB") == 2
     if output == "print":  # the large photo is still the camera's bytes, put in by reference
         camera = images.pdf_bytes(built["root"] / "images" / "large.jpg")
         assert [entry[0] for entry in spaces.values() if entry[3] == camera] == ["/ICCBased"]
@@ -152,8 +154,8 @@ def test_a_wide_gamut_photo_is_shown_in_its_own_colours(built, output):
         shown.update(_colours(page.render(scale=1).to_pil().convert("RGB")))
     as_taken = sum(count for colour, count in shown.items() if _near(colour, expected))
     as_numbers = sum(count for colour, count in shown.items() if _near(colour, GREEN))
-    # The two wide-gamut photos' green as taken, the sRGB photo's as its numbers say: a green
-    # shown as the wide photo's numbers read as sRGB would count with the sRGB photo's.
+    # The wide-gamut photos' and the screenshot's green as taken, the sRGB photo's as its numbers
+    # say: a green shown as the wide numbers read as sRGB would count with the sRGB photo's.
     assert as_taken > as_numbers > 5_000, shown.most_common(4)
     assert as_taken + as_numbers > 0.95 * sum(shown.values())
 
@@ -178,3 +180,17 @@ def test_a_photo_put_in_by_reference_gets_its_profile(tmp_path):
             photo = pdf.pages[0].Resources.XObject.Im0
             assert photo.ColorSpace[0] == pikepdf.Name.ICCBased
             assert photo.ColorSpace[1].read_bytes() == wide_profile()
+
+
+def test_a_screenshot_in_another_profile_is_converted_to_srgb(tmp_path):
+    """A PNG's profile does not reach the PDF (WeasyPrint decodes PNGs): its pixels are converted."""
+    source = tmp_path / "screen.png"
+    source.write_bytes(_photo((300, 200), wide_profile(), fmt="PNG"))
+    result = images.prepare_image(source, images.ImageSettings(), tmp_path / "cache")
+    assert result != source
+    with Image.open(result) as converted:
+        assert converted.format == "PNG" and "icc_profile" not in converted.info
+        assert _near(converted.getpixel((10, 10)), _as_srgb(GREEN, wide_profile()), 2)
+    plain = tmp_path / "plain.png"
+    plain.write_bytes(_photo((300, 200), _srgb_profile(), fmt="PNG"))
+    assert images.prepare_image(plain, images.ImageSettings(), tmp_path / "cache") == plain  # sRGB: as it is
