@@ -17,7 +17,7 @@ stretches of about CHUNK_PAGES pages (``Chunk``), each checked, once laid out, t
 pass breaks the page. A stretch may run from one roster into the next, with the HTML between.
 
 The roster's markup is the one of templates/roster.html (``<table class="roster">``, an
-optional caption, one header row in ``<thead>``, rows of ``<td>`` in ``<tbody>`` groups); a
+optional caption, one or two header rows in ``<thead>``, rows of ``<td>`` in ``<tbody>`` groups); a
 table written otherwise (a project's own ``styles/roster.html``) is left as it is.
 """
 
@@ -162,7 +162,8 @@ def _parts(inner: str) -> tuple[str, str, list[str], int] | None:
             return None
         rows.extend(_ROW.findall(group.group(1)))
         at = group.end()
-    columns = len(_HEADER_CELL.findall(head.group(2)))
+    # The columns the rows have (a header of two rows has more cells than columns: render.headings).
+    columns = len(_CELL.findall(rows[0])) if rows else len(_HEADER_CELL.findall(head.group(2)))
     if rest[at:].strip() or not columns or any(len(_CELL.findall(row)) != columns for row in rows):
         return None
     return head.group(1) or "", head.group(2), rows, columns

@@ -135,9 +135,11 @@ def _environment(search: list[Path], sandboxed: bool) -> jinja2.Environment:
         loaders = [_StylesLoader(str(p)) if p != BUILTIN else jinja2.FileSystemLoader(str(p)) for p in search]
         _ENVIRONMENTS[key] = kind(loader=jinja2.ChoiceLoader(loaders) if len(loaders) > 1 else loaders[0],
                                   bytecode_cache=_KeptBytecode(folder), **_OPTIONS)
+        from .headings import heading_rows
         from .typeset import keep_last_words
 
         _ENVIRONMENTS[key].filters["keep_last_words"] = keep_last_words
+        _ENVIRONMENTS[key].filters["heading_rows"] = heading_rows
     return _ENVIRONMENTS[key]
 
 

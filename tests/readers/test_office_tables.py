@@ -187,3 +187,37 @@ def test_a_workbook_of_tens_of_thousands_of_rows_is_read(tmp_path):
     assert header == ["STT", "Họ và tên", "Ngày sinh", "Vào ngành", "Đơn vị"] and notes == []
     assert len(rows) == 45_000 and rows[-1] == (45_001, ["45000", "Nguyễn Văn 44999", "1999-12-04", "2024-12-01",
                                                          "Phòng 39"])
+
+
+def test_a_shared_heading_is_shown_over_its_columns():
+    from publisher.render.headings import heading_rows
+
+    plain = ["TT", "Họ và tên", "Năm sinh – quê quán"]  # one column with a dash: one row, as it is
+    assert heading_rows(plain) == [[{"text": c, "colspan": 1, "rowspan": 1, "scope": "col"} for c in plain]]
+    top, bottom = heading_rows(["TT", "Thời gian công tác – Từ", "Thời gian công tác\u00a0– Đến", "Đơn vị"])
+    assert [(c["text"], c["colspan"], c["rowspan"], c["scope"]) for c in top] == [
+        ("TT", 1, 2, "col"), ("Thời gian công tác", 2, 1, "colgroup"), ("Đơn vị", 1, 2, "col")]
+    assert [c["text"] for c in bottom] == ["Từ", "Đến"]
+
+
+@pytest.mark.slow
+def test_the_office_list_in_the_epub_passes_epubcheck(tmp_path):
+    import zipfile
+
+    from ..conftest import run_cli
+    from ..render.test_epub import epubcheck
+
+    sheet = office_sheet(tmp_path / "ds.xlsx")
+    root = make_project(tmp_path / "p", {"01-bai.md": "# Cán bộ\n\n```roster file=../data/ds.xlsx sort=name\n```\n"},
+                        '[book]\ntitle = "Cán bộ"\nslug = "can-bo"\ndate = 2026-10-20\n',
+                        {"data/ds.xlsx": sheet.read_bytes()})
+    result = run_cli("build", str(root), "--format", "epub")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "data/ds.xlsx:12: roster: rows 12–16 under the table" in result.stdout + result.stderr
+    epub = root / "dist" / "can-bo.epub"
+    with zipfile.ZipFile(epub) as book:
+        page = next(book.read(n).decode() for n in book.namelist() if "Trần Thị Bình" in book.read(n).decode("utf-8", "ignore"))
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    assert head.count("<tr>") == 2 and 'colspan="2"' in head and 'rowspan="2"' in head
+    report = epubcheck(epub)
+    assert [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []

@@ -602,3 +602,23 @@ def test_a_book_of_one_long_roster_is_laid_out_in_runs(roster_only):
     assert plan_runs(roster_only["book"]) is None  # one body run: the book alone is not cut
     assert len(roster_only["stats"].rendered) >= 4  # the front matter, three stretches or more, the contents
     same_book(roster_only, 40, "Danh sách cán bộ")
+
+
+@pytest.fixture(scope="module")
+def two_row_header(tmp_path_factory, small_chunks):
+    """An office's staff list: a title line, a heading merged over two columns (readers.tableshape)."""
+    lines = roster_csv(ROWS).splitlines()
+    office = ["DANH SÁCH CÁN BỘ QUA CÁC THỜI KỲ,,,", "Họ và tên,Thời gian công tác,,Đơn vị", ",Từ,Đến,"] + lines[1:]
+    article = "---\ntitle: Danh sách cán bộ\n---\n\n```roster file=../data/can-bo.csv number=TT\n```\n"
+    return built_both_ways(tmp_path_factory, "dsh", {"01-bai.md": text_article(1), "02-danh-sach.md": article},
+                           "Kỷ yếu danh sách", {"data/can-bo.csv": ("\n".join(office) + "\n").encode()})
+
+
+def test_a_roster_with_a_two_row_header_is_cut_into_runs_too(two_row_header):
+    doc = assert_cut_as_one_pass(two_row_header, "Danh sách cán bộ")
+    head = doc.body[doc.body.index("<thead>"):doc.body.index("</thead>")]
+    assert head.count("<tr>") == 2 and 'colspan="2"' in head and 'scope="colgroup"' in head
+    assert ">Thời gian công tác</th>" in head and ">Từ</th>" in head and ">Đến</th>" in head
+    single = page_texts(two_row_header["out"] / "single.pdf")
+    shown = [t for t in single if "Thời gian công tác" in t]
+    assert len(shown) > 5 and all("Từ" in t and "Đến" in t for t in shown)  # repeated on every page of it
