@@ -48,8 +48,9 @@ PROCESSED = {"JPEG": ".jpg", "PNG": ".png"}
 # image is converted (``output_suffix``).
 WEB = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 SHOWN_AS_IS = (*WEB, ".svg")
-# Images converted for the outputs: scanners' TIFF, BMP, phones' HEIC / HEIF.
-CONVERTED = (".tif", ".tiff", ".bmp", ".heic", ".heif")
+# Images converted for the outputs: scanners' TIFF, BMP, phones' HEIC / HEIF, and AVIF, which news
+# sites serve and a browser saves (Pillow reads it; EPUB readers need not).
+CONVERTED = (".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif")
 PHOTO_SUFFIXES = (*WEB, *CONVERTED)  # what a photo may be (a gallery folder takes these)
 
 

@@ -332,6 +332,8 @@ def test_a_book_takes_heic_and_tiff_photos_and_names_what_it_leaves_out(tmp_path
     scan = _encoded(Image.new("RGB", (600, 400), (90, 60, 30)), "TIFF", compression="tiff_lzw")
     files = {"images/g/a.jpg": _encoded(Image.new("RGB", (600, 400), (200, 200, 40)), "JPEG"),
              "images/g/b.heic": HEIC.read_bytes(), "images/g/c.tif": scan, "images/g/d.CR2": b"raw",
+             # A picture saved from a news site as AVIF.
+             "images/g/e.avif": _encoded(Image.effect_noise((600, 400), 30).convert("RGB"), "AVIF", quality=70),
              "images/g/Thumbs.db": b"", "images/scan.tiff": scan,
              # What a Mac leaves on a USB stick: an AppleDouble file beside each photo, .DS_Store.
              "images/g/._a.jpg": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X" + bytes(4000),
@@ -356,7 +358,7 @@ def test_a_book_takes_heic_and_tiff_photos_and_names_what_it_leaves_out(tmp_path
     with zipfile.ZipFile(tmp_path / "dist" / "anh.epub") as epub:
         names = [n for n in epub.namelist() if n.startswith("EPUB/images/")]
     assert sorted(names) == ["EPUB/images/g-a.jpg", "EPUB/images/g-b.jpg", "EPUB/images/g-c.jpg",
-                             "EPUB/images/scan.jpg"]
+                             "EPUB/images/g-e.jpg", "EPUB/images/scan.jpg"]
     report = epubcheck(tmp_path / "dist" / "anh.epub")
     assert [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []
     import pikepdf
@@ -365,7 +367,7 @@ def test_a_book_takes_heic_and_tiff_photos_and_names_what_it_leaves_out(tmp_path
         found = {x.objgen: (int(x.Width), int(x.Height)) for page in pdf.pages
                  for x in page.get_images().values()}
         sizes = sorted(found.values())
-    assert sizes == [(64, 96), (600, 400), (600, 400), (600, 400)]  # the HEIC upright
+    assert sizes == [(64, 96), (600, 400), (600, 400), (600, 400), (600, 400)]  # the HEIC upright
 
 
 def test_a_converted_photo_is_decoded_once_for_every_output_ahead(tmp_path, monkeypatch):

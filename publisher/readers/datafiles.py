@@ -429,7 +429,7 @@ def _folder_photos(options: dict, source, line: int, inline: Inline,
         diagnostics.append(Diagnostic(
             "warning", f"gallery: left out of folder={options['folder']}: {shown} (not a photo the book can use)",
             source.rel, line, "gallery-skipped",
-            hint="save them as JPEG (photos) or PNG; TIFF, BMP and HEIC are converted"))
+            hint="save them as JPEG (photos) or PNG; TIFF, BMP, HEIC and AVIF are converted"))
     ordered = [folder / name for name in captions] + [p for p in files if p.name not in captions]
     for path in ordered:
         if bad_name(path.name):

@@ -18,7 +18,7 @@ from .. import images  # it registers pi-heif: Pillow then opens HEIC headers to
 __all__ = ["image_size"]
 
 # What a photo page takes (the last three converted by publisher.images); anything else reads as unknown.
-FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF")
+FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF", "AVIF")
 _ORIENTATION = 0x0112  # the EXIF tag; 5–8 mean the picture is shown turned a quarter
 
 
