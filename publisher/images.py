@@ -11,11 +11,16 @@ other than 1) is turned upright once here, so the PDF never has to decode it; th
 reach the PDF as the camera's own JPEG bytes (``pdf_bytes``). A print PDF that takes its
 photos by reference (``ImageSettings.turned_in_pdf``, pdf.photorefs) gets the sideways ones
 as they are too: the PDF turns them as it draws them, with no loss and no re-encoding.
+A phone's multi-picture JPEG (an HDR gain map or a depth map appended: Pillow's "MPO") is the
+JPEG its first picture is (``image_format``, ``jpeg_ranges``). Colours: a JPEG keeps its ICC
+profile (pdf.iccbased tags the PDF's image with it); a PNG in a profile other than sRGB (a Mac's
+screenshot) is converted to sRGB, since WeasyPrint draws a PNG's pixels without it
+(``pdf_colour_profile`` says which profiles are not sRGB).
 Pillow's decompression-bomb guard stays on: an image of more than
 ``Image.MAX_IMAGE_PIXELS`` pixels is refused with a ManuscriptError naming the file.
 
 An image in a format that EPUB readers and browsers do not all show (a scanner's TIFF, a BMP,
-an iPhone's HEIC, read through pi-heif) is converted for every output, once: to JPEG when it
+an iPhone's HEIC, read through pi-heif, an AVIF saved from a news site) is converted for every output, once: to JPEG when it
 is a photograph (three colour channels), to PNG otherwise (transparency, grey or black-and-white
 scans, palettes); ``output_suffix`` says which, from the file's header, so the documents can
 name the converted file (render.html).

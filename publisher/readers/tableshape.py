@@ -12,8 +12,10 @@ each naming its lines, so nothing is dropped without a word.
 The rules, each on what the rows hold, never on their number:
 
 - The **data columns** are those filled in at least a fifth of the rows. The **header** is the
-  first row (of the first ``MAX_TITLE_ROWS + 1``) that fills at least 60 % of them: title
-  rows fill one or two cells. A sheet whose first row is its header is read as before.
+  first row (of the first ``MAX_TITLE_ROWS + 1``) that fills at least 60 % of them, unless it
+  holds long texts only (``TITLE_LENGTH``) and a row below fills more: title rows fill one or
+  two cells, with the organisation's name and the national motto. A sheet whose first row is
+  its header is read as before.
 - A header with empty cells among the data columns, followed by a row that fills each of
   them and nothing but them and the first column of each heading over them, with short
   labels, is a **two-row header**: each sub-heading is joined to the heading over it
@@ -37,6 +39,7 @@ Record = tuple[int, list[str]]  # (line or row number, cells)
 
 MAX_TITLE_ROWS = 12
 MAX_FOOTER_ROWS = 15
+TITLE_LENGTH = 15  # characters: a row whose every text is at least this long is a title, not a header
 _NUMBERING = re.compile(r"[(\[]?(\d{1,3}|[A-Za-z])[)\].]?")
 _FOOTER_WORDS = ("tổng", "cộng", "người lập", "người ghi", "thủ trưởng", "xác nhận", "ghi chú", "lưu:", "nơi nhận")
 _DATE_LINE = re.compile(r"\bngày\b.*\btháng\b.*\bnăm\b")
@@ -78,8 +81,12 @@ def shape(records: list[Record]) -> Shape:
             counts[column] = counts.get(column, 0) + 1
     data = {c for c, n in counts.items() if n >= max(2, len(records) / 5)} or set(counts)
     need = max(1, -(-len(data) * 3 // 5))  # 60 %, rounded up
-    head = next((i for i, (_, cells) in enumerate(records[:MAX_TITLE_ROWS + 1])
-                 if len(_filled(cells) & data) >= need and len(_filled(cells)) >= min(2, len(data))), 0)
+    fills = [len(_filled(cells) & data) for _, cells in records[:MAX_TITLE_ROWS + 1]]
+    candidates = [i for i, (_, cells) in enumerate(records[:MAX_TITLE_ROWS + 1])
+                  if fills[i] >= need and len(_filled(cells)) >= min(2, len(data))]
+    # A row of long texts is a title when a row below fills more of the columns (the header).
+    head = next((i for i in candidates if not (_title_like(records[i][1])
+                                               and any(fills[j] > fills[i] for j in candidates if j > i))), 0)
     notes = [_note("title", records[:head])] if head else []
     line, header = records[head][0], list(records[head][1])
     at = head + 1
@@ -95,6 +102,13 @@ def shape(records: list[Record]) -> Shape:
         notes.append(_note("footer", rows[end:]))
         rows = rows[:end]
     return Shape(header, line, rows, notes)
+
+
+def _title_like(cells: list[str]) -> bool:
+    """A row of long texts only: an organisation's name, the national motto, a title
+    (``CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM``); a header has short labels (``STT``, ``Họ và tên``)."""
+    values = [v for v in cells if v]
+    return bool(values) and all(len(v) >= TITLE_LENGTH for v in values)
 
 
 def _sub_headings(header: list[str], below: list[str], data: set[int]) -> bool:

@@ -221,3 +221,21 @@ def test_the_office_list_in_the_epub_passes_epubcheck(tmp_path):
     assert head.count("<tr>") == 2 and 'colspan="2"' in head and 'rowspan="2"' in head
     report = epubcheck(epub)
     assert [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []
+
+
+def test_a_narrow_list_under_the_organisation_and_the_motto(tmp_path):
+    """Three columns: the title rows fill two of them, as many as a header would."""
+    csv = ("CỤC HẢI QUAN TỈNH BÌNH MINH,,CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+           "PHÒNG TỔ CHỨC CÁN BỘ,,Độc lập - Tự do - Hạnh phúc\n,,\n"
+           "STT,Họ và tên,Đơn vị\n1,Lê Văn An,Phòng 1\n2,Trần Bình,Phòng 2\n3,Đỗ Chí,Phòng 3\n")
+    block, diagnostics = _roster(tmp_path, {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv")
+    assert block.columns == ["STT", "Họ và tên", "Đơn vị"] and len(block.items) == 3
+    assert [(d.code, d.line) for d in diagnostics] == [("roster-title", 1)]
+
+
+def test_a_header_of_long_labels_is_a_header(tmp_path):
+    csv = ("Họ và tên cán bộ, công chức;Đơn vị công tác cuối cùng\n"
+           "Lê Văn An;Phòng Nghiệp vụ một\nTrần Thị Bình;Đội Kiểm soát Hải quan\n")
+    block, diagnostics = _roster(tmp_path, {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv")
+    assert block.columns == ["Họ và tên cán bộ, công chức", "Đơn vị công tác cuối cùng"]
+    assert len(block.items) == 2 and diagnostics == []
