@@ -48,7 +48,7 @@ from ..images import PHOTO_SUFFIXES
 from ..model import Block, html_to_text
 from . import spreadsheet
 from .imagesize import image_size
-from .tableshape import Note, shape
+from .tableshape import NAME_HEADERS, Note, shape
 from ..safety import TooLarge, UnsafePath, bad_name, project_path, read_bytes
 from .frontmatter import NoAliasLoader
 from .source import MAX_MANUSCRIPT_BYTES, resolve_image, sanitize_text
@@ -66,7 +66,6 @@ OPTIONS = {
 }
 _NOT_PHOTOS = ("thumbs.db", "desktop.ini")  # what Windows leaves in a folder of photos
 IMAGE_SUFFIXES = PHOTO_SUFFIXES  # the web's formats, and those publisher.images converts
-NAME_HEADERS = ("họ và tên", "họ tên", "tên", "name", "full name")
 LANDSCAPE_RATIO = 1.15  # wider than this is landscape (full width); squares pair like portraits
 _IMAGE_LINE = re.compile(r"^!\[(?P<caption>.*)\]\(\s*(?P<src>[^\s)]+)(?:\s+\"[^\"]*\")?\s*\)$")
 _TIMELINE_LINE = re.compile(r"^(?P<year>[^:\s][^:]*?)\s*:\s+(?P<event>\S.*)$")
@@ -259,6 +258,9 @@ def _left_out(note: Note, rel: str) -> Diagnostic:
         return Diagnostic("warning", f"roster: {lines} under the table (“{text}” …) read as its footer and left out",
                           rel, note.first, "roster-footer",
                           hint=f"if they are rows of the table, remove the blank {line} above them")
+    if note.kind == "names":
+        return Diagnostic("info", f"roster: “{text}” is typed over {note.columns} columns: each row's parts are "
+                          "joined into one name", rel, note.first, "roster-names")
     what = "the title above the table" if note.kind == "title" else "the row numbering the columns"
     return Diagnostic("info", f"roster: {lines} (“{text}”) read as {what}, not as rows", rel, note.first,
                       f"roster-{note.kind}")

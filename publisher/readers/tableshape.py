@@ -23,6 +23,9 @@ The rules, each on what the rows hold, never on their number:
   header names on its own (the name).
 - A row right under the header holding only column numbers or letters, the numbers
   consecutive, is the **numbering row**.
+- A **name typed over two columns** (``Họ và tên`` merged over the family and middle names and
+  the given name, with or without ``Họ đệm`` and ``Tên`` under it) becomes one column, each
+  row's parts joined with a space.
 - The **footer** is the run of rows at the end (at most ``MAX_FOOTER_ROWS``) that fill under
   half of what the table's rows usually fill (the upper quartile of the rows' filled cells),
   when a blank line parts it from the table or it opens with a total, a date line or a signature (``Tổng``, ``Cộng``, ``Người lập``,
@@ -42,18 +45,21 @@ MAX_FOOTER_ROWS = 15
 TITLE_LENGTH = 15  # characters: a row whose every text is at least this long is a title, not a header
 _NUMBERING = re.compile(r"[(\[]?(\d{1,3}|[A-Za-z])[)\].]?")
 _FOOTER_WORDS = ("tổng", "cộng", "người lập", "người ghi", "thủ trưởng", "xác nhận", "ghi chú", "lưu:", "nơi nhận")
+NAME_HEADERS = ("họ và tên", "họ tên", "tên", "name", "full name")  # a roster's name column (casefolded)
 _DATE_LINE = re.compile(r"\bngày\b.*\btháng\b.*\bnăm\b")
 
 
 @dataclass
 class Note:
     """Rows left out of the table: ``kind`` (title, numbering, footer), their first and last
-    line, and the first text they hold."""
+    line, and the first text they hold; or ("names") the header's name typed over ``columns``
+    columns, joined into one."""
 
     kind: str
     first: int
     last: int
     text: str
+    columns: int = 0  # a name typed over this many columns ("names")
 
 
 @dataclass
@@ -88,6 +94,9 @@ def shape(records: list[Record]) -> Shape:
     head = next((i for i in candidates if not (_title_like(records[i][1])
                                                and any(fills[j] > fills[i] for j in candidates if j > i))), 0)
     notes = [_note("title", records[:head])] if head else []
+    records = records[:head] + _names_joined(records[head:], notes)
+    data = {c for c in range(max(len(cells) for _, cells in records[head:]))
+            if sum(1 for _, cells in records[head:] if c < len(cells) and cells[c]) >= max(2, len(records) / 5)} or data
     line, header = records[head][0], list(records[head][1])
     at = head + 1
     if at < len(records) and _sub_headings(header, records[at][1], data):
@@ -102,6 +111,65 @@ def shape(records: list[Record]) -> Shape:
         notes.append(_note("footer", rows[end:]))
         rows = rows[:end]
     return Shape(header, line, rows, notes)
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _names_joined(records: list[Record], notes: list[Note]) -> list[Record]:
+    """``records`` (the header first) with a name typed in two columns made one: ``Họ và tên``
+    merged over ``Nguyễn Văn`` and ``An`` (the family and middle names, then the given name, as
+    school and office lists keep them for sorting), with or without sub-headings (``Họ đệm``,
+    ``Tên``) under it. Each row's parts are joined with a space, so ``sort=name`` finds the given
+    name last."""
+    header = records[0][1]
+    for column, heading in enumerate(header):
+        if _fold(heading) not in NAME_HEADERS:
+            continue
+        end = column + 1
+        while end < max(len(cells) for _, cells in records) and (end >= len(header) or not header[end]):
+            end += 1
+        parts = [v for _, cells in records[1:] for v in cells[column + 1:end] if v]
+        # The columns after it hold given names (a word or two, in letters, capitalised), not
+        # dates or notes: a column of anything else under no heading stays an error.
+        if end - column < 2 or not parts or sum(map(_given_like, parts)) < 0.9 * len(parts):
+            continue
+        width = max(len(cells) for _, cells in records)
+        joined = []
+        for number, (line, cells) in enumerate(records):
+            if number == 0:
+                parts = [heading]
+            elif number == 1 and _is_sub_headings_under(cells, header, column, end, width):
+                parts = []  # "Họ đệm", "Tên": the column is one name now
+            else:
+                parts = [v for v in cells[column:end] if v]
+            row = cells[:column] + [" ".join(parts)] + cells[end:]
+            if number == 0 or any(row):  # sub-headings under the name alone: the row goes
+                joined.append((line, row))
+        notes.append(Note("names", records[0][0], records[0][0], heading, end - column))
+        return joined  # one name column a table
+    return records
+
+
+_GIVEN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)?")
+
+
+def _given_like(value: str) -> bool:
+    return bool(_GIVEN.fullmatch(value)) and value[0].isupper()
+
+
+def _is_sub_headings_under(cells: list[str], header: list[str], first: int, end: int, width: int) -> bool:
+    """Whether the row under a header holding a name over columns ``first`` to ``end`` is the
+    header's second row: short labels, under the name's columns, and nothing under a column
+    named on its own (a data row has its number or its date there)."""
+    def named(c: int) -> bool:
+        return c < len(header) and bool(header[c])
+
+    alone = {c for c in range(width) if named(c) and not first <= c < end and (c + 1 == width or named(c + 1))}
+    values = [v for v in cells if v]
+    return (any(cells[first:end]) and not any(cells[c] for c in alone if c < len(cells))
+            and all(len(v) <= 20 for v in values))
 
 
 def _title_like(cells: list[str]) -> bool:

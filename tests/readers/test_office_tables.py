@@ -239,3 +239,35 @@ def test_a_header_of_long_labels_is_a_header(tmp_path):
     block, diagnostics = _roster(tmp_path, {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv")
     assert block.columns == ["Họ và tên cán bộ, công chức", "Đơn vị công tác cuối cùng"]
     assert len(block.items) == 2 and diagnostics == []
+
+
+@pytest.mark.parametrize("sub_headings", [False, True], ids=["merged-heading", "with-ho-dem-ten"])
+def test_a_name_typed_over_two_columns_is_one_name(tmp_path, sub_headings):
+    """School and office lists keep the family and middle names apart from the given name (to sort
+    by it in Excel), under one "Họ và tên" merged over both."""
+    lines = ["STT,Họ và tên,,Thời gian công tác,,Đơn vị"]
+    lines += [",Họ đệm,Tên,Từ,Đến,"] if sub_headings else [",,,Từ,Đến,"]
+    lines += ["1,Trần Thị,Bình,04/1990,06/2020,Phòng Nghiệp vụ", "2,Nguyễn Hữu,Chí,03/2004,12/2015,Chi cục",
+              "3,Lê Văn,An,09/1995,,Đội Kiểm soát"]
+    block, diagnostics = _roster(tmp_path, {"data/ds.csv": ("\n".join(lines) + "\n").encode("utf-8")},
+                                 "file=../data/ds.csv sort=name")
+    assert block.columns == ["STT", "Họ và tên", "Thời gian công tác – Từ", "Thời gian công tác – Đến", "Đơn vị"]
+    assert [item["cells"][:3] for item in block.items] == [["3", "Lê Văn An", "09/1995"],
+                                                          ["1", "Trần Thị Bình", "04/1990"],
+                                                          ["2", "Nguyễn Hữu Chí", "03/2004"]]
+    assert [(d.level, d.code, d.line) for d in diagnostics] == [("info", "roster-names", 1)]
+    assert "“Họ và tên” is typed over 2 columns" in diagnostics[0].message
+
+
+def test_a_name_over_two_columns_in_a_workbook(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Họ và tên", None, "Năm sinh"])
+    sheet.merge_cells("B1:C1")
+    for row in ([1, "Phạm Thu", "Hà", 1975], [2, "Đỗ Quang", "Vinh", 1969]):
+        sheet.append(row)
+    book.save(tmp_path / "ds.xlsx")
+    block, _ = _roster(tmp_path / "p", {"data/ds.xlsx": (tmp_path / "ds.xlsx").read_bytes()},
+                       "file=../data/ds.xlsx sort=name")
+    assert block.columns == ["STT", "Họ và tên", "Năm sinh"]
+    assert [item["cells"] for item in block.items] == [["1", "Phạm Thu Hà", "1975"], ["2", "Đỗ Quang Vinh", "1969"]]
