@@ -81,11 +81,7 @@ def _note(kind: str, records: list[Record]) -> Note:
 
 def shape(records: list[Record]) -> Shape:
     """The header, the rows and the notes of the table in ``records`` (non-empty rows, in order)."""
-    counts: dict[int, int] = {}
-    for _, cells in records:
-        for column in _filled(cells):
-            counts[column] = counts.get(column, 0) + 1
-    data = {c for c, n in counts.items() if n >= max(2, len(records) / 5)} or set(counts)
+    data = _data_columns(records)
     need = max(1, -(-len(data) * 3 // 5))  # 60 %, rounded up
     fills = [len(_filled(cells) & data) for _, cells in records[:MAX_TITLE_ROWS + 1]]
     candidates = [i for i, (_, cells) in enumerate(records[:MAX_TITLE_ROWS + 1])
@@ -94,9 +90,11 @@ def shape(records: list[Record]) -> Shape:
     head = next((i for i in candidates if not (_title_like(records[i][1])
                                                and any(fills[j] > fills[i] for j in candidates if j > i))), 0)
     notes = [_note("title", records[:head])] if head else []
-    records = records[:head] + _names_joined(records[head:], notes)
-    data = {c for c in range(max(len(cells) for _, cells in records[head:]))
-            if sum(1 for _, cells in records[head:] if c < len(cells) and cells[c]) >= max(2, len(records) / 5)} or data
+    table = records[head:]
+    joined = _names_joined(table, notes)
+    if joined is not table:  # the columns after the name's moved one to the left
+        records = records[:head] + joined
+        data = _data_columns(records)
     line, header = records[head][0], list(records[head][1])
     at = head + 1
     if at < len(records) and _sub_headings(header, records[at][1], data):
@@ -111,6 +109,15 @@ def shape(records: list[Record]) -> Shape:
         notes.append(_note("footer", rows[end:]))
         rows = rows[:end]
     return Shape(header, line, rows, notes)
+
+
+def _data_columns(records: list[Record]) -> set[int]:
+    """The columns filled in at least a fifth of the rows (every column used, in a table of few)."""
+    counts: dict[int, int] = {}
+    for _, cells in records:
+        for column in _filled(cells):
+            counts[column] = counts.get(column, 0) + 1
+    return {c for c, n in counts.items() if n >= max(2, len(records) / 5)} or set(counts)
 
 
 def _fold(text: str) -> str:
