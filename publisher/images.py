@@ -379,8 +379,7 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
                     return None
                 # The first picture as the camera wrote it, without the ones appended (a gain map
                 # doubles an EPUB's photo): its bytes copied, not decoded.
-                return "JPEG", b"".join(data[start:start + length]
-                                        for start, length in jpeg_ranges(io.BytesIO(data), len(data), exif=True))
+                return "JPEG", _first_picture(data, exif=True)
     image = _open(data, path, rel, settings)
     kind = image_format(image)
     fmt = kind if kind in PROCESSED else "PNG"
@@ -453,7 +452,7 @@ def pdf_bytes(path: Path) -> bytes:
                 return data
     except Exception:
         return data  # WeasyPrint reports what it cannot read
-    return b"".join(data[start:start + length] for start, length in jpeg_without_exif(io.BytesIO(data), len(data)))
+    return _first_picture(data, exif=False)
 
 
 def jpeg_without_exif(handle, size: int) -> list[tuple[int, int]]:
@@ -497,6 +496,11 @@ def jpeg_ranges(handle, size: int, exif: bool) -> list[tuple[int, int]]:
     if at < size:
         keep(at, (_picture_end(handle, at, size) if appended else size) - at)
     return ranges
+
+
+def _first_picture(data: bytes, exif: bool) -> bytes:
+    """The JPEG ``data`` cut to ``jpeg_ranges``: its first picture alone, with or without its EXIF block."""
+    return b"".join(data[start:start + length] for start, length in jpeg_ranges(io.BytesIO(data), len(data), exif))
 
 
 def _picture_end(handle, at: int, size: int) -> int:

@@ -44,6 +44,11 @@ def without_notes(fragment: str) -> str:
     return _NOTE_CALL.sub("", fragment or "")
 
 
+# A roster column under a two-row header is named heading + SUB_HEADING + sub-heading
+# ("Thời gian công tác – Từ"): readers.tableshape joins them, render.headings splits them again.
+SUB_HEADING = " – "
+
+
 @dataclass
 class Block:
     """One block of an article."""
@@ -57,7 +62,7 @@ class Block:
     caption: str | None = None
     id: str | None = None
     items: list[dict] | None = None  # gallery, roster, timeline (see BLOCK_KINDS)
-    columns: list[str] | None = None  # roster
+    columns: list[str] | None = None  # roster (a two-row header's: heading + SUB_HEADING + sub-heading)
 
     def image_sources(self) -> list[str]:
         """The project-relative paths of the images this block shows (a figure's, a gallery's)."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import shlex
@@ -48,7 +49,7 @@ from ..images import PHOTO_SUFFIXES
 from ..model import Block, html_to_text
 from . import spreadsheet
 from .imagesize import image_size
-from .tableshape import NAME_HEADERS, Note, shape
+from .tableshape import NAME_HEADERS, Note, fold as _fold, shape
 from ..safety import TooLarge, UnsafePath, bad_name, project_path, read_bytes
 from .frontmatter import NoAliasLoader
 from .source import MAX_MANUSCRIPT_BYTES, resolve_image, sanitize_text
@@ -167,12 +168,6 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _fold(text: str) -> str:
-    # A two-row header's names are joined by an en dash (readers.tableshape): a hyphen typed in
-    # columns= finds them.
-    return " ".join(unicodedata.normalize("NFC", text).casefold().replace("–", "-").replace("—", "-").split())
-
-
 MAX_ROSTER_ROWS = 100_000  # a hostile file aside: 50,000 rows make 3,200 pages (pdf.rosters lays them out in runs)
 
 # --- rosters ---------------------------------------------------------------------------------
@@ -232,8 +227,8 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
         if any(dates) and all(d is not None or not cells[key_column] for d, (_, cells) in zip(dates, rows)):
             # A column of dates (12/03/1990, 03/1990, 1990, 1990-03-12) sorts by date, unknown ones
             # last: as words, 02/05/1990 would come before 12/03/1985.
-            order = {id(row): (d is None, d or ()) for d, row in zip(dates, rows)}
-            rows.sort(key=lambda row: order[id(row)])
+            order = sorted(range(len(rows)), key=lambda i: (dates[i] is None, dates[i] or ()))
+            rows[:] = [rows[i] for i in order]
         else:
             rows.sort(key=lambda row: word_key(row[1][key_column]))
 
@@ -298,7 +293,8 @@ def _given_words(value: str, source, line: int) -> int:
 def _csv_table(text: str, rel: str, first_line: int) -> tuple[list[str], list[tuple[int, list[str]]], list[Note]]:
     """Header, (line, cells) rows and the lines left out around the table (readers.tableshape) of
     CSV text whose first line is ``first_line`` of ``rel``."""
-    lines = [l for l in text.split("\n") if l.strip()][:30]  # a title line above the header has no separator
+    # The first lines with text: a title line above the header has no separator.
+    lines = list(itertools.islice((l for l in io.StringIO(text) if l.strip()), 30))
     delimiter = max(",;\t", key=lambda d: sum(l.count(d) for l in lines))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []

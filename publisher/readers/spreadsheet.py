@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..errors import DependencyError, ManuscriptError
 from ..legacyfonts import LegacyText
-from .tableshape import Note, shape
+from .tableshape import Note, fold, shape
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, the whole .xlsx archive
@@ -70,7 +70,7 @@ def _table(cells: list[tuple[int, int, str, str | None]], rel: str,
             raise ManuscriptError(
                 f"sheet {sheet!r}, row {header_row}: header column {_letter(column)} has no name",
                 rel, header_row, hint="name every column of the header row, or delete the empty column")
-    folded = [" ".join(name.casefold().split()) for name in header]
+    folded = [fold(name) for name in header]
     for column, name in enumerate(folded):
         if name in folded[:column]:
             raise ManuscriptError(f"sheet {sheet!r}, row {header_row}: column {header[column]!r} appears twice",

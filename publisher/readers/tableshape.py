@@ -38,6 +38,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..model import SUB_HEADING
+
 Record = tuple[int, list[str]]  # (line or row number, cells)
 
 MAX_TITLE_ROWS = 12
@@ -120,8 +122,10 @@ def _data_columns(records: list[Record]) -> set[int]:
     return {c for c, n in counts.items() if n >= max(2, len(records) / 5)} or set(counts)
 
 
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+def fold(text: str) -> str:
+    """A column's name as names are compared: NFC, case and spacing ignored, and an en or em dash
+    taken for the hyphen an editor types (``Thời gian công tác - Từ`` finds a joined name)."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().replace("–", "-").replace("—", "-").split())
 
 
 def _names_joined(records: list[Record], notes: list[Note]) -> list[Record]:
@@ -131,18 +135,18 @@ def _names_joined(records: list[Record], notes: list[Note]) -> list[Record]:
     ``Tên``) under it. Each row's parts are joined with a space, so ``sort=name`` finds the given
     name last."""
     header = records[0][1]
+    width = max(len(cells) for _, cells in records)
     for column, heading in enumerate(header):
-        if _fold(heading) not in NAME_HEADERS:
+        if fold(heading) not in NAME_HEADERS:
             continue
         end = column + 1
-        while end < max(len(cells) for _, cells in records) and (end >= len(header) or not header[end]):
+        while end < width and (end >= len(header) or not header[end]):
             end += 1
         parts = [v for _, cells in records[1:] for v in cells[column + 1:end] if v]
         # The columns after it hold given names (a word or two, in letters, capitalised), not
         # dates or notes: a column of anything else under no heading stays an error.
         if end - column < 2 or not parts or sum(map(_given_like, parts)) < 0.9 * len(parts):
             continue
-        width = max(len(cells) for _, cells in records)
         joined = []
         for number, (line, cells) in enumerate(records):
             if number == 0:
@@ -208,7 +212,7 @@ def _joined(header: list[str], below: list[str]) -> list[str]:
         top = header[column] if column < len(header) else ""
         sub = below[column] if column < len(below) else ""
         over = top or over
-        names.append(f"{over} – {sub}" if sub and over else (top or sub))
+        names.append(over + SUB_HEADING + sub if sub and over else (top or sub))
     return names
 
 

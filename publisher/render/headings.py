@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 
-# The en dash tableshape joins with; the normaliser may have made the space before it a no-break one.
-_JOIN = re.compile(r"\s+–\s+")
+from ..model import SUB_HEADING
+
+# The joiner tableshape puts between a heading and its sub-heading; the normaliser may have made
+# its space before the dash a no-break one.
+_JOIN = re.compile(r"\s+" + re.escape(SUB_HEADING.strip()) + r"\s+")
 
 
 def _split(heading: str) -> tuple[str, str | None]:
