@@ -15,7 +15,8 @@ and its options (``key=value``; quote values with spaces: ``title="Ban lãnh đ�
     their header; ``sort=name`` sorts by the name column (``name=COLUMN``, default the
     column headed "Họ và tên", "Họ tên", "Tên" or "Name") given name first, then middle,
     then family name (``given-words=2`` for two-word given names); ``sort=COLUMN`` sorts
-    by any column in Vietnamese dictionary order; without ``sort`` the file's order is
+    by any column in Vietnamese dictionary order (a column of dates by date, of numbers by
+    value); without ``sort`` the file's order is
     kept (e.g. by term). ``number=TT`` adds a first column numbering the rows; ``title=``.
 ``timeline`` year + event pairs: ``YEAR: event`` lines in the body, ``file=`` a YAML file
     (a list of {year, event} or a mapping year -> event), or, with an empty body, the
@@ -229,6 +230,11 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
             # last: as words, 02/05/1990 would come before 12/03/1985.
             order = sorted(range(len(rows)), key=lambda i: (dates[i] is None, dates[i] or ()))
             rows[:] = [rows[i] for i in order]
+        elif (numbers := _numbers_of([cells[key_column] for _, cells in rows])) is not None:
+            # A column of numbers as the sheet shows them (1.250.000, 4,98, 85%) sorts by value:
+            # as words, 1.250.000 would come before 980.000.
+            order = sorted(range(len(rows)), key=lambda i: (numbers[i] is None, numbers[i] or 0))
+            rows[:] = [rows[i] for i in order]
         else:
             rows.sort(key=lambda row: word_key(row[1][key_column]))
 
@@ -281,6 +287,28 @@ def _date_key(text: str) -> tuple[int, int, int] | None:
     else:
         return None
     return (year, month, day) if month <= 12 and day <= 31 else None
+
+
+_NUMBER = re.compile(r"(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*%?")
+
+
+def _numbers_of(texts: list[str]) -> list[float | None] | None:
+    """Each cell's value when every cell that is not empty is a number written the Vietnamese way
+    (readers.cellformat: 1.250.000, 4,98, -3, 85%, "-" for zero), None for the empty ones; None when some
+    cell is not a number."""
+    values: list[float | None] = []
+    for text in texts:
+        text = text.strip()
+        if not text:
+            values.append(None)
+        elif text in ("-", "–"):  # zero in Excel's accounting format
+            values.append(0.0)
+        elif found := _NUMBER.fullmatch(text):
+            sign, whole, part = found.groups()
+            values.append(float(f"{sign}{whole.replace('.', '')}.{part or 0}"))
+        else:
+            return None
+    return values if any(v is not None for v in values) else None
 
 
 def _given_words(value: str, source, line: int) -> int:

@@ -5,9 +5,9 @@ cell's text is converted by the cell's font like a Word run (``publisher.legacyf
 by the font's name, and by the text's letters when the name is unknown or wrong), one
 cell at a time. The table is the first worksheet (or the one named by ``sheet=``), found in it as
 ``readers.tableshape`` finds it: title rows above the header, a two-row header, a row numbering
-the columns and a footer of totals and signatures are told apart from the rows. Numbers are
-written as the sheet shows them without a format (12, 3.5), dates as the sheet shows them
-(``show_date``: 12/03/1990, 03/1990, 1990).
+the columns and a footer of totals and signatures are told apart from the rows. Numbers and
+dates are written as the sheet shows them, by each cell's number format, with Vietnamese
+separators (``readers.cellformat``: 00123, 4,98, 1.250.000, 12/03/1990, 03/1990).
 
 openpyxl reads ``.xlsx`` in read-only mode (rows streamed, cell fonts kept); xlrd reads
 the old binary ``.xls`` with ``formatting_info`` (its cell fonts), if it is installed.
@@ -18,14 +18,12 @@ and the row (given as the line).
 
 from __future__ import annotations
 
-import datetime
-import re
-import unicodedata
 import zipfile
 from pathlib import Path
 
 from ..errors import DependencyError, ManuscriptError
 from ..legacyfonts import LegacyText
+from .cellformat import show
 from .tableshape import Note, fold, shape
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -96,84 +94,6 @@ def _letter(column: int) -> str:
     return letters
 
 
-def _show(value, number_format: str | None = None) -> str:
-    """A cell value as text: whole numbers without ".0", dates as the sheet shows them (``show_date``)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return show_date(value, number_format)
-    if isinstance(value, datetime.time):
-        return value.isoformat()
-    return unicodedata.normalize("NFC", str(value))
-
-
-# Excel's built-in short date (number format 14) is shown in the computer's own short date form:
-# day/month/year in Vietnam. openpyxl reports it as "mm-dd-yy", xlrd as "m/d/yy".
-_SHORT_DATE = ("mm-dd-yy", "m/d/yy", "m/d/yyyy", "general", "")
-_DATE_TOKEN = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.|yyyy|yy|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d'
-                         r'|hh|h|ss|s|am/pm|a/p|.', re.IGNORECASE)
-_TIME = ("h", "hh", "s", "ss", "am/pm", "a/p")
-
-
-def show_date(value: datetime.date, number_format: str | None) -> str:
-    """A date as a sheet shows it: by the cell's number format (``dd/mm/yyyy``, ``mm/yyyy``, ``yyyy``
-    …), the built-in short date as day/month/year; a format that names months or days in English
-    (``d-mmm-yy``) as day/month/year too. A time of midnight is not shown.
-
-    (The xlformat package renders any Excel format, but it is not available here; a roster's dates
-    need only this.)"""
-    section = (number_format or "").split(";")[0]
-    tokens = _DATE_TOKEN.findall(section)
-    kinds = [t.lower() for t in tokens]
-    if (section.strip().lower() in _SHORT_DATE or any(k in ("mmm", "mmmm", "mmmmm", "ddd", "dddd") for k in kinds)
-            or not any(k in ("yyyy", "yy", "mm", "m", "dd", "d") for k in kinds)):
-        tokens = _DATE_TOKEN.findall("dd/mm/yyyy")
-        kinds = [t.lower() for t in tokens]
-    moment = value if isinstance(value, datetime.datetime) else datetime.datetime.combine(value, datetime.time())
-    if moment.time() == datetime.time():  # a date typed without a time: the format's time part is left out
-        cut = next((i for i, k in enumerate(kinds) if k in _TIME), len(kinds))
-        while cut and not kinds[cut - 1][0].isalnum():
-            cut -= 1
-        tokens, kinds = tokens[:cut], kinds[:cut]
-    twelve = any(k in ("am/pm", "a/p") for k in kinds)
-    out, minutes = [], False
-    for token, kind in zip(tokens, kinds):
-        if kind in ("h", "hh"):
-            hour = (moment.hour % 12 or 12) if twelve else moment.hour
-            out.append(f"{hour:02d}" if kind == "hh" else str(hour))
-            minutes = True
-        elif kind in ("m", "mm") and minutes:
-            out.append(f"{moment.minute:02d}" if kind == "mm" else str(moment.minute))
-            minutes = False
-        elif kind in ("s", "ss"):
-            out.append(f"{moment.second:02d}" if kind == "ss" else str(moment.second))
-        elif kind in ("am/pm", "a/p"):
-            out.append("SA" if moment.hour < 12 else "CH")  # sáng / chiều
-        else:
-            out.append({"yyyy": f"{moment.year:04d}", "yy": f"{moment.year % 100:02d}", "mm": f"{moment.month:02d}",
-                        "m": str(moment.month), "dd": f"{moment.day:02d}", "d": str(moment.day)}.get(kind)
-                       or _literal(token))
-    return "".join(out).strip()
-
-
-def _literal(token: str) -> str:
-    """What a format token other than a date or time part shows: quoted text, an escaped
-    character, a space for ``_x``; nothing for ``[…]`` (a colour or a locale) and ``*x``."""
-    if token.startswith('"'):
-        return token[1:-1]
-    if token.startswith("\\"):
-        return token[1:]
-    if token.startswith("_"):
-        return " "
-    if token.startswith(("[", "*")) or token == "@":
-        return ""
-    return token
-
-
 # --- .xlsx ---------------------------------------------------------------------------
 
 
@@ -217,7 +137,7 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list]:
                     if value is None or not hasattr(cell, "column"):
                         continue
                     font = getattr(cell.font, "name", None) if cell.has_style else None
-                    shown = _show(value, getattr(cell, "number_format", None))
+                    shown = show(value, getattr(cell, "number_format", None))
                     cells.append((cell.row, cell.column - 1, shown, font))
                     if len(cells) > MAX_CELLS:
                         raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells", rel, cell.row)
@@ -269,11 +189,16 @@ def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list]:
                     continue
                 value, number_format = cell.value, None
                 xf = book.xf_list[cell.xf_index]
+                if cell.ctype in (xlrd.XL_CELL_DATE, xlrd.XL_CELL_NUMBER):
+                    number_format = getattr(book.format_map.get(xf.format_key), "format_str", None)
                 if cell.ctype == xlrd.XL_CELL_DATE:
                     value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                    number_format = getattr(book.format_map.get(xf.format_key), "format_str", None)
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    value = bool(value)
+                elif cell.ctype == xlrd.XL_CELL_ERROR:
+                    value = xlrd.error_text_from_code.get(value, "#N/A")
                 font = book.font_list[xf.font_index].name
-                cells.append((r + 1, c, _show(value, number_format), font))
+                cells.append((r + 1, c, show(value, number_format), font))
     finally:
         book.release_resources()
     return name, cells

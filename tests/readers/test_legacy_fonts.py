@@ -341,4 +341,4 @@ def test_xlsx_sheet_by_name_numbers_and_dates(tmp_path):
     manuscript = roster_project(tmp_path, workbook, 'sheet="Cán bộ"')
     [block] = [b for b in read(source(manuscript, tmp_path)).article.blocks if b.kind == "roster"]
     assert block.columns == ["Họ và tên", "Năm sinh", "Ngày vào ngành", "Hệ số"]
-    assert block.items == [{"cells": ["Lê Văn An", "1968", "1990-03-12", "4.5"]}]
+    assert block.items == [{"cells": ["Lê Văn An", "1968", "1990-03-12", "4,5"]}]

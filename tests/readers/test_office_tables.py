@@ -1,4 +1,4 @@
-"""Rosters as offices make them (readers.tableshape, readers.spreadsheet.show_date): a title and
+"""Rosters as offices make them (readers.tableshape, readers.cellformat.show_date): a title and
 the national motto above the table, a two-row header, a row numbering the columns, dates in the
 sheet's own format, a footer of totals and signatures under it."""
 
@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from publisher.readers import Source, read
-from publisher.readers.spreadsheet import show_date
+from publisher.readers.cellformat import show_date
 
 from ..conftest import make_project
 
@@ -138,8 +138,8 @@ def test_dates_are_shown_as_the_sheet_shows_them():
     assert show_date(datetime.date(2001, 12, 31), None) == "31/12/2001"
 
 
-@pytest.mark.slow
-def test_the_same_list_as_an_old_xls_workbook(tmp_path):
+def as_xls(workbook, folder):
+    """The .xlsx workbook saved as an old .xls by LibreOffice Calc; the test skipped without it."""
     from pathlib import Path
 
     from publisher.readers import office
@@ -149,7 +149,12 @@ def test_the_same_list_as_an_old_xls_workbook(tmp_path):
     pytest.importorskip("xlrd")
     from .test_legacy_fonts import accuracy
 
-    xls = accuracy.convert_with_soffice(office_sheet(tmp_path / "ds.xlsx"), "xls", tmp_path / "made")
+    return accuracy.convert_with_soffice(workbook, "xls", folder)
+
+
+@pytest.mark.slow
+def test_the_same_list_as_an_old_xls_workbook(tmp_path):
+    xls = as_xls(office_sheet(tmp_path / "ds.xlsx"), tmp_path / "made")
     block, diagnostics = _roster(tmp_path / "p", {"data/ds.xls": xls.read_bytes()}, "file=../data/ds.xls")
     assert block.columns == COLUMNS
     assert [item["cells"] for item in block.items] == EXPECTED  # the dates by xlrd's number formats
