@@ -25,7 +25,7 @@ BLOCK_KINDS = (
     "byline",  # html: inline; an author or place/date line printed at the end
     # kỷ yếu pages (readers/datafiles.py); caption: an optional title, inline html
     "gallery",  # items: photos {src, caption, alt, orientation, page, row}
-    "roster",  # columns: headings, inline html; items: rows {cells: [inline html, ...]}
+    "roster",  # columns: headings, inline html; items: rows {cells: [inline html, ...]}, a section's heading {section}
     "timeline",  # items: entries {year, html}
 )
 
@@ -79,7 +79,7 @@ class Block:
             parts.append(self.caption)
         parts.extend(self.columns or [])
         for item in self.items or []:
-            parts.extend(item.get(key) or "" for key in ("year", "html", "caption"))
+            parts.extend(item.get(key) or "" for key in ("year", "html", "caption", "section"))
             parts.extend(item.get("cells") or [])
         return html_to_text(" ".join(parts))
 

@@ -32,7 +32,7 @@ def normalize_article(article: Article, options: NormalizeOptions) -> Article:
         if block.columns:
             block.columns = [normalize_html(heading, options) for heading in block.columns]
         for item in block.items or []:  # gallery photos, roster rows, timeline entries
-            for key in ("year", "html", "caption"):
+            for key in ("year", "html", "caption", "section"):
                 if item.get(key):
                     item[key] = normalize_html(item[key], options)
             if item.get("alt"):

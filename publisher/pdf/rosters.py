@@ -17,8 +17,9 @@ stretches of about CHUNK_PAGES pages (``Chunk``), each checked, once laid out, t
 pass breaks the page. A stretch may run from one roster into the next, with the HTML between.
 
 The roster's markup is the one of templates/roster.html (``<table class="roster">``, an
-optional caption, one or two header rows in ``<thead>``, rows of ``<td>`` in ``<tbody>`` groups); a
-table written otherwise (a project's own ``styles/roster.html``) is left as it is.
+optional caption, one or two header rows in ``<thead>``, rows of ``<td>`` in ``<tbody>`` groups,
+a section's heading a row of one ``<th colspan>``, ``class="roster-section"``); a table written
+otherwise (a project's own ``styles/roster.html``) is left as it is.
 """
 
 from __future__ import annotations
@@ -52,15 +53,18 @@ _OPENING = '<table class="roster" style="table-layout: fixed">'
 _FIXED = re.compile(r'(<div class="roster-block">\s*)' + re.escape(_OPENING)
                     + r'(<caption\b.*?</caption>)?(<colgroup>.*?</colgroup>)(<thead>.*?</thead>)(.*?)</table>\s*</div>',
                     re.DOTALL)
-_VISIBLE_ROW = re.compile(r'<tr data-row="\d+">')
-_DATA_ROW = re.compile(r'<tr data-row="(\d+)"(?: style="display: none")?>(.*?)</tr>', re.DOTALL)
+_SECTION_CLASS = ' class="roster-section"'  # a section's heading row (templates/roster.html)
+_VISIBLE_ROW = re.compile(r'<tr(?: class="roster-section")? data-row="\d+">')
+_DATA_ROW = re.compile(r'<tr(?: class="roster-section")? data-row="(\d+)"(?: style="display: none")?>(.*?)</tr>',
+                       re.DOTALL)
 
 # This module's code: a kept measure or prediction is used only with the code that made it.
 _CODE = digest(Path(__file__).read_bytes())
 _TABLE = re.compile(r'(<table class="roster"[^>]*>)(.*?)(</table>)', re.DOTALL)
 _HEAD = re.compile(r'^\s*(<caption\b.*?</caption>)?\s*(<thead>\s*<tr>.*?</tr>\s*</thead>)(.*)$', re.DOTALL)
-_BODY = re.compile(r'\s*<tbody>((?:\s*<tr>.*?</tr>)*)\s*</tbody>', re.DOTALL)
-_ROW = re.compile(r'<tr>(.*?)</tr>', re.DOTALL)
+_BODY = re.compile(r'\s*<tbody>((?:\s*<tr(?: class="roster-section")?>.*?</tr>)*)\s*</tbody>', re.DOTALL)
+_ROW = re.compile(r'<tr(?: class="roster-section")?>(.*?)</tr>', re.DOTALL)
+_SECTION = re.compile(r'<th colspan="\d+">(?:(?!</?t[hd]\b).)*</th>', re.DOTALL)  # a section's heading row
 _CELL = re.compile(r'<td>(.*?)</td>', re.DOTALL)
 _HEADER_CELL = re.compile(r'<th\b[^>]*>.*?</th>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -76,8 +80,15 @@ class Roster:
     caption: str
     colgroup: str
     thead: str
-    rows: list[str]  # the cells of each row
+    rows: list[str]  # the cells of each row (a section's heading: its <th>, see is_section)
     after: str  # the document's HTML after the roster block (the last long roster's only)
+
+    def __post_init__(self):
+        self._sections = {n for n, row in enumerate(self.rows) if row.startswith("<th") and _SECTION.fullmatch(row)}
+
+    def is_section(self, index: int) -> bool:
+        """Whether row ``index`` is a section's heading (one cell across the table)."""
+        return index in self._sections
 
     def table(self, first: int, last: int, caption: bool = True, marked: bool = True) -> str:
         """The table holding rows ``first`` to ``last``: the other rows of their <tbody> groups stay
@@ -87,9 +98,10 @@ class Roster:
         for group in range(first // GROUP, last // GROUP + 1):
             rows = []
             for index in range(group * GROUP, min(len(self.rows), (group + 1) * GROUP)):
+                kind = _SECTION_CLASS if self.is_section(index) else ""
                 mark = f' data-row="{index}"' if marked else ""
                 hidden = "" if first <= index <= last else ' style="display: none"'
-                rows.append(f"<tr{mark}{hidden}>{self.rows[index]}</tr>")
+                rows.append(f"<tr{kind}{mark}{hidden}>{self.rows[index]}</tr>")
             groups.append("<tbody>" + "".join(rows) + "</tbody>")
         return (_OPENING + (self.caption if caption else "") + self.colgroup + self.thead + "".join(groups)
                 + "</table>")
@@ -163,8 +175,9 @@ def _parts(inner: str) -> tuple[str, str, list[str], int] | None:
         rows.extend(_ROW.findall(group.group(1)))
         at = group.end()
     # The columns the rows have (a header of two rows has more cells than columns: render.headings).
-    columns = len(_CELL.findall(rows[0])) if rows else len(_HEADER_CELL.findall(head.group(2)))
-    if rest[at:].strip() or not columns or any(len(_CELL.findall(row)) != columns for row in rows):
+    people = [row for row in rows if not _SECTION.fullmatch(row)]
+    columns = len(_CELL.findall(people[0])) if people else len(_HEADER_CELL.findall(head.group(2)))
+    if rest[at:].strip() or not columns or any(len(_CELL.findall(row)) != columns for row in people):
         return None
     return head.group(1) or "", head.group(2), rows, columns
 
@@ -177,7 +190,9 @@ def _text(cell: str) -> str:
 
 
 def _probe_rows(rows: list[str], columns: int) -> list[str]:
-    """The rows holding, for some column, one of the longest texts or one of the longest words."""
+    """The rows holding, for some column, one of the longest texts or one of the longest words
+    (a section's heading, across the table, sizes no column)."""
+    rows = [row for row in rows if not _SECTION.fullmatch(row)]
     cells = [[_text(c) for c in _CELL.findall(row)] for row in rows]
     keep: set[int] = set()
     for column in range(columns):
@@ -421,15 +436,25 @@ def _avoid(value: str) -> bool:
 
 def _after(roster: Roster, seen: dict, probe) -> list[bool] | None:
     """Whether each row must not end a page (its ``break-after``, the next row's ``break-before``),
-    by its place in its group: learnt from the first group laid out (``seen``: row -> its box)
-    and, for a last group shorter than the others (whose rules from its end, as "the last three
-    rows together", fall on other rows), from that group laid out alone in ``probe``."""
+    by its place in its group: learnt from the first groups laid out (``seen``: row -> its box;
+    a place is learnt from a row that is not a section's heading) and,
+    for a last group shorter than the others (whose rules from its end, as "the last three
+    rows together", fall on other rows), from that group laid out alone in ``probe``. A section's
+    heading keeps its own rule (``break-after: avoid``: it stays with its first row)."""
     def avoided(box, following) -> bool:
         return _avoid(box.style["break_after"]) or _avoid(following.style["break_before"])
 
-    first = [avoided(seen[r], seen[r + 1]) for r in range(GROUP)]
     count = len(roster.rows)
-    after = [first[r % GROUP] for r in range(count)]
+    first = []
+    for place in range(GROUP):
+        learnt = [avoided(seen[r], seen[r + 1]) for r in range(place, max(seen), GROUP)
+                  if r + 1 in seen and not roster.is_section(r)]
+        if not learnt:
+            return None
+        first.append(learnt[0])
+    heading = next((avoided(seen[r], seen[r + 1]) for r in sorted(seen) if r + 1 in seen and roster.is_section(r)),
+                   True)
+    after = [heading if roster.is_section(r) else first[r % GROUP] for r in range(count)]
     start = (count - 1) // GROUP * GROUP
     if count - start < GROUP:
         document = probe('<div class="roster-block">' + roster.table(start, count - 1, False) + "</div>")
@@ -460,39 +485,66 @@ def _heights(roster: Roster, seen: dict, count: int, probe=None) -> list[float] 
     body -> the document laid out) as a row of one line and of two (``_kinds_heights``)."""
     from weasyprint.formatting_structure import boxes
 
-    columns = len(_CELL.findall(roster.rows[0]))
+    people = [r for r in range(len(roster.rows)) if not roster.is_section(r)]
+    sections = [r for r in range(len(roster.rows)) if roster.is_section(r)]
+    if not people or people[0] >= count or (sections and probe is None):
+        return None
+    columns = len(_CELL.findall(roster.rows[people[0]]))
     styles: list = [None] * columns  # each column's text style and width, from a cell with text
-    for r in range(count):
+    for r in (r for r in people if r < count):
         for c, cell in enumerate(seen[r].children[:columns]):
             text = next((b for b in _walk(cell) if isinstance(b, boxes.TextBox)), None)
             if styles[c] is None and text is not None:
                 styles[c] = (text.style, cell.width)
     for c, style in enumerate(styles):
         if style is None:  # no text in this column's first rows (blanks sorted first): the cell's own
-            cell = seen[0].children[c]  # style, whose font its text inherits
+            cell = seen[people[0]].children[c]  # style, whose font its text inherits
             styles[c] = (cell.style, cell.width)
     lines = _line_counter(styles)
-    cells = [[lines(c, t) if t else () for c, t in enumerate(_text(cell) for cell in _CELL.findall(row))]
-             for row in roster.rows]
-    kinds = [{kind for row in cells for kind in row[c]} for c in range(columns)]
+    # A section's heading is a row of its own: its cells are counted as none, and its height is
+    # laid out (_sections_heights).
+    cells = [[] if roster.is_section(r) else
+             [lines(c, t) if t else () for c, t in enumerate(_text(cell) for cell in _CELL.findall(row))]
+             for r, row in enumerate(roster.rows)]
+    kinds = [{kind for row in cells if row for kind in row[c]} for c in range(columns)]
     if any(len(k) > 1 for k in kinds):
         heights = _kinds_heights(roster, cells, kinds, lines.samples, probe) if probe else None
     else:
-        heights = _steps_heights([max((len(cell) for cell in row if cell), default=1) for row in cells], seen, count)
+        heights = _steps_heights([max((len(cell) for cell in row if cell), default=1) for row in cells], seen, count,
+                                 set(sections))
+    if heights is not None and sections:
+        heights = _sections_heights(roster, heights, sections, probe)
     if heights is None or any(abs(heights[r] - seen[r].height) > 1e-3 for r in range(count)):
         return None
     return heights
 
 
-def _steps_heights(tall: list[int], seen: dict, count: int) -> list[float] | None:
+def _sections_heights(roster: Roster, heights: list[float], sections: list[int], probe) -> list[float] | None:
+    """``heights`` with each section heading's own, laid out in ``probe`` (each heading once)."""
+    distinct = sorted({roster.rows[r] for r in sections})
+    document = probe('<div class="roster-block">' + replace(roster, rows=distinct).table(0, len(distinct) - 1, False)
+                     + "</div>")
+    height = {r: box.height for page in document.pages for r, box in marked_rows(page._page_box)}
+    if len(height) != len(distinct):
+        return None
+    of = {row: height[n] for n, row in enumerate(distinct)}
+    heights = list(heights)
+    for r in sections:
+        heights[r] = of[roster.rows[r]]
+    return heights
+
+
+def _steps_heights(tall: list[int], seen: dict, count: int, skip: set[int] = frozenset()) -> list[float] | None:
     """Rows of one kind of line: a base and a step a line more (``tall``: the lines of each row's
     tallest cell), taught by the first rows of the two fewest numbers of lines laid out (in narrow
-    columns a row may never be one line); a single number of lines teaches no step."""
+    columns a row may never be one line); a single number of lines teaches no step. The rows
+    in ``skip`` (sections' headings) teach nothing."""
     known: dict[int, float] = {}
     for r in range(count):
-        known.setdefault(tall[r], seen[r].height)
+        if r not in skip:
+            known.setdefault(tall[r], seen[r].height)
     (low, height), *other = sorted(known.items())
-    if not other and any(t != low for t in tall):
+    if not other and any(t != low for r, t in enumerate(tall) if r not in skip):
         return None
     step = (other[0][1] - height) / (other[0][0] - low) if other else 0.0
     base = height - step * (low - 1)

@@ -17,7 +17,9 @@ and its options (``key=value``; quote values with spaces: ``title="Ban lãnh đ�
     then family name (``given-words=2`` for two-word given names); ``sort=COLUMN`` sorts
     by any column in Vietnamese dictionary order (a column of dates by date, of numbers by
     value); without ``sort`` the file's order is
-    kept (e.g. by term). ``number=TT`` adds a first column numbering the rows; ``title=``.
+    kept (e.g. by term); rows heading the rows under them (``I. LÃNH ĐẠO CỤC``:
+    readers.tableshape) stay where they are, each a row across the table, and ``sort`` sorts
+    within each. ``number=TT`` adds a first column numbering the rows; ``title=``.
 ``timeline`` year + event pairs: ``YEAR: event`` lines in the body, ``file=`` a YAML file
     (a list of {year, event} or a mapping year -> event), or, with an empty body, the
     article's ``timeline:`` front matter (same shapes); ``title=``.
@@ -196,7 +198,11 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
         header, rows, notes = _csv_table(body, rel, line + 1)
     else:
         raise ManuscriptError("roster: no data: give file= or write CSV lines in the block", source.rel, line)
-    diagnostics.extend(_left_out(note, rel) for note in notes)
+    sections = {note.first: note.text for note in notes if note.kind == "section"}
+    diagnostics.extend(_left_out(note, rel) for note in notes if note.kind != "section")
+    if sections:
+        diagnostics.append(_sections_read(sections, rel))
+    rows = [row for row in rows if row[0] not in sections]
     if not rows:
         raise ManuscriptError("roster: the table has a header but no rows", rel, 1 if rel != source.rel else line)
     if len(rows) > MAX_ROSTER_ROWS:
@@ -211,6 +217,35 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
                                   hint=f"{rel} has: {', '.join(header)}")
         return folded.index(_fold(name))
 
+    order = _order(options, rows, column, folded, source, line)
+    shown = ([column(c.strip(), "columns=") for c in options["columns"].split(",") if c.strip()]
+             if options.get("columns") else list(range(len(header))))
+    headings = [_escape(header[i]) for i in shown]
+    # The rows in the sheet's sections (a section's heading, its rows), sorted within each.
+    groups: list[tuple[str, list]] = [("", [])]
+    headings_at, at = sorted(sections), 0
+    for row in rows:
+        while at < len(headings_at) and headings_at[at] < row[0]:
+            groups.append((sections[headings_at[at]], []))
+            at += 1
+        groups[-1][1].append(row)
+    items: list[dict] = []
+    number = 0
+    for heading, members in groups:
+        if heading:
+            items.append({"section": _escape(heading)})
+        for _, cells in (sorted(members, key=order) if order else members):
+            number += 1
+            cells = [_escape(cells[i]) for i in shown]
+            items.append({"cells": [str(number)] + cells if options.get("number") else cells})
+    if options.get("number"):
+        headings.insert(0, _escape(options["number"]))
+    return Block("roster", line=line, caption=_title(options, inline), columns=headings, items=items)
+
+
+def _order(options: dict, rows: list, column, folded: list[str], source, line: int):
+    """The sort key of ``sort=`` for a row (None: the file's order): a name by given name first
+    (``sort=name``), a column of dates by date, of numbers by value, any other by its words."""
     sort = options.get("sort", "")
     if sort == "name":
         if "name" in options:
@@ -221,32 +256,38 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
                 raise ManuscriptError("roster: sort=name needs name=COLUMN: no column is headed "
                                       "'Họ và tên', 'Họ tên', 'Tên' or 'Name'", source.rel, line)
         given = _given_words(options.get("given-words", "1"), source, line)
-        rows.sort(key=lambda row: name_key(row[1][key_column], given))
-    elif sort not in ("", "file"):
-        key_column = column(sort, "sort=")
-        dates = [_date_key(cells[key_column]) for _, cells in rows]
-        if any(dates) and all(d is not None or not cells[key_column] for d, (_, cells) in zip(dates, rows)):
-            # A column of dates (12/03/1990, 03/1990, 1990, 1990-03-12) sorts by date, unknown ones
-            # last: as words, 02/05/1990 would come before 12/03/1985.
-            order = sorted(range(len(rows)), key=lambda i: (dates[i] is None, dates[i] or ()))
-            rows[:] = [rows[i] for i in order]
-        elif (numbers := _numbers_of([cells[key_column] for _, cells in rows])) is not None:
-            # A column of numbers as the sheet shows them (1.250.000, 4,98, 85%) sorts by value:
-            # as words, 1.250.000 would come before 980.000.
-            order = sorted(range(len(rows)), key=lambda i: (numbers[i] is None, numbers[i] or 0))
-            rows[:] = [rows[i] for i in order]
-        else:
-            rows.sort(key=lambda row: word_key(row[1][key_column]))
+        return lambda row: name_key(row[1][key_column], given)
+    if sort in ("", "file"):
+        return None
+    key_column = column(sort, "sort=")
+    values = [cells[key_column] for _, cells in rows]
+    dates = [_date_key(value) for value in values]
+    if any(dates) and all(d is not None or not value for d, value in zip(dates, values)):
+        # A column of dates (12/03/1990, 03/1990, 1990, 1990-03-12) sorts by date, unknown ones
+        # last: as words, 02/05/1990 would come before 12/03/1985.
+        def by_date(row):
+            day = _date_key(row[1][key_column])
+            return (day is None, day or ())
+        return by_date
+    if _numbers_of(values) is not None:
+        # A column of numbers as the sheet shows them (1.250.000, 4,98, 85%) sorts by value:
+        # as words, 1.250.000 would come before 980.000.
+        def by_value(row):
+            (value,) = _numbers_of([row[1][key_column]]) or [None]
+            return (value is None, value or 0)
+        return by_value
+    return lambda row: word_key(row[1][key_column])
 
-    shown = ([column(c.strip(), "columns=") for c in options["columns"].split(",") if c.strip()]
-             if options.get("columns") else list(range(len(header))))
-    headings = [_escape(header[i]) for i in shown]
-    items = [{"cells": [_escape(cells[i]) for i in shown]} for _, cells in rows]
-    if options.get("number"):
-        headings.insert(0, _escape(options["number"]))
-        for number, item in enumerate(items, start=1):
-            item["cells"].insert(0, str(number))
-    return Block("roster", line=line, caption=_title(options, inline), columns=headings, items=items)
+
+def _sections_read(sections: dict[int, str], rel: str) -> Diagnostic:
+    """One note for the rows read as the headings of the rows under them."""
+    line = "row" if rel.lower().endswith(spreadsheet.SUFFIXES) else "line"
+    first = min(sections)
+    text = sections[first] if len(sections[first]) <= 40 else sections[first][:39] + "…"
+    more = f" and {len(sections) - 1} more" if len(sections) > 1 else ""
+    return Diagnostic("info", f"roster: {line} {first} (“{text}”){more} read as the heading of the rows "
+                      "under it, shown across the table", rel, first, "roster-sections",
+                      hint="sort= sorts the rows within each heading's part")
 
 
 def _left_out(note: Note, rel: str) -> Diagnostic:
@@ -342,10 +383,13 @@ def _csv_table(text: str, rel: str, first_line: int) -> tuple[list[str], list[tu
     while header and not header[-1]:
         header.pop()  # spreadsheets pad rows with empty trailing fields
     _check_header(header, rel, header_line)
+    sections = {note.first for note in found.notes if note.kind == "section"}
     rows: list[tuple[int, list[str]]] = []
     for start, cells in found.rows:
         while cells and not cells[-1] and len(cells) > len(header):
             cells.pop()
+        if start in sections:  # a heading typed alone on its line ("I. LÃNH ĐẠO CỤC")
+            cells = (cells + [""] * len(header))[:len(header)]
         if len(cells) != len(header):
             raise ManuscriptError(f"CSV row has {len(cells)} fields but the header (line {header_line}) "
                                   f"has {len(header)}", rel, start,

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..errors import DependencyError, ManuscriptError
 from ..legacyfonts import LegacyText
 from .cellformat import show
-from .tableshape import Note, fold, shape
+from .tableshape import Merge, Note, fold, shape
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, the whole .xlsx archive
@@ -38,15 +38,16 @@ def read_table(path: Path, rel: str, sheet: str | None = None) -> tuple[list[str
     """Header, (row number, cells) rows and the rows left out around the table (readers.tableshape)
     of one worksheet, legacy fonts converted."""
     if path.suffix.lower() == ".xls":
-        name, cells = _xls_cells(path, rel, sheet)
+        name, cells, merged = _xls_cells(path, rel, sheet)
     else:
-        name, cells = _xlsx_cells(path, rel, sheet)
-    return _table(cells, rel, name)
+        name, cells, merged = _xlsx_cells(path, rel, sheet)
+    return _table(cells, rel, name, merged)
 
 
-def _table(cells: list[tuple[int, int, str, str | None]], rel: str,
-           sheet: str) -> tuple[list[str], list[Row], list[Note]]:
-    """Build the table from (row, column, text, font) cells, converting legacy fonts."""
+def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str,
+           merged: list[Merge] = ()) -> tuple[list[str], list[Row], list[Note]]:
+    """Build the table from (row, column, text, font) cells, converting legacy fonts; ``merged``:
+    the sheet's merged cells (readers.tableshape)."""
     text = LegacyText()
     for row, column, value, font in cells:
         text.add(value, font, (row, column))  # each cell is judged on its own
@@ -58,7 +59,7 @@ def _table(cells: list[tuple[int, int, str, str | None]], rel: str,
             grid.setdefault(row, {})[column] = value
     if not grid:
         raise ManuscriptError(f"sheet {sheet!r} is empty", rel, 1)
-    found = shape([(row, [grid[row].get(c, "") for c in range(max(grid[row]) + 1)]) for row in sorted(grid)])
+    found = shape([(row, [grid[row].get(c, "") for c in range(max(grid[row]) + 1)]) for row in sorted(grid)], merged)
     header_row, header = found.header_line, list(found.header)
     while header and not header[-1]:
         header.pop()
@@ -114,7 +115,7 @@ def _check_archive(path: Path, rel: str) -> None:
                               "(or one part is compressed suspiciously well)", rel)
 
 
-def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list]:
+def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, list[Merge]]:
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -141,6 +142,7 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list]:
                     cells.append((cell.row, cell.column - 1, shown, font))
                     if len(cells) > MAX_CELLS:
                         raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells", rel, cell.row)
+            merged = _xlsx_merges(workbook[name])
         except ManuscriptError:
             raise
         except Exception as exc:
@@ -148,7 +150,31 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list]:
                                   "the workbook may be damaged", rel) from exc
     finally:
         workbook.close()
-    return name, cells
+    return name, cells, merged
+
+
+def _xlsx_merges(worksheet) -> list[Merge]:
+    """The sheet's merged cells, read from its part: openpyxl's read-only sheets do not keep them.
+    The rows are dropped as they are read (the merges come after them), so a sheet of 50,000 rows
+    is never held whole."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    merged: list[Merge] = []
+    with worksheet._get_source() as source:
+        for _, element in etree.iterparse(source, tag=("{*}row", "{*}mergeCell"), resolve_entities=False,
+                                          no_network=True, huge_tree=False):
+            if element.tag.endswith("mergeCell"):
+                try:
+                    first_column, first_row, last_column, last_row = range_boundaries(element.get("ref") or "")
+                except (TypeError, ValueError):
+                    continue  # a damaged reference merges nothing
+                if None not in (first_column, first_row, last_column, last_row) and len(merged) < MAX_CELLS:
+                    merged.append((first_row, last_row, first_column - 1, last_column - 1))
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    return merged
 
 
 def _pick_sheet(names: list[str], sheet: str | None, rel: str) -> str:
@@ -165,7 +191,7 @@ def _pick_sheet(names: list[str], sheet: str | None, rel: str) -> str:
 # --- .xls ----------------------------------------------------------------------------
 
 
-def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list]:
+def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, list[Merge]]:
     try:
         import xlrd
     except ImportError as exc:
@@ -199,6 +225,8 @@ def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list]:
                     value = xlrd.error_text_from_code.get(value, "#N/A")
                 font = book.font_list[xf.font_index].name
                 cells.append((r + 1, c, show(value, number_format), font))
+        # (first row, row after the last, first column, column after the last), from 0
+        merged = [(top + 1, bottom, left, right - 1) for top, bottom, left, right in worksheet.merged_cells]
     finally:
         book.release_resources()
-    return name, cells
+    return name, cells, merged

@@ -26,6 +26,14 @@ The rules, each on what the rows hold, never on their number:
 - A **name typed over two columns** (``Họ và tên`` merged over the family and middle names and
   the given name, with or without ``Họ đệm`` and ``Tên`` under it) becomes one column, each
   row's parts joined with a space.
+- A cell **merged down** over rows of the table (a unit beside its people) gives its text to
+  each of them, as the sheet shows it beside each (``merged``: the workbook's merged cells).
+- A **section row** heads the rows under it (``I. LÃNH ĐẠO CỤC``, ``A | CÁN BỘ ĐANG CÔNG TÁC``,
+  ``2 | PHÒNG NGHIỆP VỤ``): it fills one or two cells where the rows usually fill twice as many,
+  and reads as a heading, not as a person whose other cells are blank: a Roman numeral or a
+  capital letter before its text (``I.``, ``B``), or its text in capitals in a column whose
+  rows are not, or its text alone in a column of numbers (a label merged over the row from its
+  first cell). Each is a note of its own ("section"), its row left in the rows.
 - The **footer** is the run of rows at the end (at most ``MAX_FOOTER_ROWS``) that fill under
   half of what the table's rows usually fill (the upper quartile of the rows' filled cells),
   when a blank line parts it from the table or it opens with a total, a date line or a signature (``Tổng``, ``Cộng``, ``Người lập``,
@@ -55,7 +63,8 @@ _DATE_LINE = re.compile(r"\bngày\b.*\btháng\b.*\bnăm\b")
 class Note:
     """Rows left out of the table: ``kind`` (title, numbering, footer), their first and last
     line, and the first text they hold; or ("names") the header's name typed over ``columns``
-    columns, joined into one."""
+    columns, joined into one; or ("section") a row of the table heading the rows under it, and
+    its heading (``I. LÃNH ĐẠO CỤC``)."""
 
     kind: str
     first: int
@@ -81,8 +90,13 @@ def _note(kind: str, records: list[Record]) -> Note:
     return Note(kind, records[0][0], records[-1][0], text)
 
 
-def shape(records: list[Record]) -> Shape:
-    """The header, the rows and the notes of the table in ``records`` (non-empty rows, in order)."""
+Merge = tuple[int, int, int, int]  # a sheet's merged cells: first and last row (lines), first and last column
+
+
+def shape(records: list[Record], merged: list[Merge] = ()) -> Shape:
+    """The header, the rows and the notes of the table in ``records`` (non-empty rows, in order);
+    ``merged``: the sheet's merged cells, a cell merged down over rows of the table filling each
+    of them (``_merged_down``)."""
     data = _data_columns(records)
     need = max(1, -(-len(data) * 3 // 5))  # 60 %, rounded up
     fills = [len(_filled(cells) & data) for _, cells in records[:MAX_TITLE_ROWS + 1]]
@@ -92,6 +106,8 @@ def shape(records: list[Record]) -> Shape:
     head = next((i for i in candidates if not (_title_like(records[i][1])
                                                and any(fills[j] > fills[i] for j in candidates if j > i))), 0)
     notes = [_note("title", records[:head])] if head else []
+    # (before a name typed over two columns is joined: the merges name the sheet's columns)
+    records = records[:head + 1] + _merged_down(records[head + 1:], merged)
     table = records[head:]
     joined = _names_joined(table, notes)
     if joined is not table:  # the columns after the name's moved one to the left
@@ -110,7 +126,33 @@ def shape(records: list[Record]) -> Shape:
     if end < len(rows):
         notes.append(_note("footer", rows[end:]))
         rows = rows[:end]
+    notes.extend(_sections(rows))
     return Shape(header, line, rows, notes)
+
+
+def _merged_down(rows: list[Record], merged: list[Merge]) -> list[Record]:
+    """``rows`` with the text of a cell merged down over several of them (a unit, a period beside
+    its people) in each of those rows: the sheet shows it beside every one, and a sorted roster
+    must keep it with each. A cell merged across columns too gives its text to the first column;
+    cells merged across a row only (a section's heading, a title) stay as they are."""
+    down = [m for m in merged if m[1] > m[0]]
+    if not down or not rows:
+        return rows
+    at = {line: index for index, (line, _) in enumerate(rows)}
+    rows = [(line, list(cells)) for line, cells in rows]
+    for first, last, column, _ in down:
+        if first not in at:
+            continue  # merged from the header or a title: not a cell of the table
+        top = rows[at[first]][1]
+        value = top[column] if column < len(top) else ""
+        if not value:
+            continue
+        for line in range(first + 1, last + 1):
+            if line in at:
+                cells = rows[at[line]][1]
+                cells.extend([""] * (column + 1 - len(cells)))
+                cells[column] = cells[column] or value
+    return rows
 
 
 def _data_columns(records: list[Record]) -> set[int]:
@@ -222,6 +264,55 @@ def _is_numbering(cells: list[str]) -> bool:
         return False
     numbers = [int(m.group(1)) for m in map(_NUMBERING.fullmatch, values) if m.group(1).isdigit()]
     return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+
+
+_MARKER = re.compile(r"(?:[IVXLC]+|[A-ZĐ])[.)]?")  # I, II., B, Đ) before a section's heading
+_MARKED = re.compile(r"((?:[IVXLC]+|[A-ZĐ])[.)])\s+(\S.*)")  # "I. LÃNH ĐẠO CỤC" in one cell
+_NUMBER = re.compile(r"\d{1,3}[.)]?")
+
+
+def _sections(rows: list[Record]) -> list[Note]:
+    """The rows that head the rows under them (see the module doc), each as a "section" note
+    holding its heading; none in a table of one column."""
+    counts = sorted(len(_filled(cells)) for _, cells in rows)
+    usual = counts[(len(counts) - 1) * 3 // 4] if counts else 0
+    if usual < 2:
+        return []
+    columns: dict[int, list[str]] = {}
+    for _, cells in rows:
+        for c, value in enumerate(cells):
+            if value:
+                columns.setdefault(c, []).append(value)
+
+    def mostly(column: int, test) -> bool:
+        values = columns.get(column, [])
+        return sum(map(test, values)) > len(values) / 2
+
+    found = []
+    for line, cells in rows:
+        filled = sorted(_filled(cells))
+        if not filled or len(filled) > 2 or len(filled) > usual / 2 or filled[-1] - filled[0] > 1:
+            continue
+        values = [cells[c] for c in filled]
+        label, heading = (values if len(values) == 2 else ("", values[0]))
+        if not any(ch.isalpha() for ch in heading):
+            continue
+        capitals = _capitals(heading) and not mostly(filled[-1], _capitals)
+        if label:
+            numbered = _MARKER.fullmatch(label) or (_NUMBER.fullmatch(label) and capitals)
+            text = label + ("" if label[-1] in ".)" else ".") + " " + heading if numbered else None
+        else:
+            numbered = _MARKED.fullmatch(heading) or capitals or (
+                mostly(filled[0], lambda v: v.rstrip(".)").isdigit()))
+            text = heading if numbered else None
+        if text:
+            found.append(Note("section", line, line, text))
+    return found
+
+
+def _capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
 def _footer_start(rows: list[Record]) -> int:

@@ -276,3 +276,100 @@ def test_a_name_over_two_columns_in_a_workbook(tmp_path):
                        "file=../data/ds.xlsx sort=name")
     assert block.columns == ["STT", "Họ và tên", "Năm sinh"]
     assert [item["cells"] for item in block.items] == [["1", "Phạm Thu Hà", "1975"], ["2", "Đỗ Quang Vinh", "1969"]]
+
+
+def _sectioned_sheet(path):
+    """A staff list in units as offices type it: a Roman numeral in the number column with the unit
+    in the name column, a heading merged over the row from column A, an Arabic sub-unit in
+    capitals, and a person whose dates are not known (not a heading)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Họ và tên", "Năm sinh", "Chức vụ"])
+    sheet.append(["I", "LÃNH ĐẠO CỤC"])
+    sheet.append([1, "Trần Văn Bình", 1960, "Cục trưởng"])
+    sheet.append([2, "Lê Thị An", 1965, "Phó Cục trưởng"])
+    sheet.append(["II. CÁC PHÒNG THAM MƯU"])
+    sheet.merge_cells(f"A{sheet.max_row}:D{sheet.max_row}")
+    sheet.append(["1", "PHÒNG TỔ CHỨC CÁN BỘ"])
+    sheet.append([3, "Phạm Văn Cường", 1970, "Trưởng phòng"])
+    sheet.append([4, "Đỗ Minh Anh"])  # a person whose other cells are blank
+    sheet.append([5, "Vũ Thị Dung", 1980, "Chuyên viên"])
+    sheet.append([6, "Hoàng Văn Ân", 1982, "Chuyên viên"])
+    book.save(path)
+    return path
+
+
+def test_rows_heading_the_rows_under_them_are_sections(tmp_path):
+    sheet = _sectioned_sheet(tmp_path / "ds.xlsx")
+    block, diagnostics = _roster(tmp_path / "p", {"data/ds.xlsx": sheet.read_bytes()},
+                                 'file=../data/ds.xlsx sort=name number=TT columns="Họ và tên,Năm sinh"')
+    # Sorted by name within each section (An before Bình; Anh, Ân, Cường, Dung), numbered on through them.
+    assert block.items == [
+        {"section": "I. LÃNH ĐẠO CỤC"}, {"cells": ["1", "Lê Thị An", "1965"]}, {"cells": ["2", "Trần Văn Bình", "1960"]},
+        {"section": "II. CÁC PHÒNG THAM MƯU"}, {"section": "1. PHÒNG TỔ CHỨC CÁN BỘ"},
+        {"cells": ["3", "Đỗ Minh Anh", ""]}, {"cells": ["4", "Hoàng Văn Ân", "1982"]},
+        {"cells": ["5", "Phạm Văn Cường", "1970"]}, {"cells": ["6", "Vũ Thị Dung", "1980"]}]
+    [note] = diagnostics
+    assert (note.level, note.code, note.line) == ("info", "roster-sections", 2)
+    assert "“I. LÃNH ĐẠO CỤC”" in note.message and "2 more" in note.message
+
+
+def test_a_person_with_blank_cells_is_not_a_section(tmp_path):
+    """Names in capitals (as some rolls of honour type them) and a row with the name alone."""
+    csv = ("STT,Họ và tên,Năm sinh,Quê quán\n1,NGUYỄN VĂN AN,1950,Hà Nam\n2,TRẦN THỊ BÌNH,,\n"
+           "3,LÊ VĂN CHÍ,1952,Nam Định\n4,PHẠM VĂN DŨNG,1948,Thái Bình\n,Đỗ Văn Em,,\n")
+    block, diagnostics = _roster(tmp_path, {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv")
+    assert all("cells" in item for item in block.items) and len(block.items) == 5
+    assert diagnostics == []
+
+
+def test_a_sheet_in_sections_renders_its_headings_across_the_table(tmp_path):
+    from tests.render.test_parallel import rendered
+
+    sheet = _sectioned_sheet(tmp_path / "ds.xlsx")
+    root = make_project(tmp_path / "p", {"01-bai.md": "# Cán bộ\n\n```roster file=../data/ds.xlsx\n```\n"},
+                        files={"data/ds.xlsx": sheet.read_bytes()})
+    [body] = [d.body for d in rendered(root).documents if 'class="roster"' in d.body]
+    assert body.count('<tr class="roster-section"><th colspan="4">') == 3
+    assert '<th colspan="4">II. CÁC PHÒNG THAM MƯU</th>' in body
+
+
+def _merged_sheet(path):
+    """Units merged down beside their people, under a two-row header whose own cells are merged down
+    (STT, Họ và tên over the header's two rows) and across (Thời gian công tác over Từ, Đến)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Họ và tên", "Thời gian công tác", None, "Đơn vị"])
+    sheet.append([None, None, "Từ", "Đến", None])
+    for cells in ("A1:A2", "B1:B2", "C1:D1", "E1:E2"):
+        sheet.merge_cells(cells)
+    people = [("Trần Văn Bình", 1990, 2005, "Phòng Nghiệp vụ"), ("Lê Thị An", 1992, 2010, None),
+              ("Phạm Văn Cường", 1995, 2020, None), ("Đỗ Minh Anh", 2001, 2015, "Đội Kiểm soát"),
+              ("Vũ Thị Dung", 2003, 2024, None)]
+    for n, (name, start, end, unit) in enumerate(people, start=1):
+        sheet.append([n, name, start, end, unit])
+    sheet.merge_cells("E3:E5")
+    sheet.merge_cells("E6:E7")
+    book.save(path)
+    return path
+
+
+MERGED = [["Lê Thị An", "Phòng Nghiệp vụ"], ["Đỗ Minh Anh", "Đội Kiểm soát"], ["Trần Văn Bình", "Phòng Nghiệp vụ"],
+          ["Phạm Văn Cường", "Phòng Nghiệp vụ"], ["Vũ Thị Dung", "Đội Kiểm soát"]]
+
+
+def test_a_unit_merged_down_beside_its_people_stays_with_each(tmp_path):
+    sheet = _merged_sheet(tmp_path / "ds.xlsx")
+    block, _ = _roster(tmp_path / "p", {"data/ds.xlsx": sheet.read_bytes()},
+                       'file=../data/ds.xlsx sort=name columns="Họ và tên,Đơn vị"')
+    assert [item["cells"] for item in block.items] == MERGED
+    whole, _ = _roster(tmp_path / "q", {"data/ds.xlsx": sheet.read_bytes()}, "file=../data/ds.xlsx")
+    assert whole.columns == ["STT", "Họ và tên", "Thời gian công tác – Từ", "Thời gian công tác – Đến", "Đơn vị"]
+
+
+@pytest.mark.slow
+def test_a_unit_merged_down_in_an_old_xls_workbook(tmp_path):
+    xls = as_xls(_merged_sheet(tmp_path / "ds.xlsx"), tmp_path / "made")
+    block, _ = _roster(tmp_path / "p", {"data/ds.xls": xls.read_bytes()},
+                       'file=../data/ds.xls sort=name columns="Họ và tên,Đơn vị"')
+    assert [item["cells"] for item in block.items] == MERGED

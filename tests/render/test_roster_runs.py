@@ -622,3 +622,44 @@ def test_a_roster_with_a_two_row_header_is_cut_into_runs_too(two_row_header):
     single = page_texts(two_row_header["out"] / "single.pdf")
     shown = [t for t in single if "Thời gian công tác" in t]
     assert len(shown) > 5 and all("Từ" in t and "Đến" in t for t in shown)  # repeated on every page of it
+
+
+def sectioned_csv() -> str:
+    """The roster's rows in thirteen units, each under its heading as offices type it: a Roman
+    numeral and the unit in capitals, alone on its line or padded with empty fields."""
+    lines = roster_csv(ROWS).splitlines()
+    units = ["LÃNH ĐẠO CỤC", "PHÒNG HÀNH CHÍNH – TỔNG HỢP", "PHÒNG NGHIỆP VỤ", "KHO LƯU TRỮ LỊCH SỬ", "TỔ TU BỔ",
+             "TRUNG TÂM SỐ HÓA", "ĐỘI BẢO VỆ KHO", "CHI CỤC CỬA KHẨU", "ĐỘI KIỂM SOÁT", "PHÒNG TỔ CHỨC",
+             "VĂN PHÒNG", "PHÒNG THANH TRA", "CÁN BỘ NGHỈ HƯU"]
+    sizes = [5, 17, 33, 61, 48, 72, 29, 90, 66, 41, 87, 55, ROWS]  # headings in the first groups and all through
+    out, at = [lines[0]], 1
+    for number, (unit, size) in enumerate(zip(units, sizes)):
+        out.append(f"{SECTION_NUMBERS[number]}. {unit}" + (",,," if number % 2 else ""))
+        out.extend(lines[at:at + size])
+        at += size
+    return "\n".join(out) + "\n"
+
+
+SECTION_NUMBERS = "I II III IV V VI VII VIII IX X XI XII XIII".split()
+
+
+@pytest.fixture(scope="module")
+def sections(tmp_path_factory, small_chunks):
+    """A staff list in units, each under its heading (readers.tableshape), sorted by name within each."""
+    article = ("---\ntitle: Danh sách cán bộ theo đơn vị\n---\n\n"
+               "```roster file=../data/can-bo.csv sort=name number=TT\n```\n")
+    return built_both_ways(tmp_path_factory, "dsu", {"01-bai.md": text_article(1), "02-danh-sach.md": article},
+                           "Kỷ yếu danh sách theo đơn vị", {"data/can-bo.csv": sectioned_csv().encode()})
+
+
+def test_a_roster_in_sections_is_cut_into_runs_too(sections):
+    doc = assert_cut_as_one_pass(sections, "Danh sách cán bộ theo đơn vị")
+    assert doc.body.count('<tr class="roster-section"') == 13 and 'colspan="5"' in doc.body
+    texts = page_texts(sections["out"] / "single.pdf")
+    for number in SECTION_NUMBERS:
+        # Each heading once, over the first row of its unit on the same page (never alone at a page's foot).
+        [page] = [t for t in texts if re.search(rf"^{number}\. ", t, re.MULTILINE)]
+        assert re.search(rf"^{number}\. [^\n]+\n\s*\d+\s", page, re.MULTILINE), number
+    # The numbering runs on through the units; the names are sorted within each.
+    rows = [cells for cells in re.findall(r"<tr[^>]*>(.*?)</tr>", doc.body) if "<td>" in cells]
+    assert [re.search(r"<td>(\d+)</td>", row).group(1) for row in rows] == [str(n) for n in range(1, ROWS + 1)]
