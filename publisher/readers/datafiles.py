@@ -300,6 +300,10 @@ def _left_out(note: Note, rel: str) -> Diagnostic:
         return Diagnostic("warning", f"roster: {lines} under the table (“{text}” …) read as its footer and left out",
                           rel, note.first, "roster-footer",
                           hint=f"if they are rows of the table, remove the blank {line} above them")
+    if note.kind == "hidden":
+        return Diagnostic("info", f"roster: {note.text} hidden in the sheet, left out as the sheet shows them",
+                          rel, note.first, "roster-hidden",
+                          hint="unhide them in the sheet and save it, if the book should show them")
     if note.kind == "names":
         return Diagnostic("info", f"roster: “{text}” is typed over {note.columns} columns: each row's parts are "
                           "joined into one name", rel, note.first, "roster-names")

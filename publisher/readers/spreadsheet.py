@@ -7,7 +7,10 @@ cell at a time. The table is the first worksheet (or the one named by ``sheet=``
 ``readers.tableshape`` finds it: title rows above the header, a two-row header, a row numbering
 the columns and a footer of totals and signatures are told apart from the rows. Numbers and
 dates are written as the sheet shows them, by each cell's number format, with Vietnamese
-separators (``readers.cellformat``: 00123, 4,98, 1.250.000, 12/03/1990, 03/1990).
+separators (``readers.cellformat``: 00123, 4,98, 1.250.000, 12/03/1990, 03/1990). The sheet
+is read as it shows: its hidden rows and columns are left out (with a note), a cell merged down
+beside several rows is given to each (readers.tableshape), and without ``sheet=`` the first
+sheet the workbook shows is read.
 
 openpyxl reads ``.xlsx`` in read-only mode (rows streamed, cell fonts kept); xlrd reads
 the old binary ``.xls`` with ``formatting_info`` (its cell fonts), if it is installed.
@@ -19,6 +22,7 @@ and the row (given as the line).
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DependencyError, ManuscriptError
@@ -30,6 +34,7 @@ SUFFIXES = (".xlsx", ".xlsm", ".xls")
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, the whole .xlsx archive
 MAX_RATIO = 100  # uncompressed / compressed, per entry larger than 1 MB
 MAX_CELLS = 1_000_000  # 100,000 rows (datafiles.MAX_ROSTER_ROWS) of 10 columns
+MAX_COLUMNS = 16_384  # Excel's own limit (XFD)
 
 Row = tuple[int, list[str]]  # (row number in the sheet, cells)
 
@@ -38,28 +43,49 @@ def read_table(path: Path, rel: str, sheet: str | None = None) -> tuple[list[str
     """Header, (row number, cells) rows and the rows left out around the table (readers.tableshape)
     of one worksheet, legacy fonts converted."""
     if path.suffix.lower() == ".xls":
-        name, cells, merged = _xls_cells(path, rel, sheet)
+        name, cells, layout = _xls_cells(path, rel, sheet)
     else:
-        name, cells, merged = _xlsx_cells(path, rel, sheet)
-    return _table(cells, rel, name, merged)
+        name, cells, layout = _xlsx_cells(path, rel, sheet)
+    return _table(cells, rel, name, layout)
+
+
+@dataclass
+class Layout:
+    """What a sheet shows besides its cells: its merged cells (rows from 1, columns from 0), and the
+    rows (from 1) and columns (from 0) hidden in it."""
+
+    merged: list[Merge] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
 
 
 def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str,
-           merged: list[Merge] = ()) -> tuple[list[str], list[Row], list[Note]]:
-    """Build the table from (row, column, text, font) cells, converting legacy fonts; ``merged``:
-    the sheet's merged cells (readers.tableshape)."""
+           layout: Layout | None = None) -> tuple[list[str], list[Row], list[Note]]:
+    """Build the table from (row, column, text, font) cells, converting legacy fonts. The rows and
+    columns hidden in the sheet are left out (a column of ID card numbers hidden before the list
+    was sent, the rows a filter hides): the book shows what the sheet shows."""
+    layout = layout or Layout()
+    hidden = _hidden_note(cells, layout)
+    cells = [c for c in cells if c[0] not in layout.hidden_rows and c[1] not in layout.hidden_columns]
     text = LegacyText()
     for row, column, value, font in cells:
         text.add(value, font, (row, column))  # each cell is judged on its own
     values = text.convert()
+    # The visible columns, side by side; letters in messages are still the sheet's.
+    shown = sorted({column for _, column, _, _ in cells})
+    place = {column: index for index, column in enumerate(shown)}
+    letters = {index: _letter(column) for index, column in enumerate(shown)}
     grid: dict[int, dict[int, str]] = {}
     for (row, column, _, _), value in zip(cells, values):
         value = " ".join(value.split())
         if value:
-            grid.setdefault(row, {})[column] = value
+            grid.setdefault(row, {})[place[column]] = value
     if not grid:
         raise ManuscriptError(f"sheet {sheet!r} is empty", rel, 1)
+    merged = [(top, bottom, place[left], place[left]) for top, bottom, left, _ in layout.merged if left in place]
     found = shape([(row, [grid[row].get(c, "") for c in range(max(grid[row]) + 1)]) for row in sorted(grid)], merged)
+    if hidden:
+        found.notes.append(hidden)
     header_row, header = found.header_line, list(found.header)
     while header and not header[-1]:
         header.pop()
@@ -67,7 +93,7 @@ def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str,
     for column, name in enumerate(header):
         if not name:
             raise ManuscriptError(
-                f"sheet {sheet!r}, row {header_row}: header column {_letter(column)} has no name",
+                f"sheet {sheet!r}, row {header_row}: header column {letters.get(column, '?')} has no name",
                 rel, header_row, hint="name every column of the header row, or delete the empty column")
     folded = [fold(name) for name in header]
     for column, name in enumerate(folded):
@@ -79,11 +105,26 @@ def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str,
         beyond = [c for c, value in enumerate(cells_of_row) if value and c >= width]
         if beyond:
             raise ManuscriptError(
-                f"sheet {sheet!r}, row {number}: cell {_letter(beyond[0])}{number} is outside the "
+                f"sheet {sheet!r}, row {number}: cell {letters.get(beyond[0], '?')}{number} is outside the "
                 f"{width} columns of the header (row {header_row})", rel, number,
                 hint="give the column a header, or clear the cell")
         rows.append((number, (cells_of_row + [""] * width)[:width]))
     return header, rows, found.notes
+
+
+def _hidden_note(cells: list, layout: Layout) -> Note | None:
+    """A note naming the hidden columns and rows that hold text (empty ones hide nothing)."""
+    columns = sorted({c for r, c, value, _ in cells if value and c in layout.hidden_columns})
+    rows = sorted({r for r, c, value, _ in cells if value and r in layout.hidden_rows})
+    if not columns and not rows:
+        return None
+    parts = []
+    if columns:
+        parts.append(("column " if len(columns) == 1 else "columns ") + ", ".join(map(_letter, columns[:8]))
+                     + (", …" if len(columns) > 8 else ""))
+    if rows:
+        parts.append(f"row {rows[0]}" if len(rows) == 1 else f"{len(rows)} rows ({rows[0]} to {rows[-1]})")
+    return Note("hidden", rows[0] if rows else 1, rows[-1] if rows else 1, " and ".join(parts))
 
 
 def _letter(column: int) -> str:
@@ -115,7 +156,7 @@ def _check_archive(path: Path, rel: str) -> None:
                               "(or one part is compressed suspiciously well)", rel)
 
 
-def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, list[Merge]]:
+def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Layout]:
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -128,8 +169,9 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, lis
         raise ManuscriptError(f"the workbook could not be read ({exc.__class__.__name__}): it may be damaged",
                               rel, hint="open it in a spreadsheet program and save it again as .xlsx") from exc
     try:
-        names = workbook.sheetnames
-        name = _pick_sheet(names, sheet, rel)
+        names = [ws.title for ws in workbook.worksheets]  # (not a chart sheet)
+        visible = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
+        name = _pick_sheet(names, sheet, rel, visible)
         cells = []
         try:
             for row in workbook[name].iter_rows():
@@ -142,7 +184,7 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, lis
                     cells.append((cell.row, cell.column - 1, shown, font))
                     if len(cells) > MAX_CELLS:
                         raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells", rel, cell.row)
-            merged = _xlsx_merges(workbook[name])
+            layout = _xlsx_layout(workbook[name])
         except ManuscriptError:
             raise
         except Exception as exc:
@@ -150,21 +192,32 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, lis
                                   "the workbook may be damaged", rel) from exc
     finally:
         workbook.close()
-    return name, cells, merged
+    return name, cells, layout
 
 
-def _xlsx_merges(worksheet) -> list[Merge]:
-    """The sheet's merged cells, read from its part: openpyxl's read-only sheets do not keep them.
-    The rows are dropped as they are read (the merges come after them), so a sheet of 50,000 rows
-    is never held whole."""
+def _xlsx_layout(worksheet) -> Layout:
+    """The sheet's merged cells and hidden rows and columns, read from its part: openpyxl's
+    read-only sheets keep none of them. The rows are dropped as they are read (the merges come
+    after them), so a sheet of 50,000 rows is never held whole."""
     from lxml import etree
     from openpyxl.utils.cell import range_boundaries
 
-    merged: list[Merge] = []
+    layout = Layout()
+    merged = layout.merged
     with worksheet._get_source() as source:
-        for _, element in etree.iterparse(source, tag=("{*}row", "{*}mergeCell"), resolve_entities=False,
+        for _, element in etree.iterparse(source, tag=("{*}row", "{*}col", "{*}mergeCell"), resolve_entities=False,
                                           no_network=True, huge_tree=False):
-            if element.tag.endswith("mergeCell"):
+            local = element.tag.rsplit("}", 1)[-1]
+            if local in ("row", "col") and element.get("hidden") in ("1", "true"):
+                try:
+                    if local == "row":
+                        layout.hidden_rows.add(int(element.get("r")))
+                    else:  # min and max: the columns it describes, from 1
+                        first, last = int(element.get("min")), int(element.get("max"))
+                        layout.hidden_columns.update(range(max(first - 1, 0), min(last, MAX_COLUMNS)))
+                except (TypeError, ValueError):
+                    pass  # a damaged attribute hides nothing
+            elif local == "mergeCell":
                 try:
                     first_column, first_row, last_column, last_row = range_boundaries(element.get("ref") or "")
                 except (TypeError, ValueError):
@@ -174,14 +227,15 @@ def _xlsx_merges(worksheet) -> list[Merge]:
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
-    return merged
+    return layout
 
 
-def _pick_sheet(names: list[str], sheet: str | None, rel: str) -> str:
+def _pick_sheet(names: list[str], sheet: str | None, rel: str, visible: list[str] | None = None) -> str:
+    """The sheet named, or the first sheet the workbook shows (not one hidden in it)."""
     if not names:
         raise ManuscriptError("the workbook has no worksheet", rel)
     if sheet is None:
-        return names[0]
+        return (visible or names)[0]
     if sheet not in names:
         raise ManuscriptError(f"the workbook has no sheet {sheet!r}", rel,
                               hint=f"its sheets: {', '.join(repr(n) for n in names)}")
@@ -191,7 +245,7 @@ def _pick_sheet(names: list[str], sheet: str | None, rel: str) -> str:
 # --- .xls ----------------------------------------------------------------------------
 
 
-def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, list[Merge]]:
+def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Layout]:
     try:
         import xlrd
     except ImportError as exc:
@@ -203,7 +257,10 @@ def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, list
         raise ManuscriptError(f"the .xls workbook could not be read ({exc}): it may be damaged",
                               rel, hint="open it in a spreadsheet program and save it again as .xlsx") from exc
     try:
-        name = _pick_sheet(book.sheet_names(), sheet, rel)
+        names = book.sheet_names()
+        if sheet is None:  # the first sheet shown (visibility 0; 1 and 2 are hidden)
+            sheet = next((n for i, n in enumerate(names) if book.sheet_by_index(i).visibility == 0), None)
+        name = _pick_sheet(names, sheet, rel)
         worksheet = book.sheet_by_name(name)
         if worksheet.nrows * worksheet.ncols > MAX_CELLS:
             raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells", rel)
@@ -225,8 +282,11 @@ def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, list
                     value = xlrd.error_text_from_code.get(value, "#N/A")
                 font = book.font_list[xf.font_index].name
                 cells.append((r + 1, c, show(value, number_format), font))
-        # (first row, row after the last, first column, column after the last), from 0
-        merged = [(top + 1, bottom, left, right - 1) for top, bottom, left, right in worksheet.merged_cells]
+        layout = Layout(
+            # (first row, row after the last, first column, column after the last), from 0
+            [(top + 1, bottom, left, right - 1) for top, bottom, left, right in worksheet.merged_cells],
+            {r + 1 for r, info in worksheet.rowinfo_map.items() if info.hidden},
+            {c for c, info in worksheet.colinfo_map.items() if info.hidden})
     finally:
         book.release_resources()
-    return name, cells, merged
+    return name, cells, layout

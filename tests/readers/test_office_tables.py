@@ -373,3 +373,50 @@ def test_a_unit_merged_down_in_an_old_xls_workbook(tmp_path):
     block, _ = _roster(tmp_path / "p", {"data/ds.xls": xls.read_bytes()},
                        'file=../data/ds.xls sort=name columns="Họ và tên,Đơn vị"')
     assert [item["cells"] for item in block.items] == MERGED
+
+
+def _hidden_sheet(path):
+    """A list sent with its ID card numbers hidden, two people hidden by a filter, behind a hidden
+    sheet of working notes."""
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Ghi chú"
+    notes.append(["Việc", "Người làm"])
+    notes.append(["soát lại ngày sinh", "Văn phòng"])
+    notes.sheet_state = "hidden"
+    sheet = book.create_sheet("Danh sách")
+    sheet.append(["STT", "Họ và tên", "Số CCCD", "Năm sinh", "Đơn vị"])
+    for n, (name, card, born, unit) in enumerate([
+            ("Trần Văn Bình", "001085012345", 1960, "Phòng Nghiệp vụ"), ("Lê Thị An", "001185054321", 1965, "Văn phòng"),
+            ("Phạm Văn Cường", "034070011223", 1970, "Đội Kiểm soát"), ("Đỗ Minh Anh", "036090044556", 1990, "Văn phòng")],
+            start=1):
+        sheet.append([n, name, card, born, unit])
+    sheet.column_dimensions["C"].hidden = True
+    sheet.row_dimensions[3].hidden = True
+    sheet.row_dimensions[4].hidden = True
+    book.save(path)
+    return path
+
+
+HIDDEN = [["1", "Trần Văn Bình", "1960", "Phòng Nghiệp vụ"], ["4", "Đỗ Minh Anh", "1990", "Văn phòng"]]
+
+
+def test_what_the_sheet_hides_the_book_does_not_show(tmp_path):
+    sheet = _hidden_sheet(tmp_path / "ds.xlsx")
+    block, diagnostics = _roster(tmp_path / "p", {"data/ds.xlsx": sheet.read_bytes()}, "file=../data/ds.xlsx")
+    assert block.columns == ["STT", "Họ và tên", "Năm sinh", "Đơn vị"]  # the first sheet shown, its cards hidden
+    assert [item["cells"] for item in block.items] == HIDDEN
+    [note] = diagnostics
+    assert (note.code, note.line) == ("roster-hidden", 3)
+    assert "column C and 2 rows (3 to 4) hidden in the sheet" in note.message
+    # A hidden sheet named on purpose is read.
+    block, _ = _roster(tmp_path / "q", {"data/ds.xlsx": sheet.read_bytes()}, 'file=../data/ds.xlsx sheet="Ghi chú"')
+    assert block.columns == ["Việc", "Người làm"]
+
+
+@pytest.mark.slow
+def test_what_an_old_xls_workbook_hides_the_book_does_not_show(tmp_path):
+    xls = as_xls(_hidden_sheet(tmp_path / "ds.xlsx"), tmp_path / "made")
+    block, diagnostics = _roster(tmp_path / "p", {"data/ds.xls": xls.read_bytes()}, "file=../data/ds.xls")
+    assert [item["cells"] for item in block.items] == HIDDEN
+    assert [d.code for d in diagnostics] == ["roster-hidden"]
