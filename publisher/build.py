@@ -259,8 +259,8 @@ def _write_cover(rendered, loaded: Loaded, target_dir: Path, outputs: list[Outpu
 
 
 def epub_image_settings(config: BookConfig) -> ImageSettings:
-    """Images for the EPUB: at most ``epub_image_max_pixels``, a phone's screen."""
-    return ImageSettings(max_pixels=config.epub_image_max_pixels, quality=EPUB_JPEG_QUALITY)
+    """Images for the EPUB: at most ``epub_image_max_pixels``, a phone's screen, in RGB."""
+    return ImageSettings(max_pixels=config.epub_image_max_pixels, quality=EPUB_JPEG_QUALITY, rgb=True)
 
 
 def _image_settings(config: BookConfig, formats: tuple[str, ...], profile: str | None) -> list[ImageSettings]:

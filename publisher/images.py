@@ -104,11 +104,15 @@ class ImageSettings:
     # A sideways camera JPEG that pdf.photorefs can take by reference is left as it is: the PDF
     # turns it with a matrix (lossless), where turning it here decodes and re-encodes 12 megapixels.
     turned_in_pdf: bool = False
+    # A CMYK photo (from a print house's files, an earlier book) converted to sRGB: screens and
+    # EPUB readers show RGB, and some show a CMYK JPEG in wrong colours or not at all.
+    rgb: bool = False
 
     def key(self) -> str:
         profile = hashlib.sha256(self.cmyk_profile.read_bytes()).hexdigest() if self.cmyk_profile else ""
         turned = "|turned-in-pdf" if self.turned_in_pdf else ""  # the others keep their cache keys
-        return f"{VERSION}|{self.max_size}|{self.max_pixels}|{self.quality}|{profile}{turned}"
+        rgb = "|rgb" if self.rgb else ""
+        return f"{VERSION}|{self.max_size}|{self.max_pixels}|{self.quality}|{profile}{turned}{rgb}"
 
 
 def pixels_for(size_mm: tuple[float, float], dpi: int) -> tuple[int, int]:
@@ -369,11 +373,12 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
                 return None  # GIF, WebP …: the href keeps its suffix, so the file is passed on as it is
             orientation = _orientation(header)
             to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and header.mode != "CMYK"
+            to_rgb = settings.rgb and header.mode == "CMYK"
             by_reference = settings.turned_in_pdf and referable(header, len(data))
             # A PNG in a colour space other than sRGB (a Mac's screenshot, in its display's
             # profile) is converted to sRGB: WeasyPrint draws a PNG's pixels without its profile.
             profiled = fmt == "PNG" and _png_profile(header) is not None
-            if (_scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and not profiled
+            if (_scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and not to_rgb and not profiled
                     and (orientation == 1 or by_reference)):
                 if header.format != "MPO" or by_reference:  # pdf.photorefs leaves out the pictures appended
                     return None
@@ -416,6 +421,8 @@ def _encode(image: Image.Image, fmt: str, settings: ImageSettings, path: Path, r
             image = image.convert("RGBA")
         image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     options: dict = {}
+    if settings.rgb and image.mode == "CMYK":
+        image, icc = _cmyk_to_srgb(image, icc), None
     if to_cmyk:
         image = _to_cmyk(image, icc, settings.cmyk_profile, path, rel)
         options["icc_profile"] = settings.cmyk_profile.read_bytes()
@@ -539,6 +546,25 @@ def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
     # untagged PNG means), so the same sources give the same bytes.
     image.info.pop("icc_profile", None)
     return image
+
+
+def _cmyk_to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """A CMYK ``image`` in sRGB: through its own profile when it carries one (a print house's
+    press profile), else by Pillow's plain conversion (no profile: its numbers are all there is)."""
+    if icc:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                converted = ImageCms.profileToProfile(
+                    image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"),
+                    renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB")
+            converted.info.pop("icc_profile", None)  # sRGB: what an untagged JPEG means
+            return converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a damaged or non-CMYK profile: the plain conversion
+    converted = image.convert("RGB")
+    converted.info.pop("icc_profile", None)
+    return converted
 
 
 def _to_cmyk(image: Image.Image, icc: bytes | None, profile: Path, path: Path, rel) -> Image.Image:

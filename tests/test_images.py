@@ -496,3 +496,30 @@ def test_a_phone_photo_goes_into_the_book_without_its_appended_picture(tmp_path)
     with Image.open(io.BytesIO(data)) as image:  # scaled to fit a phone, as a plain JPEG
         assert image.format == "JPEG" and image.size[0] * image.size[1] <= 1280 * 960
     assert len(data) < source.stat().st_size / 3
+
+
+CMYK_ICC = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian libgs-common
+
+
+def _cmyk_photo(path, size=(600, 400), profile: bytes | None = None) -> None:
+    """A CMYK JPEG as a print house's files hold them: a red half and a blue half."""
+    image = Image.new("CMYK", size, (0, 255, 255, 0))  # red: magenta and yellow
+    image.paste((255, 255, 0, 0), (size[0] // 2, 0, size[0], size[1]))  # blue: cyan and magenta
+    image.save(path, "JPEG", quality=95, **({"icc_profile": profile} if profile else {}))
+
+
+@pytest.mark.parametrize("profiled", [False, True], ids=["untagged", "press-profile"])
+@pytest.mark.parametrize("small", [False, True], ids=["scaled", "as-large-as-allowed"])
+def test_a_cmyk_photo_is_rgb_in_the_epub_and_cmyk_in_the_print_pdf(tmp_path, profiled, small):
+    if profiled and not CMYK_ICC.exists():
+        pytest.skip("libgs-common's CMYK profile is not installed")
+    source = tmp_path / "in-an.jpg"
+    _cmyk_photo(source, profile=CMYK_ICC.read_bytes() if profiled else None)
+    epub = ImageSettings(max_pixels=600 * 400 if small else 300 * 200, rgb=True)
+    with Image.open(prepare_image(source, epub, tmp_path / "cache")) as image:
+        assert image.format == "JPEG" and image.mode == "RGB" and "icc_profile" not in image.info
+        red, blue = image.getpixel((5, 5)), image.getpixel((image.width - 5, 5))
+    assert red[0] > 180 and red[1] < 90 and red[2] < 90, red
+    assert blue[2] > 120 and blue[0] < 90 and blue[1] < 90, blue
+    with Image.open(prepare_image(source, ImageSettings(max_pixels=300 * 200), tmp_path / "cache")) as image:
+        assert image.mode == "CMYK"  # the print PDF keeps the print house's inks
