@@ -47,7 +47,7 @@ from .safety import MAX_IMAGE_BYTES, TooLarge, read_bytes, write_file
 
 pi_heif.register_heif_opener()  # HEIC / HEIF photos (iPhones save them) open in Pillow like any other
 
-VERSION = "4"  # part of the cache key: bump when the processing changes
+VERSION = "5"  # part of the cache key: bump when the processing changes
 PROCESSED = {"JPEG": ".jpg", "PNG": ".png"}
 # What every EPUB reader and WeasyPrint show as they are (EPUB 3 core media types); any other
 # image is converted (``output_suffix``).
@@ -378,7 +378,9 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
             # A PNG in a colour space other than sRGB (a Mac's screenshot, in its display's
             # profile) is converted to sRGB: WeasyPrint draws a PNG's pixels without its profile.
             profiled = fmt == "PNG" and _png_profile(header) is not None
+            deep = header.mode in DEEP_MODES  # a 16-bit grey scan: WeasyPrint draws it wrong (_eight_bits)
             if (_scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and not to_rgb and not profiled
+                    and not deep
                     and (orientation == 1 or by_reference)):
                 if header.format != "MPO" or by_reference:  # pdf.photorefs leaves out the pictures appended
                     return None
@@ -398,7 +400,9 @@ def _convert(data: bytes, settings: ImageSettings, path: Path, rel,
     """An image in a format not shown as it is (TIFF, BMP, HEIC …), as JPEG or PNG (``output_suffix``)."""
     image = decoded if decoded is not None else _open(data, path, rel, settings)
     fmt = _converted_format(path, image)
-    if fmt == "PNG" and image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+    if image.mode in DEEP_MODES:
+        image = _eight_bits(image)
+    if fmt == "PNG" and image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
         image = image.convert("RGBA")  # e.g. a 32-bit float TIFF: PNG has no such mode
     return _encode(image, fmt, settings, path, rel)
 
@@ -412,6 +416,8 @@ def _encode(image: Image.Image, fmt: str, settings: ImageSettings, path: Path, r
         from PIL import ImageOps
 
         image = ImageOps.exif_transpose(image)
+    if image.mode in DEEP_MODES:
+        image = _eight_bits(image)
     # The scale from the size as shown: the draft may already have shrunk the decoded picture.
     width, height = image.size
     scale = _scale((width, height), settings)
@@ -546,6 +552,23 @@ def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
     # untagged PNG means), so the same sources give the same bytes.
     image.info.pop("icc_profile", None)
     return image
+
+
+DEEP_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")  # Pillow's modes of grey in 16 or 32 bits
+
+
+def _eight_bits(image: Image.Image) -> Image.Image:
+    """A grey image of 16 (or 32) bits a sample, as a scanner saves one, in 8 bits: WeasyPrint
+    writes a 16-bit PNG's samples into the PDF as if they were 8 bits (the picture drawn half
+    its height, dark, the rest blank), and 8 bits are all a page or a screen shows. A sample's
+    range is the one its mode holds (0 to 65,535), or, for 32 bits, the highest sample."""
+    image = image.convert("I") if image.mode != "I" else image
+    low, high = image.getextrema()
+    top = 65535 if high <= 65535 and image.info.get("bits", 16) <= 16 else max(high, 1)
+    scaled = image.point(lambda v: v * 255 / top + 0.5) if top > 255 else image
+    out = scaled.convert("L")
+    out.info.update({k: v for k, v in image.info.items() if k in ("dpi", "exif", "icc_profile")})
+    return out
 
 
 def _cmyk_to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:

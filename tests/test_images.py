@@ -523,3 +523,29 @@ def test_a_cmyk_photo_is_rgb_in_the_epub_and_cmyk_in_the_print_pdf(tmp_path, pro
     assert blue[2] > 120 and blue[0] < 90 and blue[1] < 90, blue
     with Image.open(prepare_image(source, ImageSettings(max_pixels=300 * 200), tmp_path / "cache")) as image:
         assert image.mode == "CMYK"  # the print PDF keeps the print house's inks
+
+
+@pytest.mark.parametrize("name, fmt", [("scan.png", "PNG"), ("scan.tif", "TIFF")])
+def test_a_16_bit_grey_scan_is_drawn_whole_in_the_pdf(tmp_path, name, fmt):
+    """A scanner's 16-bit grey scan: WeasyPrint alone draws its samples as 8-bit ones (the picture
+    half its height and dark); publisher gives every output 8 bits, the same picture."""
+    import pikepdf
+    from pikepdf import PdfImage
+
+    ramp = Image.linear_gradient("L").resize((320, 240)).convert("I")  # black at the top, white at the foot
+    source = tmp_path / name
+    ramp.point(lambda v: v * 257).convert("I;16").save(source, fmt)
+    root = make_project(tmp_path / "p", {"01-bai.md": f"# Bài\n\n![Ảnh quét](../images/{name})\n"},
+                        '[book]\ntitle = "Sách thử"\n', {f"images/{name}": source.read_bytes()})
+    result = run_cli("build", str(root), env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(root / "dist" / "sach-thu.pdf") as pdf:
+        found = {s.objgen: s for page in pdf.pages for s in page.get_images().values() if int(s.Width) == 320}
+        [drawn] = [PdfImage(s).as_pil_image() for s in found.values()]
+    expected = ramp.convert("L")
+    assert drawn.size == expected.size and drawn.mode == "L"
+    assert max(abs(a - b) for a, b in zip(drawn.tobytes(), expected.tobytes())) <= 1
+    with zipfile.ZipFile(root / "dist" / "sach-thu.epub") as epub:
+        [picture] = [n for n in epub.namelist() if "/images/" in n and "scan" in n]
+        with Image.open(io.BytesIO(epub.read(picture))) as shown:
+            assert shown.mode == "L" and abs(shown.getpixel((160, 120)) - expected.getpixel((160, 120))) <= 1
