@@ -42,6 +42,7 @@ The rules, each on what the rows hold, never on their number:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ Record = tuple[int, list[str]]  # (line or row number, cells)
 
 MAX_TITLE_ROWS = 12
 MAX_FOOTER_ROWS = 15
+MAX_FILLED = 1_000_000  # cells a sheet's merges may fill (readers.spreadsheet.MAX_CELLS)
 TITLE_LENGTH = 15  # characters: a row whose every text is at least this long is a title, not a header
 _NUMBERING = re.compile(r"[(\[]?(\d{1,3}|[A-Za-z])[)\].]?")
 _FOOTER_WORDS = ("tổng", "cộng", "người lập", "người ghi", "thủ trưởng", "xác nhận", "ghi chú", "lưu:", "nơi nhận")
@@ -134,24 +136,31 @@ def _merged_down(rows: list[Record], merged: list[Merge]) -> list[Record]:
     """``rows`` with the text of a cell merged down over several of them (a unit, a period beside
     its people) in each of those rows: the sheet shows it beside every one, and a sorted roster
     must keep it with each. A cell merged across columns too gives its text to the first column;
-    cells merged across a row only (a section's heading, a title) stay as they are."""
-    down = [m for m in merged if m[1] > m[0]]
+    cells merged across a row only (a section's heading, a title) stay as they are. Merges
+    overlapping one before them in their column (a spreadsheet program writes none) are left
+    out, and at most MAX_FILLED cells are filled: a hostile sheet's merges cost no more than its rows."""
+    down = sorted((column, first, last) for first, last, column, _ in merged if last > first)
     if not down or not rows:
         return rows
-    at = {line: index for index, (line, _) in enumerate(rows)}
+    lines = [line for line, _ in rows]
     rows = [(line, list(cells)) for line, cells in rows]
-    for first, last, column, _ in down:
-        if first not in at:
-            continue  # merged from the header or a title: not a cell of the table
-        top = rows[at[first]][1]
-        value = top[column] if column < len(top) else ""
-        if not value:
+    filled, column_before, covered = 0, None, 0
+    for column, first, last in down:
+        if column == column_before and first <= covered:
             continue
-        for line in range(first + 1, last + 1):
-            if line in at:
-                cells = rows[at[line]][1]
-                cells.extend([""] * (column + 1 - len(cells)))
-                cells[column] = cells[column] or value
+        column_before, covered = column, last
+        start = bisect.bisect_left(lines, first)
+        if start == len(lines) or lines[start] != first:
+            continue  # merged from the header or a title, or from a blank row: not a cell of the table
+        top = rows[start][1]
+        value = top[column] if column < len(top) else ""
+        for index in range(start + 1, bisect.bisect_right(lines, last)):
+            if not value or filled >= MAX_FILLED:
+                break
+            cells = rows[index][1]
+            cells.extend([""] * (column + 1 - len(cells)))
+            cells[column] = cells[column] or value
+            filled += 1
     return rows
 
 

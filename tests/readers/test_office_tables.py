@@ -420,3 +420,31 @@ def test_what_an_old_xls_workbook_hides_the_book_does_not_show(tmp_path):
     block, diagnostics = _roster(tmp_path / "p", {"data/ds.xls": xls.read_bytes()}, "file=../data/ds.xls")
     assert [item["cells"] for item in block.items] == HIDDEN
     assert [d.code for d in diagnostics] == ["roster-hidden"]
+
+
+def test_hostile_merges_cost_no_more_than_the_rows(tmp_path):
+    """Thousands of merges over a million rows each, overlapping (no spreadsheet program writes
+    them): the table is read, each row's unit filled once, without going through the million rows."""
+    import zipfile
+
+    from publisher.readers.spreadsheet import read_table
+
+    plain = tmp_path / "plain.xlsx"
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Cán bộ")
+    sheet.append(["Họ và tên", "Năm sinh", "Đơn vị"])
+    for n in range(3000):
+        sheet.append([f"Nguyễn Văn {n}", 1950 + n % 50, "Phòng Một" if n == 0 else None])
+    book.save(plain)
+    merges = ['<mergeCell ref="C2:C1048576"/>'] * 5000 + ['<mergeCell ref="A2:XFD1048576"/>']
+    hostile = tmp_path / "ds.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"</sheetData>", b"</sheetData><mergeCells>" + "".join(merges).encode()
+                                    + b"</mergeCells>")
+            out.writestr(item, data)
+    header, rows, _ = read_table(hostile, "data/ds.xlsx")
+    assert header == ["Họ và tên", "Năm sinh", "Đơn vị"] and len(rows) == 3000
+    assert {cells[2] for _, cells in rows} == {"Phòng Một"}
