@@ -49,6 +49,7 @@ CHUNK_PAGES = 24  # pages of a roster a run lays out (pdf.runs), about the time 
 WHOLE_ROWS = 10_000
 CUT_ROWS = 1_000  # rows of an article that make a book laid out in runs, be it only that article
 _START_ROWS = 80  # rows of the roster's opening laid out to predict where its pages break
+MAX_SECTIONS = 1_000  # a roster's different section headings whose heights are laid out (_sections_heights)
 _OPENING = '<table class="roster" style="table-layout: fixed">'
 _FIXED = re.compile(r'(<div class="roster-block">\s*)' + re.escape(_OPENING)
                     + r'(<caption\b.*?</caption>)?(<colgroup>.*?</colgroup>)(<thead>.*?</thead>)(.*?)</table>\s*</div>',
@@ -520,8 +521,11 @@ def _heights(roster: Roster, seen: dict, count: int, probe=None) -> list[float] 
 
 
 def _sections_heights(roster: Roster, heights: list[float], sections: list[int], probe) -> list[float] | None:
-    """``heights`` with each section heading's own, laid out in ``probe`` (each heading once)."""
+    """``heights`` with each section heading's own, laid out in ``probe`` (each heading once); None
+    for more than MAX_SECTIONS headings (a probe of that many rows would cost what the roster does)."""
     distinct = sorted({roster.rows[r] for r in sections})
+    if len(distinct) > MAX_SECTIONS:
+        return None
     document = probe('<div class="roster-block">' + replace(roster, rows=distinct).table(0, len(distinct) - 1, False)
                      + "</div>")
     height = {r: box.height for page in document.pages for r, box in marked_rows(page._page_box)}

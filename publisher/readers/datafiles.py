@@ -19,7 +19,8 @@ and its options (``key=value``; quote values with spaces: ``title="Ban lãnh đ�
     value); without ``sort`` the file's order is
     kept (e.g. by term); rows heading the rows under them (``I. LÃNH ĐẠO CỤC``:
     readers.tableshape) stay where they are, each a row across the table, and ``sort`` sorts
-    within each. ``number=TT`` adds a first column numbering the rows; ``title=``.
+    within each; sorted, the sheet's own number column (STT) is numbered again in the new order.
+    ``number=TT`` adds a first column numbering the rows; ``title=``.
 ``timeline`` year + event pairs: ``YEAR: event`` lines in the body, ``file=`` a YAML file
     (a list of {year, event} or a mapping year -> event), or, with an empty body, the
     article's ``timeline:`` front matter (same shapes); ``title=``.
@@ -229,18 +230,47 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
             groups.append((sections[headings_at[at]], []))
             at += 1
         groups[-1][1].append(row)
+    # The sheet's own numbers (STT) mean nothing in another order: numbered again in the book's,
+    # on through the sections or from 1 in each, as the sheet numbers them.
+    own = _numbering_column(header, groups) if order else None
+    own = own if own is not None and own[0] in shown else None
+    if own is not None:
+        diagnostics.append(Diagnostic("info", f"roster: column “{header[own[0]]}” numbered again in the sorted order",
+                                      source.rel, line, "roster-renumbered"))
     items: list[dict] = []
     number = 0
     for heading, members in groups:
         if heading:
             items.append({"section": _escape(heading)})
-        for _, cells in (sorted(members, key=order) if order else members):
+        for place, (_, cells) in enumerate(sorted(members, key=order) if order else members, start=1):
             number += 1
+            if own is not None:
+                cells = list(cells)
+                cells[own[0]] = str(place if own[1] else number)
             cells = [_escape(cells[i]) for i in shown]
             items.append({"cells": [str(number)] + cells if options.get("number") else cells})
     if options.get("number"):
         headings.insert(0, _escape(options["number"]))
     return Block("roster", line=line, caption=_title(options, inline), columns=headings, items=items)
+
+
+NUMBERING_HEADERS = ("stt", "tt", "số tt", "số thứ tự", "thứ tự", "no", "no.")  # a sheet's own numbers (casefolded)
+
+
+def _numbering_column(header: list[str], groups: list[tuple[str, list]]) -> tuple[int, bool] | None:
+    """The column numbering the sheet's rows (headed STT, TT …, holding 1, 2, 3 … in the file's
+    order, on through the sections or from 1 in each) and whether it starts again in each
+    section; None when there is none."""
+    column = next((c for c, name in enumerate(header) if _fold(name) in NUMBERING_HEADERS), None)
+    if column is None:
+        return None
+    values = [[cells[column] for _, cells in members] for _, members in groups if members]
+    through = [v for part in values for v in part]
+    if through == [str(n) for n in range(1, len(through) + 1)]:
+        return column, False
+    if len(values) > 1 and all(part == [str(n) for n in range(1, len(part) + 1)] for part in values):
+        return column, True
+    return None
 
 
 def _order(options: dict, rows: list, column, folded: list[str], source, line: int):

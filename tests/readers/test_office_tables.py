@@ -257,10 +257,11 @@ def test_a_name_typed_over_two_columns_is_one_name(tmp_path, sub_headings):
     block, diagnostics = _roster(tmp_path, {"data/ds.csv": ("\n".join(lines) + "\n").encode("utf-8")},
                                  "file=../data/ds.csv sort=name")
     assert block.columns == ["STT", "Họ và tên", "Thời gian công tác – Từ", "Thời gian công tác – Đến", "Đơn vị"]
-    assert [item["cells"][:3] for item in block.items] == [["3", "Lê Văn An", "09/1995"],
-                                                          ["1", "Trần Thị Bình", "04/1990"],
-                                                          ["2", "Nguyễn Hữu Chí", "03/2004"]]
-    assert [(d.level, d.code, d.line) for d in diagnostics] == [("info", "roster-names", 1)]
+    # Sorted by given name, the sheet's STT numbered again in the book's order.
+    assert [item["cells"][:3] for item in block.items] == [["1", "Lê Văn An", "09/1995"],
+                                                          ["2", "Trần Thị Bình", "04/1990"],
+                                                          ["3", "Nguyễn Hữu Chí", "03/2004"]]
+    assert [(d.level, d.code) for d in diagnostics] == [("info", "roster-names"), ("info", "roster-renumbered")]
     assert "“Họ và tên” is typed over 2 columns" in diagnostics[0].message
 
 
@@ -448,3 +449,21 @@ def test_hostile_merges_cost_no_more_than_the_rows(tmp_path):
     header, rows, _ = read_table(hostile, "data/ds.xlsx")
     assert header == ["Họ và tên", "Năm sinh", "Đơn vị"] and len(rows) == 3000
     assert {cells[2] for _, cells in rows} == {"Phòng Một"}
+
+
+@pytest.mark.parametrize("numbers, expected", [
+    ((1, 2, 3, 4), ["1", "2", "3", "4"]),  # on through the sections: on through them again
+    ((1, 2, 1, 2), ["1", "2", "1", "2"]),  # from 1 in each section: so again
+])
+def test_the_sheets_own_numbers_follow_the_sorted_order(tmp_path, numbers, expected):
+    a, b, c, d = numbers
+    csv = (f"STT,Họ và tên,Năm sinh\nI. LÃNH ĐẠO,,\n{a},Trần Văn Bình,1960\n{b},Lê Thị An,1965\n"
+           f"II. CÁC PHÒNG,,\n{c},Vũ Thị Dung,1980\n{d},Hoàng Văn Ân,1982\n")
+    block, diagnostics = _roster(tmp_path, {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv sort=name")
+    assert [item["cells"][:2] for item in block.items if "cells" in item] == [
+        [expected[0], "Lê Thị An"], [expected[1], "Trần Văn Bình"], [expected[2], "Hoàng Văn Ân"],
+        [expected[3], "Vũ Thị Dung"]]
+    assert "roster-renumbered" in {d.code for d in diagnostics}
+    kept, diagnostics = _roster(tmp_path / "q", {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv")
+    assert [item["cells"][0] for item in kept.items if "cells" in item] == [str(n) for n in numbers]
+    assert "roster-renumbered" not in {d.code for d in diagnostics}  # the file's order: its own numbers
