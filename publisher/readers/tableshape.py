@@ -293,9 +293,13 @@ def _sections(rows: list[Record]) -> list[Note]:
             if value:
                 columns.setdefault(c, []).append(value)
 
-    def mostly(column: int, test) -> bool:
-        values = columns.get(column, [])
-        return sum(map(test, values)) > len(values) / 2
+    known: dict = {}
+
+    def mostly(column: int, test) -> bool:  # (once a column and test: a sheet may have thousands of headings)
+        if (column, test) not in known:
+            values = columns.get(column, [])
+            known[column, test] = sum(map(test, values)) > len(values) / 2
+        return known[column, test]
 
     found = []
     for line, cells in rows:
@@ -311,12 +315,15 @@ def _sections(rows: list[Record]) -> list[Note]:
             numbered = _MARKER.fullmatch(label) or (_NUMBER.fullmatch(label) and capitals)
             text = label + ("" if label[-1] in ".)" else ".") + " " + heading if numbered else None
         else:
-            numbered = _MARKED.fullmatch(heading) or capitals or (
-                mostly(filled[0], lambda v: v.rstrip(".)").isdigit()))
+            numbered = _MARKED.fullmatch(heading) or capitals or mostly(filled[0], _numeral)
             text = heading if numbered else None
         if text:
             found.append(Note("section", line, line, text))
     return found
+
+
+def _numeral(text: str) -> bool:
+    return text.rstrip(".)").isdigit()
 
 
 def _capitals(text: str) -> bool:
