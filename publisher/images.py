@@ -323,8 +323,15 @@ def _refusals(path: Path, rel):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ManuscriptError(f"the image is too large to process safely: {exc}", rel(path),
-                              hint="resize it below 90 megapixels") from exc
+        # In plain words, not Pillow's ("could be decompression bomb DOS attack"): the editor's
+        # photo is most likely a phone's 108- or 200-megapixel shot.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"it has {int(found.group(1)) / 1e6:.3g} megapixels, and " if found else ""
+        limit = (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+        raise ManuscriptError(f"the image is too large to process safely: {size}publisher takes at most "
+                              f"{limit:.3g} (a guard against files made to exhaust the memory)", rel(path),
+                              hint=f"save a copy at most {limit:.3g} megapixels large (a phone's 108- or "
+                              "200-megapixel photo resized to 12) and use that") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ManuscriptError(f"the image is damaged or not an image: {exc}", rel(path),
                               hint="open it in an image editor and save it again as JPEG or PNG") from exc

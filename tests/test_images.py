@@ -84,6 +84,9 @@ def test_the_decompression_bomb_guard_is_on(tmp_path, monkeypatch):
     with pytest.raises(ManuscriptError, match="too large") as caught:
         prepare_image(source, ImageSettings(max_size=(10, 10)), tmp_path / "cache", rel=lambda p: "big.png")
     assert caught.value.path == "big.png"
+    # In plain words: the photo's size against the limit, not Pillow's "decompression bomb DOS attack".
+    assert "it has 0.16 megapixels, and publisher takes at most 0.01" in str(caught.value)
+    assert "DOS" not in str(caught.value) and "megapixel photo resized" in caught.value.hint
 
 
 def test_prepare_images_keeps_the_hrefs(tmp_path):
