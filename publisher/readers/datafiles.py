@@ -251,6 +251,12 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
             items.append({"cells": [str(number)] + cells if options.get("number") else cells})
     if options.get("number"):
         headings.insert(0, _escape(options["number"]))
+        twin = next((i for i in shown if _fold(header[i]) in NUMBERING_HEADERS), None)
+        if twin is not None:
+            diagnostics.append(Diagnostic(
+                "warning", f"roster: number={options['number']} adds a column of numbers beside the sheet's own "
+                f"“{header[twin]}”", source.rel, line, "roster-numbered-twice",
+                hint="leave one out: remove number=, or name the columns to show with columns="))
     return Block("roster", line=line, caption=_title(options, inline), columns=headings, items=items)
 
 

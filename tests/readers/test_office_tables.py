@@ -467,3 +467,15 @@ def test_the_sheets_own_numbers_follow_the_sorted_order(tmp_path, numbers, expec
     kept, diagnostics = _roster(tmp_path / "q", {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv")
     assert [item["cells"][0] for item in kept.items if "cells" in item] == [str(n) for n in numbers]
     assert "roster-renumbered" not in {d.code for d in diagnostics}  # the file's order: its own numbers
+
+
+def test_numbering_a_roster_that_numbers_itself_is_a_warning(tmp_path):
+    csv = "STT,Họ và tên\n1,Trần Văn Bình\n2,Lê Thị An\n"
+    block, diagnostics = _roster(tmp_path, {"data/ds.csv": csv.encode("utf-8")}, "file=../data/ds.csv number=TT")
+    assert block.columns == ["TT", "STT", "Họ và tên"]
+    [warning] = diagnostics
+    assert (warning.level, warning.code, warning.line) == ("warning", "roster-numbered-twice", 3)
+    assert "beside the sheet's own “STT”" in warning.message
+    _, diagnostics = _roster(tmp_path / "q", {"data/ds.csv": csv.encode("utf-8")},
+                             'file=../data/ds.csv number=TT columns="Họ và tên"')
+    assert diagnostics == []
