@@ -22,7 +22,7 @@ The rules, each on what the rows hold, never on their number:
   (``Thời gian công tác – Từ``). A data row is never taken for one: it fills a column the
   header names on its own (the name).
 - A row right under the header holding only column numbers or letters, the numbers
-  consecutive, is the **numbering row**.
+  rising (by one, or more where a hidden column took its number), is the **numbering row**.
 - A **name typed over two columns** (``Họ và tên`` merged over the family and middle names and
   the given name, with or without ``Họ đệm`` and ``Tên`` under it) becomes one column, each
   row's parts joined with a space.
@@ -244,11 +244,13 @@ def _title_like(cells: list[str]) -> bool:
 def _sub_headings(header: list[str], below: list[str], data: set[int]) -> bool:
     """Whether ``below`` is the second row of a two-row header: it fills every data column the
     header leaves empty (the rest of a heading merged over several columns), and nothing but
-    those and the first column of each such heading, with short labels."""
+    those and the first column of each such heading, with short labels. A column the header
+    spans and leaves empty is one of them when ``below`` names it, be it filled in few rows
+    (``Đến`` under ``Thời gian công tác``: empty for everyone still working)."""
     def named(c: int) -> bool:
         return c < len(header) and bool(header[c])
 
-    gaps = {c for c in data if not named(c)}
+    gaps = {c for c in data if not named(c)} | {c for c in _filled(below) if c < len(header) and not named(c)}
     if not gaps or not all(c < len(below) and below[c] for c in gaps):
         return False
     return all((c in gaps or (named(c) and c + 1 in gaps)) and len(value) <= 40
@@ -272,7 +274,8 @@ def _is_numbering(cells: list[str]) -> bool:
     if len(values) < 2 or not all(_NUMBERING.fullmatch(v) for v in values):
         return False
     numbers = [int(m.group(1)) for m in map(_NUMBERING.fullmatch, values) if m.group(1).isdigit()]
-    return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+    # Rising, not only by one: a column hidden in the sheet takes its number with it (1 2 3 5 6).
+    return all(b > a for a, b in zip(numbers, numbers[1:]))
 
 
 _MARKER = re.compile(r"(?:[IVXLC]+|[A-ZĐ])[.)]?")  # I, II., B, Đ) before a section's heading

@@ -479,3 +479,78 @@ def test_numbering_a_roster_that_numbers_itself_is_a_warning(tmp_path):
     _, diagnostics = _roster(tmp_path / "q", {"data/ds.csv": csv.encode("utf-8")},
                              'file=../data/ds.csv number=TT columns="Họ và tên"')
     assert diagnostics == []
+
+
+def _whole_office_sheet(path):
+    """Everything at once, as a customs department's list arrives: the organisation, the motto
+    and the title above; a two-row header merged down and across; a numbering row whose (4) went
+    with the ID card column hidden under it; sections merged across the row; units merged down
+    beside their people; the total, the date and the signatures under it."""
+    day = datetime.datetime
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["E1"] = "CỤC HẢI QUAN TỈNH BÌNH MINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    sheet["E2"] = "Độc lập - Tự do - Hạnh phúc"
+    sheet["A3"] = "DANH SÁCH CÁN BỘ QUA CÁC THỜI KỲ"
+    sheet.merge_cells("A3:G3")
+    for column, (top, below) in enumerate([("STT", None), ("Họ và tên", None), ("Ngày sinh", None),
+                                           ("Số CCCD", None), ("Thời gian công tác", "Từ"), (None, "Đến"),
+                                           ("Đơn vị", None)], start=1):
+        if top:
+            sheet.cell(5, column, top)
+        if below:
+            sheet.cell(6, column, below)
+        sheet.cell(7, column, f"({column})")
+    for cells in ("A5:A6", "B5:B6", "C5:C6", "D5:D6", "E5:F5", "G5:G6"):
+        sheet.merge_cells(cells)
+    row = 8
+    units = [("I. LÃNH ĐẠO CỤC", [("Ban Lãnh đạo", [("Trần Văn Bình", day(1965, 3, 2), day(1990, 4, 1), day(2020, 6, 1)),
+                                                     ("Lê Thị An", day(1970, 5, 6), day(1995, 9, 1), None)])]),
+             ("II. CÁC PHÒNG, ĐỘI", [("Phòng Nghiệp vụ", [("Phạm Văn Cường", day(1975, 1, 5), day(2000, 3, 1), None),
+                                                           ("Đỗ Minh Anh", day(1990, 2, 3), day(2012, 3, 1), None)]),
+                                     ("Đội Kiểm soát", [("Hoàng Văn Ân", day(1982, 9, 9), day(2005, 5, 1), None)])])]
+    number = 0
+    for heading, groups in units:
+        sheet.cell(row, 1, heading)
+        sheet.merge_cells(f"A{row}:G{row}")
+        row += 1
+        for unit, people in groups:
+            first = row
+            for name, born, start, end in people:
+                number += 1
+                sheet.cell(row, 1, number)
+                sheet.cell(row, 2, name)
+                sheet.cell(row, 3, born).number_format = "dd/mm/yyyy"
+                sheet.cell(row, 4, 1085012345 + number).number_format = "000000000000"
+                sheet.cell(row, 5, start).number_format = "mm/yyyy"
+                if end:
+                    sheet.cell(row, 6, end).number_format = "mm/yyyy"
+                row += 1
+            sheet.cell(first, 7, unit)
+            if row - 1 > first:
+                sheet.merge_cells(f"G{first}:G{row - 1}")
+    sheet.column_dimensions["D"].hidden = True
+    sheet.cell(row + 1, 1, "Tổng cộng: 5 người")
+    sheet.cell(row + 2, 5, "Bình Minh, ngày 12 tháng 3 năm 2026")
+    sheet.cell(row + 3, 2, "Người lập biểu")
+    sheet.cell(row + 3, 5, "CỤC TRƯỞNG")
+    book.save(path)
+    return path
+
+
+def test_an_office_list_with_everything_at_once(tmp_path):
+    sheet = _whole_office_sheet(tmp_path / "ds.xlsx")
+    block, diagnostics = _roster(tmp_path / "p", {"data/ds.xlsx": sheet.read_bytes()}, "file=../data/ds.xlsx sort=name")
+    assert block.columns == ["STT", "Họ và tên", "Ngày sinh", "Thời gian công tác – Từ", "Thời gian công tác – Đến",
+                             "Đơn vị"]
+    assert [item.get("section") or item["cells"] for item in block.items] == [
+        "I. LÃNH ĐẠO CỤC",
+        ["1", "Lê Thị An", "06/05/1970", "09/1995", "", "Ban Lãnh đạo"],
+        ["2", "Trần Văn Bình", "02/03/1965", "04/1990", "06/2020", "Ban Lãnh đạo"],
+        "II. CÁC PHÒNG, ĐỘI",
+        ["3", "Đỗ Minh Anh", "03/02/1990", "03/2012", "", "Phòng Nghiệp vụ"],
+        ["4", "Hoàng Văn Ân", "09/09/1982", "05/2005", "", "Đội Kiểm soát"],
+        ["5", "Phạm Văn Cường", "05/01/1975", "03/2000", "", "Phòng Nghiệp vụ"]]
+    assert [(d.code, d.line) for d in diagnostics] == [
+        ("roster-title", 1), ("roster-numbering", 7), ("roster-footer", 16), ("roster-hidden", 1),
+        ("roster-sections", 8), ("roster-renumbered", 3)]
