@@ -554,3 +554,14 @@ def test_an_office_list_with_everything_at_once(tmp_path):
     assert [(d.code, d.line) for d in diagnostics] == [
         ("roster-title", 1), ("roster-numbering", 7), ("roster-footer", 16), ("roster-hidden", 1),
         ("roster-sections", 8), ("roster-renumbered", 3)]
+
+
+@pytest.mark.slow
+def test_an_office_list_with_everything_at_once_as_an_old_xls_workbook(tmp_path):
+    xls = as_xls(_whole_office_sheet(tmp_path / "ds.xlsx"), tmp_path / "made")
+    new, _ = _roster(tmp_path / "p", {"data/ds.xlsx": (tmp_path / "ds.xlsx").read_bytes()},
+                     "file=../data/ds.xlsx sort=name")
+    old, diagnostics = _roster(tmp_path / "q", {"data/ds.xls": xls.read_bytes()}, "file=../data/ds.xls sort=name")
+    assert old.columns == new.columns and old.items == new.items
+    assert [d.code for d in diagnostics] == ["roster-title", "roster-numbering", "roster-footer", "roster-hidden",
+                                             "roster-sections", "roster-renumbered"]
