@@ -337,7 +337,8 @@ def _left_out(note: Note, rel: str) -> Diagnostic:
                           rel, note.first, "roster-footer",
                           hint=f"if they are rows of the table, remove the blank {line} above them")
     if note.kind == "hidden":
-        return Diagnostic("info", f"roster: {note.text} hidden in the sheet, left out as the sheet shows them",
+        # A warning, shown by every build: a filter left on when the sheet was saved hides people.
+        return Diagnostic("warning", f"roster: {note.text} hidden in the sheet, left out as the sheet shows them",
                           rel, note.first, "roster-hidden",
                           hint="unhide them in the sheet and save it, if the book should show them")
     if note.kind == "names":
