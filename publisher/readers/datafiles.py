@@ -320,9 +320,11 @@ def _sections_read(sections: dict[int, str], rel: str) -> Diagnostic:
     line = "row" if rel.lower().endswith(spreadsheet.SUFFIXES) else "line"
     first = min(sections)
     text = sections[first] if len(sections[first]) <= 40 else sections[first][:39] + "…"
-    more = f" and {len(sections) - 1} more" if len(sections) > 1 else ""
-    return Diagnostic("info", f"roster: {line} {first} (“{text}”){more} read as the heading of the rows "
-                      "under it, shown across the table", rel, first, "roster-sections",
+    if len(sections) == 1:
+        what = "read as the heading of the rows under it, shown across the table"
+    else:
+        what = f"and {len(sections) - 1} more read as headings of the rows under them, each shown across the table"
+    return Diagnostic("info", f"roster: {line} {first} (“{text}”) {what}", rel, first, "roster-sections",
                       hint="sort= sorts the rows within each heading's part")
 
 
@@ -338,7 +340,7 @@ def _left_out(note: Note, rel: str) -> Diagnostic:
                           hint=f"if they are rows of the table, remove the blank {line} above them")
     if note.kind == "hidden":
         # A warning, shown by every build: a filter left on when the sheet was saved hides people.
-        return Diagnostic("warning", f"roster: {note.text} hidden in the sheet, left out as the sheet shows them",
+        return Diagnostic("warning", f"roster: {note.text} hidden in the sheet: left out, as the sheet hides them",
                           rel, note.first, "roster-hidden",
                           hint="unhide them in the sheet and save it, if the book should show them")
     if note.kind == "names":
