@@ -182,7 +182,7 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
         path = _project_path(source, options["file"], line, "roster file")
         suffix, rel = path.suffix.lower(), _rel(source, path)
         if "sheet" in options and suffix not in spreadsheet.SUFFIXES:
-            raise ManuscriptError("roster: sheet= is for Excel workbooks (.xlsx, .xls)", source.rel, line)
+            raise ManuscriptError("roster: sheet= is for workbooks (.xlsx, .xls, .ods)", source.rel, line)
         notes: list[Note] = []
         if suffix in spreadsheet.SUFFIXES:
             _check_size(source, path, line)
@@ -193,7 +193,7 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
             header, rows, notes = _csv_table(_read_text(source, path, line, diagnostics), rel, 1)
         else:
             raise ManuscriptError(f"roster file {options['file']} is neither CSV, YAML nor a workbook",
-                                  source.rel, line, hint="use a .csv, .tsv, .yaml, .yml, .xlsx or .xls file")
+                                  source.rel, line, hint="use a .csv, .tsv, .yaml, .yml, .xlsx, .xls or .ods file")
     elif body.strip():
         rel = source.rel
         header, rows, notes = _csv_table(body, rel, line + 1)

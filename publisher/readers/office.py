@@ -1,4 +1,5 @@
-"""Read .odt, .rtf and .doc manuscripts by converting them to .docx with LibreOffice.
+"""Read .odt, .rtf and .doc manuscripts by converting them to .docx with LibreOffice (and
+.ods rosters to .xlsx: ``converted``, used by readers.spreadsheet).
 
 The conversion runs ``soffice --headless --convert-to docx`` into a temporary
 folder (the manuscript is never modified), then the .docx reader reads the copy
@@ -17,11 +18,13 @@ with a fresh profile (macros off, links never updated) and, where the system all
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -80,26 +83,42 @@ def read(source: Source) -> ReadResult:
     """Convert one manuscript to .docx in a temporary folder and read that."""
     from . import docx
 
-    program = find_soffice()
-    if program is None:
-        raise DependencyError(
-            f"reading {source.path.suffix} files needs LibreOffice, which was not found",
-            source.rel,
-            hint="install LibreOffice (apt-get install libreoffice-writer; on macOS "
-            "brew install --cask libreoffice) or save the file as .docx in your word processor",
-        )
     if not source.path.is_file():
         raise ManuscriptError("the file does not exist", source.rel)
+    with converted(source.path, "docx", source.rel) as path:
+        # Images are named after the manuscript, not after the temporary copy.
+        named = path.with_name(source.path.stem + ".docx")
+        path.rename(named)
+        result = docx.read(replace(source, path=named))
+    result.article.meta["converted_from"] = source.path.suffix.lower().lstrip(".")
+    return result
+
+
+@contextlib.contextmanager
+def converted(path: Path, target: str, rel: str) -> Iterator[Path]:
+    """The office file ``path`` converted by LibreOffice to ``target`` (``docx``, ``xlsx``), in a
+    temporary folder that lives as long as the context: checked for linked content first, run
+    with a fresh profile and, where the system allows, without a network (see the module doc)."""
+    program = find_soffice()
+    kind = "libreoffice-writer" if target == "docx" else "libreoffice-calc"
+    maker = "a word processor" if target == "docx" else "a spreadsheet program"
+    if program is None:
+        raise DependencyError(
+            f"reading {path.suffix} files needs LibreOffice, which was not found",
+            rel,
+            hint=f"install LibreOffice (apt-get install {kind}; on macOS "
+            f"brew install --cask libreoffice) or save the file as .{target} in {maker}",
+        )
     try:
-        data = read_bytes(source.path.resolve(), MAX_OFFICE_BYTES)
+        data = read_bytes(path.resolve(), MAX_OFFICE_BYTES)
     except OSError as exc:
-        raise ManuscriptError(f"cannot read the file: {exc.strerror or exc}", source.rel) from exc
-    refuse_linked_content(data, source.rel)
+        raise ManuscriptError(f"cannot read the file: {exc.strerror or exc}", rel) from exc
+    refuse_linked_content(data, rel)
     with tempfile.TemporaryDirectory(prefix="publisher-office-") as folder:
         out = Path(folder)
         # Copy first: LibreOffice takes a lock file next to the input, and a
-        # manuscript open in Word must not be touched.
-        copy = out / f"manuscript{source.path.suffix.lower()}"
+        # file open in Word or Calc must not be touched.
+        copy = out / f"manuscript{path.suffix.lower()}"
         copy.write_bytes(data)
         profile = out / "profile"  # a private profile: works while LibreOffice is open
         _write_profile(profile)
@@ -110,9 +129,9 @@ def read(source: Source) -> ReadResult:
             "--headless",
             "--norestore",
             "--convert-to",
-            "docx",
+            target,
             "--outdir",
-            str(out / "docx"),
+            str(out / target),
             str(copy),
         ]
         try:
@@ -127,24 +146,19 @@ def read(source: Source) -> ReadResult:
         except subprocess.TimeoutExpired as exc:
             raise ManuscriptError(
                 f"LibreOffice did not finish converting the file in {TIMEOUT_SECONDS} s",
-                source.rel,
+                rel,
             ) from exc
         except OSError as exc:
             raise DependencyError(
-                f"LibreOffice could not be started: {exc}", source.rel
+                f"LibreOffice could not be started: {exc}", rel
             ) from exc
-        converted = out / "docx" / "manuscript.docx"
-        if not converted.is_file():
+        result = out / target / f"manuscript.{target}"
+        if not result.is_file():
             detail = (completed.stderr or completed.stdout or "").strip().splitlines()
             raise ManuscriptError(
-                "LibreOffice could not convert the file to .docx"
+                f"LibreOffice could not convert the file to .{target}"
                 + (f": {detail[-1]}" if detail else ""),
-                source.rel,
-                hint="open it in a word processor and save it as .docx",
+                rel,
+                hint=f"open it in {maker} and save it as .{target}",
             )
-        # Images are named after the manuscript, not after the temporary copy.
-        named = converted.with_name(source.path.stem + ".docx")
-        converted.rename(named)
-        result = docx.read(replace(source, path=named))
-    result.article.meta["converted_from"] = source.path.suffix.lower().lstrip(".")
-    return result
+        yield result

@@ -28,6 +28,11 @@ _ODF_LINKED = re.compile(
     rb"<(draw:image|draw:object|draw:object-ole|draw:plugin|draw:applet|draw:floating-frame|text:section-source"
     rb"|table:table-source|chart:[\w-]+)\b[^>]*?xlink:href=\"(?!#|\./|Pictures/|Object|Charts/|Media/)([^\"]*)\"")
 _ODF_DDE = re.compile(rb"<(office:dde-source|text:dde-connection-decl|table:dde-link|office:dde-connection)\b")
+# A spreadsheet formula that reads another file or the network when the sheet is recalculated:
+# a reference into another document ('file:///…'#$Sheet1.A1), WEBSERVICE, DDE.
+_ODF_FORMULA = re.compile(rb"table:formula=\"[^\"]*?(&apos;(?:file|https?|ftp|smb|sftp):[^\"]{0,80}"
+                          rb"|'(?:file|https?|ftp|smb|sftp):[^\"]{0,80}|\b(?:WEBSERVICE|FILTERXML|DDE)\b)",
+                          re.IGNORECASE)
 _HTML_LOADS = re.compile(
     rb"""(?:\b(?:src|background|data|poster|srcset|dynsrc|lowsrc|codebase|archive|action)\s*=\s*["']?\s*"""
     rb"""(?:[a-z][a-z0-9+.-]*:|//|\\\\)"""
@@ -88,6 +93,10 @@ def _odf(data: bytes) -> str | None:
                 dde = _ODF_DDE.search(xml)
                 if dde:
                     return f"a DDE link ({dde.group(1).decode()})"
+                formula = _ODF_FORMULA.search(xml)
+                if formula:
+                    target = formula.group(1).decode("utf-8", "replace").replace("&apos;", "'")[:80]
+                    return f"a formula reading {target}"
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
         return None  # LibreOffice reports a damaged file itself
     return None

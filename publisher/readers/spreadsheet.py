@@ -1,4 +1,5 @@
-"""Read a roster table from an Excel workbook (.xlsx with openpyxl, .xls with xlrd).
+"""Read a roster table from an Excel workbook (.xlsx with openpyxl, .xls with xlrd) or an
+OpenDocument sheet (.ods, converted to .xlsx by LibreOffice: readers.office).
 
 Staff lists arrive as spreadsheets, often typed in ``.VnTime`` or ``VNI-Times``: each
 cell's text is converted by the cell's font like a Word run (``publisher.legacyfonts``:
@@ -30,7 +31,7 @@ from ..legacyfonts import LegacyText
 from .cellformat import show
 from .tableshape import Merge, Note, fold, shape
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, the whole .xlsx archive
 MAX_RATIO = 100  # uncompressed / compressed, per entry larger than 1 MB
 MAX_CELLS = 1_000_000  # 100,000 rows (datafiles.MAX_ROSTER_ROWS) of 10 columns
@@ -44,6 +45,14 @@ def read_table(path: Path, rel: str, sheet: str | None = None) -> tuple[list[str
     of one worksheet, legacy fonts converted."""
     if path.suffix.lower() == ".xls":
         name, cells, layout = _xls_cells(path, rel, sheet)
+    elif path.suffix.lower() == ".ods":
+        # An OpenDocument sheet (LibreOffice Calc, which state offices use) saved as .xlsx by
+        # LibreOffice itself: its number formats, merges and hidden cells come over as they are.
+        from .office import converted
+
+        _check_archive(path, rel, ods=True)
+        with converted(path, "xlsx", rel) as copy:
+            name, cells, layout = _xlsx_cells(copy, rel, sheet)
     else:
         name, cells, layout = _xlsx_cells(path, rel, sheet)
     return _table(cells, rel, name, layout)
@@ -139,14 +148,24 @@ def _letter(column: int) -> str:
 # --- .xlsx ---------------------------------------------------------------------------
 
 
-def _check_archive(path: Path, rel: str) -> None:
+ODS_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _check_archive(path: Path, rel: str, ods: bool = False) -> None:
+    """Refuse a workbook that is not a zip archive (an OpenDocument spreadsheet's, with ``ods``),
+    is encrypted, or would unpack to more than MAX_UNCOMPRESSED."""
+    what = "an OpenDocument .ods spreadsheet" if ods else "an Excel .xlsx workbook"
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ManuscriptError("this is not an Excel .xlsx workbook (not a zip archive); it may be "
-                              "damaged, or an .xls renamed", rel,
-                              hint="open it in a spreadsheet program and save it again as .xlsx") from exc
+            kind = archive.read("mimetype")[:100] if ods and "mimetype" in archive.namelist() else None
+    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+        raise ManuscriptError(f"this is not {what} (not a zip archive); it may be "
+                              f"damaged, or {'another file' if ods else 'an .xls'} renamed", rel,
+                              hint=f"open it in a spreadsheet program and save it again as {path.suffix.lower()}") from exc
+    if ods and kind != ODS_TYPE:
+        raise ManuscriptError(f"this is not {what} (its type is {(kind or b'missing').decode('ascii', 'replace')!r})",
+                              rel, hint="open it in a spreadsheet program and save it again as .ods")
     if any(entry.flag_bits & 0x1 for entry in entries):
         raise ManuscriptError("the workbook is password-protected", rel, hint="remove the password and save again")
     total = sum(entry.file_size for entry in entries)

@@ -5,6 +5,7 @@ sheet's own format, a footer of totals and signatures under it."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 
@@ -138,8 +139,9 @@ def test_dates_are_shown_as_the_sheet_shows_them():
     assert show_date(datetime.date(2001, 12, 31), None) == "31/12/2001"
 
 
-def as_xls(workbook, folder):
-    """The .xlsx workbook saved as an old .xls by LibreOffice Calc; the test skipped without it."""
+def as_xls(workbook, folder, kind: str = "xls"):
+    """The .xlsx workbook saved as an old .xls (or ``kind``: ods) by LibreOffice Calc; the test
+    skipped without it."""
     from pathlib import Path
 
     from publisher.readers import office
@@ -149,7 +151,7 @@ def as_xls(workbook, folder):
     pytest.importorskip("xlrd")
     from .test_legacy_fonts import accuracy
 
-    return accuracy.convert_with_soffice(workbook, "xls", folder)
+    return accuracy.convert_with_soffice(workbook, kind, folder)
 
 
 @pytest.mark.slow
@@ -565,3 +567,42 @@ def test_an_office_list_with_everything_at_once_as_an_old_xls_workbook(tmp_path)
     assert old.columns == new.columns and old.items == new.items
     assert [d.code for d in diagnostics] == ["roster-title", "roster-numbering", "roster-footer", "roster-hidden",
                                              "roster-sections", "roster-renumbered"]
+
+
+@pytest.mark.slow
+def test_an_office_list_with_everything_at_once_as_an_opendocument_sheet(tmp_path):
+    """An .ods saved by LibreOffice Calc (as state offices keep their files) reads as the .xlsx does."""
+    ods = as_xls(_whole_office_sheet(tmp_path / "ds.xlsx"), tmp_path / "made", "ods")
+    new, _ = _roster(tmp_path / "p", {"data/ds.xlsx": (tmp_path / "ds.xlsx").read_bytes()},
+                     "file=../data/ds.xlsx sort=name")
+    ods_block, diagnostics = _roster(tmp_path / "q", {"data/ds.ods": ods.read_bytes()}, "file=../data/ds.ods sort=name")
+    assert ods_block.columns == new.columns and ods_block.items == new.items
+    assert "roster-hidden" in {d.code for d in diagnostics}
+
+
+def _ods(content: bytes) -> bytes:
+    """A minimal OpenDocument spreadsheet holding ``content`` as its content.xml."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("formula", ["of:=['file:///etc/hostname'#$Sheet1.A1]",
+                                     "of:=WEBSERVICE(&quot;http://127.0.0.1:9/x&quot;)"])
+def test_an_opendocument_sheet_with_a_formula_reading_elsewhere_is_refused_unopened(tmp_path, formula):
+    from publisher.errors import ManuscriptError
+    from publisher.readers import office
+
+    if office.find_soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>'
+               f'<table:table table:name="A"><table:table-row><table:table-cell table:formula="{formula}"/>'
+               '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+    with pytest.raises(ManuscriptError) as caught:
+        _roster(tmp_path, {"data/ds.ods": _ods(content.encode())}, "file=../data/ds.ods")
+    assert caught.value.path == "data/ds.ods" and "links to content outside itself (a formula reading" in str(caught.value)
