@@ -9,7 +9,7 @@ cell at a time. The table is the first worksheet (or the one named by ``sheet=``
 the columns and a footer of totals and signatures are told apart from the rows. Numbers and
 dates are written as the sheet shows them, by each cell's number format, with Vietnamese
 separators (``readers.cellformat``: 00123, 4,98, 1.250.000, 12/03/1990, 03/1990). The sheet
-is read as it shows: its hidden rows and columns are left out (with a note), a cell merged down
+is read as it shows: its hidden rows and columns are left out (with a warning), a cell merged down
 beside several rows is given to each (readers.tableshape), and without ``sheet=`` the first
 sheet the workbook shows is read.
 
