@@ -338,6 +338,11 @@ def _left_out(note: Note, rel: str) -> Diagnostic:
         return Diagnostic("warning", f"roster: {lines} under the table (“{text}” …) read as its footer and left out",
                           rel, note.first, "roster-footer",
                           hint=f"if they are rows of the table, remove the blank {line} above them")
+    if note.kind == "errors":
+        cells = "a cell shows" if note.columns == 1 else f"{note.columns} cells show"
+        return Diagnostic("warning", f"roster: {cells} a formula's error ({note.text}), left empty in the book",
+                          rel, note.first, "roster-errors",
+                          hint="correct the formulas in the sheet, or paste their values, and save it")
     if note.kind == "hidden":
         # A warning, shown by every build: a filter left on when the sheet was saved hides people.
         return Diagnostic("warning", f"roster: {note.text} hidden in the sheet: left out, as the sheet hides them",

@@ -66,6 +66,8 @@ class Layout:
     merged: list[Merge] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
+    # Cells whose formula failed (#N/A, #REF! …): (row, column, the error), left empty.
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str,
@@ -75,6 +77,7 @@ def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str,
     was sent, the rows a filter hides): the book shows what the sheet shows."""
     layout = layout or Layout()
     hidden = _hidden_note(cells, layout)
+    failed = _errors_note(layout)
     cells = [c for c in cells if c[0] not in layout.hidden_rows and c[1] not in layout.hidden_columns]
     text = LegacyText()
     for row, column, value, font in cells:
@@ -93,8 +96,7 @@ def _table(cells: list[tuple[int, int, str, str | None]], rel: str, sheet: str,
         raise ManuscriptError(f"sheet {sheet!r} is empty", rel, 1)
     merged = [(top, bottom, place[left], place[left]) for top, bottom, left, _ in layout.merged if left in place]
     found = shape([(row, [grid[row].get(c, "") for c in range(max(grid[row]) + 1)]) for row in sorted(grid)], merged)
-    if hidden:
-        found.notes.append(hidden)
+    found.notes.extend(note for note in (hidden, failed) if note)
     header_row, header = found.header_line, list(found.header)
     while header and not header[-1]:
         header.pop()
@@ -134,6 +136,16 @@ def _hidden_note(cells: list, layout: Layout) -> Note | None:
     if rows:
         parts.append(f"row {rows[0]}" if len(rows) == 1 else f"{len(rows)} rows ({rows[0]} to {rows[-1]})")
     return Note("hidden", rows[0] if rows else 1, rows[-1] if rows else 1, " and ".join(parts))
+
+
+def _errors_note(layout: Layout) -> Note | None:
+    """A note naming the cells the sheet shows a formula's error in (not the hidden ones): a
+    book must not print ``#N/A``, so they are left empty, and the editor is told where."""
+    shown = [(r, c, e) for r, c, e in layout.errors if r not in layout.hidden_rows and c not in layout.hidden_columns]
+    if not shown:
+        return None
+    where = ", ".join(f"{error} in {_letter(c)}{r}" for r, c, error in shown[:4]) + (", …" if len(shown) > 4 else "")
+    return Note("errors", shown[0][0], shown[-1][0], where, len(shown))
 
 
 def _letter(column: int) -> str:
@@ -191,12 +203,15 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Lay
         names = [ws.title for ws in workbook.worksheets]  # (not a chart sheet)
         visible = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
         name = _pick_sheet(names, sheet, rel, visible)
-        cells = []
+        cells, errors = [], []
         try:
             for row in workbook[name].iter_rows():
                 for cell in row:
                     value = getattr(cell, "value", None)
                     if value is None or not hasattr(cell, "column"):
+                        continue
+                    if getattr(cell, "data_type", None) == "e":  # a formula's error: #N/A, #REF! …
+                        errors.append((cell.row, cell.column - 1, str(value)))
                         continue
                     font = getattr(cell.font, "name", None) if cell.has_style else None
                     shown = show(value, getattr(cell, "number_format", None))
@@ -204,6 +219,7 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Lay
                     if len(cells) > MAX_CELLS:
                         raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells", rel, cell.row)
             layout = _xlsx_layout(workbook[name])
+            layout.errors = errors
         except ManuscriptError:
             raise
         except Exception as exc:
@@ -283,7 +299,7 @@ def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Layo
         worksheet = book.sheet_by_name(name)
         if worksheet.nrows * worksheet.ncols > MAX_CELLS:
             raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells", rel)
-        cells = []
+        cells, errors = [], []
         for r in range(worksheet.nrows):
             for c in range(worksheet.ncols):
                 cell = worksheet.cell(r, c)
@@ -297,15 +313,16 @@ def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Layo
                     value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
                 elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                     value = bool(value)
-                elif cell.ctype == xlrd.XL_CELL_ERROR:
-                    value = xlrd.error_text_from_code.get(value, "#N/A")
+                elif cell.ctype == xlrd.XL_CELL_ERROR:  # a formula's error: left empty, named in a note
+                    errors.append((r + 1, c, xlrd.error_text_from_code.get(value, "#N/A")))
+                    continue
                 font = book.font_list[xf.font_index].name
                 cells.append((r + 1, c, show(value, number_format), font))
         layout = Layout(
             # (first row, row after the last, first column, column after the last), from 0
             [(top + 1, bottom, left, right - 1) for top, bottom, left, right in worksheet.merged_cells],
             {r + 1 for r, info in worksheet.rowinfo_map.items() if info.hidden},
-            {c for c, info in worksheet.colinfo_map.items() if info.hidden})
+            {c for c, info in worksheet.colinfo_map.items() if info.hidden}, errors)
     finally:
         book.release_resources()
     return name, cells, layout

@@ -66,13 +66,14 @@ class Note:
     """Rows left out of the table: ``kind`` (title, numbering, footer), their first and last
     line, and the first text they hold; or ("names") the header's name typed over ``columns``
     columns, joined into one; or ("section") a row of the table heading the rows under it, and
-    its heading (``I. LÃNH ĐẠO CỤC``)."""
+    its heading (``I. LÃNH ĐẠO CỤC``). readers.spreadsheet adds "hidden" (rows and columns the
+    sheet hides) and "errors" (``columns``: how many cells show a formula's error)."""
 
     kind: str
     first: int
     last: int
     text: str
-    columns: int = 0  # a name typed over this many columns ("names")
+    columns: int = 0  # a name typed over this many columns ("names"); cells ("errors")
 
 
 @dataclass

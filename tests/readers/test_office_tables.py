@@ -606,3 +606,33 @@ def test_an_opendocument_sheet_with_a_formula_reading_elsewhere_is_refused_unope
     with pytest.raises(ManuscriptError) as caught:
         _roster(tmp_path, {"data/ds.ods": _ods(content.encode())}, "file=../data/ds.ods")
     assert caught.value.path == "data/ds.ods" and "links to content outside itself (a formula reading" in str(caught.value)
+
+
+def _sheet_with_errors(path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Họ và tên", "Năm sinh", "Tuổi nghề"])
+    sheet.append(["Trần Văn Bình", 1965, "#N/A"])  # a lookup that found nothing
+    sheet.append(["Lê Thị An", 1970, 31])
+    sheet.append(["Phạm Văn Cường", "#REF!", "#VALUE!"])  # a formula whose cells were deleted
+    book.save(path)
+    return path
+
+
+def test_a_formulas_error_is_left_empty_and_named(tmp_path):
+    sheet = _sheet_with_errors(tmp_path / "ds.xlsx")
+    block, diagnostics = _roster(tmp_path / "p", {"data/ds.xlsx": sheet.read_bytes()}, "file=../data/ds.xlsx")
+    assert [item["cells"] for item in block.items] == [["Trần Văn Bình", "1965", ""], ["Lê Thị An", "1970", "31"],
+                                                        ["Phạm Văn Cường", "", ""]]
+    [warning] = diagnostics
+    assert (warning.level, warning.code, warning.path, warning.line) == ("warning", "roster-errors", "data/ds.xlsx", 2)
+    assert "3 cells show a formula's error (#N/A in C2, #REF! in B4, #VALUE! in C4), left empty" in warning.message
+
+
+@pytest.mark.slow
+def test_a_formulas_error_in_an_old_xls_workbook(tmp_path):
+    xls = as_xls(_sheet_with_errors(tmp_path / "ds.xlsx"), tmp_path / "made")
+    block, diagnostics = _roster(tmp_path / "p", {"data/ds.xls": xls.read_bytes()}, "file=../data/ds.xls")
+    assert [item["cells"] for item in block.items] == [["Trần Văn Bình", "1965", ""], ["Lê Thị An", "1970", "31"],
+                                                        ["Phạm Văn Cường", "", ""]]
+    assert [d.code for d in diagnostics] == ["roster-errors"]
