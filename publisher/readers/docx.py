@@ -15,7 +15,8 @@ Supported
       Heading 1 becomes a level-2 heading);
 - [x] bulleted and numbered lists, nested (``<ul>``/``<ol>``);
 - [x] tables -> ``<table>`` with a ``<thead>``: the rows Word marks "repeat as header
-      row", else the first row; merged cells keep colspan/rowspan;
+      row", else the first row; merged cells keep colspan/rowspan; a table holding photos
+      (leaders' portraits) -> a gallery, each photo captioned by its text (``_photo_table``);
 - [x] footnotes and endnotes -> Footnote objects and noteref anchors (endnotes are
       labelled "e1", "e2" … when the document also has footnotes);
 - [x] embedded images -> ``<docstem>-<sha1[:10]>.<ext>`` in ``source.images_dir`` (only
@@ -79,7 +80,9 @@ from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherErro
 from ..model import Article, Block, Footnote
 from . import ReadResult, Source, docxboxes, docxstyles
 from ..legacyfonts import NO_FONT
+from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
+from .imagesize import image_size
 from .inline import byline_names, escape, escape_text, noteref
 from .source import extracted_images_dir
 from .teaser import find_teaser
@@ -438,7 +441,10 @@ class _Builder:
             else:
                 self.add(Block("list", self.list_html(element)))
         elif tag == "table":
-            self.add(Block("table", self.table_html(element)))
+            if next(element.iter("img"), None) is not None:
+                self._photo_table(element)
+            else:
+                self.add(Block("table", self.table_html(element)))
         elif tag == "blockquote":
             paragraphs = [self.inline(p) for p in element] or [self.inline(element)]
             self.add(Block("quote", "".join(f"<p>{p}</p>" for p in paragraphs if p)))
@@ -485,6 +491,73 @@ class _Builder:
                 )
         for image in images:
             self.add(Block("figure", src=image.get("src"), alt=image.get("alt")))
+
+    def _photo_table(self, element) -> None:
+        """A table of photos (leaders' portraits with their names, a row of photos over a row of
+        names, or a photo beside its text in each row) as a gallery: each photo captioned by the
+        text of its cell, else of the cell under it in a row of text alone, else of the rest of its
+        row. A first row of text alone over rows of photos is their header, left out with a note;
+        another row of text alone is kept as a paragraph after the photos, with a warning."""
+        rows = [[cell for cell in tr if cell.tag in ("td", "th")] for tr in element.iter("tr")]
+        pictured = [any(next(cell.iter("img"), None) is not None for cell in cells) for cells in rows]
+        photos: list[dict] = []
+        kept: list[str] = []
+        used: set[int] = set()
+        for number, cells in enumerate(rows):
+            if number in used:
+                continue
+            if not pictured[number]:
+                text = " – ".join(t for t in (self._cell_html(cell) for cell in cells) if t)
+                if text and number == 0 and any(pictured):
+                    self.note("info", f"the heading row of a table of photos (“{_text(text)[:40]}”) is left out",
+                              "docx-photo-table")
+                elif text:
+                    kept.append(text)
+                continue
+            images = [(column, list(cell.iter("img"))) for column, cell in enumerate(cells)]
+            images = [(column, found) for column, found in images if found]
+            # The row under a row of photos names them when its text stands under the photos only.
+            below = rows[number + 1] if number + 1 < len(rows) and not pictured[number + 1] else None
+            if below is not None:
+                texts = {c: self._cell_html(cell) for c, cell in enumerate(below)}
+                under = {column for column, _ in images}
+                if not any(texts.values()) or any(t and c not in under for c, t in texts.items()):
+                    below = None
+            for column, found in images:
+                for image in found:
+                    _drop(image)
+                caption = self._cell_html(cells[column])
+                if not caption and below is not None and column < len(below):
+                    caption = self._cell_html(below[column])
+                    used.add(number + 1)
+                if not caption and len(images) == 1:
+                    caption = "<br/>".join(t for c, cell in enumerate(cells) if c != column
+                                           for t in [self._cell_html(cell)] if t)
+                for image in found:
+                    photos.append({"src": image.get("src"), "caption": caption or None,
+                                   "alt": image.get("alt") or _text(caption) or None})
+        if photos:
+            root = self.source.root.resolve()
+            for photo in photos:
+                path = Path(photo["src"])
+                size = image_size(path if path.is_absolute() else root / path)
+                wide = size is None or size[0] > size[1] * LANDSCAPE_RATIO
+                photo["orientation"] = "landscape" if wide else "portrait"
+            for photo, (page, row) in zip(photos, layout_gallery([p["orientation"] for p in photos], 4)):
+                photo["page"], photo["row"] = page, row
+            self.add(Block("gallery", items=photos))
+        for text in kept:
+            self.note("warning", f"a row of text in a table of photos (“{_text(text)[:40]}”) is kept as a "
+                      "paragraph after the photos", "docx-photo-table",
+                      "write it as a paragraph of its own, or put it in the photos' cells")
+            self.add(Block("paragraph", text))
+
+    def _cell_html(self, cell) -> str:
+        """A table cell's content as inline HTML, its paragraphs joined by line breaks."""
+        if not len(cell):
+            return self.inline(cell)
+        parts = [self.inline(p) if p.tag == "p" else self._block_in_cell(p) for p in cell]
+        return "<br/>".join(p for p in parts if p)
 
     def _notes(self, element) -> None:
         for item in element:
@@ -565,16 +638,7 @@ class _Builder:
                     for a in ("colspan", "rowspan")
                     if cell.get(a)
                 )
-                parts = [
-                    self.inline(p) if p.tag == "p" else self._block_in_cell(p)
-                    for p in cell
-                ]
-                content = (
-                    "<br/>".join(p for p in parts if p)
-                    if len(cell)
-                    else self.inline(cell)
-                )
-                cells.append(f"<{tag}{spans}>{content}</{tag}>")
+                cells.append(f"<{tag}{spans}>{self._cell_html(cell)}</{tag}>")
             return f"<tr>{''.join(cells)}</tr>"
 
         thead = (

@@ -136,10 +136,12 @@ def _environment(search: list[Path], sandboxed: bool) -> jinja2.Environment:
         _ENVIRONMENTS[key] = kind(loader=jinja2.ChoiceLoader(loaders) if len(loaders) > 1 else loaders[0],
                                   bytecode_cache=_KeptBytecode(folder), **_OPTIONS)
         from .headings import heading_rows
+        from .photopages import caption_lines
         from .typeset import keep_last_words
 
         _ENVIRONMENTS[key].filters["keep_last_words"] = keep_last_words
         _ENVIRONMENTS[key].filters["heading_rows"] = heading_rows
+        _ENVIRONMENTS[key].filters["caption_lines"] = caption_lines
     return _ENVIRONMENTS[key]
 
 
