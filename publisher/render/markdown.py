@@ -10,7 +10,8 @@ lists (nested); pipe tables; block quotes; rules; figures ``![caption](path)``
 with the path relative to the manuscript; caption blocks (a photo still to be
 placed) as a paragraph starting "Ảnh: " that the Markdown reader reads back as a
 caption block, and that becomes the figure's caption once the editor puts an
-image line above it; bylines as plain paragraphs; notes as ``[^n]: ...``.
+image line above it; bylines as plain paragraphs; notes as ``[^n]: ...``; a photo page (a
+Word table of photos) as a ``gallery`` block, a ``![caption](path)`` line a photo.
 
 Emphasis is written so that it reads back as emphasis (render/mdinline.py): runs with
 the same marks merged, spaces and edge punctuation CommonMark would not let a delimiter
@@ -21,7 +22,7 @@ checked against the Markdown reader. A title that calls a note is written as the
 Lossy, each reported in ``MarkdownText.notes``: emphasis the reader would not read back
 (strike-through, then nesting, then all marks of the line dropped, rarely needed), merged table cells (split into
 empty cells), tables holding lists or tables (written as one bullet a row),
-line breaks inside table cells, superscripts and subscripts other than digits
+line breaks inside table cells and photo captions (a comma in a caption), superscripts and subscripts other than digits
 (kept as plain text; digits become ¹ ² ³ …), a figure's alt text when it also
 has a caption, the dateline style of an agency prefix.
 
@@ -191,6 +192,8 @@ class _Writer:
             if re.search(r"[\s()<>]", target):
                 target = f"<{target}>"
             return f"![{caption}]({target})"
+        if kind == "gallery":
+            return self.gallery(block)
         if kind == "caption":
             return CAPTION_MARK + self.line(block.html, breaks=False)
         if kind in ("paragraph", "byline"):
@@ -206,6 +209,17 @@ class _Writer:
             return "* * *"
         self.notes.append(f"block {index + 1} of unknown kind {kind!r} written as a paragraph")
         return self.line(block.html)
+
+    def gallery(self, block: Block) -> str:
+        """A photo page (a Word table of photos: readers.docx) as a ``gallery`` block, a photo a line;
+        a caption's line breaks become commas (a line of the block holds one photo)."""
+        lines = ["```gallery"]
+        for item in block.items or []:
+            parts = re.split(r"<br\s*/?>", item.get("caption") or "")
+            caption = ", ".join(text for text in (self.inline(_parse(part), breaks=False) for part in parts) if text)
+            target = posixpath.relpath(item.get("src") or "", self.folder or ".")
+            lines.append(f"![{caption}]({target})")
+        return "\n".join(lines + ["```"])
 
     def blocks_of(self, node: _Node, tight: bool = False) -> str:
         """Block-level children (p, lists, quotes, tables, loose text) as Markdown."""

@@ -128,3 +128,35 @@ def test_four_portraits_with_three_line_captions_share_their_photo_page(tmp_path
     assert result.returncode == 0, result.stderr
     [page] = [t for t in page_texts(root / "dist" / "sach-thu.pdf") if "Nguyễn Hữu Tường" in t]
     assert all(name in page for name, _, _ in LEADERS), page
+
+
+def test_publisher_import_writes_a_table_of_photos_as_a_gallery_block(tmp_path):
+    """The Markdown that `publisher import` writes reads back as the same photo page: the same
+    pictures, in order, each with its caption (its line breaks written as commas)."""
+    from publisher.commands.importer import import_files
+
+    document = docx.Document()
+    _intro(document)
+    table = document.add_table(rows=1, cols=2)
+    for column, (name, post, years) in enumerate(LEADERS[:2]):
+        cell = table.cell(0, column)
+        cell.paragraphs[0].add_run().add_picture(portrait(70 * column), width=Cm(3))
+        cell.add_paragraph().add_run(name).bold = True
+        cell.add_paragraph(f"{post}, {years}")
+    source = tmp_path / "inbox" / "lanh-dao.docx"
+    source.parent.mkdir()
+    document.save(source)
+    root = tmp_path / "book"
+    (root / "manuscripts").mkdir(parents=True)
+    (root / "book.toml").write_text('[book]\ntitle = "Sách thử"\n', encoding="utf-8")
+    [result] = import_files([source], root / "manuscripts", cwd=tmp_path)
+    assert result.status == "written", result.error
+    text = (root / "manuscripts" / "lanh-dao.md").read_text(encoding="utf-8")
+    assert "```gallery\n![**Nguyễn Hữu Tường**, Cục trưởng, 1996 – 2008](../images/lanh-dao-" in text
+    path = root / "manuscripts" / "lanh-dao.md"
+    [gallery] = [b for b in read(Source(path=path, rel="manuscripts/lanh-dao.md", root=root)).article.blocks
+                 if b.kind == "gallery"]
+    assert [item["caption"] for item in gallery.items] == [
+        "<strong>Nguyễn Hữu Tường</strong>, Cục trưởng, 1996 – 2008",
+        "<strong>Lương Thị Thanh Bình</strong>, Cục trưởng, 2009 – 2018"]
+    assert [item["src"] for item in gallery.items] == sorted(result.written_images, key=text.index)
