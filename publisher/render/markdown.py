@@ -218,6 +218,8 @@ class _Writer:
             parts = re.split(r"<br\s*/?>", item.get("caption") or "")
             caption = ", ".join(text for text in (self.inline(_parse(part), breaks=False) for part in parts) if text)
             target = posixpath.relpath(item.get("src") or "", self.folder or ".")
+            if len(parts) > 1:
+                self.notes.append(f"photo {target}: the line breaks of its caption written as commas")
             lines.append(f"![{caption}]({target})")
         return "\n".join(lines + ["```"])
 

@@ -151,6 +151,7 @@ def test_publisher_import_writes_a_table_of_photos_as_a_gallery_block(tmp_path):
     (root / "book.toml").write_text('[book]\ntitle = "Sách thử"\n', encoding="utf-8")
     [result] = import_files([source], root / "manuscripts", cwd=tmp_path)
     assert result.status == "written", result.error
+    assert sum("line breaks of its caption written as commas" in d.message for d in result.doubts) == 2
     text = (root / "manuscripts" / "lanh-dao.md").read_text(encoding="utf-8")
     assert "```gallery\n![**Nguyễn Hữu Tường**, Cục trưởng, 1996 – 2008](../images/lanh-dao-" in text
     path = root / "manuscripts" / "lanh-dao.md"
