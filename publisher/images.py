@@ -435,7 +435,7 @@ def _encode(image: Image.Image, fmt: str, settings: ImageSettings, path: Path, r
         image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     options: dict = {}
     if settings.rgb and image.mode == "CMYK":
-        image, icc = _cmyk_to_srgb(image, icc), None
+        image, icc = _to_srgb(image, icc), None
     if to_cmyk:
         image = _to_cmyk(image, icc, settings.cmyk_profile, path, rel)
         options["icc_profile"] = settings.cmyk_profile.read_bytes()
@@ -546,19 +546,32 @@ def _png_profile(image: Image.Image) -> bytes | None:
     return pdf_colour_profile(image.info.get("icc_profile")) if image.mode in ("RGB", "RGBA", "P", "PA") else None
 
 
-def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
-    """``image`` (RGB, RGBA or a palette) converted from its profile ``icc`` to sRGB, its transparency kept."""
-    mode = "RGBA" if image.mode in ("RGBA", "PA") or "transparency" in image.info else "RGB"
-    image = image.convert(mode)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
-                                          ImageCms.createProfile("sRGB"), renderingIntent=ImageCms.Intent.PERCEPTUAL,
-                                          outputMode=mode)
-    # littleCMS's sRGB profile carries the day it was made: a PNG keeps none (sRGB is what an
-    # untagged PNG means), so the same sources give the same bytes.
-    image.info.pop("icc_profile", None)
-    return image
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """``image`` converted from its profile ``icc`` to sRGB: an RGB, RGBA or palette image (a PNG in
+    a display's profile) with its transparency kept; a CMYK one (a print house's photo) through
+    its press profile, or by Pillow's plain conversion when it has none or a damaged one (its
+    numbers are then all there is)."""
+    if image.mode == "CMYK":
+        mode, source = "RGB", image
+    else:
+        mode = "RGBA" if image.mode in ("RGBA", "PA") or "transparency" in image.info else "RGB"
+        source = image.convert(mode)
+    converted = None
+    try:
+        if icc:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                converted = ImageCms.profileToProfile(
+                    source, ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"),
+                    renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        if image.mode != "CMYK":
+            raise
+    converted = converted or source.convert(mode)
+    # littleCMS's sRGB profile carries the day it was made: the image keeps none (sRGB is what an
+    # untagged PNG or JPEG means), so the same sources give the same bytes.
+    converted.info.pop("icc_profile", None)
+    return converted
 
 
 DEEP_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")  # Pillow's modes of grey in 16 or 32 bits
@@ -576,25 +589,6 @@ def _eight_bits(image: Image.Image) -> Image.Image:
     out = scaled.convert("L")
     out.info.update({k: v for k, v in image.info.items() if k in ("dpi", "exif", "icc_profile")})
     return out
-
-
-def _cmyk_to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
-    """A CMYK ``image`` in sRGB: through its own profile when it carries one (a print house's
-    press profile), else by Pillow's plain conversion (no profile: its numbers are all there is)."""
-    if icc:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                converted = ImageCms.profileToProfile(
-                    image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"),
-                    renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB")
-            converted.info.pop("icc_profile", None)  # sRGB: what an untagged JPEG means
-            return converted
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # a damaged or non-CMYK profile: the plain conversion
-    converted = image.convert("RGB")
-    converted.info.pop("icc_profile", None)
-    return converted
 
 
 def _to_cmyk(image: Image.Image, icc: bytes | None, profile: Path, path: Path, rel) -> Image.Image:

@@ -73,6 +73,11 @@ _WHITE = re.compile(r"[ \t\n\r\f]+")  # CSS's white space, which "white-space: n
 _BREAKS = re.compile("[ \u200b]")  # where a cell's text may break (besides its hyphens)
 
 
+def _heading_row(row: str) -> bool:
+    """Whether a row's cells are a section's heading: one ``<th colspan>`` across the table."""
+    return row.startswith("<th") and _SECTION.fullmatch(row) is not None
+
+
 @dataclass
 class Roster:
     """A long roster of a document body (as fixed_columns writes it), and how to cut it."""
@@ -85,7 +90,7 @@ class Roster:
     after: str  # the document's HTML after the roster block (the last long roster's only)
 
     def __post_init__(self):
-        self._sections = {n for n, row in enumerate(self.rows) if row.startswith("<th") and _SECTION.fullmatch(row)}
+        self._sections = {n for n, row in enumerate(self.rows) if _heading_row(row)}
 
     def is_section(self, index: int) -> bool:
         """Whether row ``index`` is a section's heading (one cell across the table)."""
@@ -176,7 +181,7 @@ def _parts(inner: str) -> tuple[str, str, list[str], int] | None:
         rows.extend(_ROW.findall(group.group(1)))
         at = group.end()
     # The columns the rows have (a header of two rows has more cells than columns: render.headings).
-    people = [row for row in rows if not _SECTION.fullmatch(row)]
+    people = [row for row in rows if not _heading_row(row)]
     columns = len(_CELL.findall(people[0])) if people else len(_HEADER_CELL.findall(head.group(2)))
     if rest[at:].strip() or not columns or any(len(_CELL.findall(row)) != columns for row in people):
         return None
@@ -193,7 +198,7 @@ def _text(cell: str) -> str:
 def _probe_rows(rows: list[str], columns: int) -> list[str]:
     """The rows holding, for some column, one of the longest texts or one of the longest words
     (a section's heading, across the table, sizes no column)."""
-    rows = [row for row in rows if not _SECTION.fullmatch(row)]
+    rows = [row for row in rows if not _heading_row(row)]
     cells = [[_text(c) for c in _CELL.findall(row)] for row in rows]
     keep: set[int] = set()
     for column in range(columns):

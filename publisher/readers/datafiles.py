@@ -301,23 +301,24 @@ def _order(options: dict, rows: list, column, folded: list[str], source, line: i
     if any(dates) and all(d is not None or not value for d, value in zip(dates, values)):
         # A column of dates (12/03/1990, 03/1990, 1990, 1990-03-12) sorts by date, unknown ones
         # last: as words, 02/05/1990 would come before 12/03/1985.
-        def by_date(row):
-            day = _date_key(row[1][key_column])
-            return (day is None, day or ())
-        return by_date
-    if _numbers_of(values) is not None:
+        keys = {row[0]: (day is None, day or ()) for row, day in zip(rows, dates)}
+    elif (numbers := _numbers_of(values)) is not None:
         # A column of numbers as the sheet shows them (1.250.000, 4,98, 85%) sorts by value:
         # as words, 1.250.000 would come before 980.000.
-        def by_value(row):
-            (value,) = _numbers_of([row[1][key_column]]) or [None]
-            return (value is None, value or 0)
-        return by_value
-    return lambda row: word_key(row[1][key_column])
+        keys = {row[0]: (value is None, value or 0) for row, value in zip(rows, numbers)}
+    else:
+        return lambda row: word_key(row[1][key_column])
+    return lambda row: keys[row[0]]  # (each row's line or row number is its own)
+
+
+def _unit(rel: str) -> str:
+    """What the file's numbers count: a sheet's rows, a CSV file's lines."""
+    return "row" if rel.lower().endswith(spreadsheet.SUFFIXES) else "line"
 
 
 def _sections_read(sections: dict[int, str], rel: str) -> Diagnostic:
     """One note for the rows read as the headings of the rows under them."""
-    line = "row" if rel.lower().endswith(spreadsheet.SUFFIXES) else "line"
+    line = _unit(rel)
     first = min(sections)
     text = sections[first] if len(sections[first]) <= 40 else sections[first][:39] + "…"
     if len(sections) == 1:
@@ -331,7 +332,7 @@ def _sections_read(sections: dict[int, str], rel: str) -> Diagnostic:
 def _left_out(note: Note, rel: str) -> Diagnostic:
     """What a roster leaves out of its file, in plain words: a note on a title or a numbering row,
     a warning on a footer (rows the editor may have meant as the table's)."""
-    line = "row" if rel.lower().endswith(spreadsheet.SUFFIXES) else "line"  # a sheet's rows, a CSV file's lines
+    line = _unit(rel)
     lines = f"{line} {note.first}" if note.first == note.last else f"{line}s {note.first}–{note.last}"
     text = note.text if len(note.text) <= 40 else note.text[:39] + "…"
     if note.kind == "footer":
@@ -339,7 +340,7 @@ def _left_out(note: Note, rel: str) -> Diagnostic:
                           rel, note.first, "roster-footer",
                           hint=f"if they are rows of the table, remove the blank {line} above them")
     if note.kind == "errors":
-        cells = "a cell shows" if note.columns == 1 else f"{note.columns} cells show"
+        cells = "a cell shows" if note.count == 1 else f"{note.count} cells show"
         return Diagnostic("warning", f"roster: {cells} a formula's error ({note.text}), left empty in the book",
                           rel, note.first, "roster-errors",
                           hint="correct the formulas in the sheet, or paste their values, and save it")
@@ -349,7 +350,7 @@ def _left_out(note: Note, rel: str) -> Diagnostic:
                           rel, note.first, "roster-hidden",
                           hint="unhide them in the sheet and save it, if the book should show them")
     if note.kind == "names":
-        return Diagnostic("info", f"roster: “{text}” is typed over {note.columns} columns: each row's parts are "
+        return Diagnostic("info", f"roster: “{text}” is typed over {note.count} columns: each row's parts are "
                           "joined into one name", rel, note.first, "roster-names")
     what = "the title above the table" if note.kind == "title" else "the row numbering the columns"
     return Diagnostic("info", f"roster: {lines} (“{text}”) read as {what}, not as rows", rel, note.first,

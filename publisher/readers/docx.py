@@ -517,18 +517,17 @@ class _Builder:
             images = [(column, list(cell.iter("img"))) for column, cell in enumerate(cells)]
             images = [(column, found) for column, found in images if found]
             # The row under a row of photos names them when its text stands under the photos only.
-            below = rows[number + 1] if number + 1 < len(rows) and not pictured[number + 1] else None
-            if below is not None:
-                texts = {c: self._cell_html(cell) for c, cell in enumerate(below)}
-                under = {column for column, _ in images}
-                if not any(texts.values()) or any(t and c not in under for c, t in texts.items()):
-                    below = None
+            below = rows[number + 1] if number + 1 < len(rows) and not pictured[number + 1] else []
+            names = [self._cell_html(cell) for cell in below]
+            under = {column for column, _ in images}
+            if not any(names) or any(name and c not in under for c, name in enumerate(names)):
+                names = []
             for column, found in images:
                 for image in found:
                     _drop(image)
                 caption = self._cell_html(cells[column])
-                if not caption and below is not None and column < len(below):
-                    caption = self._cell_html(below[column])
+                if not caption and column < len(names) and names[column]:
+                    caption = names[column]
                     used.add(number + 1)
                 if not caption and len(images) == 1:
                     caption = "<br/>".join(t for c, cell in enumerate(cells) if c != column

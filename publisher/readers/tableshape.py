@@ -64,16 +64,16 @@ _DATE_LINE = re.compile(r"\bngày\b.*\btháng\b.*\bnăm\b")
 @dataclass
 class Note:
     """Rows left out of the table: ``kind`` (title, numbering, footer), their first and last
-    line, and the first text they hold; or ("names") the header's name typed over ``columns``
+    line, and the first text they hold; or ("names") the header's name typed over ``count``
     columns, joined into one; or ("section") a row of the table heading the rows under it, and
     its heading (``I. LÃNH ĐẠO CỤC``). readers.spreadsheet adds "hidden" (rows and columns the
-    sheet hides) and "errors" (``columns``: how many cells show a formula's error)."""
+    sheet hides) and "errors" (``count``: how many cells show a formula's error)."""
 
     kind: str
     first: int
     last: int
     text: str
-    columns: int = 0  # a name typed over this many columns ("names"); cells ("errors")
+    count: int = 0  # a name typed over this many columns ("names"); cells showing an error ("errors")
 
 
 @dataclass

@@ -188,7 +188,7 @@ class _Writer:
             caption = self.inline(_parse(block.caption or ""), breaks=False)
             if block.caption and block.alt and html_to_text(block.caption) != block.alt.strip():
                 self.notes.append(f"figure {block.src}: alt text {block.alt!r} left out (the caption is kept)")
-            target = posixpath.relpath(block.src or "", self.folder or ".")
+            target = self.image_path(block.src)
             if re.search(r"[\s()<>]", target):
                 target = f"<{target}>"
             return f"![{caption}]({target})"
@@ -210,6 +210,10 @@ class _Writer:
         self.notes.append(f"block {index + 1} of unknown kind {kind!r} written as a paragraph")
         return self.line(block.html)
 
+    def image_path(self, src: str | None) -> str:
+        """An image's path as the manuscript names it: relative to the manuscript's folder."""
+        return posixpath.relpath(src or "", self.folder or ".")
+
     def gallery(self, block: Block) -> str:
         """A photo page (a Word table of photos: readers.docx) as a ``gallery`` block, a photo a line;
         a caption's line breaks become commas (a line of the block holds one photo)."""
@@ -217,7 +221,7 @@ class _Writer:
         for item in block.items or []:
             parts = re.split(r"<br\s*/?>", item.get("caption") or "")
             caption = ", ".join(text for text in (self.inline(_parse(part), breaks=False) for part in parts) if text)
-            target = posixpath.relpath(item.get("src") or "", self.folder or ".")
+            target = self.image_path(item.get("src"))
             if len(parts) > 1:
                 self.notes.append(f"photo {target}: the line breaks of its caption written as commas")
             lines.append(f"![{caption}]({target})")
