@@ -99,14 +99,25 @@ def _terminate_as_interrupt():
         request_stop(exc)
         raise exc
 
+    hook = sys.unraisablehook
+
+    def quiet(unraisable):
+        # A stop raised inside a finaliser (a weakref callback the collector ran) is swallowed
+        # there and raised again by request_stop: Python's "Exception ignored … Traceback" about
+        # it would only alarm the editor.
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            hook(unraisable)
+
     try:
         previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     except ValueError:  # not the main thread (e.g. a test runner): leave signals alone
         yield
         return
+    sys.unraisablehook = quiet
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 

@@ -109,3 +109,27 @@ def test_check_lists_findings_and_exits_1_on_errors(tmp_path):
     assert result.returncode == 1
     findings = json.loads(result.stdout)
     assert findings[0]["level"] == "error" and findings[0]["path"] == "manuscripts/02-b.md"
+
+
+def test_a_stop_swallowed_in_a_finaliser_prints_no_traceback(monkeypatch):
+    """SIGTERM may land in a weakref callback the collector runs: Python then prints "Exception
+    ignored … Traceback" (output.request_stop raises the stop again). Only those are silenced."""
+    import sys
+
+    from publisher.cli import _Terminated, _terminate_as_interrupt
+
+    class Stopped:
+        def __del__(self):
+            raise _Terminated()
+
+    class Broken:
+        def __del__(self):
+            raise ValueError("a real problem")
+
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", seen.append)
+    with _terminate_as_interrupt():
+        Stopped()
+        Broken()
+    assert [type(u.exc_value) for u in seen] == [ValueError]
+    assert sys.unraisablehook == seen.append  # put back
