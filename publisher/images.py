@@ -16,8 +16,12 @@ JPEG its first picture is (``image_format``, ``jpeg_ranges``). Colours: a JPEG k
 profile (pdf.iccbased tags the PDF's image with it); a PNG in a profile other than sRGB (a Mac's
 screenshot) is converted to sRGB, since WeasyPrint draws a PNG's pixels without it
 (``pdf_colour_profile`` says which profiles are not sRGB).
-Pillow's decompression-bomb guard stays on: an image of more than
-``Image.MAX_IMAGE_PIXELS`` pixels is refused with a ManuscriptError naming the file.
+Pillow's decompression-bomb guard stays on: nothing is decoded larger than
+``Image.MAX_IMAGE_PIXELS`` (89.5 megapixels). A JPEG may be stored larger (a phone's 108- or
+200-megapixel photo, a stitched panorama: up to ``JPEG_PIXELS_FACTOR`` times the guard), since it
+is decoded at half its size or less (draft mode) and goes into the print PDF as its own bytes;
+any other image over the guard, or a JPEG over its own limit, is refused with a ManuscriptError
+naming the file (``open_image``).
 
 An image in a format that EPUB readers and browsers do not all show (a scanner's TIFF, a BMP,
 an iPhone's HEIC, read through pi-heif, an AVIF saved from a news site) is converted for every output, once: to JPEG when it
@@ -40,12 +44,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pi_heif
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, ImageCms, JpegImagePlugin, UnidentifiedImageError
 
 from .errors import ManuscriptError
 from .safety import MAX_IMAGE_BYTES, TooLarge, read_bytes, write_file
 
 pi_heif.register_heif_opener()  # HEIC / HEIF photos (iPhones save them) open in Pillow like any other
+
+# How many times Pillow's guard a JPEG's stored picture may have: 358 megapixels, room for a
+# phone's 200-megapixel photo and a stitched panorama. Decoded at half size, such a JPEG has at
+# most the guard's pixels (``_open``); no other format can be decoded smaller.
+JPEG_PIXELS_FACTOR = 4
+OPTIMIZE_MAX_PIXELS = 25_000_000  # a JPEG encoded larger than this gets the standard Huffman tables (_encode)
 
 VERSION = "5"  # part of the cache key: bump when the processing changes
 PROCESSED = {"JPEG": ".jpg", "PNG": ".png"}
@@ -69,6 +79,43 @@ def image_format(image: Image.Image) -> str | None:
     return "JPEG" if image.format == "MPO" else image.format
 
 
+def open_image(source, formats: tuple[str, ...] | None = None) -> Image.Image:
+    """``Image.open`` of ``source`` (a path, bytes or a binary file): its header, nothing decoded.
+
+    Pillow's guard against images made to exhaust the memory holds for every format but JPEG,
+    which may have ``JPEG_PIXELS_FACTOR`` times its pixels (see the module doc). An image over
+    its limit raises Image.DecompressionBombError, with Pillow's wording of the size and the
+    limit that ``_refusals`` puts in plain words.
+    """
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the limit is checked below
+        try:
+            image = Image.open(source, formats=formats)
+        except Image.DecompressionBombError as refused:  # over twice the guard: maybe a JPEG
+            if formats is not None and "JPEG" not in formats:
+                raise
+            if hasattr(source, "seek"):
+                source.seek(0)
+            try:
+                image = JpegImagePlugin.jpeg_factory(source)  # Image.open less its guard: the header only
+            except Exception:
+                raise refused from None
+    limit = _pixel_limit(image)
+    pixels = image.width * image.height
+    if limit and pixels > limit:
+        image.close()
+        raise Image.DecompressionBombError(f"Image size ({pixels} pixels) exceeds limit of {limit} pixels")
+    return image
+
+
+def _pixel_limit(image: Image.Image) -> int:
+    """The most pixels ``image`` may have as stored (0: no limit, as Pillow's guard set to None)."""
+    guard = Image.MAX_IMAGE_PIXELS or 0
+    return guard * JPEG_PIXELS_FACTOR if image_format(image) == "JPEG" else guard
+
+
 def output_suffix(path: Path) -> str:
     """The suffix of the file the outputs get for the image ``path``: its own when every reader
     shows it, else ".jpg" for a photograph and ".png" for anything else (see the module doc)."""
@@ -84,7 +131,7 @@ def _converted_format(path: Path, image: Image.Image | None = None) -> str:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                with Image.open(path) as header:  # the header only, as readers.imagesize reads it
+                with open_image(path) as header:  # the header only, as readers.imagesize reads it
                     mode = header.mode
         except Exception:
             return "JPEG"  # refused, with its reason, when the build reads it (_open)
@@ -250,7 +297,7 @@ def validate_image(path: Path, cache: Path, rel=str, data: bytes | None = None, 
     if marker.exists():
         return
     with _refusals(path, rel):  # the file's structure and checksums, and the size guard
-        Image.open(io.BytesIO(data)).verify()
+        open_image(data).verify()
     if data[:3] == b"\xff\xd8\xff":
         _check_jpeg(data, path, rel)
     else:  # every block of the picture decoded (a PNG's checksums read): a damaged one fails here
@@ -302,16 +349,44 @@ def _first_scan(data: bytes) -> int | None:
 
 
 def _open(data: bytes, path: Path, rel, settings: ImageSettings | None = None) -> Image.Image:
-    """The decoded image; a JPEG at the smallest draft scale that still covers what ``settings`` keep."""
+    """The decoded image; a JPEG at the smallest draft scale that still covers what ``settings``
+    keep, and at least at the scale that brings it within Pillow's guard (a 200-megapixel photo
+    at half size: 50 megapixels)."""
     with _refusals(path, rel):
-        Image.open(io.BytesIO(data)).verify()  # the file's structure and checksums
-        image = Image.open(io.BytesIO(data))
-        if settings is not None and image_format(image) == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
-            scale = _scale(_upright(image.size, _orientation(image)), settings)
-            if scale < 1:  # draft() keeps at least this size, so the resize below still does the work
-                image.draft(image.mode, tuple(max(1, math.ceil(v * scale)) for v in image.size))
+        open_image(data).verify()  # the file's structure and checksums
+        image = open_image(data)
+        if image_format(image) == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
+            wanted = _within_guard(image.size)
+            if settings is not None:
+                scale = _scale(_upright(image.size, _orientation(image)), settings)
+                wanted = tuple(min(a, max(1, math.ceil(v * scale))) for a, v in zip(wanted, image.size))
+            if wanted != image.size:  # draft() keeps at least this size, so the resize below still does the work
+                image.draft(image.mode, wanted)
+        guard = Image.MAX_IMAGE_PIXELS
+        if guard and image.width * image.height > guard:  # never decoded larger than the guard
+            raise Image.DecompressionBombError(
+                f"Image size ({image.width * image.height} pixels) exceeds limit of {guard} pixels")
         image.load()
     return image
+
+
+def _within_guard(size: tuple[int, int]) -> tuple[int, int]:
+    """The size to ask JPEG's draft mode for so that it decodes at most Pillow's guard of pixels:
+    ``size`` itself when it is within, else the size at 1/2, 1/4 or 1/8 (``_reduction``; rounded
+    down, as draft() compares)."""
+    reduction = _reduction(size)
+    return size if reduction == 1 else (max(1, size[0] // reduction), max(1, size[1] // reduction))
+
+
+def _reduction(size: tuple[int, int]) -> int:
+    """1, 2, 4 or 8: the least that a JPEG of ``size`` is divided by, as draft mode decodes it, to
+    have at most Pillow's guard of pixels (8 when none is enough: _open then refuses it)."""
+    guard = Image.MAX_IMAGE_PIXELS
+    for reduction in (1, 2, 4, 8):
+        # libjpeg's scaled picture is the size divided, rounded up
+        if not guard or math.ceil(size[0] / reduction) * math.ceil(size[1] / reduction) <= guard:
+            return reduction
+    return 8
 
 
 @contextlib.contextmanager
@@ -324,14 +399,16 @@ def _refusals(path: Path, rel):
             yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # In plain words, not Pillow's ("could be decompression bomb DOS attack"): the editor's
-        # photo is most likely a phone's 108- or 200-megapixel shot.
+        # picture is most likely a huge scan or panorama, or a phone's photo saved as PNG.
         found = re.search(r"\((\d+) pixels\)", str(exc))
         size = f"it has {int(found.group(1)) / 1e6:.3g} megapixels, and " if found else ""
-        limit = (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+        guard = (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+        jpeg = guard * JPEG_PIXELS_FACTOR
         raise ManuscriptError(f"the image is too large to process safely: {size}publisher takes at most "
-                              f"{limit:.3g} (a guard against files made to exhaust the memory)", rel(path),
-                              hint=f"save a copy at most {limit:.3g} megapixels large (a phone's 108- or "
-                              "200-megapixel photo resized to 12) and use that") from exc
+                              f"{jpeg:.3g} megapixels in a JPEG photo and {guard:.3g} in any other image "
+                              "(a guard against files made to exhaust the memory)", rel(path),
+                              hint=f"save it as JPEG, or a copy at most {guard:.3g} megapixels large, and use "
+                              "that (a photo printed across a page needs about 10)") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ManuscriptError(f"the image is damaged or not an image: {exc}", rel(path),
                               hint="open it in an image editor and save it again as JPEG or PNG") from exc
@@ -369,7 +446,7 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            header = Image.open(io.BytesIO(data))
+            header = open_image(data)
     except Exception:
         header = None  # _open names the problem
     if header is not None:  # nothing to do is known from the header alone: no decoding
@@ -386,9 +463,12 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
             # profile) is converted to sRGB: WeasyPrint draws a PNG's pixels without its profile.
             profiled = fmt == "PNG" and _png_profile(header) is not None
             deep = header.mode in DEEP_MODES  # a 16-bit grey scan: WeasyPrint draws it wrong (_eight_bits)
+            # A JPEG over Pillow's guard (a 200-megapixel photo) is decoded smaller for WeasyPrint,
+            # which opens images under the guard, unless it goes into the PDF by reference.
+            huge = header.width * header.height > (Image.MAX_IMAGE_PIXELS or math.inf)
             if (_scale(_upright(header.size, orientation), settings) >= 1 and not to_cmyk and not to_rgb and not profiled
                     and not deep
-                    and (orientation == 1 or by_reference)):
+                    and (orientation == 1 or by_reference) and (not huge or by_reference)):
                 if header.format != "MPO" or by_reference:  # pdf.photorefs leaves out the pictures appended
                     return None
                 # The first picture as the camera wrote it, without the ones appended (a gain map
@@ -447,7 +527,10 @@ def _encode(image: Image.Image, fmt: str, settings: ImageSettings, path: Path, r
     if fmt == "JPEG":
         if image.mode not in ("RGB", "L", "CMYK"):
             image = image.convert("RGB")
-        image.save(out, "JPEG", quality=settings.quality, optimize=True, progressive=False,
+        # Optimised Huffman tables (a few per cent smaller) hold every coefficient of the picture
+        # in memory: 400 MB for a 200-megapixel photo at half size, so not for such a picture.
+        optimize = image.width * image.height <= OPTIMIZE_MAX_PIXELS
+        image.save(out, "JPEG", quality=settings.quality, optimize=optimize, progressive=False,
                    subsampling="4:2:0" if settings.quality < 90 else "4:4:4", **options)
     else:
         image.save(out, "PNG", optimize=True, **options)
@@ -467,7 +550,7 @@ def pdf_bytes(path: Path) -> bytes:
     if not data.startswith(b"\xff\xd8"):
         return data
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_image(data) as image:
             if image_format(image) != "JPEG" or _orientation(image) != 1:
                 return data
     except Exception:
@@ -595,7 +678,7 @@ def _to_cmyk(image: Image.Image, icc: bytes | None, profile: Path, path: Path, r
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc)) if icc else ImageCms.createProfile("sRGB")
         target = ImageCms.getOpenProfile(str(profile))
-        rgb = image.convert("RGB")
+        rgb = image if image.mode == "RGB" else image.convert("RGB")  # no copy of 50 megapixels
         return ImageCms.profileToProfile(rgb, source, target, renderingIntent=ImageCms.Intent.PERCEPTUAL,
                                          outputMode="CMYK")
     except (ImageCms.PyCMSError, OSError) as exc:
@@ -634,7 +717,7 @@ def photo_profile(source) -> bytes | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with Image.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source) as image:
+            with open_image(source) as image:
                 return image.info.get("icc_profile") if image_format(image) == "JPEG" and image.mode == "RGB" else None
     except Exception:
         return None
@@ -693,11 +776,13 @@ def referable(image: Image.Image, size: int) -> bool:
 def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
     """(content digest, a stand-in JPEG) for a large RGB or grey JPEG (``referable``), else None.
 
-    The stand-in has the photo's pixel size as shown (turned upright by its EXIF orientation)
-    and its colour mode, so it is laid out exactly like it, but is only the JPEG headers
-    (under 1 kB, never decoded), with the digest and the orientation in a comment: the PDF is laid out,
-    cached and joined with stand-ins, and pdf.photorefs puts the camera's bytes in at the
-    end, read from disk as the file is written (a book of 400 photos never holds them all).
+    The stand-in has the photo's shape as shown (turned upright by its EXIF orientation) and its
+    colour mode, so it is laid out exactly like it, but is only the JPEG headers (under 1 kB,
+    never decoded), with the digest, the orientation and the photo's stored size in a comment:
+    the PDF is laid out, cached and joined with stand-ins, and pdf.photorefs puts the camera's
+    bytes in at the end, read from disk as the file is written (a book of 400 photos never holds
+    them all). A photo over Pillow's guard (a phone's 200-megapixel shot) gets a stand-in of half
+    its size or less, which WeasyPrint opens; its shape is the photo's to a pixel.
     """
     try:
         stat = path.stat()
@@ -705,36 +790,45 @@ def placeholder(path: Path, cache: Path) -> tuple[str, Path] | None:
             return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with Image.open(path) as image:
+            with open_image(path) as image:
                 if not referable(image, stat.st_size):
                     return None
                 orientation = _orientation(image)
-                size, mode = _upright(image.size, orientation), image.mode
+                stored, mode = image.size, image.mode
         digest = _content_digest(path, cache)
     except Exception:
         return None  # the ordinary way reports what is wrong with it
-    # "-2": the comment carries the orientation since; a stand-in kept from before is not read.
-    target = cache / f"{digest[:32]}.stand-in-2.jpg"
+    # "-3": the comment carries the stored size since; a stand-in kept from before is not read.
+    target = cache / f"{digest[:32]}.stand-in-3.jpg"
     if not target.exists():
-        flat = cache / f"flat-{mode}-{size[0]}x{size[1]}.jpg"
-        if not flat.exists():
-            out = io.BytesIO()
-            Image.new(mode, size, 128 if mode == "L" else (128, 128, 128)).save(out, "JPEG", quality=5)
-            data = out.getvalue()
-            # Only the headers (up to the scan's): nothing ever decodes a stand-in, and a flat
-            # 12-megapixel picture still takes 190 kB of scan data.
-            scan = data.index(b"\xff\xda")
-            cache.mkdir(parents=True, exist_ok=True)
-            _write(flat, data[:scan + 2 + int.from_bytes(data[scan + 2:scan + 4], "big")] + b"\xff\xd9")
-        data = flat.read_bytes()
-        comment = _MARK + digest.encode("ascii") + b"/%d" % orientation
+        reduction = _reduction(stored)
+        size = _upright(tuple(max(1, math.ceil(v / reduction)) for v in stored), orientation)
+        comment = _MARK + digest.encode("ascii") + b"/%d/%dx%d" % (orientation, *stored)
+        data = _headers_only(mode, size)
+        cache.mkdir(parents=True, exist_ok=True)
         _write(target, data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:])
     return digest, target
 
 
-def placeholder_digest(data: bytes) -> tuple[str, int] | None:
-    """The digest and EXIF orientation a stand-in JPEG (``placeholder``) carries, or None for any other bytes."""
+def _headers_only(mode: str, size: tuple[int, int]) -> bytes:
+    """A JPEG of ``size`` pixels in ``mode`` that is its headers alone (up to the scan's) and the
+    end marker: nothing decodes a stand-in. Made from a one-block picture with the frame's size
+    set: a flat picture of a photo's size takes a second and 190 kB of scan data to make."""
+    out = io.BytesIO()
+    Image.new(mode, (16, 16), 128 if mode == "L" else (128, 128, 128)).save(out, "JPEG", quality=5)
+    data = bytearray(out.getvalue())
+    frame = data.index(b"\xff\xc0")  # baseline: height and width after the length and the precision
+    data[frame + 5:frame + 9] = size[1].to_bytes(2, "big") + size[0].to_bytes(2, "big")
+    scan = data.index(b"\xff\xda")
+    return bytes(data[:scan + 2 + int.from_bytes(data[scan + 2:scan + 4], "big")]) + b"\xff\xd9"
+
+
+def placeholder_digest(data: bytes) -> tuple[str, int, tuple[int, int]] | None:
+    """The digest, EXIF orientation and stored (width, height) a stand-in JPEG (``placeholder``)
+    carries, or None for any other bytes."""
     if data[:4] != b"\xff\xd8\xff\xfe" or data[6:6 + len(_MARK)] != _MARK:
         return None
-    found = re.match(rb"([0-9a-f]{64})/([1-8])", data[6 + len(_MARK):6 + len(_MARK) + 66])
-    return (found.group(1).decode("ascii"), int(found.group(2))) if found else None
+    found = re.match(rb"([0-9a-f]{64})/([1-8])/(\d{1,5})x(\d{1,5})", data[6 + len(_MARK):6 + len(_MARK) + 80])
+    if not found:
+        return None
+    return found.group(1).decode("ascii"), int(found.group(2)), (int(found.group(3)), int(found.group(4)))

@@ -78,3 +78,43 @@ def sample_build(tmp_path_factory) -> dict:
     pdf = next(p for p in out.glob("*.pdf") if not p.name.endswith("-cover.pdf"))  # the print PDF comes with its cover
     return {"out": out, "epub": epub, "pdf": pdf, "book": json.loads(dump.stdout), "log": result.stdout,
             "cover": pdf.with_name(pdf.stem + "-cover.pdf")}
+
+
+def huge_jpeg(width: int, height: int, orientation: int = 1) -> bytes:
+    """A baseline JPEG of ``width`` × ``height`` pixels made without holding its pixels: one
+    16 × 16 block of gradients and grain, repeated with a restart marker after each (which
+    resets the decoder, so every copy decodes alike). A 200-megapixel photo's worth in a second,
+    about 40 MB, as a phone's 200-megapixel shot is; ``orientation`` goes into an EXIF block."""
+    import io
+    import struct
+
+    from PIL import Image
+
+    block = Image.merge("RGB", [Image.linear_gradient("L").resize((16, 16)),
+                                Image.effect_noise((16, 16), 20).convert("L"),
+                                Image.linear_gradient("L").rotate(90).resize((16, 16))])
+    out = io.BytesIO()
+    block.save(out, "JPEG", quality=60, subsampling="4:2:0")
+    small = out.getvalue()
+    head, at = bytearray(b"\xff\xd8"), 2
+    if orientation != 1:
+        tags = Image.Exif()
+        tags[0x0112] = orientation
+        exif = b"Exif\x00\x00" + tags.tobytes()
+        head += b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+    while True:  # the small file's segments, its frame's size changed, a restart interval of one block
+        marker, length = small[at + 1], int.from_bytes(small[at + 2:at + 4], "big")
+        segment = bytearray(small[at:at + 2 + length])
+        at += 2 + length
+        if marker == 0xC0:
+            segment[5:9] = struct.pack(">HH", height, width)
+        if marker == 0xDA:
+            head += b"\xff\xdd\x00\x04\x00\x01" + segment
+            break
+        if marker not in (0xE0, 0xE1):
+            head += segment
+    scan = small[at:small.rindex(b"\xff\xd9")]
+    blocks = ((width + 15) // 16) * ((height + 15) // 16)
+    restarts = [bytes([0xFF, 0xD0 + k]) for k in range(8)]
+    body = b"".join(scan + restarts[k % 8] for k in range(blocks - 1)) + scan
+    return bytes(head) + body + b"\xff\xd9"

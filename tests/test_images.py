@@ -13,7 +13,7 @@ from publisher import images
 from publisher.errors import ManuscriptError
 from publisher.images import ImageSettings, pixels_for, prepare_image, prepare_images
 
-from .conftest import make_project, run_cli
+from .conftest import ROOT, huge_jpeg, make_project, run_cli
 
 
 def photo(path, size=(2000, 1200)) -> None:
@@ -85,8 +85,88 @@ def test_the_decompression_bomb_guard_is_on(tmp_path, monkeypatch):
         prepare_image(source, ImageSettings(max_size=(10, 10)), tmp_path / "cache", rel=lambda p: "big.png")
     assert caught.value.path == "big.png"
     # In plain words: the photo's size against the limit, not Pillow's "decompression bomb DOS attack".
-    assert "it has 0.16 megapixels, and publisher takes at most 0.01" in str(caught.value)
-    assert "DOS" not in str(caught.value) and "megapixel photo resized" in caught.value.hint
+    assert ("it has 0.16 megapixels, and publisher takes at most 0.04 megapixels in a JPEG photo and 0.01 in "
+            "any other image") in str(caught.value)
+    assert "DOS" not in str(caught.value) and "save it as JPEG, or a copy at most 0.01 megapixels" in caught.value.hint
+
+
+@pytest.mark.parametrize("size", [(120, 100), (180, 120)])  # Pillow warns between its limit and twice it, refuses over
+def test_an_image_other_than_jpeg_over_the_guard_is_refused(tmp_path, monkeypatch, size):
+    source = tmp_path / "scan.png"
+    Image.effect_noise(size, 30).save(source)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)
+    for check in (lambda: images.validate_image(source, tmp_path / "cache"),
+                  lambda: prepare_image(source, ImageSettings(max_size=(50, 50)), tmp_path / "cache")):
+        with pytest.raises(ManuscriptError, match="too large to process safely"):
+            check()
+
+
+def _jpeg(path, size, orientation=1):
+    """A grainy JPEG of ``size`` with three coloured corners; its EXIF ``orientation``."""
+    picture = Image.effect_noise(size, 40).convert("RGB")
+    w, h = size
+    for colour, box in (((230, 20, 20), (0, 0, w // 4, h // 4)), ((20, 200, 20), (w - w // 4, 0, w, h // 4)),
+                        ((20, 20, 230), (0, h - h // 4, w // 4, h))):
+        picture.paste(colour, box)
+    tags = Image.Exif()
+    tags[0x0112] = orientation
+    picture.save(path, "JPEG", quality=90, exif=tags.tobytes())
+    return path
+
+
+# Pillow's guard made 10,000 pixels: a JPEG of 150 × 100 is over it (Pillow warns), 180 × 120 over
+# twice it (Pillow refuses), 200 × 200 four times it (the most a JPEG may have); none is decoded
+# larger than the guard, each at the scale that fits it (a 200-megapixel phone photo at half size).
+@pytest.mark.parametrize("size, decoded", [((150, 100), (75, 50)), ((180, 120), (90, 60)), ((200, 200), (100, 100))])
+def test_a_jpeg_over_the_guard_is_taken_and_decoded_within_it(tmp_path, monkeypatch, size, decoded):
+    source = _jpeg(tmp_path / "anh.jpg", size)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)
+    loaded = []
+    load = Image.Image.load
+
+    def watched(image):
+        loaded.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(Image.Image, "load", watched)
+    images.validate_image(source, tmp_path / "cache")
+    # The print's settings (no size wanted) and the EPUB's (smaller): both within the guard.
+    whole = prepare_image(source, ImageSettings(), tmp_path / "cache")
+    small = prepare_image(source, ImageSettings(max_size=(40, 40)), tmp_path / "cache")
+    assert all(w * h <= 10_000 for w, h in loaded) and loaded
+    with Image.open(whole) as image:
+        assert image.size == decoded and image.getpixel((2, 2))[0] > 150  # the red corner, where it was
+    with Image.open(small) as image:
+        assert max(image.size) == 40
+    from publisher.readers.imagesize import image_size
+
+    assert image_size(source) == size  # its header read all the same (photo pages, check)
+
+
+def test_a_sideways_jpeg_over_the_guard_is_turned_upright(tmp_path, monkeypatch):
+    source = _jpeg(tmp_path / "anh.jpg", (180, 120), orientation=6)  # shown turned a quarter clockwise
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)
+    result = prepare_image(source, ImageSettings(), tmp_path / "cache")
+    with Image.open(result) as image:
+        assert image.size == (60, 90)
+        assert image.getpixel((image.width - 3, 2))[0] > 150  # stored top left, shown top right
+
+
+def test_a_jpeg_over_four_times_the_guard_is_refused(tmp_path, monkeypatch):
+    source = _jpeg(tmp_path / "anh.jpg", (210, 200))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)
+    with pytest.raises(ManuscriptError, match="it has 0.042 megapixels, and publisher takes at most 0.04 "
+                                              "megapixels in a JPEG photo") as caught:
+        prepare_image(source, ImageSettings(max_size=(40, 40)), tmp_path / "cache", rel=lambda p: "images/anh.jpg")
+    assert caught.value.path == "images/anh.jpg"
+
+
+@pytest.mark.parametrize("size, wanted", [((100, 100), (100, 100)), ((150, 100), (75, 50)), ((201, 199), (50, 49)),
+                                          ((400, 400), (100, 100)), ((900, 900), (112, 112))])
+def test_the_draft_asked_for_brings_a_jpeg_within_the_guard(monkeypatch, size, wanted):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)
+    # 201 × 199 at half size is 101 × 100, over the guard; 900 × 900 at 1/8 still is: _open refuses it
+    assert images._within_guard(size) == wanted
 
 
 def test_prepare_images_keeps_the_hrefs(tmp_path):
@@ -111,6 +191,41 @@ def test_epub_images_are_downsampled(tmp_path):
         buffer.write(epub.read(name))
     with Image.open(buffer) as image:
         assert image.width * image.height <= 90000 and image.size[0] > 300
+
+
+@pytest.mark.slow
+def test_a_phones_200_megapixel_photo_goes_into_the_book_never_decoded_whole(tmp_path):
+    """A 200-megapixel shot (16,320 × 12,240, stored sideways) as a Samsung phone saves one: the
+    print PDF has its own bytes at its own size, the EPUB a phone-sized copy, and no process of
+    the build holds it decoded (600 MB for its pixels alone)."""
+    import os
+    import subprocess
+    import sys
+
+    import pikepdf
+
+    photo = huge_jpeg(16320, 12240, orientation=6)
+    root = make_project(tmp_path / "p", {"01-bai.md": "# Bài\n\n![Ảnh chụp bằng điện thoại](../images/anh.jpg)\n"},
+                        None, {"images/anh.jpg": photo})
+    peak = "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); " \
+           "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(done.returncode)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", peak, sys.executable, "-m", "publisher", "build", str(root)],
+                            capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) < 400 * 1024  # kB: the largest process of the build
+    with pikepdf.open(root / "dist" / "sach-thu.pdf") as pdf:
+        found = {image.objgen: image for page in pdf.pages for image in page.get_images().values()}  # forms too
+        shown = list(found.values())  # (pages share one dictionary of resources)
+        assert [(int(i.Width), int(i.Height)) for i in shown] == [(16320, 12240)]
+        kept = b"".join(photo[s:s + n] for s, n in images.jpeg_without_exif(io.BytesIO(photo), len(photo)))
+        assert shown[0].read_raw_bytes() == kept
+    with zipfile.ZipFile(root / "dist" / "sach-thu.epub") as epub:
+        name = next(n for n in epub.namelist() if n.endswith("anh.jpg"))
+        with Image.open(io.BytesIO(epub.read(name))) as image:
+            assert image.size == (960, 1280)  # upright, phone-sized
+    checked = run_cli("check", str(root))
+    assert "cannot be read" not in checked.stdout + checked.stderr and "too large" not in checked.stdout
 
 
 def camera_photo(path, size=(1200, 900), orientation=None) -> None:

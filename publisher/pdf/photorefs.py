@@ -79,14 +79,14 @@ def _marked(data: bytes, photos: dict[str, Path]) -> tuple[bytes, list[str]]:
             found = placeholder_digest(stream.read_raw_bytes()[:128])
             if found is None or found[0] not in photos:
                 return None
-            digest, orientation = found
+            digest, orientation, stored = found
             if digest not in shown:  # a photo shown twice is stored once
                 mark = pikepdf.Stream(pdf, _MARK + digest.encode("ascii"))
                 for key, value in stream.stream_dict.items():
                     if key != "/Length":
                         mark.stream_dict[key] = value
-                if orientation in (5, 6, 7, 8):  # stored a quarter turn from how it is shown
-                    mark.stream_dict.Width, mark.stream_dict.Height = stream.stream_dict.Height, stream.stream_dict.Width
+                # The photo's size as stored: the stand-in is upright, and smaller than a 200-megapixel photo.
+                mark.stream_dict.Width, mark.stream_dict.Height = stored
                 with _open_photo(photos[digest]) as handle:  # its colour profile, from the headers
                     space = profiles.space(photo_profile(handle))
                 if space is not None and mark.stream_dict.get("/ColorSpace") == pikepdf.Name.DeviceRGB:

@@ -27,7 +27,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a huge or odd header is an answer (None), not a warning
-            with Image.open(path, formats=FORMATS) as image:
+            with images.open_image(path, formats=FORMATS) as image:  # a 200-megapixel JPEG too
                 width, height = image.size
                 orientation = image.getexif().get(_ORIENTATION, 1) if images.image_format(image) == "JPEG" else 1
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):

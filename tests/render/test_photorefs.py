@@ -227,6 +227,33 @@ def test_a_sideways_photo_is_turned_by_the_pdf_not_re_encoded(tmp_path, orientat
             assert max(got) - min(got) < 120, (fx, fy)
 
 
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_a_photo_over_the_guard_is_laid_out_by_a_smaller_stand_in(tmp_path, monkeypatch, orientation):
+    """A phone's 200-megapixel photo (here 1000 × 700 under a guard of 200,000 pixels): WeasyPrint
+    opens images under Pillow's guard, so its stand-in has half the photo's size (its shape to a
+    pixel); the PDF shows the photo's own bytes at the photo's own size."""
+    import pypdfium2
+
+    path = tmp_path / f"o{orientation}.jpg"
+    shown = _sideways(path, orientation)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 200_000)
+    digest, stand_in = images.placeholder(path, tmp_path / "cache")
+    with Image.open(stand_in) as laid_out:
+        assert laid_out.size == (shown.width // 2, shown.height // 2)
+    written = io.BytesIO()
+    photorefs.expand(_book_with_stand_ins([stand_in]), written, {digest: path})
+    _sound(written.getvalue())
+    with pikepdf.open(io.BytesIO(written.getvalue())) as pdf:
+        photo = next(iter(pdf.pages[0].get_images().values()))
+        assert photo.read_raw_bytes() == _without_exif(path)
+        assert (int(photo.Width), int(photo.Height)) == (1000, 700)  # as stored
+    page = pypdfium2.PdfDocument(written.getvalue())[0].render(scale=2).to_pil().convert("RGB")
+    red = shown.getpixel((5, 5)) if orientation == 1 else shown.getpixel((shown.width - 5, 5))
+    corner = (0.05, 0.05) if orientation == 1 else (0.95, 0.05)  # stored top left; orientation 6 shows it top right
+    got = page.getpixel((int(corner[0] * page.width), int(corner[1] * page.height)))
+    assert red[0] > 150 and got[0] > 150 and got[1] < 100, got
+
+
 def _without_exif(path) -> bytes:
     data = path.read_bytes()
     kept = b"".join(data[s:s + n] for s, n in images.jpeg_without_exif(io.BytesIO(data), len(data)))
