@@ -222,7 +222,7 @@ def pdf_image_settings(config: BookConfig, profile) -> ImageSettings:
     # A booklet is imposed from pages with the photos in them: only the book's own pages take
     # sideways photos by reference, turned by the PDF (pdf.photorefs).
     return ImageSettings(max_size=size, quality=profile.jpeg_quality, cmyk_profile=profile.icc_profile,
-                         turned_in_pdf=not profile.sheet)
+                         turned_in_pdf=not profile.sheet, pdf=True)
 
 
 def _images(rendered, settings: ImageSettings) -> dict[str, Path]:

@@ -58,7 +58,7 @@ JPEG_PIXELS_FACTOR = 4
 OPTIMIZE_MAX_PIXELS = 25_000_000  # a JPEG encoded larger than this gets the standard Huffman tables (_encode)
 
 VERSION = "5"  # part of the cache key: bump when the processing changes
-PROCESSED = {"JPEG": ".jpg", "PNG": ".png"}
+PROCESSED = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 # What every EPUB reader and WeasyPrint show as they are (EPUB 3 core media types); any other
 # image is converted (``output_suffix``).
 WEB = (".jpg", ".jpeg", ".png", ".gif", ".webp")
@@ -154,12 +154,16 @@ class ImageSettings:
     # A CMYK photo (from a print house's files, an earlier book) converted to sRGB: screens and
     # EPUB readers show RGB, and some show a CMYK JPEG in wrong colours or not at all.
     rgb: bool = False
+    # For a PDF: WeasyPrint embeds any picture but a JPEG as its raw pixels, so a photo saved
+    # from a news site as WebP (lossy, opaque) becomes a JPEG: a tenth of the bytes (``_webp``).
+    pdf: bool = False
 
     def key(self) -> str:
         profile = hashlib.sha256(self.cmyk_profile.read_bytes()).hexdigest() if self.cmyk_profile else ""
         turned = "|turned-in-pdf" if self.turned_in_pdf else ""  # the others keep their cache keys
         rgb = "|rgb" if self.rgb else ""
-        return f"{VERSION}|{self.max_size}|{self.max_pixels}|{self.quality}|{profile}{turned}{rgb}"
+        pdf = "|pdf" if self.pdf else ""
+        return f"{VERSION}|{self.max_size}|{self.max_pixels}|{self.quality}|{profile}{turned}{rgb}{pdf}"
 
 
 def pixels_for(size_mm: tuple[float, float], dpi: int) -> tuple[int, int]:
@@ -452,9 +456,11 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
     if header is not None:  # nothing to do is known from the header alone: no decoding
         with header:
             kind = image_format(header)
+            if kind == "WEBP" and path.suffix.lower() == ".webp":
+                return _webp(data, header, settings, path, rel)
             fmt = kind if kind in PROCESSED else "PNG"
             if fmt != kind and path.suffix.lower() != ".png":
-                return None  # GIF, WebP …: the href keeps its suffix, so the file is passed on as it is
+                return None  # GIF …: the href keeps its suffix, so the file is passed on as it is
             orientation = _orientation(header)
             to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and header.mode != "CMYK"
             to_rgb = settings.rgb and header.mode == "CMYK"
@@ -476,10 +482,38 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
                 return "JPEG", _first_picture(data, exif=True)
     image = _open(data, path, rel, settings)
     kind = image_format(image)
-    fmt = kind if kind in PROCESSED else "PNG"
+    fmt = kind if kind in PROCESSED and kind != "WEBP" else "PNG"
     if fmt != kind and path.suffix.lower() not in (".png",):
         return None
     return _encode(image, fmt, settings, path, rel)
+
+
+def _webp(data: bytes, header: Image.Image, settings: ImageSettings, path: Path, rel) -> tuple[str, bytes] | None:
+    """A WebP image (``header`` opened): a lossy one without transparency (a photo saved from a
+    news site) as JPEG for a PDF (``ImageSettings.pdf``); any still WebP larger than the output
+    wants, scaled down as WebP (the EPUB's href keeps its suffix); else None, as it is. An
+    animated one is left as it is: a PDF shows its first picture, a reading system plays it."""
+    if getattr(header, "n_frames", 1) > 1:
+        return None
+    lossy = _webp_lossy(data)
+    if settings.pdf and lossy and header.mode == "RGB":
+        return _encode(_open(data, path, rel, settings), "JPEG", settings, path, rel)
+    if _scale(header.size, settings) < 1:
+        return _encode(_open(data, path, rel, settings), "WEBP", settings, path, rel, lossless=not lossy)
+    return None
+
+
+def _webp_lossy(data: bytes) -> bool:
+    """Whether a WebP file's picture is lossy (a "VP8 " chunk, as photos are saved) rather than
+    lossless ("VP8L": drawings and screenshots). The chunks are read from the RIFF header on;
+    an extended file ("VP8X") names its picture's chunk after its alpha and profile chunks."""
+    at = 12
+    while at + 8 <= len(data):
+        chunk, size = data[at:at + 4], int.from_bytes(data[at + 4:at + 8], "little")
+        if chunk in (b"VP8 ", b"VP8L"):
+            return chunk == b"VP8 "
+        at += 8 + size + (size & 1)  # chunks are padded to an even length
+    return False
 
 
 def _convert(data: bytes, settings: ImageSettings, path: Path, rel,
@@ -494,8 +528,10 @@ def _convert(data: bytes, settings: ImageSettings, path: Path, rel,
     return _encode(image, fmt, settings, path, rel)
 
 
-def _encode(image: Image.Image, fmt: str, settings: ImageSettings, path: Path, rel) -> tuple[str, bytes]:
-    """The decoded ``image`` turned upright, scaled for ``settings`` and encoded as ``fmt``."""
+def _encode(image: Image.Image, fmt: str, settings: ImageSettings, path: Path, rel,
+            lossless: bool = False) -> tuple[str, bytes]:
+    """The decoded ``image`` turned upright, scaled for ``settings`` and encoded as ``fmt``
+    (a WebP ``lossless`` as its source was)."""
     to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and image.mode != "CMYK"
     icc = image.info.get("icc_profile")
     orientation = _orientation(image)
@@ -532,6 +568,8 @@ def _encode(image: Image.Image, fmt: str, settings: ImageSettings, path: Path, r
         optimize = image.width * image.height <= OPTIMIZE_MAX_PIXELS
         image.save(out, "JPEG", quality=settings.quality, optimize=optimize, progressive=False,
                    subsampling="4:2:0" if settings.quality < 90 else "4:4:4", **options)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=settings.quality, lossless=lossless, method=4, **options)
     else:
         image.save(out, "PNG", optimize=True, **options)
     return fmt, out.getvalue()

@@ -444,6 +444,75 @@ def test_tiff_and_bmp_become_jpeg_or_png_as_output_suffix_says(tmp_path, name, m
     assert prepare_image(source, ImageSettings(), tmp_path / "cache").suffix == suffix  # converted at any size
 
 
+def _web_photo(size=(900, 600)) -> Image.Image:
+    """A photo-like picture (grain over colour bands), as news sites serve them."""
+    picture = Image.effect_noise(size, 25).convert("RGB")
+    bands = Image.linear_gradient("L").resize(size).convert("RGB")
+    return Image.blend(picture, bands, 0.5)
+
+
+def test_a_webp_photo_becomes_a_jpeg_for_a_pdf_and_stays_webp_for_the_epub(tmp_path):
+    source = tmp_path / "bao.webp"
+    source.write_bytes(_encoded(_web_photo(), "WEBP", quality=80))
+    printed = prepare_image(source, ImageSettings(pdf=True, turned_in_pdf=True), tmp_path / "cache")
+    with Image.open(printed) as image:  # WeasyPrint embeds a JPEG's bytes; a WebP as raw pixels
+        assert image.format == "JPEG" and image.size == (900, 600)
+    # The EPUB takes WebP: as it is when small enough, scaled (still WebP) when larger than it wants.
+    assert prepare_image(source, ImageSettings(max_pixels=600_000, rgb=True), tmp_path / "cache") == source
+    smaller = prepare_image(source, ImageSettings(max_pixels=60_000, quality=75, rgb=True), tmp_path / "cache")
+    assert smaller.suffix == ".webp"
+    with Image.open(smaller) as image:
+        assert image.format == "WEBP" and image.size == (300, 200)
+        assert images._webp_lossy(smaller.read_bytes())
+
+
+@pytest.mark.parametrize("kind", ["lossless", "transparent", "animated"])
+def test_a_webp_that_is_not_an_opaque_photo_is_left_as_it_is_for_a_pdf(tmp_path, kind):
+    source = tmp_path / "hinh.webp"
+    picture = _web_photo((300, 200))
+    if kind == "lossless":  # a diagram or a screenshot: no JPEG artefacts wanted
+        data = _encoded(picture, "WEBP", lossless=True)
+    elif kind == "transparent":  # a logo over the page: JPEG has no transparency
+        picture = picture.convert("RGBA")
+        picture.putalpha(Image.linear_gradient("L").resize((300, 200)))
+        data = _encoded(picture, "WEBP", quality=80)
+    else:
+        data = _encoded(picture, "WEBP", quality=80, save_all=True,
+                        append_images=[picture.transpose(Image.Transpose.FLIP_LEFT_RIGHT)], duration=500)
+    source.write_bytes(data)
+    if kind != "animated":  # (an animation's pictures are inside its frames' chunks: left as it is before)
+        assert images._webp_lossy(data) == (kind != "lossless")
+    assert prepare_image(source, ImageSettings(pdf=True), tmp_path / "cache") == source
+    if kind == "lossless":  # scaled for the EPUB, it stays lossless
+        smaller = prepare_image(source, ImageSettings(max_pixels=15_000, rgb=True), tmp_path / "cache")
+        assert smaller.suffix == ".webp" and not images._webp_lossy(smaller.read_bytes())
+
+
+@pytest.mark.slow
+def test_a_book_of_webp_photos_saved_from_news_sites(tmp_path):
+    """The print PDF embeds a WebP photo as a JPEG (a tenth of its raw pixels), a lossless WebP
+    drawing as it was; the EPUB keeps both WebP and passes EPUBCheck."""
+    import pikepdf
+
+    from .render.test_epub import epubcheck
+
+    files = {"images/bao.webp": _encoded(_web_photo((1600, 1067)), "WEBP", quality=80),
+             "images/so-do.webp": _encoded(_web_photo((400, 300)), "WEBP", lossless=True)}
+    root = make_project(tmp_path / "book", {"01.md": "# Bài báo\n\n![Ảnh từ báo điện tử](../images/bao.webp)\n\n"
+                                            "![Sơ đồ](../images/so-do.webp)\n"}, None, files)
+    result = run_cli("build", str(root))
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(root / "dist" / "sach-thu.pdf") as pdf:
+        found = {image.objgen: image for page in pdf.pages for image in page.get_images().values()}
+        filters = sorted((int(i.Width), str(i.get("/Filter"))) for i in found.values())
+        assert filters == [(400, "/FlateDecode"), (1600, "/DCTDecode")]
+    assert (root / "dist" / "sach-thu.pdf").stat().st_size < 1_500_000  # the photo's raw pixels alone: 5 MB
+    with zipfile.ZipFile(root / "dist" / "sach-thu.epub") as epub:
+        assert sorted(n.rsplit("/", 1)[-1] for n in epub.namelist() if n.endswith(".webp")) == ["bao.webp", "so-do.webp"]
+    report = epubcheck(root / "dist" / "sach-thu.epub")
+    assert [m for m in report["messages"] if m["severity"] in ("ERROR", "WARNING", "FATAL")] == []
+
+
 def test_a_book_takes_heic_and_tiff_photos_and_names_what_it_leaves_out(tmp_path):
     from .render.test_epub import epubcheck
 
