@@ -116,6 +116,32 @@ def _pixel_limit(image: Image.Image) -> int:
     return guard * JPEG_PIXELS_FACTOR if image_format(image) == "JPEG" else guard
 
 
+def metafile_size_mm(data: bytes) -> tuple[float, float] | None:
+    """The printed size in millimetres a Windows metafile (EMF, or WMF with its placeable header:
+    the drawings Word keeps, readers.metafile) declares in its header, or None when it has none."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data), formats=("WMF",)) as header:  # the header only: Pillow cannot draw one
+                dpi = header.info.get("dpi")
+                dpi = dpi if isinstance(dpi, tuple) else (dpi, dpi)
+                size = tuple(v / d * 25.4 for v, d in zip(header.size, dpi))
+    except Exception:
+        return None
+    return size if all(0 < v < 10_000 for v in size) else None  # type: ignore[return-value]
+
+
+def without_opaque_alpha(png: bytes) -> bytes:
+    """A PNG whose alpha channel is opaque everywhere (a drawing on a white page) saved without
+    it: a PDF then carries no soft mask for it. Any other PNG is returned as it is."""
+    with Image.open(io.BytesIO(png)) as image:
+        if image.mode != "RGBA" or image.getchannel("A").getextrema() != (255, 255):
+            return png
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def output_suffix(path: Path) -> str:
     """The suffix of the file the outputs get for the image ``path``: its own when every reader
     shows it, else ".jpg" for a photograph and ".png" for anything else (see the module doc)."""

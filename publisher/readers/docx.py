@@ -44,6 +44,8 @@ Supported
 - [x] text boxes (``w:txbxContent``, DrawingML and VML; one of an ``mc:AlternateContent``
       pair): their paragraphs follow the paragraph that anchors them (readers/docxboxes.py);
 - [x] a news teaser right after the title is dropped (readers/teaser.py);
+- [x] EMF/WMF drawings (charts, logos) drawn as PNG by LibreOffice Draw (readers/metafile.py);
+      without it, left out with a warning;
 - [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
 
 Partial
@@ -53,7 +55,6 @@ Partial
 - [~] document properties (title, author, created) are weak hints: kept in
       ``meta["docx_properties"]``; the title is used only as a last resort, the
       author and date never (they name whoever set up the template);
-- [~] EMF/WMF images are extracted but cannot be shown in EPUB/PDF (warning);
 - [~] an image inside running text becomes a figure after its paragraph (warning);
 - [~] a run's own font given only as ``w:hAnsi`` or through the theme is not seen
       (mammoth reads ``w:ascii``); its text is then judged by its letters.
@@ -75,10 +76,11 @@ from pathlib import Path
 from lxml import etree
 
 from ..safety import is_inside, read_bytes, write_file
+from ..images import PHOTO_SUFFIXES
 from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source, docxboxes, docxstyles
+from . import ReadResult, Source, docxboxes, docxstyles, metafile
 from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
@@ -117,9 +119,9 @@ _MAPPED = {
 IMAGE_EXTENSIONS = {
     "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/bmp": ".bmp",
     "image/tiff": ".tif", "image/svg+xml": ".svg", "image/webp": ".webp",
-    "image/x-emf": ".emf", "image/x-wmf": ".wmf",
+    "image/x-emf": ".emf", "image/x-wmf": ".wmf", "image/emf": ".emf", "image/wmf": ".wmf",
 }  # fmt: skip
-WEB_IMAGES = {".png", ".jpg", ".gif", ".svg", ".webp"}
+SHOWN_IMAGES = {*PHOTO_SUFFIXES, ".svg"}  # shown or converted for the outputs (publisher.images)
 _NOTE_HREF = re.compile(r"^#(footnote|endnote)-(-?\d+)$")
 _ONLY_NOTEREF = re.compile(r'<a class="noteref" href="#note-[^"<>]+">[^<>]+</a>')
 _BACKLINK = re.compile(r"^#(footnote|endnote)-ref-")
@@ -337,6 +339,16 @@ class _ImageWriter:
             data = handle.read()
         digest = hashlib.sha1(data).hexdigest()
         ext = IMAGE_EXTENSIONS.get((image.content_type or "").lower(), ".bin")
+        if ext in metafile.SUFFIXES:  # a chart, a logo, an emblem kept as a Windows metafile
+            try:
+                data, ext = metafile.to_png(data, ext, self.source.rel), ".png"
+            except (ManuscriptError, DependencyError) as exc:
+                self.diagnostics.append(Diagnostic(
+                    "warning", f"a drawing in the document ({ext[1:].upper()}: a chart, a logo) is left out: "
+                    f"{exc.message}", self.source.rel, None, "docx-image",
+                    exc.hint or "install LibreOffice Draw (apt-get install libreoffice-draw), or replace the "
+                    "drawing with a PNG in the document"))
+                return {}  # no src: the builder leaves the picture out
         if ext == ".svg":  # copied into the EPUB as it is: the same rule as an SVG beside a manuscript
             try:
                 check_svg(data)
@@ -345,7 +357,7 @@ class _ImageWriter:
                                       hint="replace it with a PNG in the document") from exc
         path = self._place(data, digest, ext)
         src = self._relative(path)
-        if ext not in WEB_IMAGES:
+        if ext not in SHOWN_IMAGES:
             self.diagnostics.append(
                 Diagnostic(
                     "warning",
@@ -419,6 +431,9 @@ class _Builder:
     def build(self, html: str) -> None:
         self.has_footnotes = 'id="footnote-' in html
         root = etree.fromstring(f"<root>{html}</root>", _XML)
+        for image in list(root.iter("img")):
+            if not image.get("src"):  # a picture no output can show (_ImageWriter said why)
+                _drop(image)
         for element in root:
             self._element(element)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -99,26 +100,53 @@ def converted(path: Path, target: str, rel: str) -> Iterator[Path]:
     """The office file ``path`` converted by LibreOffice to ``target`` (``docx``, ``xlsx``), in a
     temporary folder that lives as long as the context: checked for linked content first, run
     with a fresh profile and, where the system allows, without a network (see the module doc)."""
-    program = find_soffice()
-    kind = "libreoffice-writer" if target == "docx" else "libreoffice-calc"
-    maker = "a word processor" if target == "docx" else "a spreadsheet program"
-    if program is None:
-        raise DependencyError(
-            f"reading {path.suffix} files needs LibreOffice, which was not found",
-            rel,
-            hint=f"install LibreOffice (apt-get install {kind}; on macOS "
-            f"brew install --cask libreoffice) or save the file as .{target} in {maker}",
-        )
+    program = _program(target, path.suffix, rel)
     try:
         data = read_bytes(path.resolve(), MAX_OFFICE_BYTES)
     except OSError as exc:
         raise ManuscriptError(f"cannot read the file: {exc.strerror or exc}", rel) from exc
     refuse_linked_content(data, rel)
+    with _run(program, data, path.suffix.lower(), target, target, rel) as result:
+        yield result
+
+
+def drawn_png(drawing: bytes, size: tuple[int, int], rel: str) -> bytes:
+    """A flat OpenDocument drawing of publisher's own making (readers.metafile: one page, one
+    picture embedded in it, nothing linked) drawn by LibreOffice Draw as a PNG of ``size`` pixels."""
+    program = _program("png", ".fodg", rel)
+    options = json.dumps({"PixelWidth": {"type": "long", "value": str(size[0])},
+                          "PixelHeight": {"type": "long", "value": str(size[1])}})
+    with _run(program, drawing, ".fodg", f"png:draw_png_Export:{options}", "png", rel) as result:
+        return read_bytes(result, MAX_OFFICE_BYTES)
+
+
+_KINDS = {"docx": ("libreoffice-writer", "a word processor"), "png": ("libreoffice-draw", "a drawing program")}
+
+
+def _program(target: str, suffix: str, rel: str) -> str:
+    """The LibreOffice program, or a DependencyError saying how to install it."""
+    program = find_soffice()
+    if program is None:
+        kind, maker = _KINDS.get(target, ("libreoffice-calc", "a spreadsheet program"))
+        raise DependencyError(
+            f"reading {suffix} files needs LibreOffice, which was not found",
+            rel,
+            hint=f"install LibreOffice (apt-get install {kind}; on macOS "
+            f"brew install --cask libreoffice) or save the file as .{target} in {maker}",
+        )
+    return program
+
+
+@contextlib.contextmanager
+def _run(program: str, data: bytes, suffix: str, convert_to: str, target: str, rel: str) -> Iterator[Path]:
+    """``data`` (a file of ``suffix``) converted by LibreOffice (``--convert-to convert_to``) into
+    a file of suffix ``target`` in a temporary folder, with a fresh profile and no network."""
+    maker = _KINDS.get(target, ("", "a spreadsheet program"))[1]
     with tempfile.TemporaryDirectory(prefix="publisher-office-") as folder:
         out = Path(folder)
         # Copy first: LibreOffice takes a lock file next to the input, and a
         # file open in Word or Calc must not be touched.
-        copy = out / f"manuscript{path.suffix.lower()}"
+        copy = out / f"manuscript{suffix}"
         copy.write_bytes(data)
         profile = out / "profile"  # a private profile: works while LibreOffice is open
         _write_profile(profile)
@@ -129,7 +157,7 @@ def converted(path: Path, target: str, rel: str) -> Iterator[Path]:
             "--headless",
             "--norestore",
             "--convert-to",
-            target,
+            convert_to,
             "--outdir",
             str(out / target),
             str(copy),

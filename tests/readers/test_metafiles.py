@@ -1,0 +1,174 @@
+"""Windows metafiles (EMF, WMF) in Word files: drawn as PNG by LibreOffice Draw, or left out with a warning."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from publisher.readers import Source, metafile, office, read
+
+from ..conftest import make_project, run_cli
+
+docx = pytest.importorskip("docx")
+from docx.shared import Mm  # noqa: E402
+
+DRAW = Path("/usr/lib/libreoffice/program/libsdlo.so")  # Debian's libreoffice-draw(-nogui)
+needs_draw = pytest.mark.skipif(office.find_soffice() is None or not DRAW.exists(),
+                                reason="needs LibreOffice Draw (apt-get install libreoffice-draw-nogui)")
+RED = (200, 0, 0)
+
+
+def emf(width: int = 400, height: int = 200) -> bytes:
+    """An EMF as Word keeps a pasted chart: a red box inset 20 units in a ``width`` × ``height``
+    frame (96 units an inch), and a black circle outline in it."""
+    records = []
+
+    def record(kind: int, body: bytes) -> None:
+        records.append(struct.pack("<II", kind, 8 + len(body)) + body)
+
+    record(39, struct.pack("<IIII", 1, 0, RED[0] | RED[1] << 8 | RED[2] << 16, 0))  # CREATEBRUSHINDIRECT
+    record(37, struct.pack("<I", 1))  # SELECTOBJECT
+    record(43, struct.pack("<iiii", 20, 20, width - 20, height - 20))  # RECTANGLE
+    record(37, struct.pack("<I", 0x80000005))  # the stock hollow brush
+    record(42, struct.pack("<iiii", 60, 60, 140, 140))  # ELLIPSE
+    body = b"".join(records)
+    end = struct.pack("<IIIII", 14, 20, 0, 16, 20)  # EOF
+    frame = (0, 0, round(width * 2540 / 96), round(height * 2540 / 96))  # in 0.01 mm
+    header = (struct.pack("<II", 1, 88) + struct.pack("<iiii", 0, 0, width - 1, height - 1)
+              + struct.pack("<iiii", *frame)
+              + struct.pack("<IIIIHHIIIiiii", 0x464D4520, 0x10000, 88 + len(body) + len(end), len(records) + 2,
+                            2, 0, 0, 0, 0, 1920, 1080, 508, 286))
+    return header + body + end
+
+
+def wmf(width: int = 400, height: int = 200) -> bytes:
+    """A placeable WMF (96 units an inch) of the same drawing's red box."""
+    records = []
+
+    def record(function: int, *words: int) -> None:
+        records.append(struct.pack("<IH", 3 + len(words), function) + struct.pack(f"<{len(words)}h", *words))
+
+    record(0x020C, height, width)  # SETWINDOWEXT
+    record(0x020B, 0, 0)  # SETWINDOWORG
+    records.append(struct.pack("<IHHIH", 7, 0x02FC, 0, RED[0] | RED[1] << 8 | RED[2] << 16, 0))  # CREATEBRUSHINDIRECT
+    record(0x012D, 0)  # SELECTOBJECT
+    record(0x041B, height - 20, width - 20, 20, 20)  # RECTANGLE (bottom, right, top, left)
+    record(0x0000)  # EOF
+    body = b"".join(records)
+    # Type, header size and version, the file's size and its largest record in 16-bit words, one object
+    header = struct.pack("<HHHIHIH", 1, 9, 0x0300, (18 + len(body)) // 2, 1, 7, 0)
+    placeable = struct.pack("<IHhhhhHI", 0x9AC6CDD7, 0, 0, 0, width, height, 96, 0)
+    checksum = 0
+    for (word,) in struct.iter_unpack("<H", placeable[:20]):
+        checksum ^= word
+    return placeable[:20] + struct.pack("<H", checksum) + header + body
+
+
+def word_file(path: Path, drawing: bytes, content_type: str = "image/x-emf", suffix: str = "emf") -> Path:
+    """A Word file with a heading, a paragraph and ``drawing`` as its picture (a PNG swapped for it,
+    as python-docx takes no metafile)."""
+    placeholder = io.BytesIO()
+    Image.new("RGB", (40, 20)).save(placeholder, "PNG")
+    document = docx.Document()
+    document.add_heading("Biểu đồ số hóa tài liệu", 1)
+    document.add_paragraph("Số hồ sơ được số hóa tăng đều qua các năm.")
+    document.add_picture(io.BytesIO(placeholder.getvalue()), width=Mm(100))
+    made = io.BytesIO()
+    document.save(made)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data, name = source.read(entry.filename), entry.filename
+            if name.startswith("word/media/"):
+                name, data = re.sub(r"\.png$", f".{suffix}", name), drawing
+            elif name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", f'<Default Extension="{suffix}" ContentType="{content_type}"/></Types>'
+                                    .encode())
+            elif name == "word/_rels/document.xml.rels":
+                data = re.sub(rb"media/(image\d+)\.png", rb"media/\1." + suffix.encode(), data)
+            target.writestr(name, data)
+    return path
+
+
+def _read(tmp_path, path):
+    return read(Source(path=path, rel="manuscripts/bieu-do.docx", root=tmp_path))
+
+
+@needs_draw
+@pytest.mark.parametrize("make, suffix", [(emf, ".emf"), (wmf, ".wmf")])
+def test_a_metafile_is_drawn_at_300_dpi_of_its_size(make, suffix):
+    png = metafile.to_png(make(), suffix, "manuscripts/bieu-do.docx")
+    with Image.open(io.BytesIO(png)) as image:
+        # 400 × 200 units at 96 an inch: 105.8 × 52.9 mm, 1,250 × 625 pixels at 300 dpi.
+        assert abs(image.width - 1250) <= 3 and abs(image.height - 625) <= 3
+        assert image.mode == "RGB"  # opaque: no soft mask in the PDF
+        middle = image.getpixel((image.width * 3 // 4, image.height // 2))
+        corner = image.getpixel((5, 5))
+    assert all(abs(a - b) < 30 for a, b in zip(middle, RED)), middle
+    assert min(corner) > 200  # the drawing's margin, white
+
+
+@needs_draw
+def test_a_word_files_chart_kept_as_emf_becomes_a_figure(tmp_path):
+    result = _read(tmp_path, word_file(tmp_path / "manuscripts" / "bieu-do.docx", emf()))
+    figures = [b for b in result.article.blocks if b.kind == "figure"]
+    assert len(figures) == 1 and figures[0].src.endswith(".png")
+    with Image.open(figures[0].src if Path(figures[0].src).is_absolute() else tmp_path / figures[0].src) as image:
+        assert image.format == "PNG" and abs(image.width - 1250) <= 3
+    assert not [d for d in result.diagnostics if d.code == "docx-image"]
+
+
+def test_without_libreoffice_the_drawing_is_left_out_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    result = _read(tmp_path, word_file(tmp_path / "manuscripts" / "bieu-do.docx", emf()))
+    assert not [b for b in result.article.blocks if b.kind == "figure"]
+    assert [b.kind for b in result.article.blocks] == ["paragraph"]
+    warnings = [d for d in result.diagnostics if d.code == "docx-image"]
+    assert len(warnings) == 1 and warnings[0].path == "manuscripts/bieu-do.docx"
+    assert "a drawing in the document (EMF: a chart, a logo) is left out" in warnings[0].message
+    assert "LibreOffice" in warnings[0].message and "install LibreOffice" in warnings[0].hint
+
+
+def test_a_damaged_metafile_is_left_out_with_a_warning(tmp_path):
+    result = _read(tmp_path, word_file(tmp_path / "manuscripts" / "bieu-do.docx", b"\x01\x00\x00\x00 not a drawing",
+                                       "image/x-wmf", "wmf"))
+    assert not [b for b in result.article.blocks if b.kind == "figure"]
+    warnings = [d for d in result.diagnostics if d.code == "docx-image"]
+    assert len(warnings) == 1 and "declares no size, or is damaged" in warnings[0].message
+
+
+def test_a_tiff_in_a_word_file_is_not_called_unshowable(tmp_path):
+    """TIFF and BMP pictures are converted for the outputs (publisher.images): no warning."""
+    scan = io.BytesIO()
+    Image.new("RGB", (60, 40), (90, 60, 30)).save(scan, "TIFF")
+    result = _read(tmp_path, word_file(tmp_path / "manuscripts" / "bieu-do.docx", scan.getvalue(), "image/tiff", "tif"))
+    assert [b.kind for b in result.article.blocks].count("figure") == 1
+    assert not [d for d in result.diagnostics if d.code == "docx-image"]
+
+
+@needs_draw
+@pytest.mark.slow
+def test_a_book_with_a_word_files_emf_chart_builds(tmp_path):
+    """The build that failed on a Word file's EMF chart ("cannot find loader for this WMF file",
+    naming a file in the cache) now shows it in both outputs."""
+    import pikepdf
+
+    from ..render.test_epub import epubcheck
+
+    root = make_project(tmp_path / "book", {})
+    word_file(root / "manuscripts" / "01-bieu-do.docx", emf())
+    result = run_cli("build", str(root))
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(root / "dist" / "sach-thu.pdf") as pdf:
+        found = {i.objgen: i for page in pdf.pages for i in page.get_images().values()}
+        assert [abs(int(i.Width) - 1250) <= 3 for i in found.values()] == [True]
+    with zipfile.ZipFile(root / "dist" / "sach-thu.epub") as epub:
+        assert [n for n in epub.namelist() if n.endswith(".png") and "bieu-do" in n]
+    report = epubcheck(root / "dist" / "sach-thu.epub")
+    assert [m for m in report["messages"] if m["severity"] in ("ERROR", "WARNING", "FATAL")] == []
