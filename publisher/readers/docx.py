@@ -123,6 +123,8 @@ IMAGE_EXTENSIONS = {
 }  # fmt: skip
 SHOWN_IMAGES = {*PHOTO_SUFFIXES, ".svg"}  # shown or converted for the outputs (publisher.images)
 _NOTE_HREF = re.compile(r"^#(footnote|endnote)-(-?\d+)$")
+_UNSHOWN_TYPE = re.compile(r"Image of type .* is unlikely to display in web browsers$")
+_LINKED_IMAGE = re.compile(r"could not (?:open|find) external image:? '([^']*)'")
 _ONLY_NOTEREF = re.compile(r'<a class="noteref" href="#note-[^"<>]+">[^<>]+</a>')
 _BACKLINK = re.compile(r"^#(footnote|endnote)-ref-")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
@@ -170,12 +172,20 @@ def read(source: Source) -> ReadResult:
     seen: set[str] = set()
     for message in result.messages:
         text = str(message.message)
-        if text not in seen:
-            seen.add(text)
-            level = "info" if message.type == "warning" else "warning"
-            diagnostics.append(
-                Diagnostic(level, text, source.rel, None, "docx-mammoth")
-            )
+        if text in seen or _UNSHOWN_TYPE.match(text):  # (every picture is converted or named: _ImageWriter)
+            continue
+        seen.add(text)
+        linked = _LINKED_IMAGE.match(text)
+        if linked:  # mammoth never opens a file the document only links to
+            diagnostics.append(Diagnostic(
+                "warning", f"a picture linked to a file outside the document ({linked.group(1)[:120]}) is left "
+                "out: the document holds only its name", source.rel, None, "docx-image",
+                "insert the picture into the document (Insert > Pictures, not “Link to File”) and save it"))
+            continue
+        level = "info" if message.type == "warning" else "warning"
+        diagnostics.append(
+            Diagnostic(level, text, source.rel, None, "docx-mammoth")
+        )
     diagnostics.extend(_legacy_diagnostics(legacy, source.rel))
     properties, found = legacy_properties(properties, legacy)
     diagnostics.extend(Diagnostic("info", text, source.rel, None, "docx-legacy-guess") for text in found)

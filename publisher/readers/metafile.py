@@ -3,7 +3,8 @@
 Word keeps charts pasted from Excel, logos, the national emblem and old clip art as metafiles:
 vector drawings that no EPUB reader, browser or WeasyPrint shows (and Pillow cannot draw on
 Linux). Each is put on a page of its own size in a flat OpenDocument drawing made here (the
-metafile embedded, nothing linked) and drawn by LibreOffice at 300 dpi of its printed size
+metafile embedded, nothing linked) and drawn by LibreOffice at 300 dpi of its declared size, and at least as wide as a text block
+needs at 300 dpi
 (``readers.office.drawn_png``, the same sandbox as a .doc's conversion). A metafile is
 self-contained: it cannot name another file or address.
 """
@@ -19,7 +20,10 @@ from .office import drawn_png
 
 SUFFIXES = (".emf", ".wmf")
 DPI = 300
-MAX_SIDE_PX = 6000  # a drawing wider than 50 cm is drawn smaller: no page prints it larger
+# A figure prints as wide as the text block, whatever size the drawing declares: drawn at least
+# this wide (203 mm at 300 dpi, wider than a book's text block), a drawing is sharp there.
+MIN_WIDTH_PX = 2400
+MAX_SIDE_PX = 6000  # and at most this on its longer side (50 cm at 300 dpi)
 _NAMESPACES = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
@@ -34,7 +38,7 @@ def to_png(data: bytes, suffix: str, rel: str) -> bytes:
     size = metafile_size_mm(data)
     if size is None:
         raise ManuscriptError(f"the {suffix[1:].upper()} drawing declares no size, or is damaged", rel)
-    scale = min(DPI / 25.4, MAX_SIDE_PX / max(size))
+    scale = min(max(DPI / 25.4, MIN_WIDTH_PX / size[0]), MAX_SIDE_PX / max(size))
     pixels = tuple(max(1, round(v * scale)) for v in size)
     return without_opaque_alpha(drawn_png(_drawing(data, size, suffix), pixels, rel))  # type: ignore[arg-type]
 

@@ -1,4 +1,5 @@
-"""Windows metafiles (EMF, WMF) in Word files: drawn as PNG by LibreOffice Draw, or left out with a warning."""
+"""Pictures in Word files the outputs cannot take as they are: Windows metafiles (EMF, WMF), drawn as
+PNG by LibreOffice Draw or left out with a warning; pictures only linked to a file; TIFF scans."""
 
 from __future__ import annotations
 
@@ -70,9 +71,10 @@ def wmf(width: int = 400, height: int = 200) -> bytes:
     return placeable[:20] + struct.pack("<H", checksum) + header + body
 
 
-def word_file(path: Path, drawing: bytes, content_type: str = "image/x-emf", suffix: str = "emf") -> Path:
+def word_file(path: Path, drawing: bytes, content_type: str = "image/x-emf", suffix: str = "emf",
+              linked: str | None = None) -> Path:
     """A Word file with a heading, a paragraph and ``drawing`` as its picture (a PNG swapped for it,
-    as python-docx takes no metafile)."""
+    as python-docx takes no metafile); ``linked``: the picture only linked to that file instead."""
     placeholder = io.BytesIO()
     Image.new("RGB", (40, 20)).save(placeholder, "PNG")
     document = docx.Document()
@@ -90,8 +92,12 @@ def word_file(path: Path, drawing: bytes, content_type: str = "image/x-emf", suf
             elif name == "[Content_Types].xml":
                 data = data.replace(b"</Types>", f'<Default Extension="{suffix}" ContentType="{content_type}"/></Types>'
                                     .encode())
+            elif name == "word/_rels/document.xml.rels" and linked:  # Insert > Pictures > Link to File
+                data = re.sub(rb'Target="media/image\d+\.png"', f'Target="{linked}" TargetMode="External"'.encode(), data)
             elif name == "word/_rels/document.xml.rels":
                 data = re.sub(rb"media/(image\d+)\.png", rb"media/\1." + suffix.encode(), data)
+            elif name == "word/document.xml" and linked:
+                data = data.replace(b"r:embed=", b"r:link=")
             target.writestr(name, data)
     return path
 
@@ -102,11 +108,12 @@ def _read(tmp_path, path):
 
 @needs_draw
 @pytest.mark.parametrize("make, suffix", [(emf, ".emf"), (wmf, ".wmf")])
-def test_a_metafile_is_drawn_at_300_dpi_of_its_size(make, suffix):
+def test_a_metafile_is_drawn_sharp_for_the_width_it_prints_at(make, suffix):
     png = metafile.to_png(make(), suffix, "manuscripts/bieu-do.docx")
     with Image.open(io.BytesIO(png)) as image:
-        # 400 × 200 units at 96 an inch: 105.8 × 52.9 mm, 1,250 × 625 pixels at 300 dpi.
-        assert abs(image.width - 1250) <= 3 and abs(image.height - 625) <= 3
+        # 400 × 200 units at 96 an inch: 105.8 × 52.9 mm, 1,250 × 625 pixels at 300 dpi; a figure
+        # prints as wide as the text block, so it is drawn 2,400 pixels wide (203 mm at 300 dpi).
+        assert abs(image.width - 2400) <= 3 and abs(image.height - 1200) <= 3
         assert image.mode == "RGB"  # opaque: no soft mask in the PDF
         middle = image.getpixel((image.width * 3 // 4, image.height // 2))
         corner = image.getpixel((5, 5))
@@ -120,8 +127,9 @@ def test_a_word_files_chart_kept_as_emf_becomes_a_figure(tmp_path):
     figures = [b for b in result.article.blocks if b.kind == "figure"]
     assert len(figures) == 1 and figures[0].src.endswith(".png")
     with Image.open(figures[0].src if Path(figures[0].src).is_absolute() else tmp_path / figures[0].src) as image:
-        assert image.format == "PNG" and abs(image.width - 1250) <= 3
-    assert not [d for d in result.diagnostics if d.code == "docx-image"]
+        assert image.format == "PNG" and abs(image.width - 2400) <= 3
+    # Nor mammoth's "Image of type image/x-emf is unlikely to display in web browsers": it is shown.
+    assert not [d for d in result.diagnostics if d.code in ("docx-image", "docx-mammoth")]
 
 
 def test_without_libreoffice_the_drawing_is_left_out_with_a_warning(tmp_path, monkeypatch):
@@ -141,6 +149,19 @@ def test_a_damaged_metafile_is_left_out_with_a_warning(tmp_path):
     assert not [b for b in result.article.blocks if b.kind == "figure"]
     warnings = [d for d in result.diagnostics if d.code == "docx-image"]
     assert len(warnings) == 1 and "declares no size, or is damaged" in warnings[0].message
+
+
+def test_a_picture_only_linked_to_a_file_is_left_out_with_a_warning(tmp_path):
+    """Word's "Link to File" keeps the picture's path (on the author's computer): nothing is
+    opened, and the editor is told which picture is missing and how to put it in."""
+    result = _read(tmp_path, word_file(tmp_path / "manuscripts" / "bieu-do.docx", emf(),
+                                       linked="file:///C:/Users/Lan/Pictures/le-ky-niem.jpg"))
+    assert not [b for b in result.article.blocks if b.kind == "figure"]
+    warnings = [d for d in result.diagnostics if d.code == "docx-image"]
+    assert len(warnings) == 1 and warnings[0].level == "warning"
+    assert "a picture linked to a file outside the document (file:///C:/Users/Lan/Pictures/le-ky-niem.jpg)" \
+        in warnings[0].message and "Link to File" in warnings[0].hint
+    assert not [d for d in result.diagnostics if d.code == "docx-mammoth"]
 
 
 def test_a_tiff_in_a_word_file_is_not_called_unshowable(tmp_path):
@@ -167,7 +188,7 @@ def test_a_book_with_a_word_files_emf_chart_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     with pikepdf.open(root / "dist" / "sach-thu.pdf") as pdf:
         found = {i.objgen: i for page in pdf.pages for i in page.get_images().values()}
-        assert [abs(int(i.Width) - 1250) <= 3 for i in found.values()] == [True]
+        assert [abs(int(i.Width) - 2400) <= 3 for i in found.values()] == [True]
     with zipfile.ZipFile(root / "dist" / "sach-thu.epub") as epub:
         assert [n for n in epub.namelist() if n.endswith(".png") and "bieu-do" in n]
     report = epubcheck(root / "dist" / "sach-thu.epub")
