@@ -142,6 +142,33 @@ def without_opaque_alpha(png: bytes) -> bytes:
     return out.getvalue()
 
 
+def cropped(data: bytes, crop: tuple[float, float, float, float], name: str, rel) -> tuple[bytes, str]:
+    """The picture ``data`` with the parts ``crop`` (left, top, right, bottom: fractions of each
+    side) cut off, as it is shown (turned upright by its EXIF orientation), and its suffix: a
+    JPEG stays JPEG (quality 95, no chroma subsampling: it is encoded once more), anything else
+    becomes PNG. A picture that cannot be decoded raises ManuscriptError naming ``name``."""
+    image = _open(data, Path(name), rel)
+    if _orientation(image) != 1:
+        from PIL import ImageOps
+
+        image = ImageOps.exif_transpose(image)
+    width, height = image.size
+    left, top, right, bottom = crop
+    box = (round(width * left), round(height * top), round(width * (1 - right)), round(height * (1 - bottom)))
+    if box[2] <= box[0] or box[3] <= box[1]:
+        return data, Path(name).suffix
+    piece = image.crop(box)
+    options = {"icc_profile": image.info["icc_profile"]} if image.info.get("icc_profile") else {}
+    out = io.BytesIO()
+    if image_format(image) == "JPEG" and piece.mode in ("RGB", "L", "CMYK"):
+        piece.save(out, "JPEG", quality=95, subsampling="4:4:4", **options)
+        return out.getvalue(), ".jpg"
+    if piece.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+        piece = piece.convert("RGBA")
+    piece.save(out, "PNG", optimize=True, **options)
+    return out.getvalue(), ".png"
+
+
 def output_suffix(path: Path) -> str:
     """The suffix of the file the outputs get for the image ``path``: its own when every reader
     shows it, else ".jpg" for a photograph and ".png" for anything else (see the module doc)."""

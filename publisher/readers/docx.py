@@ -46,6 +46,8 @@ Supported
 - [x] a news teaser right after the title is dropped (readers/teaser.py);
 - [x] EMF/WMF drawings (charts, logos) drawn as PNG by LibreOffice Draw (readers/metafile.py);
       without it, left out with a warning;
+- [x] pictures cropped in Word (``a:srcRect``) cut to the crop (readers/docxcrops.py); a
+      picture only linked to a file is left out with a warning;
 - [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
 
 Partial
@@ -66,6 +68,7 @@ Unsupported
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -76,11 +79,12 @@ from pathlib import Path
 from lxml import etree
 
 from ..safety import is_inside, read_bytes, write_file
+from .. import images
 from ..images import PHOTO_SUFFIXES
 from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source, docxboxes, docxstyles, metafile
+from . import ReadResult, Source, docxboxes, docxcrops, docxstyles, metafile
 from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
@@ -149,7 +153,9 @@ def read(source: Source) -> ReadResult:
         fonts = StyleFonts(_part(archive, "word/styles.xml"))
         properties = _core_properties(_part(archive, "docProps/core.xml"))
         boxes = docxboxes.hoist(archive)  # text boxes mammoth would drop
-        document = docxboxes.with_document(archive, boxes.document) if boxes.document else None
+        crops = docxcrops.mark(boxes.document or _raw_part(archive, docxboxes.DOCUMENT))  # pictures cropped in Word
+        document = crops or boxes.document
+        document = docxboxes.with_document(archive, document) if document else None
     images = _ImageWriter(source, diagnostics)
     legacy = LegacyRuns(fonts, _alignment_style)
     try:
@@ -254,6 +260,14 @@ def _open_archive(source: Source) -> zipfile.ZipFile:
     return archive
 
 
+def _raw_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes of a part of the package; none when it is missing or damaged (mammoth reports that)."""
+    try:
+        return archive.read(name)
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError):
+        return b""
+
+
 def _part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
     try:
         return etree.fromstring(archive.read(name), _XML)
@@ -347,7 +361,9 @@ class _ImageWriter:
     def convert(self, image) -> dict:
         with image.open() as handle:
             data = handle.read()
-        digest = hashlib.sha1(data).hexdigest()
+        alt_text, crop = docxcrops.take(image.alt_text)
+        # Named by the picture as stored and its crop: the same picture cropped twice is two files.
+        digest = hashlib.sha1(data + (repr(crop).encode() if crop else b"")).hexdigest()
         ext = IMAGE_EXTENSIONS.get((image.content_type or "").lower(), ".bin")
         if ext in metafile.SUFFIXES:  # a chart, a logo, an emblem kept as a Windows metafile
             try:
@@ -359,6 +375,9 @@ class _ImageWriter:
                     exc.hint or "install LibreOffice Draw (apt-get install libreoffice-draw), or replace the "
                     "drawing with a PNG in the document"))
                 return {}  # no src: the builder leaves the picture out
+        if crop is not None and ext in SHOWN_IMAGES and ext != ".svg":
+            with contextlib.suppress(ManuscriptError):  # a damaged picture is named when the book is built
+                data, ext = images.cropped(data, crop, f"{self.stem}{ext}", lambda _: self.source.rel)
         if ext == ".svg":  # copied into the EPUB as it is: the same rule as an SVG beside a manuscript
             try:
                 check_svg(data)
@@ -379,8 +398,8 @@ class _ImageWriter:
                 )
             )
         attributes = {"src": src}
-        if image.alt_text:
-            attributes["alt"] = unicodedata.normalize("NFC", image.alt_text)
+        if alt_text:
+            attributes["alt"] = unicodedata.normalize("NFC", alt_text)
         return attributes
 
     def _place(self, data: bytes, digest: str, ext: str) -> Path:

@@ -1,5 +1,6 @@
 """Pictures in Word files the outputs cannot take as they are: Windows metafiles (EMF, WMF), drawn as
-PNG by LibreOffice Draw or left out with a warning; pictures only linked to a file; TIFF scans."""
+PNG by LibreOffice Draw or left out with a warning; pictures only linked to a file; TIFF scans;
+pictures cropped in Word."""
 
 from __future__ import annotations
 
@@ -193,3 +194,87 @@ def test_a_book_with_a_word_files_emf_chart_builds(tmp_path):
         assert [n for n in epub.namelist() if n.endswith(".png") and "bieu-do" in n]
     report = epubcheck(root / "dist" / "sach-thu.epub")
     assert [m for m in report["messages"] if m["severity"] in ("ERROR", "WARNING", "FATAL")] == []
+
+
+def _quadrants(size=(400, 300)) -> Image.Image:
+    """A photo of four coloured quarters: red top left, green top right, blue bottom left, yellow bottom right."""
+    w, h = size
+    picture = Image.new("RGB", size)
+    for colour, box in (((220, 30, 30), (0, 0, w // 2, h // 2)), ((30, 200, 30), (w // 2, 0, w, h // 2)),
+                        ((30, 30, 220), (0, h // 2, w // 2, h)), ((230, 220, 30), (w // 2, h // 2, w, h))):
+        picture.paste(colour, box)
+    return picture
+
+
+def _cropped_word_file(path: Path, pictures: list[tuple[bytes, dict | None]], alt: str | None = None) -> Path:
+    """A Word file of pictures, each cropped in Word by ``{"l": …, "t": …, "r": …, "b": …}`` (thousandths of a per cent)."""
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    document = docx.Document()
+    document.add_heading("Ảnh tư liệu", 1)
+    for data, crop in pictures:
+        shape = document.add_picture(io.BytesIO(data), width=Mm(80))
+        if alt is not None:
+            shape._inline.docPr.set("descr", alt)
+        if crop:
+            fill = shape._inline.graphic.graphicData.find(qn("pic:pic")).find(qn("pic:blipFill"))
+            rect = etree.SubElement(fill, qn("a:srcRect"), {k: str(v) for k, v in crop.items()})
+            fill.remove(rect)
+            fill.insert(1, rect)  # after a:blip, before a:stretch, as Word writes it
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    return path
+
+
+def _encoded(picture: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, fmt, **({"quality": 95} if fmt == "JPEG" else {}))
+    return out.getvalue()
+
+
+def _figure_image(tmp_path, figure) -> Image.Image:
+    path = Path(figure.src)
+    return Image.open(path if path.is_absolute() else tmp_path / path)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_picture_cropped_in_word_is_cropped_in_the_book(tmp_path, fmt):
+    """Cropped in Word to its right half's bottom (the yellow quarter): only that is shown; the
+    description typed in Word stays the picture's alt text."""
+    source = _encoded(_quadrants(), fmt)
+    path = _cropped_word_file(tmp_path / "manuscripts" / "anh.docx",
+                              [(source, {"l": 50000, "t": 50000}), (source, None)], alt="Sân trụ sở")
+    result = _read(tmp_path, path)
+    figures = [b for b in result.article.blocks if b.kind == "figure"]
+    assert len(figures) == 2 and figures[0].alt == figures[1].alt == "Sân trụ sở"
+    with _figure_image(tmp_path, figures[0]) as image:
+        assert image.size == (200, 150) and image.format == fmt
+        assert all(abs(a - b) < 20 for a, b in zip(image.convert("RGB").getpixel((100, 75)), (230, 220, 30)))
+    with _figure_image(tmp_path, figures[1]) as image:  # the same picture uncropped: its own file, whole
+        assert image.size == (400, 300)
+    assert figures[0].src != figures[1].src
+
+
+def test_a_crop_word_records_for_a_sideways_photo_is_of_the_photo_as_shown(tmp_path):
+    """A phone photo stored sideways (EXIF orientation 6) is shown turned; Word's crop is of what it shows."""
+    stored = _quadrants((300, 400)).transpose(Image.Transpose.ROTATE_90)  # shown turned back by orientation 6
+    tags = Image.Exif()
+    tags[0x0112] = 6
+    out = io.BytesIO()
+    stored.save(out, "JPEG", quality=95, exif=tags.tobytes())
+    path = _cropped_word_file(tmp_path / "manuscripts" / "anh.docx", [(out.getvalue(), {"r": 50000})])
+    (figure,) = [b for b in _read(tmp_path, path).article.blocks if b.kind == "figure"]
+    with _figure_image(tmp_path, figure) as image:
+        assert image.size == (150, 400)  # the left half of the photo as shown, upright
+        assert image.getpixel((75, 50))[0] > 150 and image.getpixel((75, 350))[2] > 150  # red above blue
+
+
+@pytest.mark.parametrize("crop", [{"l": -10000, "r": -10000}, {"l": 0, "t": 0, "r": 0, "b": 0}, {"l": 60000, "r": 50000}])
+def test_a_crop_that_cuts_nothing_off_or_everything_leaves_the_picture_whole(tmp_path, crop):
+    source = _encoded(_quadrants(), "PNG")
+    path = _cropped_word_file(tmp_path / "manuscripts" / "anh.docx", [(source, crop)])
+    (figure,) = [b for b in _read(tmp_path, path).article.blocks if b.kind == "figure"]
+    with _figure_image(tmp_path, figure) as image:
+        assert image.size == (400, 300)
+    assert figure.alt is None
