@@ -116,6 +116,42 @@ def _pixel_limit(image: Image.Image) -> int:
     return guard * JPEG_PIXELS_FACTOR if image_format(image) == "JPEG" else guard
 
 
+def as_shown(data: bytes, shown, name: str, rel) -> tuple[bytes, str]:
+    """The picture ``data`` as Word shows it (``shown``, a readers.docxpictures.Shown): shown
+    upright by its EXIF orientation, cropped (the part of each side cut off), flipped, then turned
+    a quarter clockwise that many times; and its suffix: a JPEG stays JPEG (quality 95, no chroma
+    subsampling: it is encoded once more), anything else becomes PNG. A picture that cannot be
+    decoded raises ManuscriptError naming ``name``."""
+    from PIL import ImageOps
+
+    image = _open(data, Path(name), rel)
+    fmt = image_format(image)
+    icc = image.info.get("icc_profile")
+    if _orientation(image) != 1:
+        image = ImageOps.exif_transpose(image)
+    width, height = image.size
+    left, top, right, bottom = shown.crop
+    box = (round(width * left), round(height * top), round(width * (1 - right)), round(height * (1 - bottom)))
+    if box[2] > box[0] and box[3] > box[1] and box != (0, 0, width, height):
+        image = image.crop(box)
+    if shown.flip_h:
+        image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    if shown.flip_v:
+        image = image.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    turn = {1: Image.Transpose.ROTATE_270, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_90}
+    if shown.quarter_turns in turn:  # (Pillow's ROTATE_ turns anticlockwise)
+        image = image.transpose(turn[shown.quarter_turns])
+    options = {"icc_profile": icc} if icc else {}
+    out = io.BytesIO()
+    if fmt == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
+        image.save(out, "JPEG", quality=95, subsampling="4:4:4", **options)
+        return out.getvalue(), ".jpg"
+    if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+        image = image.convert("RGBA")
+    image.save(out, "PNG", optimize=True, **options)
+    return out.getvalue(), ".png"
+
+
 def metafile_size_mm(data: bytes) -> tuple[float, float] | None:
     """The printed size in millimetres a Windows metafile (EMF, or WMF with its placeable header:
     the drawings Word keeps, readers.metafile) declares in its header, or None when it has none."""
@@ -140,33 +176,6 @@ def without_opaque_alpha(png: bytes) -> bytes:
         out = io.BytesIO()
         image.convert("RGB").save(out, "PNG", optimize=True)
     return out.getvalue()
-
-
-def cropped(data: bytes, crop: tuple[float, float, float, float], name: str, rel) -> tuple[bytes, str]:
-    """The picture ``data`` with the parts ``crop`` (left, top, right, bottom: fractions of each
-    side) cut off, as it is shown (turned upright by its EXIF orientation), and its suffix: a
-    JPEG stays JPEG (quality 95, no chroma subsampling: it is encoded once more), anything else
-    becomes PNG. A picture that cannot be decoded raises ManuscriptError naming ``name``."""
-    image = _open(data, Path(name), rel)
-    if _orientation(image) != 1:
-        from PIL import ImageOps
-
-        image = ImageOps.exif_transpose(image)
-    width, height = image.size
-    left, top, right, bottom = crop
-    box = (round(width * left), round(height * top), round(width * (1 - right)), round(height * (1 - bottom)))
-    if box[2] <= box[0] or box[3] <= box[1]:
-        return data, Path(name).suffix
-    piece = image.crop(box)
-    options = {"icc_profile": image.info["icc_profile"]} if image.info.get("icc_profile") else {}
-    out = io.BytesIO()
-    if image_format(image) == "JPEG" and piece.mode in ("RGB", "L", "CMYK"):
-        piece.save(out, "JPEG", quality=95, subsampling="4:4:4", **options)
-        return out.getvalue(), ".jpg"
-    if piece.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
-        piece = piece.convert("RGBA")
-    piece.save(out, "PNG", optimize=True, **options)
-    return out.getvalue(), ".png"
 
 
 def output_suffix(path: Path) -> str:

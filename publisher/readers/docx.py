@@ -46,7 +46,7 @@ Supported
 - [x] a news teaser right after the title is dropped (readers/teaser.py);
 - [x] EMF/WMF drawings (charts, logos) drawn as PNG by LibreOffice Draw (readers/metafile.py);
       without it, left out with a warning;
-- [x] pictures cropped in Word (``a:srcRect``) cut to the crop (readers/docxcrops.py); a
+- [x] pictures cropped in Word (``a:srcRect``) cut to the crop (readers/docxpictures.py); a
       picture only linked to a file is left out with a warning;
 - [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
 
@@ -84,7 +84,7 @@ from ..images import PHOTO_SUFFIXES
 from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source, docxboxes, docxcrops, docxstyles, metafile
+from . import ReadResult, Source, docxboxes, docxpictures, docxstyles, metafile
 from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
@@ -153,8 +153,9 @@ def read(source: Source) -> ReadResult:
         fonts = StyleFonts(_part(archive, "word/styles.xml"))
         properties = _core_properties(_part(archive, "docProps/core.xml"))
         boxes = docxboxes.hoist(archive)  # text boxes mammoth would drop
-        crops = docxcrops.mark(boxes.document or _raw_part(archive, docxboxes.DOCUMENT))  # pictures cropped in Word
-        document = crops or boxes.document
+        # Pictures cropped, turned or flipped in Word: their changes in their descriptions.
+        pictures = docxpictures.mark(boxes.document or _raw_part(archive, docxboxes.DOCUMENT))
+        document = pictures or boxes.document
         document = docxboxes.with_document(archive, document) if document else None
     images = _ImageWriter(source, diagnostics)
     legacy = LegacyRuns(fonts, _alignment_style)
@@ -361,9 +362,9 @@ class _ImageWriter:
     def convert(self, image) -> dict:
         with image.open() as handle:
             data = handle.read()
-        alt_text, crop = docxcrops.take(image.alt_text)
-        # Named by the picture as stored and its crop: the same picture cropped twice is two files.
-        digest = hashlib.sha1(data + (repr(crop).encode() if crop else b"")).hexdigest()
+        alt_text, shown = docxpictures.take(image.alt_text)
+        # Named by the picture as stored and how Word shows it: the same picture cropped twice is two files.
+        digest = hashlib.sha1(data + (repr(shown).encode() if shown else b"")).hexdigest()
         ext = IMAGE_EXTENSIONS.get((image.content_type or "").lower(), ".bin")
         if ext in metafile.SUFFIXES:  # a chart, a logo, an emblem kept as a Windows metafile
             try:
@@ -375,9 +376,9 @@ class _ImageWriter:
                     exc.hint or "install LibreOffice Draw (apt-get install libreoffice-draw), or replace the "
                     "drawing with a PNG in the document"))
                 return {}  # no src: the builder leaves the picture out
-        if crop is not None and ext in SHOWN_IMAGES and ext != ".svg":
+        if shown is not None and ext in SHOWN_IMAGES and ext != ".svg":
             with contextlib.suppress(ManuscriptError):  # a damaged picture is named when the book is built
-                data, ext = images.cropped(data, crop, f"{self.stem}{ext}", lambda _: self.source.rel)
+                data, ext = images.as_shown(data, shown, f"{self.stem}{ext}", lambda _: self.source.rel)
         if ext == ".svg":  # copied into the EPUB as it is: the same rule as an SVG beside a manuscript
             try:
                 check_svg(data)

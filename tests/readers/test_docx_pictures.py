@@ -1,6 +1,6 @@
 """Pictures in Word files the outputs cannot take as they are: Windows metafiles (EMF, WMF), drawn as
 PNG by LibreOffice Draw or left out with a warning; pictures only linked to a file; TIFF scans;
-pictures cropped in Word."""
+pictures cropped, turned or flipped in Word."""
 
 from __future__ import annotations
 
@@ -206,17 +206,23 @@ def _quadrants(size=(400, 300)) -> Image.Image:
     return picture
 
 
-def _cropped_word_file(path: Path, pictures: list[tuple[bytes, dict | None]], alt: str | None = None) -> Path:
-    """A Word file of pictures, each cropped in Word by ``{"l": …, "t": …, "r": …, "b": …}`` (thousandths of a per cent)."""
+def _cropped_word_file(path: Path, pictures: list[tuple[bytes, dict | None]], alt: str | None = None,
+                       xfrm: dict | None = None) -> Path:
+    """A Word file of pictures, each cropped in Word by ``{"l": …, "t": …, "r": …, "b": …}`` (thousandths
+    of a per cent); ``xfrm``: the first picture turned or flipped (``{"rot": "5400000"}``, ``{"flipH": "1"}``)."""
     from docx.oxml.ns import qn
     from lxml import etree
 
     document = docx.Document()
     document.add_heading("Ảnh tư liệu", 1)
-    for data, crop in pictures:
+    for number, (data, crop) in enumerate(pictures):
         shape = document.add_picture(io.BytesIO(data), width=Mm(80))
         if alt is not None:
             shape._inline.docPr.set("descr", alt)
+        if xfrm and number == 0:
+            transform = shape._inline.graphic.graphicData.find(qn("pic:pic")).find(qn("pic:spPr")).find(qn("a:xfrm"))
+            for key, value in xfrm.items():
+                transform.set(key, value)
         if crop:
             fill = shape._inline.graphic.graphicData.find(qn("pic:pic")).find(qn("pic:blipFill"))
             rect = etree.SubElement(fill, qn("a:srcRect"), {k: str(v) for k, v in crop.items()})
@@ -278,3 +284,30 @@ def test_a_crop_that_cuts_nothing_off_or_everything_leaves_the_picture_whole(tmp
     with _figure_image(tmp_path, figure) as image:
         assert image.size == (400, 300)
     assert figure.alt is None
+
+
+# What each quarter shows after the change, as (top left, top right, bottom left, bottom right) of
+# the quadrants photo: r(ed), g(reen), b(lue), y(ellow).
+_COLOURS = {"r": (220, 30, 30), "g": (30, 200, 30), "b": (30, 30, 220), "y": (230, 220, 30)}
+
+
+@pytest.mark.parametrize("xfrm, size, corners", [
+    ({"rot": "5400000"}, (300, 400), "bryg"),  # a quarter clockwise: blue comes to the top left
+    ({"rot": "10800000"}, (400, 300), "ybgr"),
+    ({"rot": "16200000"}, (300, 400), "gyrb"),
+    ({"rot": "-5400000"}, (300, 400), "gyrb"),  # a quarter anticlockwise, as Word may write it
+    ({"flipH": "1"}, (400, 300), "gryb"),
+    ({"flipV": "1"}, (400, 300), "byrg"),
+    ({"rot": "5400000", "flipH": "1"}, (300, 400), "ygbr"),  # flipped, then turned
+    ({"rot": "180000"}, (400, 300), "rgby"),  # tilted 3 degrees: kept upright
+])
+def test_a_picture_turned_or_flipped_in_word_is_shown_so(tmp_path, xfrm, size, corners):
+    path = _cropped_word_file(tmp_path / "manuscripts" / "anh.docx", [(_encoded(_quadrants(), "PNG"), None)],
+                              xfrm=xfrm)
+    (figure,) = [b for b in _read(tmp_path, path).article.blocks if b.kind == "figure"]
+    with _figure_image(tmp_path, figure) as image:
+        assert image.size == size
+        w, h = image.size
+        found = [image.convert("RGB").getpixel(xy) for xy in ((10, 10), (w - 10, 10), (10, h - 10), (w - 10, h - 10))]
+    assert [min(_COLOURS, key=lambda c: sum(abs(a - b) for a, b in zip(_COLOURS[c], pixel))) for pixel in found] \
+        == list(corners)
