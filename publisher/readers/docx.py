@@ -62,8 +62,9 @@ Partial
       (mammoth reads ``w:ascii``); its text is then judged by its letters.
 
 Unsupported
-- [ ] shapes without text, SmartArt, charts, equations, comments, tracked changes
-      (mammoth reads the accepted text), headers and footers, columns, colours.
+- [ ] shapes without text, SmartArt, charts, equations (each of the last three named in a
+      warning: readers/docxdropped.py), comments, tracked changes (mammoth reads the
+      accepted text), headers and footers, columns, colours.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ from ..images import PHOTO_SUFFIXES
 from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source, docxboxes, docxpictures, docxstyles, metafile
+from . import ReadResult, Source, docxboxes, docxdropped, docxpictures, docxstyles, metafile
 from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
@@ -127,7 +128,11 @@ IMAGE_EXTENSIONS = {
 }  # fmt: skip
 SHOWN_IMAGES = {*PHOTO_SUFFIXES, ".svg"}  # shown or converted for the outputs (publisher.images)
 _NOTE_HREF = re.compile(r"^#(footnote|endnote)-(-?\d+)$")
-_UNSHOWN_TYPE = re.compile(r"Image of type .* is unlikely to display in web browsers$")
+# mammoth's notes that the reader says better itself: every picture is converted or named
+# (_ImageWriter), every equation counted (docxdropped).
+_SAID_OTHERWISE = re.compile(r"Image of type .* is unlikely to display in web browsers$"
+                             r"|An unrecognised element was ignored: \{http://schemas\.openxmlformats\.org/"
+                             r"officeDocument/2006/math\}")
 _LINKED_IMAGE = re.compile(r"could not (?:open|find) external image:? '([^']*)'")
 _ONLY_NOTEREF = re.compile(r'<a class="noteref" href="#note-[^"<>]+">[^<>]+</a>')
 _BACKLINK = re.compile(r"^#(footnote|endnote)-ref-")
@@ -153,8 +158,10 @@ def read(source: Source) -> ReadResult:
         fonts = StyleFonts(_part(archive, "word/styles.xml"))
         properties = _core_properties(_part(archive, "docProps/core.xml"))
         boxes = docxboxes.hoist(archive)  # text boxes mammoth would drop
+        main = _raw_part(archive, docxboxes.DOCUMENT)
+        left_out = docxdropped.dropped(main)  # charts, SmartArt, equations: named, not lost without a word
         # Pictures cropped, turned or flipped in Word: their changes in their descriptions.
-        pictures = docxpictures.mark(boxes.document or _raw_part(archive, docxboxes.DOCUMENT))
+        pictures = docxpictures.mark(boxes.document or main)
         document = pictures or boxes.document
         document = docxboxes.with_document(archive, document) if document else None
     images = _ImageWriter(source, diagnostics)
@@ -179,7 +186,7 @@ def read(source: Source) -> ReadResult:
     seen: set[str] = set()
     for message in result.messages:
         text = str(message.message)
-        if text in seen or _UNSHOWN_TYPE.match(text):  # (every picture is converted or named: _ImageWriter)
+        if text in seen or _SAID_OTHERWISE.match(text):
             continue
         seen.add(text)
         linked = _LINKED_IMAGE.match(text)
@@ -193,6 +200,8 @@ def read(source: Source) -> ReadResult:
         diagnostics.append(
             Diagnostic(level, text, source.rel, None, "docx-mammoth")
         )
+    for kind in left_out:
+        diagnostics.append(Diagnostic("warning", kind.message(), source.rel, None, "docx-dropped", kind.hint))
     diagnostics.extend(_legacy_diagnostics(legacy, source.rel))
     properties, found = legacy_properties(properties, legacy)
     diagnostics.extend(Diagnostic("info", text, source.rel, None, "docx-legacy-guess") for text in found)
