@@ -44,6 +44,9 @@ Supported
 - [x] text boxes (``w:txbxContent``, DrawingML and VML; one of an ``mc:AlternateContent``
       pair): their paragraphs follow the paragraph that anchors them (readers/docxboxes.py);
 - [x] a news teaser right after the title is dropped (readers/teaser.py);
+- [x] an official document's letterhead table (national title and motto) above the text is
+      left out but for its place and date; its signature table gives the signer's lines and
+      name, its distribution list left out (readers/officialdoc.py);
 - [x] EMF/WMF drawings (charts, logos) drawn as PNG by LibreOffice Draw (readers/metafile.py);
       without it, left out with a warning;
 - [x] pictures cropped in Word (``a:srcRect``) cut to the crop (readers/docxpictures.py); a
@@ -85,7 +88,7 @@ from ..images import PHOTO_SUFFIXES
 from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source, docxboxes, docxdropped, docxpictures, docxstyles, metafile
+from . import ReadResult, Source, docxboxes, docxdropped, docxpictures, docxstyles, metafile, officialdoc
 from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
@@ -459,6 +462,8 @@ class _Builder:
         self.authors: list[str] = []
         self.notes: list[tuple[str, str, str]] = []  # (kind, number, html)
         self.flags: list[set[str]] = []  # classes of each block's paragraph
+        self.dateline: str | None = None  # an official letterhead's place and date (readers.officialdoc)
+        self.table_cells: dict[int, tuple[list[list[str]], int]] = {}  # a table block's cells' lines and rows
 
     def note(
         self, level: str, message: str, code: str, hint: str | None = None
@@ -498,7 +503,7 @@ class _Builder:
             if next(element.iter("img"), None) is not None:
                 self._photo_table(element)
             else:
-                self.add(Block("table", self.table_html(element)))
+                self._table(element)
         elif tag == "blockquote":
             paragraphs = [self.inline(p) for p in element] or [self.inline(element)]
             self.add(Block("quote", "".join(f"<p>{p}</p>" for p in paragraphs if p)))
@@ -545,6 +550,39 @@ class _Builder:
                 )
         for image in images:
             self.add(Block("figure", src=image.get("src"), alt=image.get("alt")))
+
+    def _table(self, element) -> None:
+        """A table: an official document's letterhead above the text is left out but for its place
+        and date (readers.officialdoc); any other is kept, its cells remembered for the signature."""
+        rows = [tr for tr in element.iter("tr") if next(tr.iterancestors("table")) is element]
+        cells = [_cell_lines(cell) for tr in rows for cell in tr if cell.tag in ("td", "th")]
+        if not _body_before(self.blocks) and officialdoc.letterhead(cells, len(rows)):
+            self.dateline = officialdoc.date_line(cells)
+            shown = " / ".join(line for cell in cells for line in cell if line != self.dateline)
+            self.note("info", f"the official letterhead is left out: {shown[:160]}"
+                      + (f"; its date line ends the text: {self.dateline}" if self.dateline else ""),
+                      "docx-letterhead", "to keep a line of it, type it as a paragraph of the text")
+            return
+        block = Block("table", self.table_html(element))
+        self.add(block)
+        self.table_cells[id(block)] = (cells, len(rows))
+
+    def _signature(self) -> None:
+        """The signature table that ends an official document (readers.officialdoc) as the
+        right-aligned lines that end a text, after the letterhead's date line; its distribution
+        list (Nơi nhận) left out with a note."""
+        found = None
+        if self.blocks and self.blocks[-1].kind == "table" and id(self.blocks[-1]) in self.table_cells:
+            found = officialdoc.signature(*self.table_cells[id(self.blocks[-1])])
+            if found is not None:
+                self.blocks.pop()
+                self.flags.pop()
+        ending = ([self.dateline] if self.dateline else []) + (found[0] if found else [])
+        for line in ending:
+            self.add(Block("paragraph", escape_text(line)), "right")
+        if found and found[1]:
+            self.note("info", f"the distribution list at the end is left out: {' / '.join(found[1])[:160]}",
+                      "docx-letterhead", "to keep it, type it as a paragraph of the text")
 
     def _photo_table(self, element) -> None:
         """A table of photos (leaders' portraits with their names, a row of photos over a row of
@@ -715,6 +753,7 @@ class _Builder:
     def article(self, properties: dict) -> Article:
         title = self._title(properties)
         self._teaser()
+        self._signature()
         self._byline()
         footnotes = [
             Footnote(label=self.note_label(kind, number), html=html)
@@ -745,16 +784,18 @@ class _Builder:
                 self.note("info", f"the {'Title' if flag == 'title' else 'Heading 1'} paragraph "
                           f"{self.blocks[index].text!r} comes after body text: it stays a heading there",
                           "docx-title", "move it to the top if it is the title")
-        if self.blocks and self.blocks[0].kind == "paragraph":
-            first, flags = self.blocks[0], self.flags[0]
+        # The first paragraph, after any pictures and tables above it (a logo, a banner).
+        at = next((i for i, b in enumerate(self.blocks) if b.kind not in ("figure", "table", "gallery")), None)
+        if at is not None and self.blocks[at].kind == "paragraph":
+            first, flags = self.blocks[at], self.flags[at]
             text = first.text
             if (
                 len(text.split()) <= MAX_TITLE_WORDS
                 and not text.endswith(".")
                 and flags & {"bold", "center"}
             ):
-                self.blocks.pop(0)
-                self.flags.pop(0)
+                self.blocks.pop(at)
+                self.flags.pop(at)
                 self.guessed["title"] = "first paragraph"
                 self.note(
                     "info",
@@ -838,6 +879,16 @@ def _text(html: str) -> str:
     from ..model import html_to_text
 
     return html_to_text(html)
+
+
+def _cell_lines(cell) -> list[str]:
+    """The lines of a table cell's text, not blank: one a paragraph, or a line break (Shift+Enter) within one."""
+    parts = [child for child in cell if child.tag in ("p", "ul", "ol")] or [cell]
+    lines = []
+    for part in parts:
+        markup = etree.tostring(part, encoding="unicode", with_tail=False)
+        lines += [_text(piece).strip() for piece in re.split(r"<br\s*/?>", markup)]
+    return [line for line in lines if line]
 
 
 def _body_before(blocks: list[Block]) -> bool:
