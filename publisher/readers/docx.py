@@ -93,7 +93,7 @@ from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .imagesize import image_size
-from .inline import byline_names, escape, escape_text, noteref
+from .inline import CAPTION_PREFIX, byline_names, escape, escape_text, noteref, without_caption_label
 from .source import extracted_images_dir
 from .teaser import find_teaser
 
@@ -103,6 +103,7 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, the whole archive
 MAX_RATIO = 100  # uncompressed / compressed, per entry
 RATIO_FLOOR = 1024 * 1024  # entries smaller than this cannot be bombs
 MAX_TITLE_WORDS = 25
+MAX_CAPTION_WORDS = 50  # a centred or italic line under a picture longer than this is text, not its caption
 
 RIGHT_STYLE, CENTER_STYLE = "Publisher Right", "Publisher Center"
 STYLE_MAP = f"""
@@ -527,15 +528,11 @@ class _Builder:
                 "docx-image",
                 "put the image in a paragraph of its own",
             )
+        under_picture = bool(self.blocks) and self.blocks[-1].kind == "figure" and not self.blocks[-1].caption \
+            and not images
         if html:
-            if (
-                "caption" in classes
-                and self.blocks
-                and self.blocks[-1].kind == "figure"
-                and not self.blocks[-1].caption
-                and not images
-            ):
-                self.blocks[-1].caption = html
+            if under_picture and ("caption" in classes or self._caption_under_picture(html, classes, element)):
+                self.blocks[-1].caption = without_caption_label(html)
             elif "caption" in classes:
                 self.add(Block("caption", html))
             elif "subtitle" in classes and self.subtitle is None and not self.blocks:
@@ -550,6 +547,21 @@ class _Builder:
                 )
         for image in images:
             self.add(Block("figure", src=image.get("src"), alt=image.get("alt")))
+
+    def _caption_under_picture(self, html: str, classes: set[str], element) -> bool:
+        """Whether a paragraph right under a picture, not styled Caption, is its caption all the
+        same: it starts with a caption's label ("Ảnh:", "Hình 2.": readers.inline.CAPTION_PREFIX), or
+        it is a short line set apart as captions are typed (centred, or all in italics, not bold)."""
+        text = unicodedata.normalize("NFC", _text(html))
+        if CAPTION_PREFIX.match(text):
+            return True
+        if len(text.split()) > MAX_CAPTION_WORDS or _all_bold(element) or "bold" in classes:
+            return False
+        if "center" in classes or _all_italic(element):
+            self.note("info", f"the line under a picture is taken as its caption: {text[:80]!r}", "docx-caption",
+                      "style it as Caption to make this explicit")
+            return True
+        return False
 
     def _table(self, element) -> None:
         """A table: an official document's letterhead above the text is left out but for its place
@@ -905,6 +917,15 @@ def _body_before(blocks: list[Block]) -> bool:
             if words > 15 or (words >= 6 and block.text.rstrip().endswith((".", "!", "?", "…", ":"))):
                 return True
     return False
+
+
+def _all_italic(element) -> bool:
+    """True when all the paragraph's text is inside <em>."""
+    if (element.text or "").strip():
+        return False
+    return len(element) > 0 and all(
+        child.tag == "em" and not (child.tail or "").strip() for child in element
+    )
 
 
 def _all_bold(element) -> bool:

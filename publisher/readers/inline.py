@@ -10,6 +10,14 @@ FINAL_PUNCTUATION = tuple(".!?:;…,")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_.'’-]*\.?$|^(?:[^\W\d_]\.)+[^\W\d_]*$")
 _NAME_SPLIT = re.compile(r"\s+(?:[-–—]|và)\s+|\s*,\s*")
 _TRAILING_AGENCY = re.compile(r"\s*\([^()]{1,30}\)\s*$")
+# A caption's own label: "Ảnh:", "Hình 3.", "Photo 2:" (the book numbers nothing of it).
+CAPTION_PREFIX = re.compile(r"^(Ảnh|Hình|Photo|Figure)\s*(\d+)?\s*[:.]\s*", re.IGNORECASE)
+_LABEL_IN_HTML = re.compile(r"^((?:<[^>]+>)*)(?:Ảnh|Hình|Photo|Figure)\s*(?:\d+)?\s*[:.]\s*", re.IGNORECASE)
+
+
+def without_caption_label(html: str) -> str:
+    """A caption's HTML without its label (``CAPTION_PREFIX``), also behind an opening tag (``<em>Ảnh: …``)."""
+    return _LABEL_IN_HTML.sub(r"\1", html, count=1)
 
 
 def escape(text: str) -> str:

@@ -46,12 +46,13 @@ from .source import decode_source, resolve_image
 from . import frontmatter
 from .emphasis import literal_marks, repaired, same_text
 from .datafiles import fence_block, finish_timelines, is_content_fence
+from .inline import CAPTION_PREFIX, without_caption_label
 from . import ReadResult, Source
 
 SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_KEYS = frontmatter.KEYS + ("source_file", "timeline")
-CAPTION_PREFIX = re.compile(r"^(Ảnh|Hình|Photo|Figure)\s*(\d+)?\s*[:.]\s*", re.IGNORECASE)
-# "Bảng: …" (or "Bảng 2. …", "Table: …") just above a table is its caption; the book numbers it.
+# "Ảnh: …" under a picture is its caption (inline.CAPTION_PREFIX); "Bảng: …" (or "Bảng 2. …",
+# "Table: …") just above a table is its caption; the book numbers it.
 TABLE_CAPTION = re.compile(r"^(Bảng|Table)\s*(\d+)?\s*[:.]\s*", re.IGNORECASE)
 ORPHAN_CAPTION = re.compile(r"^Ảnh\s*(\d+)?\s*:\s*", re.IGNORECASE)
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
@@ -288,7 +289,7 @@ class _BlockBuilder:
         match = CAPTION_PREFIX.match(inline.content)
         if previous and previous.kind == "figure" and match and id(previous) not in self.captioned:
             # "![alt](x.jpg)" then "Ảnh: caption": the paragraph is the caption.
-            previous.caption = CAPTION_PREFIX.sub("", html, count=1)
+            previous.caption = without_caption_label(html)
             self.captioned.add(id(previous))
             return
         if ORPHAN_CAPTION.match(inline.content):

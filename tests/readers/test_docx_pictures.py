@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from publisher.model import html_to_text
 from publisher.readers import Source, metafile, office, read
 
 from ..conftest import make_project, run_cli
@@ -311,3 +312,49 @@ def test_a_picture_turned_or_flipped_in_word_is_shown_so(tmp_path, xfrm, size, c
         found = [image.convert("RGB").getpixel(xy) for xy in ((10, 10), (w - 10, 10), (10, h - 10), (w - 10, h - 10))]
     assert [min(_COLOURS, key=lambda c: sum(abs(a - b) for a, b in zip(_COLOURS[c], pixel))) for pixel in found] \
         == list(corners)
+
+
+def _pictures_with_lines(tmp_path, lines):
+    """A Word file of pictures, each followed by a line typed as given: (text, how) with how one
+    of "plain", "center", "italic", "center-bold"."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    document.add_heading("Ảnh tư liệu", 1)
+    for text, how in lines:
+        document.add_picture(io.BytesIO(_encoded(_quadrants(), "PNG")), width=Mm(80))
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(text)
+        run.italic = how == "italic"
+        run.bold = how == "center-bold"
+        if how.startswith("center"):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    path = tmp_path / "manuscripts" / "anh.docx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    return _read(tmp_path, path)
+
+
+def test_the_line_typed_under_a_picture_is_its_caption(tmp_path):
+    """Captions as offices type them: a label ("Ảnh:", "Hình 2.") or a short centred or italic
+    line; a bold centred line (a heading) and a plain paragraph stay text."""
+    result = _pictures_with_lines(tmp_path, [
+        ("Ảnh: Lễ kỷ niệm 30 năm thành lập Chi cục", "plain"),
+        ("Hình 2. Số hồ sơ được số hóa qua các năm", "plain"),
+        ("Đồng chí Giám đốc Sở trao Bằng khen cho tập thể Chi cục", "center"),
+        ("Kho lưu trữ chuyên dụng năm 2013", "italic"),
+        ("II. PHÁT TRIỂN", "center-bold"),
+        ("Năm 2013, kho lưu trữ chuyên dụng được đưa vào sử dụng với sức chứa hai mươi nghìn mét giá.", "plain"),
+    ])
+    blocks = [(b.kind, b.caption and html_to_text(b.caption), html_to_text(b.html) if b.kind == "paragraph" else None)
+              for b in result.article.blocks]
+    assert blocks == [
+        ("figure", "Lễ kỷ niệm 30 năm thành lập Chi cục", None),
+        ("figure", "Số hồ sơ được số hóa qua các năm", None),
+        ("figure", "Đồng chí Giám đốc Sở trao Bằng khen cho tập thể Chi cục", None),
+        ("figure", "Kho lưu trữ chuyên dụng năm 2013", None),
+        ("figure", None, None), ("paragraph", None, "II. PHÁT TRIỂN"),
+        ("figure", None, None),
+        ("paragraph", None, "Năm 2013, kho lưu trữ chuyên dụng được đưa vào sử dụng với sức chứa hai mươi nghìn mét giá.")]
+    guessed = [d.message for d in result.diagnostics if d.code == "docx-caption"]
+    assert len(guessed) == 2  # the centred and the italic line: guesses, named; a label is explicit
