@@ -354,9 +354,9 @@ def test_any_paragraph_text_comes_back_unchanged(tmp_path, text):
 
 
 def test_office_files_without_libreoffice_say_what_to_install(tmp_path, monkeypatch):
-    from publisher.readers import office
+    from publisher.readers import libreoffice
 
-    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     root = project(tmp_path)
     source = tmp_path / "inbox" / "bai.odt"
     source.write_bytes(b"PK\x03\x04 not really an odt")

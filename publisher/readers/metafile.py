@@ -5,7 +5,7 @@ vector drawings that no EPUB reader, browser or WeasyPrint shows (and Pillow can
 Linux). Each is put on a page of its own size in a flat OpenDocument drawing made here (the
 metafile embedded, nothing linked) and drawn by LibreOffice at 300 dpi of its declared size, and at least as wide as a text block
 needs at 300 dpi
-(``readers.office.drawn_png``, the same sandbox as a .doc's conversion). A metafile is
+(``readers.libreoffice.drawn_png``, the same sandbox as a .doc's conversion). A metafile is
 self-contained: it cannot name another file or address.
 """
 
@@ -16,7 +16,7 @@ from xml.sax.saxutils import quoteattr
 
 from ..errors import ManuscriptError
 from ..images import metafile_size_mm, without_opaque_alpha
-from .office import drawn_png
+from .libreoffice import drawn_png
 
 SUFFIXES = (".emf", ".wmf")
 DPI = 300

@@ -1,5 +1,5 @@
-"""Read .odt, .rtf and .doc manuscripts by converting them to .docx with LibreOffice (and
-.ods rosters to .xlsx: ``converted``, used by readers.spreadsheet).
+"""Read .odt, .rtf and .doc manuscripts by converting them to .docx with LibreOffice
+(readers.libreoffice, which converts .ods rosters to .xlsx for readers.spreadsheet too).
 
 The conversion runs ``soffice --headless --convert-to docx`` into a temporary
 folder (the manuscript is never modified), then the .docx reader reads the copy
@@ -18,66 +18,13 @@ with a fresh profile (macros off, links never updated) and, where the system all
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import json
-import os
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
-from ..errors import DependencyError, ManuscriptError
-from ..safety import read_bytes
+from ..errors import ManuscriptError
 from . import ReadResult, Source
-from .office_links import refuse_linked_content
+from .libreoffice import converted
 
 SUFFIXES = (".odt", ".rtf", ".doc")
-TIMEOUT_SECONDS = 180
-PROGRAMS = ("soffice", "libreoffice")
-
-
-def find_soffice() -> str | None:
-    """The LibreOffice program on PATH, or None."""
-    for name in PROGRAMS:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-MAX_OFFICE_BYTES = 100 << 20
-# A fresh profile: macros never run, links in documents are never updated.
-_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
-"""
-
-
-def _write_profile(profile: Path) -> None:
-    user = profile / "user"
-    user.mkdir(parents=True)
-    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
-
-
-@functools.lru_cache(maxsize=1)
-def _no_network() -> tuple[str, ...]:
-    """``unshare -rn --`` where a new user and network namespace can be made (no network inside), else ()."""
-    unshare = shutil.which("unshare")
-    if not unshare:
-        return ()
-    try:
-        ok = subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        ok = False
-    return (unshare, "-rn", "--") if ok else ()
 
 
 def read(source: Source) -> ReadResult:
@@ -93,100 +40,3 @@ def read(source: Source) -> ReadResult:
         result = docx.read(replace(source, path=named))
     result.article.meta["converted_from"] = source.path.suffix.lower().lstrip(".")
     return result
-
-
-@contextlib.contextmanager
-def converted(path: Path, target: str, rel: str) -> Iterator[Path]:
-    """The office file ``path`` converted by LibreOffice to ``target`` (``docx``, ``xlsx``), in a
-    temporary folder that lives as long as the context: checked for linked content first, run
-    with a fresh profile and, where the system allows, without a network (see the module doc)."""
-    program = _program(target, path.suffix, rel)
-    try:
-        data = read_bytes(path.resolve(), MAX_OFFICE_BYTES)
-    except OSError as exc:
-        raise ManuscriptError(f"cannot read the file: {exc.strerror or exc}", rel) from exc
-    refuse_linked_content(data, rel)
-    with _run(program, data, path.suffix.lower(), target, target, rel) as result:
-        yield result
-
-
-def drawn_png(drawing: bytes, size: tuple[int, int], rel: str) -> bytes:
-    """A flat OpenDocument drawing of publisher's own making (readers.metafile: one page, one
-    picture embedded in it, nothing linked) drawn by LibreOffice Draw as a PNG of ``size`` pixels."""
-    program = _program("png", ".fodg", rel)
-    options = json.dumps({"PixelWidth": {"type": "long", "value": str(size[0])},
-                          "PixelHeight": {"type": "long", "value": str(size[1])}})
-    with _run(program, drawing, ".fodg", f"png:draw_png_Export:{options}", "png", rel) as result:
-        return read_bytes(result, MAX_OFFICE_BYTES)
-
-
-_KINDS = {"docx": ("libreoffice-writer", "a word processor"), "png": ("libreoffice-draw", "a drawing program")}
-
-
-def _program(target: str, suffix: str, rel: str) -> str:
-    """The LibreOffice program, or a DependencyError saying how to install it."""
-    program = find_soffice()
-    if program is None:
-        kind, maker = _KINDS.get(target, ("libreoffice-calc", "a spreadsheet program"))
-        raise DependencyError(
-            f"reading {suffix} files needs LibreOffice, which was not found",
-            rel,
-            hint=f"install LibreOffice (apt-get install {kind}; on macOS "
-            f"brew install --cask libreoffice) or save the file as .{target} in {maker}",
-        )
-    return program
-
-
-@contextlib.contextmanager
-def _run(program: str, data: bytes, suffix: str, convert_to: str, target: str, rel: str) -> Iterator[Path]:
-    """``data`` (a file of ``suffix``) converted by LibreOffice (``--convert-to convert_to``) into
-    a file of suffix ``target`` in a temporary folder, with a fresh profile and no network."""
-    maker = _KINDS.get(target, ("", "a spreadsheet program"))[1]
-    with tempfile.TemporaryDirectory(prefix="publisher-office-") as folder:
-        out = Path(folder)
-        # Copy first: LibreOffice takes a lock file next to the input, and a
-        # file open in Word or Calc must not be touched.
-        copy = out / f"manuscript{suffix}"
-        copy.write_bytes(data)
-        profile = out / "profile"  # a private profile: works while LibreOffice is open
-        _write_profile(profile)
-        command = [
-            *_no_network(),
-            program,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            convert_to,
-            "--outdir",
-            str(out / target),
-            str(copy),
-        ]
-        try:
-            completed = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT_SECONDS,
-                check=False,
-                env=os.environ | {"HOME": folder},
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ManuscriptError(
-                f"LibreOffice did not finish converting the file in {TIMEOUT_SECONDS} s",
-                rel,
-            ) from exc
-        except OSError as exc:
-            raise DependencyError(
-                f"LibreOffice could not be started: {exc}", rel
-            ) from exc
-        result = out / target / f"manuscript.{target}"
-        if not result.is_file():
-            detail = (completed.stderr or completed.stdout or "").strip().splitlines()
-            raise ManuscriptError(
-                f"LibreOffice could not convert the file to .{target}"
-                + (f": {detail[-1]}" if detail else ""),
-                rel,
-                hint=f"open it in {maker} and save it as .{target}",
-            )
-        yield result

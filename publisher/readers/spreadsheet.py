@@ -1,5 +1,5 @@
 """Read a roster table from an Excel workbook (.xlsx with openpyxl, .xls with xlrd) or an
-OpenDocument sheet (.ods, converted to .xlsx by LibreOffice: readers.office).
+OpenDocument sheet (.ods, converted to .xlsx by LibreOffice: readers.libreoffice).
 
 Staff lists arrive as spreadsheets, often typed in ``.VnTime`` or ``VNI-Times``: each
 cell's text is converted by the cell's font like a Word run (``publisher.legacyfonts``:
@@ -48,7 +48,7 @@ def read_table(path: Path, rel: str, sheet: str | None = None) -> tuple[list[str
     elif path.suffix.lower() == ".ods":
         # An OpenDocument sheet (LibreOffice Calc, which state offices use) saved as .xlsx by
         # LibreOffice itself: its number formats, merges and hidden cells come over as they are.
-        from .office import converted
+        from .libreoffice import converted
 
         _check_archive(path, rel, ods=True)
         with converted(path, "xlsx", rel) as copy:

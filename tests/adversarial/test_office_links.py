@@ -11,7 +11,7 @@ import pytest
 
 from publisher.errors import ManuscriptError
 from publisher.readers import Source, read
-from publisher.readers.office import find_soffice
+from publisher.readers.libreoffice import find_soffice
 
 from ..conftest import run_cli
 from .helpers import TOML, build_book, epub_entries, png, project

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from publisher.model import html_to_text
-from publisher.readers import Source, metafile, office, read
+from publisher.readers import Source, libreoffice, metafile, read
 
 from ..conftest import make_project, run_cli
 
@@ -22,7 +22,7 @@ docx = pytest.importorskip("docx")
 from docx.shared import Mm  # noqa: E402
 
 DRAW = Path("/usr/lib/libreoffice/program/libsdlo.so")  # Debian's libreoffice-draw(-nogui)
-needs_draw = pytest.mark.skipif(office.find_soffice() is None or not DRAW.exists(),
+needs_draw = pytest.mark.skipif(libreoffice.find_soffice() is None or not DRAW.exists(),
                                 reason="needs LibreOffice Draw (apt-get install libreoffice-draw-nogui)")
 RED = (200, 0, 0)
 
@@ -135,7 +135,7 @@ def test_a_word_files_chart_kept_as_emf_becomes_a_figure(tmp_path):
 
 
 def test_without_libreoffice_the_drawing_is_left_out_with_a_warning(tmp_path, monkeypatch):
-    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     result = _read(tmp_path, word_file(tmp_path / "manuscripts" / "bieu-do.docx", emf()))
     assert not [b for b in result.article.blocks if b.kind == "figure"]
     assert [b.kind for b in result.article.blocks] == ["paragraph"]

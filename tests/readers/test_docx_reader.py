@@ -24,7 +24,7 @@ from publisher.errors import DependencyError, ManuscriptError
 from publisher.legacy import encode_tcvn3, encode_vni
 from publisher.readers import (
     Source,
-    office,
+    libreoffice,
     read,
 )
 from publisher.readers import docx as docx_reader
@@ -362,7 +362,7 @@ def test_office_without_libreoffice(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(
-    office.find_soffice() is None, reason="LibreOffice is not installed"
+    libreoffice.find_soffice() is None, reason="LibreOffice is not installed"
 )
 @pytest.mark.slow
 def test_office_rtf_through_libreoffice(tmp_path):

@@ -24,7 +24,7 @@ from publisher.errors import ManuscriptError  # noqa: E402
 from publisher.legacy import encode_tcvn3, encode_vni  # noqa: E402
 from publisher.legacyfonts import LegacyText, judge, reads_as_legacy  # noqa: E402
 from publisher.normalize.tones import apply_tone_style  # noqa: E402
-from publisher.readers import Source, office, read  # noqa: E402
+from publisher.readers import Source, libreoffice, read  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import accuracy  # noqa: E402
@@ -225,7 +225,7 @@ def test_short_property_title_follows_the_documents_encoding(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(libreoffice.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_rtf_whose_default_font_is_vntime(tmp_path):
     path = tmp_path / "cong-van.rtf"
     accuracy.write_rtf(path, ["Tổng cục thuế ban hành quyết định mới.", SENTENCE], "VNTime")
@@ -236,7 +236,7 @@ def test_rtf_whose_default_font_is_vntime(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(libreoffice.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_doc_in_vni_font(tmp_path):
     docx_path = tmp_path / "src" / "vni.docx"
     docx_path.parent.mkdir()
@@ -276,7 +276,7 @@ def test_xlsx_roster_cells_converted_by_their_font(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(office.find_soffice() is None or not Path("/usr/lib/libreoffice/program/libscfiltlo.so").exists(),
+@pytest.mark.skipif(libreoffice.find_soffice() is None or not Path("/usr/lib/libreoffice/program/libscfiltlo.so").exists(),
                     reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed to write the .xls fixture")
 def test_xls_roster_reads_cell_fonts(tmp_path):
     pytest.importorskip("xlrd")

@@ -144,9 +144,9 @@ def as_xls(workbook, folder, kind: str = "xls"):
     skipped without it."""
     from pathlib import Path
 
-    from publisher.readers import office
+    from publisher.readers import libreoffice
 
-    if office.find_soffice() is None or not Path("/usr/lib/libreoffice/program/libscfiltlo.so").exists():
+    if libreoffice.find_soffice() is None or not Path("/usr/lib/libreoffice/program/libscfiltlo.so").exists():
         pytest.skip("LibreOffice Calc (libreoffice-calc-nogui) is not installed to write the .xls fixture")
     pytest.importorskip("xlrd")
     from .test_legacy_fonts import accuracy
@@ -595,9 +595,9 @@ def _ods(content: bytes) -> bytes:
                                      "of:=WEBSERVICE(&quot;http://127.0.0.1:9/x&quot;)"])
 def test_an_opendocument_sheet_with_a_formula_reading_elsewhere_is_refused_unopened(tmp_path, formula):
     from publisher.errors import ManuscriptError
-    from publisher.readers import office
+    from publisher.readers import libreoffice
 
-    if office.find_soffice() is None:
+    if libreoffice.find_soffice() is None:
         pytest.skip("LibreOffice is not installed")
     content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>'
