@@ -49,8 +49,8 @@ Supported
       name, its distribution list left out (readers/officialdoc.py);
 - [x] EMF/WMF drawings (charts, logos) drawn as PNG by LibreOffice Draw (readers/metafile.py);
       without it, left out with a warning;
-- [x] pictures cropped in Word (``a:srcRect``) cut to the crop (readers/docxpictures.py); a
-      picture only linked to a file is left out with a warning;
+- [x] pictures cropped, turned a quarter or flipped in Word shown as Word shows them
+      (readers/docxpictures.py); a picture only linked to a file is left out with a warning;
 - [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
 
 Partial
@@ -60,7 +60,8 @@ Partial
 - [~] document properties (title, author, created) are weak hints: kept in
       ``meta["docx_properties"]``; the title is used only as a last resort, the
       author and date never (they name whoever set up the template);
-- [~] an image inside running text becomes a figure after its paragraph (warning);
+- [~] an image inside running text becomes a figure after its paragraph (warning; a floating
+      picture, text wrapped around it, silently);
 - [~] a run's own font given only as ``w:hAnsi`` or through the theme is not seen
       (mammoth reads ``w:ascii``); its text is then judged by its letters.
 
@@ -376,8 +377,9 @@ class _ImageWriter:
         with image.open() as handle:
             data = handle.read()
         alt_text, shown = docxpictures.take(image.alt_text)
-        # Named by the picture as stored and how Word shows it: the same picture cropped twice is two files.
-        digest = hashlib.sha1(data + (repr(shown).encode() if shown else b"")).hexdigest()
+        # Named by the picture as stored and how Word changes it: the same picture cropped twice is two files.
+        changes = (shown.crop, shown.quarter_turns, shown.flip_h, shown.flip_v) if shown and shown.changed else None
+        digest = hashlib.sha1(data + (repr(changes).encode() if changes else b"")).hexdigest()
         ext = IMAGE_EXTENSIONS.get((image.content_type or "").lower(), ".bin")
         if ext in metafile.SUFFIXES:  # a chart, a logo, an emblem kept as a Windows metafile
             try:
@@ -389,7 +391,7 @@ class _ImageWriter:
                     exc.hint or "install LibreOffice Draw (apt-get install libreoffice-draw), or replace the "
                     "drawing with a PNG in the document"))
                 return {}  # no src: the builder leaves the picture out
-        if shown is not None and ext in SHOWN_IMAGES and ext != ".svg":
+        if changes and ext in SHOWN_IMAGES and ext != ".svg":
             with contextlib.suppress(ManuscriptError):  # a damaged picture is named when the book is built
                 data, ext = images.as_shown(data, shown, f"{self.stem}{ext}", lambda _: self.source.rel)
         if ext == ".svg":  # copied into the EPUB as it is: the same rule as an SVG beside a manuscript
@@ -412,8 +414,10 @@ class _ImageWriter:
                 )
             )
         attributes = {"src": src}
-        if alt_text:
-            attributes["alt"] = unicodedata.normalize("NFC", alt_text)
+        if shown and shown.floating:
+            attributes["data-floating"] = "1"  # (the builder's: text wraps around it in Word)
+        # Always set: mammoth sets the description it read first, with docxpictures' mark in it.
+        attributes["alt"] = unicodedata.normalize("NFC", alt_text) if alt_text else ""
         return attributes
 
     def _place(self, data: bytes, digest: str, ext: str) -> Path:
@@ -521,7 +525,9 @@ class _Builder:
             if tail:  # keep the text after the image
                 element.text = (element.text or "") + tail
         html = self.inline(element)
-        if images and html:
+        # A floating picture (text wraps around it) belongs beside its paragraph: after it is
+        # where a book shows it. One set in the line of the text is moved, and said so.
+        if html and any(image.get("data-floating") != "1" for image in images):
             self.note(
                 "warning",
                 "an image inside running text was moved after its paragraph",
@@ -546,7 +552,7 @@ class _Builder:
                     *(["bold"] if _all_bold(element) else []),
                 )
         for image in images:
-            self.add(Block("figure", src=image.get("src"), alt=image.get("alt")))
+            self.add(Block("figure", src=image.get("src"), alt=image.get("alt") or None))
 
     def _caption_under_picture(self, html: str, classes: set[str], element) -> bool:
         """Whether a paragraph right under a picture, not styled Caption, is its caption all the

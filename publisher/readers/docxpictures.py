@@ -1,4 +1,5 @@
-"""What Word does to a picture without changing it: crops, quarter turns and flips, carried to the picture itself.
+"""What Word does to a picture without changing it: crops, quarter turns and flips, carried to the
+picture itself; and whether text wraps around it (a floating picture).
 
 Word keeps a cropped, turned or flipped picture as it was inserted and records what it shows
 beside it: the crop as ``a:srcRect`` in the picture's fill (``l``, ``t``, ``r`` and ``b``, each
@@ -12,6 +13,8 @@ reader's image writer; ``take`` reads them back out, and publisher.images.as_sho
 them: the crop (of the picture as stored, shown upright by its EXIF orientation), then the
 flips, then the turn. A negative crop (Word's fill outside the picture) is no crop; a turn
 that is not a quarter turn (a photo tilted a few degrees) is left out, the picture kept upright.
+A floating picture (``wp:anchor``: text wraps around it) is marked too: the book shows it after
+the paragraph that anchors it, as Word shows it beside that text, and says nothing of it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 FULL = 100_000  # a side's whole length, in Word's thousandths of a per cent
 DEGREE = 60_000  # Word's unit of rotation
 # Private-use characters around the changes: no description typed in Word holds them.
-_MARK = re.compile("\ue000shown:(\\d+),(\\d+),(\\d+),(\\d+),([0-3]),([01]),([01])\ue001")
+_MARK = re.compile("\ue000shown:(\\d+),(\\d+),(\\d+),(\\d+),([0-3]),([01]),([01]),([01])\ue001")
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,18 @@ class Shown:
     quarter_turns: int = 0
     flip_h: bool = False
     flip_v: bool = False
+    floating: bool = False  # text wraps around it (wp:anchor): a book shows it after its paragraph, as a figure
+
+    @property
+    def changed(self) -> bool:
+        """Whether the picture as shown differs from the picture as stored."""
+        return any(self.crop) or bool(self.quarter_turns) or self.flip_h or self.flip_v
 
 
 def mark(document: bytes) -> bytes | None:
-    """The document part with each cropped, turned or flipped picture's changes in its
+    """The document part with each cropped, turned, flipped or floating picture marked in its
     description; None when there is none (or the part cannot be read: mammoth reports that)."""
-    if b"srcRect" not in document and b"rot=" not in document and b"flip" not in document:
+    if not any(token in document for token in (b"srcRect", b"rot=", b"flip", b"anchor")):
         return None
     try:
         root = etree.fromstring(document, _XML)
@@ -58,11 +67,13 @@ def mark(document: bytes) -> bytes | None:
         turns, flip_h, flip_v = _turn(picture.find(f"{_PIC}spPr/{_A}xfrm"))
         frame = next((a for a in picture.iterancestors() if a.tag in (f"{_WP}inline", f"{_WP}anchor")), None)
         properties = frame.find(f"{_WP}docPr") if frame is not None else None
-        if properties is None or (not any(crop) and not turns and not flip_h and not flip_v):
+        floating = frame is not None and frame.tag == f"{_WP}anchor"
+        if properties is None or (not any(crop) and not turns and not flip_h and not flip_v and not floating):
             continue
         # mammoth takes the description, or the title when the description is blank: kept either way.
         text = (properties.get("descr") or "").strip() or properties.get("title") or ""
-        properties.set("descr", text + "\ue000shown:%d,%d,%d,%d,%d,%d,%d\ue001" % (*crop, turns, flip_h, flip_v))
+        properties.set("descr", text + "\ue000shown:%d,%d,%d,%d,%d,%d,%d,%d\ue001"
+                       % (*crop, turns, flip_h, flip_v, floating))
         marked += 1
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if marked else None
 
@@ -102,5 +113,6 @@ def take(alt_text: str | None) -> tuple[str | None, Shown | None]:
         return alt_text, None
     text = (alt_text[:found.start()] + alt_text[found.end():]).strip()
     values = [int(v) for v in found.groups()]
-    shown = Shown(tuple(v / FULL for v in values[:4]), values[4], bool(values[5]), bool(values[6]))  # type: ignore[arg-type]
+    shown = Shown(tuple(v / FULL for v in values[:4]), values[4], bool(values[5]), bool(values[6]),  # type: ignore[arg-type]
+                  bool(values[7]))
     return text or None, shown

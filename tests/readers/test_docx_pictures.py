@@ -306,6 +306,7 @@ def test_a_picture_turned_or_flipped_in_word_is_shown_so(tmp_path, xfrm, size, c
     path = _cropped_word_file(tmp_path / "manuscripts" / "anh.docx", [(_encoded(_quadrants(), "PNG"), None)],
                               xfrm=xfrm)
     (figure,) = [b for b in _read(tmp_path, path).article.blocks if b.kind == "figure"]
+    assert figure.alt is None  # Word's description was empty: the mark leaves no trace
     with _figure_image(tmp_path, figure) as image:
         assert image.size == size
         w, h = image.size
@@ -358,3 +359,29 @@ def test_the_line_typed_under_a_picture_is_its_caption(tmp_path):
         ("paragraph", None, "Năm 2013, kho lưu trữ chuyên dụng được đưa vào sử dụng với sức chứa hai mươi nghìn mét giá.")]
     guessed = [d.message for d in result.diagnostics if d.code == "docx-caption"]
     assert len(guessed) == 2  # the centred and the italic line: guesses, named; a label is explicit
+
+
+@pytest.mark.parametrize("floating", [True, False])
+def test_a_floating_picture_in_a_paragraph_follows_it_without_a_warning(tmp_path, floating):
+    """Text wrapped around a photo (wp:anchor): the book shows it after its paragraph, as a
+    figure, and says nothing; a picture set in the line of the text is moved with a warning."""
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_heading("Hồi ức những ngày đầu", 1)
+    paragraph = document.add_paragraph("Những ngày đầu, cả Chi cục chỉ có bảy người và một căn phòng nhỏ. ")
+    paragraph.add_run().add_picture(io.BytesIO(_encoded(_quadrants(), "PNG")), width=Mm(50))
+    paragraph.add_run("Tài liệu được bó gói trên giá gỗ.")
+    if floating:
+        inline = paragraph._p.find(".//" + qn("wp:inline"))
+        inline.tag = qn("wp:anchor")
+    path = tmp_path / "manuscripts" / "hoi-uc.docx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    result = _read(tmp_path, path)
+    assert [b.kind for b in result.article.blocks] == ["paragraph", "figure"]
+    moved = [d for d in result.diagnostics if "moved after its paragraph" in d.message]
+    assert len(moved) == (0 if floating else 1)
+    with _figure_image(tmp_path, result.article.blocks[1]) as image:
+        assert image.size == (400, 300)  # floating, not changed: the picture as stored
+    assert result.article.blocks[1].alt is None  # (no trace of the mark in the alt text)
