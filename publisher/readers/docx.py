@@ -135,6 +135,9 @@ SHOWN_IMAGES = {*PHOTO_SUFFIXES, ".svg"}  # shown or converted for the outputs (
 _NOTE_HREF = re.compile(r"^#(footnote|endnote)-(-?\d+)$")
 # mammoth's notes that the reader says better itself: every picture is converted or named
 # (_ImageWriter), every equation counted (docxdropped).
+# The description Office 365 writes for every picture it is given ("A group of people standing
+# in front of a building\n\nDescription automatically generated"), in English or Vietnamese.
+_MACHINE_ALT = re.compile(r"description (?:automatically )?generated|mô tả (?:được )?tạo tự động", re.IGNORECASE)
 _SAID_OTHERWISE = re.compile(r"Image of type .* is unlikely to display in web browsers$"
                              r"|An unrecognised element was ignored: \{http://schemas\.openxmlformats\.org/"
                              r"officeDocument/2006/math\}")
@@ -165,11 +168,11 @@ def read(source: Source) -> ReadResult:
         boxes = docxboxes.hoist(archive)  # text boxes mammoth would drop
         main = _raw_part(archive, docxboxes.DOCUMENT)
         left_out = docxdropped.dropped(main)  # charts, SmartArt, equations: named, not lost without a word
-        # Pictures cropped, turned or flipped in Word: their changes in their descriptions.
+        # Pictures cropped, turned, flipped or floating in Word: marked in their descriptions.
         pictures = docxpictures.mark(boxes.document or main)
         document = pictures or boxes.document
         document = docxboxes.with_document(archive, document) if document else None
-    images = _ImageWriter(source, diagnostics)
+    writer = _ImageWriter(source, diagnostics)
     legacy = LegacyRuns(fonts, _alignment_style)
     try:
         with document or source.path.open("rb") as handle:
@@ -177,7 +180,7 @@ def read(source: Source) -> ReadResult:
                 handle,
                 style_map=STYLE_MAP,
                 include_embedded_style_map=False,
-                convert_image=mammoth.images.img_element(images.convert),
+                convert_image=mammoth.images.img_element(writer.convert),
                 transform_document=legacy.transform,
             )
     except PublisherError:
@@ -205,6 +208,11 @@ def read(source: Source) -> ReadResult:
         diagnostics.append(
             Diagnostic(level, text, source.rel, None, "docx-mammoth")
         )
+    if writer.machine_alt:
+        diagnostics.append(Diagnostic(
+            "info", f"{writer.machine_alt} picture description{'s' if writer.machine_alt != 1 else ''} written by Office "
+            "itself (“… Description automatically generated”) left out: a reader hears the caption instead",
+            source.rel, None, "docx-image", "write a description of your own in Word (Edit Alt Text) to keep one"))
     for kind in left_out:
         diagnostics.append(Diagnostic("warning", kind.message(), source.rel, None, "docx-dropped", kind.hint))
     diagnostics.extend(_legacy_diagnostics(legacy, source.rel))
@@ -372,6 +380,7 @@ class _ImageWriter:
         # A reader never writes into the project unless told to (publisher import).
         self.folder = source.root / source.images_dir if source.images_dir else extracted_images_dir()
         self.stem = _slug(source.path.stem)
+        self.machine_alt = 0  # descriptions Office wrote itself, left out
 
     def convert(self, image) -> dict:
         with image.open() as handle:
@@ -416,6 +425,9 @@ class _ImageWriter:
         attributes = {"src": src}
         if shown and shown.floating:
             attributes["data-floating"] = "1"  # (the builder's: text wraps around it in Word)
+        if alt_text and _MACHINE_ALT.search(alt_text):  # Office's own guess, in English: not the author's
+            self.machine_alt += 1
+            alt_text = None
         # Always set: mammoth sets the description it read first, with docxpictures' mark in it.
         attributes["alt"] = unicodedata.normalize("NFC", alt_text) if alt_text else ""
         return attributes

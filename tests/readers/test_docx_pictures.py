@@ -385,3 +385,20 @@ def test_a_floating_picture_in_a_paragraph_follows_it_without_a_warning(tmp_path
     with _figure_image(tmp_path, result.article.blocks[1]) as image:
         assert image.size == (400, 300)  # floating, not changed: the picture as stored
     assert result.article.blocks[1].alt is None  # (no trace of the mark in the alt text)
+
+
+def test_a_description_office_wrote_itself_is_left_out(tmp_path):
+    """Office 365 describes every picture it is given, in English: not the author's words, so the
+    reader hears the caption instead; the author's own description stays."""
+    path = _cropped_word_file(tmp_path / "manuscripts" / "anh.docx", [(_encoded(_quadrants(), "PNG"), None)],
+                              alt="A group of people standing in front of a building\n\nDescription automatically generated")
+    result = _read(tmp_path, path)
+    (figure,) = [b for b in result.article.blocks if b.kind == "figure"]
+    assert figure.alt is None
+    notes = [d.message for d in result.diagnostics if "written by Office itself" in d.message]
+    assert notes == ["1 picture description written by Office itself (“… Description automatically generated”) "
+                     "left out: a reader hears the caption instead"]
+    own = _cropped_word_file(tmp_path / "manuscripts" / "rieng.docx", [(_encoded(_quadrants(), "PNG"), None)],
+                             alt="Toàn cảnh trụ sở Chi cục")
+    (figure,) = [b for b in _read(tmp_path, own).article.blocks if b.kind == "figure"]
+    assert figure.alt == "Toàn cảnh trụ sở Chi cục"
