@@ -44,6 +44,8 @@ Supported
 - [x] text boxes (``w:txbxContent``, DrawingML and VML; one of an ``mc:AlternateContent``
       pair): their paragraphs follow the paragraph that anchors them (readers/docxboxes.py);
 - [x] a news teaser right after the title is dropped (readers/teaser.py);
+- [x] headings typed as bold paragraphs (short, no final punctuation, text after them) become
+      headings, their level from their numbering (I. / 1. / 1.1.);
 - [x] an official document's letterhead table (national title and motto) above the text is
       left out but for its place and date; its signature table gives the signer's lines and
       name, its distribution list left out (readers/officialdoc.py);
@@ -94,7 +96,7 @@ from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .imagesize import image_size
-from .inline import CAPTION_PREFIX, byline_names, escape, escape_text, noteref, without_caption_label
+from .inline import CAPTION_PREFIX, FINAL_PUNCTUATION, byline_names, escape, escape_text, noteref, without_caption_label
 from .source import extracted_images_dir
 from .teaser import find_teaser
 
@@ -597,6 +599,25 @@ class _Builder:
         self.add(block)
         self.table_cells[id(block)] = (cells, len(rows))
 
+    def _bold_headings(self) -> None:
+        """Headings typed as offices type them, in bold paragraphs rather than a Heading style
+        ("I. QUÁ TRÌNH HÌNH THÀNH", "1. Những ngày đầu", "Người giữ kho"): a paragraph all in bold,
+        short, with no sentence's final punctuation, and followed by more of the text, is a heading
+        (``_bold_heading_level``); they are counted in a note naming the first."""
+        taken = []
+        for index, (block, flags) in enumerate(zip(self.blocks, self.flags)):
+            level = _bold_heading_level(block, flags)
+            following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+            if level is None or following is None or following.kind in ("heading", "byline"):
+                continue
+            block.kind, block.level, block.html = "heading", level, _without_strong(block.html)
+            taken.append(block.text)
+        if taken:
+            self.guessed["headings"] = "bold paragraphs"
+            self.note("info", f"{len(taken)} bold paragraph{'s' if len(taken) != 1 else ''} taken as "
+                      f"heading{'s' if len(taken) != 1 else ''}, the first {taken[0][:60]!r}", "docx-heading",
+                      "style them as Heading 2 or Heading 3 to make this explicit")
+
     def _signature(self) -> None:
         """The signature table that ends an official document (readers.officialdoc) as the
         right-aligned lines that end a text, after the letterhead's date line; its distribution
@@ -785,6 +806,7 @@ class _Builder:
         self._teaser()
         self._signature()
         self._byline()
+        self._bold_headings()
         footnotes = [
             Footnote(label=self.note_label(kind, number), html=html)
             for kind, number, html in self.notes
@@ -935,6 +957,33 @@ def _body_before(blocks: list[Block]) -> bool:
             if words > 15 or (words >= 6 and block.text.rstrip().endswith((".", "!", "?", "…", ":"))):
                 return True
     return False
+
+
+MAX_HEADING_WORDS = 20
+_NUMBERED = [(re.compile(r"^(?:PHẦN|CHƯƠNG|Phần|Chương)\s+[IVXLC\d]+\b|^[IVXLC]+[.)]\s"), 2),
+             (re.compile(r"^\d+\.\d+\.?\s|^[a-zđ]\)\s"), 4),
+             (re.compile(r"^\d+[.)]\s"), 3)]
+
+
+def _bold_heading_level(block: Block, flags: set[str]) -> int | None:
+    """The heading level of a paragraph typed as a heading in bold (``Builder._bold_headings``), or
+    None: 2 for a part ("PHẦN I", "I. …") or a line in capitals, 4 for "1.1." or "a)", 3 for "1." and
+    any other."""
+    if block.kind != "paragraph" or "bold" not in flags or "right" in flags:
+        return None
+    text = unicodedata.normalize("NFC", block.text).strip()
+    if not text or len(text.split()) > MAX_HEADING_WORDS or text.endswith(FINAL_PUNCTUATION):
+        return None
+    for pattern, level in _NUMBERED:
+        if pattern.match(text):
+            return level
+    letters = [c for c in text if c.isalpha()]
+    return 2 if letters and all(c.isupper() for c in letters) else 3
+
+
+def _without_strong(html: str) -> str:
+    """A heading's HTML without the bold that made it one (a heading is set in its own weight)."""
+    return re.sub(r"</?strong>", "", html)
 
 
 def _all_italic(element) -> bool:

@@ -376,3 +376,32 @@ def test_office_rtf_through_libreoffice(tmp_path):
     assert "Nội dung." in article.text()
     assert path.read_bytes() == before
     assert article.meta["converted_from"] == "rtf"
+
+
+def test_headings_typed_in_bold_paragraphs(tmp_path):
+    """Offices type headings as bold paragraphs, not Heading styles: a short one, all bold, with
+    no final punctuation and text after it, is a heading; its numbering gives the level."""
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_heading("Ba mươi năm xây dựng và trưởng thành", 1)
+    text = "Chi cục được thành lập năm 1996 theo quyết định của Ủy ban nhân dân tỉnh."
+    for line, bold in [("I. QUÁ TRÌNH HÌNH THÀNH", True), (text, False), ("1. Những ngày đầu gian khó", True),
+                       (text, False), ("1.1. Kho tạm ở bến cũ", True), (text, False), ("Người giữ kho", True),
+                       (text, False), ("Kính thưa các đồng chí!", True), (text, False),
+                       ("Một câu in đậm trọn vẹn, dài như một câu văn bình thường của bài viết này.", True),
+                       (text, False), ("Nơi lưu giữ ký ức", True)]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(line).bold = bold
+    path = tmp_path / "manuscripts" / "bai.docx"
+    path.parent.mkdir(parents=True)
+    document.save(path)
+    result = read(Source(path=path, rel="manuscripts/bai.docx", root=tmp_path))
+    headings = [(b.level, b.text) for b in result.article.blocks if b.kind == "heading"]
+    assert headings == [(2, "I. QUÁ TRÌNH HÌNH THÀNH"), (3, "1. Những ngày đầu gian khó"), (4, "1.1. Kho tạm ở bến cũ"),
+                        (3, "Người giữ kho")]
+    assert all("<strong>" not in b.html for b in result.article.blocks if b.kind == "heading")
+    # An exclamation, a sentence in bold and a bold line that ends the text stay paragraphs.
+    assert [b.kind for b in result.article.blocks][-1] == "paragraph"
+    notes = [d.message for d in result.diagnostics if d.code == "docx-heading"]
+    assert notes == ["4 bold paragraphs taken as headings, the first 'I. QUÁ TRÌNH HÌNH THÀNH'"]
