@@ -44,6 +44,8 @@ Supported
 - [x] text boxes (``w:txbxContent``, DrawingML and VML; one of an ``mc:AlternateContent``
       pair): their paragraphs follow the paragraph that anchors them (readers/docxboxes.py);
 - [x] a news teaser right after the title is dropped (readers/teaser.py);
+- [x] lines of text pasted from a PDF (a paragraph or a line break at every line of the PDF)
+      joined where a long line ends mid-sentence and the next starts in lower case;
 - [x] headings typed as bold paragraphs (short, no final punctuation, text after them) become
       headings, their level from their numbering (I. / 1. / 1.1.);
 - [x] an official document's letterhead table (national title and motto) above the text is
@@ -599,6 +601,38 @@ class _Builder:
         self.add(block)
         self.table_cells[id(block)] = (cells, len(rows))
 
+    def _join_broken_lines(self) -> None:
+        """Text pasted from a PDF breaks at every line of the PDF: a paragraph (or a line break
+        within one) that ends a long line without a sentence's punctuation, followed by a line
+        that starts in lower case, is the same sentence going on (``_continues``). Such lines
+        are joined, and counted in a note."""
+        joined = 0
+        for block in self.blocks:
+            if block.kind == "paragraph" and "<br" in block.html:
+                pieces = re.split(r"<br\s*/?>", block.html)
+                html = pieces[0]
+                for piece in pieces[1:]:
+                    if _continues(_text(html.rsplit("<br/>", 1)[-1]), _text(piece)):
+                        html, joined = f"{html.rstrip()} {piece.lstrip()}", joined + 1
+                    else:
+                        html = f"{html}<br/>{piece}"
+                block.html = html
+        index = 0
+        while index + 1 < len(self.blocks):
+            block, following = self.blocks[index], self.blocks[index + 1]
+            plain = not (self.flags[index] | self.flags[index + 1]) & {"bold", "center", "right", "caption"}
+            if (plain and block.kind == following.kind == "paragraph"
+                    and _continues(_text(block.html.rsplit("<br/>", 1)[-1]), following.text)):
+                block.html = f"{block.html.rstrip()} {following.html.lstrip()}"
+                del self.blocks[index + 1], self.flags[index + 1]
+                joined += 1
+                continue
+            index += 1
+        if joined:
+            self.note("info", f"{joined} line{'s' if joined != 1 else ''} broken in the middle of a sentence "
+                      "(text pasted from a PDF) joined to the line before", "docx-lines",
+                      "check the paragraphs; paste from the PDF as unformatted text and join its lines to avoid this")
+
     def _bold_headings(self) -> None:
         """Headings typed as offices type them, in bold paragraphs rather than a Heading style
         ("I. QUÁ TRÌNH HÌNH THÀNH", "1. Những ngày đầu", "Người giữ kho"): a paragraph all in bold,
@@ -802,6 +836,7 @@ class _Builder:
     # the article ------------------------------------------------------------
 
     def article(self, properties: dict) -> Article:
+        self._join_broken_lines()
         title = self._title(properties)
         self._teaser()
         self._signature()
@@ -957,6 +992,19 @@ def _body_before(blocks: list[Block]) -> bool:
             if words > 15 or (words >= 6 and block.text.rstrip().endswith((".", "!", "?", "…", ":"))):
                 return True
     return False
+
+
+MIN_BROKEN_LINE_WORDS = 9  # a line of a PDF's text column; a poem's lines (lục bát: 6 and 8) are shorter
+_SENTENCE_END = tuple(".!?:;…\"”»)")
+
+
+def _continues(line: str, following: str) -> bool:
+    """Whether ``following`` goes on with the sentence ``line`` ends: ``line`` is as long as a line
+    of a page's column and ends without a sentence's punctuation, ``following`` starts with a
+    small letter (a list item, a number or a capital starts something new)."""
+    line, following = line.strip(), following.strip()
+    return (len(line.split()) >= MIN_BROKEN_LINE_WORDS and not line.endswith(_SENTENCE_END)
+            and following[:1].isalpha() and following[:1].islower())
 
 
 MAX_HEADING_WORDS = 20

@@ -405,3 +405,38 @@ def test_headings_typed_in_bold_paragraphs(tmp_path):
     assert [b.kind for b in result.article.blocks][-1] == "paragraph"
     notes = [d.message for d in result.diagnostics if d.code == "docx-heading"]
     assert notes == ["4 bold paragraphs taken as headings, the first 'I. QUÁ TRÌNH HÌNH THÀNH'"]
+
+
+def test_lines_of_a_pdf_pasted_into_word_are_joined(tmp_path):
+    """Text pasted from a PDF keeps the PDF's lines, as paragraphs or line breaks: a long line
+    without final punctuation followed by one in lower case is the same sentence; a poem's short
+    lines, a list and a new sentence are left as they are."""
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_heading("Hồi ức những ngày đầu", 1)
+    for line in ["Những ngày đầu thành lập, Chi cục chỉ có bảy cán bộ và một căn",
+                 "phòng nhỏ mượn của Sở Nội vụ, tài liệu được bó gói trên giá gỗ trong",
+                 "kho tạm ở khu bến cũ.",
+                 "Năm 2008, trận lũ lớn tràn vào kho tạm ở khu bến cũ của chúng tôi."]:
+        document.add_paragraph(line)
+    document.add_paragraph("Đêm hai mươi bảy tháng chín năm ấy, cả Chi cục thức trắng để chuyền\n"
+                           "tay từng hộp tài liệu lên chỗ cao.")
+    for line in ["Ba mươi năm giữ lửa giữ kho", "ngọn đèn thao thức, câu hò ru đêm"]:  # a poem's lines
+        document.add_paragraph(line)
+    document.add_paragraph("Các phòng chuyên môn của Chi cục được tổ chức lại gồm có những đơn vị")
+    document.add_paragraph("- phòng Nghiệp vụ;")
+    path = tmp_path / "manuscripts" / "hoi-uc.docx"
+    path.parent.mkdir(parents=True)
+    document.save(path)
+    result = read(Source(path=path, rel="manuscripts/hoi-uc.docx", root=tmp_path))
+    texts = [b.text for b in result.article.blocks]
+    assert texts == [
+        "Những ngày đầu thành lập, Chi cục chỉ có bảy cán bộ và một căn phòng nhỏ mượn của Sở Nội vụ, tài liệu "
+        "được bó gói trên giá gỗ trong kho tạm ở khu bến cũ.",
+        "Năm 2008, trận lũ lớn tràn vào kho tạm ở khu bến cũ của chúng tôi.",
+        "Đêm hai mươi bảy tháng chín năm ấy, cả Chi cục thức trắng để chuyền tay từng hộp tài liệu lên chỗ cao.",
+        "Ba mươi năm giữ lửa giữ kho", "ngọn đèn thao thức, câu hò ru đêm",
+        "Các phòng chuyên môn của Chi cục được tổ chức lại gồm có những đơn vị", "- phòng Nghiệp vụ;"]
+    notes = [d.message for d in result.diagnostics if d.code == "docx-lines"]
+    assert notes == ["3 lines broken in the middle of a sentence (text pasted from a PDF) joined to the line before"]
