@@ -98,7 +98,8 @@ from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .imagesize import image_size
-from .inline import CAPTION_PREFIX, FINAL_PUNCTUATION, byline_names, escape, escape_text, noteref, without_caption_label
+from .inline import (CAPTION_PREFIX, FINAL_PUNCTUATION, byline_names, continues, escape, escape_text, noteref,
+                     without_caption_label)
 from .source import extracted_images_dir
 from .teaser import find_teaser
 
@@ -604,7 +605,7 @@ class _Builder:
     def _join_broken_lines(self) -> None:
         """Text pasted from a PDF breaks at every line of the PDF: a paragraph (or a line break
         within one) that ends a long line without a sentence's punctuation, followed by a line
-        that starts in lower case, is the same sentence going on (``_continues``). Such lines
+        that starts in lower case, is the same sentence going on (readers.inline.continues). Such lines
         are joined, and counted in a note."""
         joined = 0
         for block in self.blocks:
@@ -612,7 +613,7 @@ class _Builder:
                 pieces = re.split(r"<br\s*/?>", block.html)
                 html = pieces[0]
                 for piece in pieces[1:]:
-                    if _continues(_text(html.rsplit("<br/>", 1)[-1]), _text(piece)):
+                    if continues(_text(html.rsplit("<br/>", 1)[-1]), _text(piece)):
                         html, joined = f"{html.rstrip()} {piece.lstrip()}", joined + 1
                     else:
                         html = f"{html}<br/>{piece}"
@@ -622,7 +623,7 @@ class _Builder:
             block, following = self.blocks[index], self.blocks[index + 1]
             plain = not (self.flags[index] | self.flags[index + 1]) & {"bold", "center", "right", "caption"}
             if (plain and block.kind == following.kind == "paragraph"
-                    and _continues(_text(block.html.rsplit("<br/>", 1)[-1]), following.text)):
+                    and continues(_text(block.html.rsplit("<br/>", 1)[-1]), following.text)):
                 block.html = f"{block.html.rstrip()} {following.html.lstrip()}"
                 del self.blocks[index + 1], self.flags[index + 1]
                 joined += 1
@@ -992,19 +993,6 @@ def _body_before(blocks: list[Block]) -> bool:
             if words > 15 or (words >= 6 and block.text.rstrip().endswith((".", "!", "?", "…", ":"))):
                 return True
     return False
-
-
-MIN_BROKEN_LINE_WORDS = 9  # a line of a PDF's text column; a poem's lines (lục bát: 6 and 8) are shorter
-_SENTENCE_END = tuple(".!?:;…\"”»)")
-
-
-def _continues(line: str, following: str) -> bool:
-    """Whether ``following`` goes on with the sentence ``line`` ends: ``line`` is as long as a line
-    of a page's column and ends without a sentence's punctuation, ``following`` starts with a
-    small letter (a list item, a number or a capital starts something new)."""
-    line, following = line.strip(), following.strip()
-    return (len(line.split()) >= MIN_BROKEN_LINE_WORDS and not line.endswith(_SENTENCE_END)
-            and following[:1].isalpha() and following[:1].islower())
 
 
 MAX_HEADING_WORDS = 20

@@ -67,3 +67,17 @@ def byline_names(text: str) -> list[str] | None:
         if not looks_like_person(name):
             return None
     return [name_case(name) for name in names]
+
+
+MIN_BROKEN_LINE_WORDS = 9  # a line of a PDF's text column; a poem's lines (lục bát: 6 and 8) are shorter
+_SENTENCE_END = tuple(".!?:;…\"”»)")
+
+
+def continues(line: str, following: str) -> bool:
+    """Whether ``following`` goes on with the sentence ``line`` ends, as text pasted from a PDF
+    breaks at every line of the PDF: ``line`` is as long as a line of a page's column and ends
+    without a sentence's punctuation, ``following`` starts with a small letter (a list item, a
+    number or a capital starts something new)."""
+    line, following = line.strip(), following.strip()
+    return (len(line.split()) >= MIN_BROKEN_LINE_WORDS and not line.endswith(_SENTENCE_END)
+            and following[:1].isalpha() and following[:1].islower())

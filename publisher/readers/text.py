@@ -22,7 +22,9 @@ Supported
 - [x] paragraphs: every non-empty line is one paragraph (web copies put a paragraph
       on a line, with or without blank lines between). Option ``paragraphs =
       "blank-line"`` joins the lines of blank-line separated paragraphs instead
-      (for hard-wrapped text);
+      (for hard-wrapped text); in line mode, the lines of text copied from a PDF are
+      joined where a long line ends mid-sentence and the next starts in lower case
+      (readers.inline.continues), with a note;
 - [x] date line: the first or second paragraph made only of an optional weekday
       ("Thứ tư", "Chủ nhật", "T4"), a dd/mm/yyyy date (/ . or -) or "ngày 20 tháng
       10 năm 2021", and an optional time; an impossible date is not a date line;
@@ -69,7 +71,7 @@ import re
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Article, Block
 from . import ReadResult, Source, frontmatter
-from .inline import FINAL_PUNCTUATION, byline_names, escape_text
+from .inline import FINAL_PUNCTUATION, byline_names, continues, escape_text
 from .teaser import find_teaser
 from .source import decode_source
 
@@ -116,6 +118,8 @@ def read(source: Source) -> ReadResult:
     sidecar = _sidecar(source, diagnostics)
     meta = sidecar | meta
     paragraphs = _paragraphs(lines, body_start, options["paragraphs"])
+    if options["paragraphs"] == "line":
+        paragraphs = _joined(paragraphs, source, diagnostics)
     guess = _Guesser(source, options, diagnostics)
     article = guess.article(paragraphs, meta)
     if decoded.converted:
@@ -228,6 +232,25 @@ def _paragraphs(lines: list[str], start: int, mode: str) -> list[tuple[int, str]
             found.append((index + 1, text))
     if pending:
         found.append((pending[0][0], " ".join(t for _, t in pending)))
+    return found
+
+
+def _joined(paragraphs: list[tuple[int, str]], source: Source, diagnostics: list[Diagnostic]) -> list[tuple[int, str]]:
+    """Lines of text copied from a PDF, broken at every line of it, joined where a sentence goes on
+    (readers.inline.continues); the first joined line is named in a note."""
+    found: list[tuple[int, str]] = []
+    joined: list[int] = []
+    for line, text in paragraphs:
+        if found and continues(found[-1][1], text):
+            found[-1] = (found[-1][0], f"{found[-1][1]} {text}")
+            joined.append(line)
+        else:
+            found.append((line, text))
+    if joined:
+        diagnostics.append(Diagnostic(
+            "info", f"{len(joined)} line{'s' if len(joined) != 1 else ''} broken in the middle of a sentence (text "
+            "copied from a PDF) joined to the line before", source.rel, joined[0], "text-lines",
+            'check the paragraphs; or set paragraphs = "blank-line" if paragraphs are separated by blank lines'))
     return found
 
 

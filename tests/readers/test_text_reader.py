@@ -258,3 +258,21 @@ def test_byline_names(line, names):
 def test_date_lines(tmp_path, line, iso):
     article = read(write(tmp_path, "a.txt", f"{line}\n{TITLE}\n{LEAD}\n")).article
     assert article.date == iso
+
+
+def test_lines_of_a_pdf_copied_as_text_are_joined(tmp_path):
+    """Text copied from a PDF keeps the PDF's lines: a long line without final punctuation and a
+    next line in lower case are one sentence; a poem's short lines stay."""
+    text = ("Hồi ức những ngày đầu\n\n"
+            "Những ngày đầu thành lập, Chi cục chỉ có bảy cán bộ và một căn\n"
+            "phòng nhỏ mượn của Sở Nội vụ, tài liệu được bó gói trên giá gỗ trong\n"
+            "kho tạm ở khu bến cũ.\n"
+            "Ba mươi năm giữ lửa giữ kho\n"
+            "ngọn đèn thao thức, câu hò ru đêm.\n")
+    result = read(write(tmp_path, "hoi-uc.txt", text))
+    assert [b.text for b in result.article.blocks][:1] == [
+        "Những ngày đầu thành lập, Chi cục chỉ có bảy cán bộ và một căn phòng nhỏ mượn của Sở Nội vụ, tài liệu "
+        "được bó gói trên giá gỗ trong kho tạm ở khu bến cũ."]
+    assert "ngọn đèn thao thức, câu hò ru đêm." in [b.text for b in result.article.blocks]
+    notes = [(d.line, d.message) for d in result.diagnostics if d.code == "text-lines"]
+    assert notes == [(4, "2 lines broken in the middle of a sentence (text copied from a PDF) joined to the line before")]
