@@ -713,7 +713,10 @@ class _Builder:
                 for image in found:
                     photos.append({"src": image.get("src"), "caption": caption or None,
                                    "alt": image.get("alt") or _text(caption) or None})
-        if photos:
+        if len(photos) == 1:  # one photo over its caption (how Word users caption a photo): a figure in the text
+            photo = photos[0]
+            self.add(Block("figure", src=photo["src"], alt=photo["alt"], caption=photo["caption"]))
+        elif photos:
             root = self.source.root.resolve()
             for photo in photos:
                 path = Path(photo["src"])

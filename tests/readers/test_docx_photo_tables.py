@@ -161,3 +161,17 @@ def test_publisher_import_writes_a_table_of_photos_as_a_gallery_block(tmp_path):
         "<strong>Nguyễn Hữu Tường</strong>, Cục trưởng, 1996 – 2008",
         "<strong>Lương Thị Thanh Bình</strong>, Cục trưởng, 2009 – 2018"]
     assert [item["src"] for item in gallery.items] == sorted(result.written_images, key=text.index)
+
+
+def test_one_photo_over_its_caption_in_a_table_is_a_figure_in_the_text(tmp_path):
+    """How Word users caption a photo: a table of one column, the photo over its caption. It
+    stays in the text as a captioned figure (a gallery would give it a page of its own)."""
+    document = docx.Document()
+    _intro(document)
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).paragraphs[0].add_run().add_picture(portrait(90), width=Cm(6))
+    table.cell(1, 0).text = "Lễ kỷ niệm 30 năm thành lập Chi cục"
+    document.add_paragraph("Đoạn văn tiếp theo của bài viết, kể về những thành tích đã đạt được.")
+    blocks, _ = _read(tmp_path, document)
+    assert [b.kind for b in blocks] == ["paragraph", "figure", "paragraph"]
+    assert blocks[1].caption == "Lễ kỷ niệm 30 năm thành lập Chi cục"
