@@ -605,34 +605,42 @@ class _Builder:
     def _join_broken_lines(self) -> None:
         """Text pasted from a PDF breaks at every line of the PDF: a paragraph (or a line break
         within one) that ends a long line without a sentence's punctuation, followed by a line
-        that starts in lower case, is the same sentence going on (readers.inline.continues). Such lines
-        are joined, and counted in a note."""
+        that starts in lower case, is the same sentence going on (readers.inline.continues).
+        Where two or more lines are so joined, the text is a PDF's, and a line that goes on with
+        a capital (a name: "… của tỉnh / Bạch Vân …") is joined too. The joins are counted in a note."""
+        joined = self._join_pass(capitals=False)
+        if joined >= 2:
+            joined += self._join_pass(capitals=True)
+        if joined:
+            self.note("info", f"{joined} line{'s' if joined != 1 else ''} broken in the middle of a sentence "
+                      "(text pasted from a PDF) joined to the line before", "docx-lines",
+                      "check the paragraphs; paste from the PDF as unformatted text and join its lines to avoid this")
+
+    def _join_pass(self, capitals: bool) -> int:
+        """One pass of ``_join_broken_lines``: the number of lines joined."""
         joined = 0
         for block in self.blocks:
             if block.kind == "paragraph" and "<br" in block.html:
                 pieces = re.split(r"<br\s*/?>", block.html)
                 html = pieces[0]
                 for piece in pieces[1:]:
-                    if continues(_text(html.rsplit("<br/>", 1)[-1]), _text(piece)):
+                    if continues(_text(html.rsplit("<br/>", 1)[-1]), _text(piece), capitals):
                         html, joined = f"{html.rstrip()} {piece.lstrip()}", joined + 1
                     else:
                         html = f"{html}<br/>{piece}"
                 block.html = html
-        index = 0
+        index = 1 if capitals else 0  # (the first paragraph may be a plain title: never joined to a capital)
         while index + 1 < len(self.blocks):
             block, following = self.blocks[index], self.blocks[index + 1]
             plain = not (self.flags[index] | self.flags[index + 1]) & {"bold", "center", "right", "caption"}
             if (plain and block.kind == following.kind == "paragraph"
-                    and continues(_text(block.html.rsplit("<br/>", 1)[-1]), following.text)):
+                    and continues(_text(block.html.rsplit("<br/>", 1)[-1]), following.text, capitals)):
                 block.html = f"{block.html.rstrip()} {following.html.lstrip()}"
                 del self.blocks[index + 1], self.flags[index + 1]
                 joined += 1
                 continue
             index += 1
-        if joined:
-            self.note("info", f"{joined} line{'s' if joined != 1 else ''} broken in the middle of a sentence "
-                      "(text pasted from a PDF) joined to the line before", "docx-lines",
-                      "check the paragraphs; paste from the PDF as unformatted text and join its lines to avoid this")
+        return joined
 
     def _bold_headings(self) -> None:
         """Headings typed as offices type them, in bold paragraphs rather than a Heading style

@@ -71,13 +71,17 @@ def byline_names(text: str) -> list[str] | None:
 
 MIN_BROKEN_LINE_WORDS = 9  # a line of a PDF's text column; a poem's lines (lục bát: 6 and 8) are shorter
 _SENTENCE_END = tuple(".!?:;…\"”»)")
+_NUMBERED_START = re.compile(r"^(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]|PHẦN|CHƯƠNG|Phần|Chương)\s")
 
 
-def continues(line: str, following: str) -> bool:
+def continues(line: str, following: str, capitals: bool = False) -> bool:
     """Whether ``following`` goes on with the sentence ``line`` ends, as text pasted from a PDF
     breaks at every line of the PDF: ``line`` is as long as a line of a page's column and ends
-    without a sentence's punctuation, ``following`` starts with a small letter (a list item, a
-    number or a capital starts something new)."""
+    without a sentence's punctuation, ``following`` starts with a small letter (a list item or a
+    number starts something new; a capital too, unless ``capitals``: the caller knows the text
+    is a PDF's, where a line may go on with a name)."""
     line, following = line.strip(), following.strip()
+    if capitals and (_NUMBERED_START.match(line) or line.isupper()):
+        return False  # a heading the PDF set as a line of its own ("II. Những thành tựu …")
     return (len(line.split()) >= MIN_BROKEN_LINE_WORDS and not line.endswith(_SENTENCE_END)
-            and following[:1].isalpha() and following[:1].islower())
+            and following[:1].isalpha() and (capitals or following[:1].islower()))

@@ -237,21 +237,30 @@ def _paragraphs(lines: list[str], start: int, mode: str) -> list[tuple[int, str]
 
 def _joined(paragraphs: list[tuple[int, str]], source: Source, diagnostics: list[Diagnostic]) -> list[tuple[int, str]]:
     """Lines of text copied from a PDF, broken at every line of it, joined where a sentence goes on
-    (readers.inline.continues); the first joined line is named in a note."""
-    found: list[tuple[int, str]] = []
+    (readers.inline.continues; where two or more are, lines going on with a capital too, as in the
+    docx reader); the first joined line is named in a note."""
     joined: list[int] = []
-    for line, text in paragraphs:
-        if found and continues(found[-1][1], text):
-            found[-1] = (found[-1][0], f"{found[-1][1]} {text}")
-            joined.append(line)
-        else:
-            found.append((line, text))
+
+    def one_pass(items: list[tuple[int, str]], capitals: bool) -> list[tuple[int, str]]:
+        found: list[tuple[int, str]] = []
+        for line, text in items:
+            # The first two lines may be a date line and a plain title: never joined to a capital.
+            if found and (not capitals or len(found) > 2) and continues(found[-1][1], text, capitals):
+                found[-1] = (found[-1][0], f"{found[-1][1]} {text}")
+                joined.append(line)
+            else:
+                found.append((line, text))
+        return found
+
+    paragraphs = one_pass(paragraphs, capitals=False)
+    if len(joined) >= 2:
+        paragraphs = one_pass(paragraphs, capitals=True)
     if joined:
         diagnostics.append(Diagnostic(
             "info", f"{len(joined)} line{'s' if len(joined) != 1 else ''} broken in the middle of a sentence (text "
-            "copied from a PDF) joined to the line before", source.rel, joined[0], "text-lines",
+            "copied from a PDF) joined to the line before", source.rel, min(joined), "text-lines",
             'check the paragraphs; or set paragraphs = "blank-line" if paragraphs are separated by blank lines'))
-    return found
+    return paragraphs
 
 
 def _shorten(text: str, width: int = 80) -> str:

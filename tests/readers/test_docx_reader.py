@@ -393,10 +393,7 @@ def test_headings_typed_in_bold_paragraphs(tmp_path):
                        (text, False), ("Nơi lưu giữ ký ức", True)]:
         paragraph = document.add_paragraph()
         paragraph.add_run(line).bold = bold
-    path = tmp_path / "manuscripts" / "bai.docx"
-    path.parent.mkdir(parents=True)
-    document.save(path)
-    result = read(Source(path=path, rel="manuscripts/bai.docx", root=tmp_path))
+    result = _read_document(tmp_path, document, "bai")
     headings = [(b.level, b.text) for b in result.article.blocks if b.kind == "heading"]
     assert headings == [(2, "I. QUÁ TRÌNH HÌNH THÀNH"), (3, "1. Những ngày đầu gian khó"), (4, "1.1. Kho tạm ở bến cũ"),
                         (3, "Người giữ kho")]
@@ -426,10 +423,7 @@ def test_lines_of_a_pdf_pasted_into_word_are_joined(tmp_path):
         document.add_paragraph(line)
     document.add_paragraph("Các phòng chuyên môn của Chi cục được tổ chức lại gồm có những đơn vị")
     document.add_paragraph("- phòng Nghiệp vụ;")
-    path = tmp_path / "manuscripts" / "hoi-uc.docx"
-    path.parent.mkdir(parents=True)
-    document.save(path)
-    result = read(Source(path=path, rel="manuscripts/hoi-uc.docx", root=tmp_path))
+    result = _read_document(tmp_path, document, "hoi-uc")
     texts = [b.text for b in result.article.blocks]
     assert texts == [
         "Những ngày đầu thành lập, Chi cục chỉ có bảy cán bộ và một căn phòng nhỏ mượn của Sở Nội vụ, tài liệu "
@@ -440,3 +434,38 @@ def test_lines_of_a_pdf_pasted_into_word_are_joined(tmp_path):
         "Các phòng chuyên môn của Chi cục được tổ chức lại gồm có những đơn vị", "- phòng Nghiệp vụ;"]
     notes = [d.message for d in result.diagnostics if d.code == "docx-lines"]
     assert notes == ["3 lines broken in the middle of a sentence (text pasted from a PDF) joined to the line before"]
+
+
+def test_in_a_pdfs_text_a_line_going_on_with_a_name_is_joined_too(tmp_path):
+    """Once two lines are joined the text is a PDF's: a line going on with a capital (a name) is
+    the sentence too; a plain first line (the title) and a numbered heading line are not joined."""
+    import docx as python_docx
+
+    document = python_docx.Document()
+    for line in ["Chi cục Văn thư Lưu trữ tỉnh Bạch Vân kỷ niệm ba mươi năm thành lập",
+                 "Những ngày đầu thành lập, Chi cục chỉ có bảy cán bộ và một căn",
+                 "phòng nhỏ mượn của Sở Nội vụ, tài liệu được bó gói trên giá gỗ trong",
+                 "kho tạm ở khu bến cũ thuộc địa phận thành phố",
+                 "Bạch Vân, nơi nước lũ tràn vào mỗi mùa mưa.",
+                 "II. Những thành tựu đạt được trong giai đoạn hai mươi năm qua",
+                 "Trong giai đoạn này, Chi cục đã chỉnh lý hàng nghìn mét giá tài liệu tồn đọng."]:
+        document.add_paragraph(line)
+    result = _read_document(tmp_path, document, "bai")
+    texts = [b.text for b in result.article.blocks]
+    assert texts == [
+        "Chi cục Văn thư Lưu trữ tỉnh Bạch Vân kỷ niệm ba mươi năm thành lập",  # (plain: not taken as the title)
+        "Những ngày đầu thành lập, Chi cục chỉ có bảy cán bộ và một căn phòng nhỏ mượn của Sở Nội vụ, tài liệu "
+        "được bó gói trên giá gỗ trong kho tạm ở khu bến cũ thuộc địa phận thành phố Bạch Vân, nơi nước lũ tràn "
+        "vào mỗi mùa mưa.",
+        "II. Những thành tựu đạt được trong giai đoạn hai mươi năm qua",
+        "Trong giai đoạn này, Chi cục đã chỉnh lý hàng nghìn mét giá tài liệu tồn đọng."]
+    notes = [d.message for d in result.diagnostics if d.code == "docx-lines"]
+    assert notes == ["3 lines broken in the middle of a sentence (text pasted from a PDF) joined to the line before"]
+
+
+def _read_document(tmp_path, document, name: str):
+    """A python-docx ``document`` saved as manuscripts/<name>.docx and read."""
+    path = tmp_path / "manuscripts" / f"{name}.docx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    return read(Source(path=path, rel=f"manuscripts/{name}.docx", root=tmp_path))
