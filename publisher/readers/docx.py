@@ -98,8 +98,8 @@ from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .imagesize import image_size
-from .inline import (CAPTION_PREFIX, FINAL_PUNCTUATION, byline_names, continues, escape, escape_text, noteref,
-                     without_caption_label)
+from .inline import (CAPTION_PREFIX, FINAL_PUNCTUATION, broken_text, byline_names, continues, escape, escape_text,
+                     noteref, without_caption_label)
 from .source import extracted_images_dir
 from .teaser import find_teaser
 
@@ -606,10 +606,13 @@ class _Builder:
         """Text pasted from a PDF breaks at every line of the PDF: a paragraph (or a line break
         within one) that ends a long line without a sentence's punctuation, followed by a line
         that starts in lower case, is the same sentence going on (readers.inline.continues).
-        Where two or more lines are so joined, the text is a PDF's, and a line that goes on with
-        a capital (a name: "… của tỉnh / Bạch Vân …") is joined too. The joins are counted in a note."""
+        Where two or more lines are so joined, or two long lines in a row end unfinished
+        (readers.inline.broken_text), the text is a PDF's, and a line that goes on with a capital
+        (a name: "… của tỉnh / Bạch Vân …") is joined too. The joins are counted in a note."""
+        plain = [b.text if b.kind == "paragraph" and not f & {"bold", "center", "right"} else ""
+                 for b, f in zip(self.blocks, self.flags)]
         joined = self._join_pass(capitals=False)
-        if joined >= 2:
+        if joined >= 2 or broken_text(plain):
             joined += self._join_pass(capitals=True)
         if joined:
             self.note("info", f"{joined} line{'s' if joined != 1 else ''} broken in the middle of a sentence "

@@ -74,6 +74,18 @@ _SENTENCE_END = tuple(".!?:;…\"”»)")
 _NUMBERED_START = re.compile(r"^(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]|PHẦN|CHƯƠNG|Phần|Chương)\s")
 
 
+def unfinished(line: str) -> bool:
+    """Whether ``line`` is as long as a line of a page's column and ends without a sentence's punctuation."""
+    line = line.strip()
+    return len(line.split()) >= MIN_BROKEN_LINE_WORDS and not line.endswith(_SENTENCE_END)
+
+
+def broken_text(lines: list[str]) -> bool:
+    """Whether ``lines`` (paragraphs in order) read as a PDF's text broken at every line: two
+    unfinished lines in a row (a heading may be one, two are a sentence running on)."""
+    return any(unfinished(a) and unfinished(b) for a, b in zip(lines, lines[1:]))
+
+
 def continues(line: str, following: str, capitals: bool = False) -> bool:
     """Whether ``following`` goes on with the sentence ``line`` ends, as text pasted from a PDF
     breaks at every line of the PDF: ``line`` is as long as a line of a page's column and ends
@@ -83,5 +95,4 @@ def continues(line: str, following: str, capitals: bool = False) -> bool:
     line, following = line.strip(), following.strip()
     if capitals and (_NUMBERED_START.match(line) or line.isupper()):
         return False  # a heading the PDF set as a line of its own ("II. Những thành tựu …")
-    return (len(line.split()) >= MIN_BROKEN_LINE_WORDS and not line.endswith(_SENTENCE_END)
-            and following[:1].isalpha() and (capitals or following[:1].islower()))
+    return unfinished(line) and following[:1].isalpha() and (capitals or following[:1].islower())

@@ -71,7 +71,7 @@ import re
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Article, Block
 from . import ReadResult, Source, frontmatter
-from .inline import FINAL_PUNCTUATION, byline_names, continues, escape_text
+from .inline import FINAL_PUNCTUATION, broken_text, byline_names, continues, escape_text
 from .teaser import find_teaser
 from .source import decode_source
 
@@ -237,8 +237,8 @@ def _paragraphs(lines: list[str], start: int, mode: str) -> list[tuple[int, str]
 
 def _joined(paragraphs: list[tuple[int, str]], source: Source, diagnostics: list[Diagnostic]) -> list[tuple[int, str]]:
     """Lines of text copied from a PDF, broken at every line of it, joined where a sentence goes on
-    (readers.inline.continues; where two or more are, lines going on with a capital too, as in the
-    docx reader); the first joined line is named in a note."""
+    (readers.inline.continues; where two or more are, or two long lines in a row end unfinished,
+    lines going on with a capital too, as in the docx reader); the first joined line is named in a note."""
     joined: list[int] = []
 
     def one_pass(items: list[tuple[int, str]], capitals: bool) -> list[tuple[int, str]]:
@@ -252,8 +252,9 @@ def _joined(paragraphs: list[tuple[int, str]], source: Source, diagnostics: list
                 found.append((line, text))
         return found
 
+    broken = broken_text([text for _, text in paragraphs[2:]])  # (past a date line and a title)
     paragraphs = one_pass(paragraphs, capitals=False)
-    if len(joined) >= 2:
+    if len(joined) >= 2 or broken:
         paragraphs = one_pass(paragraphs, capitals=True)
     if joined:
         diagnostics.append(Diagnostic(

@@ -469,3 +469,27 @@ def _read_document(tmp_path, document, name: str):
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(path)
     return read(Source(path=path, rel=f"manuscripts/{name}.docx", root=tmp_path))
+
+
+def test_two_unfinished_lines_in_a_row_are_a_pdfs_text(tmp_path):
+    """Two long lines in a row that end without punctuation are a sentence running on (a heading
+    may be one such line, never two): joined, though each next line starts with a name. One
+    such line alone (a plain heading) stays."""
+    import docx as python_docx
+
+    broken = python_docx.Document()
+    broken.add_heading("Diễn văn", 1)
+    for line in ["Ba mươi năm trước, ngày 15 tháng 10 năm 1996, Chi cục Văn thư – Lưu trữ tỉnh",
+                 "Bạch Vân chính thức được thành lập với bảy cán bộ và một căn phòng nhỏ mượn của",
+                 "Sở Nội vụ. Những năm đầu, tài liệu được bó gói trên giá gỗ trong kho tạm."]:
+        broken.add_paragraph(line)
+    texts = [b.text for b in _read_document(tmp_path, broken, "dien-van").article.blocks]
+    assert texts == ["Ba mươi năm trước, ngày 15 tháng 10 năm 1996, Chi cục Văn thư – Lưu trữ tỉnh Bạch Vân chính "
+                     "thức được thành lập với bảy cán bộ và một căn phòng nhỏ mượn của Sở Nội vụ. Những năm đầu, "
+                     "tài liệu được bó gói trên giá gỗ trong kho tạm."]
+    plain = python_docx.Document()
+    plain.add_heading("Diễn văn", 1)
+    for line in ["Những thành tựu nổi bật của Chi cục trong ba mươi năm xây dựng",
+                 "Chi cục đã chỉnh lý hàng nghìn mét giá tài liệu tồn đọng.", "Năm 2013, kho mới được đưa vào sử dụng."]:
+        plain.add_paragraph(line)
+    assert len(_read_document(tmp_path, plain, "thanh-tuu").article.blocks) == 3
