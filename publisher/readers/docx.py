@@ -138,11 +138,11 @@ IMAGE_EXTENSIONS = {
 }  # fmt: skip
 SHOWN_IMAGES = {*PHOTO_SUFFIXES, ".svg"}  # shown or converted for the outputs (publisher.images)
 _NOTE_HREF = re.compile(r"^#(footnote|endnote)-(-?\d+)$")
-# mammoth's notes that the reader says better itself: every picture is converted or named
-# (_ImageWriter), every equation counted (docxdropped).
 # The description Office 365 writes for every picture it is given ("A group of people standing
 # in front of a building\n\nDescription automatically generated"), in English or Vietnamese.
 _MACHINE_ALT = re.compile(r"description (?:automatically )?generated|mô tả (?:được )?tạo tự động", re.IGNORECASE)
+# mammoth's notes that the reader says better itself: every picture is converted or named
+# (_ImageWriter), every equation counted (docxdropped).
 _SAID_OTHERWISE = re.compile(r"Image of type .* is unlikely to display in web browsers$"
                              r"|An unrecognised element was ignored: \{http://schemas\.openxmlformats\.org/"
                              r"officeDocument/2006/math\}")
