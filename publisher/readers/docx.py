@@ -45,9 +45,9 @@ Supported
       pair): their paragraphs follow the paragraph that anchors them (readers/docxboxes.py);
 - [x] a news teaser right after the title is dropped (readers/teaser.py);
 - [x] lines of text pasted from a PDF (a paragraph or a line break at every line of the PDF)
-      joined where a long line ends mid-sentence and the next starts in lower case;
+      joined where a long line ends mid-sentence (readers/docxtyped.py);
 - [x] headings typed as bold paragraphs (short, no final punctuation, text after them) become
-      headings, their level from their numbering (I. / 1. / 1.1.);
+      headings, their level from their numbering (I. / 1. / 1.1.: readers/docxtyped.py);
 - [x] an official document's letterhead table (national title and motto) above the text is
       left out but for its place and date; its signature table gives the signer's lines and
       name, its distribution list left out (readers/officialdoc.py);
@@ -93,13 +93,12 @@ from ..images import PHOTO_SUFFIXES
 from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source, docxboxes, docxdropped, docxpictures, docxstyles, metafile, officialdoc
+from . import ReadResult, Source, docxboxes, docxdropped, docxpictures, docxstyles, docxtyped, metafile, officialdoc
 from ..legacyfonts import NO_FONT
 from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .imagesize import image_size
-from .inline import (CAPTION_PREFIX, FINAL_PUNCTUATION, broken_text, byline_names, continues, escape, escape_text,
-                     noteref, without_caption_label)
+from .inline import CAPTION_PREFIX, byline_names, escape, escape_text, noteref, without_caption_label
 from .source import extracted_images_dir
 from .teaser import find_teaser
 
@@ -603,61 +602,16 @@ class _Builder:
         self.table_cells[id(block)] = (cells, len(rows))
 
     def _join_broken_lines(self) -> None:
-        """Text pasted from a PDF breaks at every line of the PDF: a paragraph (or a line break
-        within one) that ends a long line without a sentence's punctuation, followed by a line
-        that starts in lower case, is the same sentence going on (readers.inline.continues).
-        Where two or more lines are so joined, or two long lines in a row end unfinished
-        (readers.inline.broken_text), the text is a PDF's, and a line that goes on with a capital
-        (a name: "… của tỉnh / Bạch Vân …") is joined too. The joins are counted in a note."""
-        plain = [b.text if b.kind == "paragraph" and not f & {"bold", "center", "right"} else ""
-                 for b, f in zip(self.blocks, self.flags)]
-        joined = self._join_pass(capitals=False)
-        if joined >= 2 or broken_text(plain):
-            joined += self._join_pass(capitals=True)
+        """Lines of text pasted from a PDF joined (readers.docxtyped.join_broken_lines), counted in a note."""
+        joined = docxtyped.join_broken_lines(self.blocks, self.flags)
         if joined:
             self.note("info", f"{joined} line{'s' if joined != 1 else ''} broken in the middle of a sentence "
                       "(text pasted from a PDF) joined to the line before", "docx-lines",
                       "check the paragraphs; paste from the PDF as unformatted text and join its lines to avoid this")
 
-    def _join_pass(self, capitals: bool) -> int:
-        """One pass of ``_join_broken_lines``: the number of lines joined."""
-        joined = 0
-        for block in self.blocks:
-            if block.kind == "paragraph" and "<br" in block.html:
-                pieces = re.split(r"<br\s*/?>", block.html)
-                html = pieces[0]
-                for piece in pieces[1:]:
-                    if continues(_text(html.rsplit("<br/>", 1)[-1]), _text(piece), capitals):
-                        html, joined = f"{html.rstrip()} {piece.lstrip()}", joined + 1
-                    else:
-                        html = f"{html}<br/>{piece}"
-                block.html = html
-        index = 1 if capitals else 0  # (the first paragraph may be a plain title: never joined to a capital)
-        while index + 1 < len(self.blocks):
-            block, following = self.blocks[index], self.blocks[index + 1]
-            plain = not (self.flags[index] | self.flags[index + 1]) & {"bold", "center", "right", "caption"}
-            if (plain and block.kind == following.kind == "paragraph"
-                    and continues(_text(block.html.rsplit("<br/>", 1)[-1]), following.text, capitals)):
-                block.html = f"{block.html.rstrip()} {following.html.lstrip()}"
-                del self.blocks[index + 1], self.flags[index + 1]
-                joined += 1
-                continue
-            index += 1
-        return joined
-
     def _bold_headings(self) -> None:
-        """Headings typed as offices type them, in bold paragraphs rather than a Heading style
-        ("I. QUÁ TRÌNH HÌNH THÀNH", "1. Những ngày đầu", "Người giữ kho"): a paragraph all in bold,
-        short, with no sentence's final punctuation, and followed by more of the text, is a heading
-        (``_bold_heading_level``); they are counted in a note naming the first."""
-        taken = []
-        for index, (block, flags) in enumerate(zip(self.blocks, self.flags)):
-            level = _bold_heading_level(block, flags)
-            following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
-            if level is None or following is None or following.kind in ("heading", "byline"):
-                continue
-            block.kind, block.level, block.html = "heading", level, _without_strong(block.html)
-            taken.append(block.text)
+        """Headings typed in bold paragraphs made headings (readers.docxtyped.bold_headings), counted in a note."""
+        taken = docxtyped.bold_headings(self.blocks, self.flags)
         if taken:
             self.guessed["headings"] = "bold paragraphs"
             self.note("info", f"{len(taken)} bold paragraph{'s' if len(taken) != 1 else ''} taken as "
@@ -1007,33 +961,6 @@ def _body_before(blocks: list[Block]) -> bool:
             if words > 15 or (words >= 6 and block.text.rstrip().endswith((".", "!", "?", "…", ":"))):
                 return True
     return False
-
-
-MAX_HEADING_WORDS = 20
-_NUMBERED = [(re.compile(r"^(?:PHẦN|CHƯƠNG|Phần|Chương)\s+[IVXLC\d]+\b|^[IVXLC]+[.)]\s"), 2),
-             (re.compile(r"^\d+\.\d+\.?\s|^[a-zđ]\)\s"), 4),
-             (re.compile(r"^\d+[.)]\s"), 3)]
-
-
-def _bold_heading_level(block: Block, flags: set[str]) -> int | None:
-    """The heading level of a paragraph typed as a heading in bold (``Builder._bold_headings``), or
-    None: 2 for a part ("PHẦN I", "I. …") or a line in capitals, 4 for "1.1." or "a)", 3 for "1." and
-    any other."""
-    if block.kind != "paragraph" or "bold" not in flags or "right" in flags:
-        return None
-    text = unicodedata.normalize("NFC", block.text).strip()
-    if not text or len(text.split()) > MAX_HEADING_WORDS or text.endswith(FINAL_PUNCTUATION):
-        return None
-    for pattern, level in _NUMBERED:
-        if pattern.match(text):
-            return level
-    letters = [c for c in text if c.isalpha()]
-    return 2 if letters and all(c.isupper() for c in letters) else 3
-
-
-def _without_strong(html: str) -> str:
-    """A heading's HTML without the bold that made it one (a heading is set in its own weight)."""
-    return re.sub(r"</?strong>", "", html)
 
 
 def _all_italic(element) -> bool:
