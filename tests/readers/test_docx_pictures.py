@@ -22,8 +22,14 @@ docx = pytest.importorskip("docx")
 from docx.shared import Mm  # noqa: E402
 
 DRAW = Path("/usr/lib/libreoffice/program/libsdlo.so")  # Debian's libreoffice-draw(-nogui)
-needs_draw = pytest.mark.skipif(libreoffice.find_soffice() is None or not DRAW.exists(),
-                                reason="needs LibreOffice Draw (apt-get install libreoffice-draw-nogui)")
+_NO_DRAW = pytest.mark.skipif(libreoffice.find_soffice() is None or not DRAW.exists(),
+                              reason="needs LibreOffice Draw (apt-get install libreoffice-draw-nogui)")
+
+
+def needs_draw(test):
+    """A test that runs LibreOffice Draw (a second or more each): skipped without it, and left
+    out of the fast loop, as every LibreOffice test is."""
+    return pytest.mark.slow(_NO_DRAW(test))
 RED = (200, 0, 0)
 
 
@@ -176,7 +182,6 @@ def test_a_tiff_in_a_word_file_is_not_called_unshowable(tmp_path):
 
 
 @needs_draw
-@pytest.mark.slow
 def test_a_book_with_a_word_files_emf_chart_builds(tmp_path):
     """The build that failed on a Word file's EMF chart ("cannot find loader for this WMF file",
     naming a file in the cache) now shows it in both outputs."""
