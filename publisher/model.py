@@ -48,6 +48,10 @@ def without_notes(fragment: str) -> str:
 # ("Thời gian công tác – Từ"): readers.tableshape joins them, render.headings splits them again.
 SUB_HEADING = " – "
 
+# Rows from which a table is a long one: a roster's columns are measured once (pdf.rosters), and a
+# table in an article is set as a roster where its shape allows (normalize.longtables).
+LONG_TABLE = 200
+
 
 @dataclass
 class Block:

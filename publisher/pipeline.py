@@ -27,6 +27,7 @@ from .config import BookConfig, load_config
 from .errors import Diagnostic, ManuscriptError, PublisherError
 from .model import Article, Book
 from .normalize.book import normalize_article, options_from_config
+from .normalize.longtables import long_tables_as_rosters
 from .readers import ReadResult, Source, read
 from .readers.source import MAX_MANUSCRIPT_BYTES, sanitize_article
 from .report import texts_phrase
@@ -74,6 +75,7 @@ def _read_and_keep(config: BookConfig, path: Path, memo, key: str | None, raw: b
     result = read_raw(config, path)
     before = copy.deepcopy(result.article) if raw else None  # normalize_article works in place
     article = normalize_article(result.article, options_from_config(config))
+    result.diagnostics.extend(long_tables_as_rosters(article))  # a staff list typed as a table
     found = (article, result.diagnostics, before) if raw else (article, result.diagnostics)
     if key:
         memo.save(key, found)

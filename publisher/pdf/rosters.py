@@ -33,13 +33,14 @@ from .. import __version__
 from ..cache import Store, digest, file_stamp
 from ..config import OutputProfile
 from ..errors import ManuscriptError
+from ..model import LONG_TABLE
 from ..render.html import Document, RenderedBook
 from ..render.typeset import WBR, ZWSP
 from . import refill
 from .bookhtml import book_html
 from .weasy import BOOK_BASE, BookFetcher, book_files, capture_warnings, import_weasyprint, release
 
-LONG_ROSTER = 200  # rows; the sample's longest roster has 60
+LONG_ROSTER = LONG_TABLE  # rows; the sample's longest roster has 60
 _PROBE_ROWS = 4  # rows kept for each column and each measure (longest text, longest word)
 GROUP = 40  # rows a <tbody> (templates/roster.html: WeasyPrint lays a page out in time that grows with its group)
 CHUNK_PAGES = 24  # pages of a roster a run lays out (pdf.runs), about the time of a run of text

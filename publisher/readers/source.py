@@ -169,6 +169,10 @@ def extracted_images_dir() -> Path:
     return cache_dir() / "extracted"
 
 
+_SPLIT = {"table": "split the table into several (a staff list: one table per unit or period)",
+          "list": "split the list into several"}
+
+
 def sanitize_article(article) -> list[Diagnostic]:
     """Remove unwanted characters from every text field of ``article`` in place; one warning a kind.
 
@@ -194,7 +198,7 @@ def sanitize_article(article) -> list[Diagnostic]:
         limit = MAX_PARAGRAPH_CHARS if block.kind in ("paragraph", "heading", "caption", "quote") else MAX_BLOCK_CHARS
         if len(block.html or "") > limit:
             raise ManuscriptError(f"a {block.kind} of {len(block.html):,} characters; at most {limit:,} are allowed",
-                                  article.source, block.line, hint="break it into paragraphs")
+                                  article.source, block.line, hint=_SPLIT.get(block.kind, "break it into paragraphs"))
         for name in ("html", "alt", "caption"):
             setattr(block, name, clean(getattr(block, name), block.line))
     for note in article.footnotes:

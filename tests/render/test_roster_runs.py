@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -663,3 +664,52 @@ def test_a_roster_in_sections_is_cut_into_runs_too(sections):
     # The numbering runs on through the units; the names are sorted within each.
     rows = [cells for cells in re.findall(r"<tr[^>]*>(.*?)</tr>", doc.body) if "<td>" in cells]
     assert [re.search(r"<td>(\d+)</td>", row).group(1) for row in rows] == [str(n) for n in range(1, ROWS + 1)]
+
+
+def word_staff_list() -> bytes:
+    """The staff list of ``roster_csv`` typed as a Word table (STT, then its columns), a unit's
+    heading merged across the table before every 100 rows: as offices send it."""
+    import io
+
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("Danh sách cán bộ trong bảng Word", 1)
+    document.add_paragraph("Danh sách dưới đây ghi lại những người đã công tác tại chi cục.")
+    lines = roster_csv(ROWS).splitlines()
+    table = document.add_table(rows=1, cols=5)
+    for cell, text in zip(table.rows[0].cells, ["STT", *lines[0].split(",")]):
+        cell.text = text
+    for number, line in enumerate(lines[1:], start=1):
+        if number % 100 == 1:
+            cells = table.add_row().cells
+            cells[0].merge(cells[4]).text = f"{SECTION_NUMBERS[number // 100]}. ĐƠN VỊ THỨ {number // 100 + 1}"
+        for cell, text in zip(table.add_row().cells, [str(number), *line.split(",")]):
+            cell.text = text
+    data = io.BytesIO()
+    document.save(data)
+    return data.getvalue()
+
+
+@pytest.fixture(scope="module")
+def word_table(tmp_path_factory, small_chunks):
+    """A Word file whose table of 700 rows is the staff list (normalize.longtables: set as a roster)."""
+    return built_both_ways(tmp_path_factory, "dsw", {"01-bai.md": text_article(1)}, "Kỷ yếu danh sách Word",
+                           {"manuscripts/02-danh-sach.docx": word_staff_list()})
+
+
+def test_a_staff_list_typed_as_a_word_table_is_cut_into_runs_too(word_table):
+    doc = assert_cut_as_one_pass(word_table, "Danh sách cán bộ trong bảng Word")
+    assert doc.body.count('<tr class="roster-section"') == 7
+    texts = page_texts(word_table["out"] / "single.pdf")
+    # Every row, in the Word file's order, and printed (a long name goes on to a second line of its cell).
+    names = [line.split(",")[0] for line in roster_csv(ROWS).splitlines()[1:]]
+    rows = [cells for cells in re.findall(r"<tr[^>]*>(.*?)</tr>", doc.body) if "<td>" in cells]
+    assert [re.findall(r"<td>(.*?)</td>", row)[1] for row in rows] == names
+    # (in the order the page draws its text: a layout's order puts a cell's second line after the dates)
+    drawn = subprocess.run(["pdftotext", "-raw", str(word_table["out"] / "single.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    text, at = " ".join(drawn.split()), 0
+    for name in names:
+        at = text.index(name, at) + len(name)
+    pages = [t for t in texts if re.search(r"^\s*\d+\s", t, re.MULTILINE) and "Ngày vào" in t]
+    assert len(pages) >= 20 and all("Họ và tên" in t and "Đơn vị" in t for t in pages)

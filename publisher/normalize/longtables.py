@@ -1,0 +1,261 @@
+"""Long tables in an article set as rosters: a staff list typed as a Word (or Markdown) table.
+
+Offices keep their lists of staff in Word as often as in a spreadsheet, and send the list
+as a table of thousands of rows in a Word file. Laid out as an ordinary table, WeasyPrint
+sizes its columns from every cell and keeps every page of it in one process: 10,000 rows
+of a Word table took 94 s and 1 GB to print. A roster block (templates/roster.html) gets
+its columns measured once, its rows in groups and its pages laid out in runs (pdf.rosters).
+
+``long_tables_as_rosters`` turns a table block of at least ``LONG_TABLE`` rows into a roster
+block, in place, when its shape says what every cell is:
+
+- a header of one row, or of two where a heading spans the sub-headings under it (joined to
+  each by ``model.SUB_HEADING``, as readers.tableshape names a sheet's two-row header) and the
+  others span both rows;
+- rows of plain cells; a row of one cell across the whole table is a section's heading
+  (``I. LÃNH ĐẠO CỤC``), shown across it as before; a cell merged down over rows (a unit beside
+  its people) is shown on each of its rows, as a roster shows it;
+- cells of inline content: a cell holding a list, a paragraph, a picture, a note or a link
+  keeps the table as it is, as does a cell merged across some columns only.
+
+The rows stay in their order and keep their text and inline markup (bold, line breaks). A
+table left as it is for its shape is named in a note, with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from ..errors import Diagnostic
+from ..model import LONG_TABLE, SUB_HEADING, Article, Block
+
+# Content that makes a cell more than a line of text: the roster template writes a cell inline.
+_BLOCK_TAGS = {"p", "div", "ul", "ol", "li", "dl", "table", "figure", "img", "blockquote", "pre", "hr",
+               "h1", "h2", "h3", "h4", "h5", "h6", "section"}
+_CELL_TAGS = {"td", "th"}
+_ROW_GROUPS = {"thead", "tbody", "tfoot"}
+_NEWLINE = re.compile("\n")
+
+
+class Unfit(Exception):
+    """The table's shape is not a roster's: ``str(exc)`` says why, in plain words."""
+
+
+@dataclass
+class _Cell:
+    html: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class _Table:
+    caption: str = ""
+    head: list[list[_Cell]] = field(default_factory=list)
+    body: list[list[_Cell]] = field(default_factory=list)
+
+
+class _Parser(HTMLParser):
+    """The cells of one table's XHTML, each cell's inner markup sliced from the source as written."""
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = [0] + [match.end() for match in _NEWLINE.finditer(source)]
+        self.table = _Table()
+        self.depth = 0  # tables open
+        self.group = "tbody"  # rows outside any group are the body's
+        self.row: list[_Cell] | None = None
+        self.cell: tuple[dict, int] | None = None  # the open cell's attributes and where its content starts
+        self.caption_at: int | None = None
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.depth += 1
+            if self.depth > 1:
+                raise Unfit("a table inside a cell")
+            return
+        if self.depth != 1:
+            raise Unfit("content outside the table")
+        end = self._offset() + len(self.get_starttag_text() or "")
+        if self.cell is not None or self.caption_at is not None:
+            if tag in _BLOCK_TAGS:
+                raise Unfit("cells holding lists, paragraphs or pictures")
+            if tag == "a":
+                raise Unfit("cells holding notes or links")
+            return
+        if tag == "caption":
+            self.caption_at = end
+        elif tag in _ROW_GROUPS:
+            if tag == "tfoot":
+                raise Unfit("a footer row group")
+            self.group = tag
+        elif tag == "tr":
+            self.row = []
+        elif tag in _CELL_TAGS and self.row is not None:
+            self.cell = (dict(attrs), end)
+        elif tag not in ("colgroup", "col"):
+            raise Unfit(f"a <{tag}> between its rows")
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.depth -= 1
+            return
+        at = self._offset()
+        if tag == "caption" and self.caption_at is not None:
+            self.table.caption = self.source[self.caption_at:at].strip()
+            self.caption_at = None
+        elif tag in _CELL_TAGS and self.cell is not None:
+            attrs, start = self.cell
+            self.row.append(_Cell(self.source[start:at].strip(), _span(attrs.get("colspan")),
+                                  _span(attrs.get("rowspan"))))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            (self.table.head if self.group == "thead" else self.table.body).append(self.row)
+            self.row = None
+        elif tag in _ROW_GROUPS:
+            self.group = "tbody"
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 10_000))
+    except ValueError:
+        return 1
+
+
+def parse(html: str) -> _Table:
+    """The table's caption, header rows and body rows; ``Unfit`` when it holds what a roster cannot."""
+    parser = _Parser(html)
+    parser.feed(html)
+    parser.close()
+    if parser.depth or parser.row is not None or parser.cell is not None:
+        raise Unfit("markup not closed")
+    return parser.table
+
+
+def _width(row: list[_Cell]) -> int:
+    return sum(cell.colspan for cell in row)
+
+
+def headings(head: list[list[_Cell]]) -> list[str]:
+    """The roster's column names from one or two header rows (a heading over sub-headings joined
+    to each by SUB_HEADING, as render.headings splits them again)."""
+    if not head:
+        raise Unfit("no header row")
+    if len(head) == 1:
+        if any(cell.colspan > 1 or cell.rowspan > 1 for cell in head[0]):
+            raise Unfit("a header cell across several columns")
+        return [cell.html for cell in head[0]]
+    if len(head) > 2:
+        raise Unfit(f"a header of {len(head)} rows")
+    top, bottom = head
+    names: list[str] = []
+    under = iter(bottom)
+    for cell in top:
+        if cell.rowspan == 2 and cell.colspan == 1:
+            names.append(cell.html)
+        elif cell.rowspan == 1 and cell.colspan > 1:
+            subs = [next(under, None) for _ in range(cell.colspan)]
+            if any(sub is None or sub.colspan != 1 or sub.rowspan != 1 or not sub.html for sub in subs):
+                raise Unfit("a two-row header whose sub-headings do not fall under their heading")
+            names.extend(f"{cell.html}{SUB_HEADING}{sub.html}" for sub in subs)
+        else:
+            raise Unfit("a two-row header with a heading over no sub-headings")
+    if next(under, None) is not None:
+        raise Unfit("a two-row header with more sub-headings than headings over them")
+    return names
+
+
+def items(body: list[list[_Cell]], width: int) -> tuple[list[dict], int]:
+    """The roster's items (rows of cells, sections' headings) and how many cells merged down
+    were given to the rows under their first."""
+    found: list[dict] = []
+    pending: dict[int, tuple[str, int]] = {}  # column -> (a merged cell's markup, rows it still covers)
+    repeated = 0
+    for row in body:
+        if len(row) == 1 and row[0].colspan >= width and width > 1 and not pending:
+            found.append({"section": row[0].html})
+            continue
+        cells: list[str] = []
+        given = iter(row)
+        for column in range(width):
+            if column in pending:
+                html, left = pending[column]
+                cells.append(html)
+                repeated += 1
+                if left > 1:
+                    pending[column] = (html, left - 1)
+                else:
+                    del pending[column]
+                continue
+            cell = next(given, None)
+            if cell is None:
+                cells.append("")  # a short row: Word lets one end early
+                continue
+            if cell.colspan > 1:
+                raise Unfit("a cell across some of the columns")
+            cells.append(cell.html)
+            if cell.rowspan > 1:
+                pending[column] = (cell.html, cell.rowspan - 1)
+        if next(given, None) is not None:
+            raise Unfit("a row with more cells than the header has columns")
+        found.append({"cells": cells})
+    return found, repeated
+
+
+def as_roster(block: Block) -> tuple[Block, int]:
+    """The roster block of a long table block, and the count of merged cells shown on each of
+    their rows; ``Unfit`` when the table's shape is not a roster's."""
+    table = parse(block.html)
+    head, body, caption = table.head, table.body, table.caption
+    # A title typed in the table's first row, merged across it (DANH SÁCH CÁN BỘ …): its caption.
+    first = head[0] if head else body[0] if body else []
+    if len(first) == 1 and first[0].colspan > 1:
+        caption = caption or first[0].html
+        head, body = (head[1:], body) if head else ([], body[1:])
+    if not head and body:  # the header row under the title
+        head, body = body[:1], body[1:]
+    columns = headings(head)
+    rows, repeated = items(body, len(columns))
+    roster = Block("roster", line=block.line, id=block.id, caption=caption or None,
+                   columns=columns, items=rows)
+    return roster, repeated
+
+
+def body_rows(html: str) -> int:
+    """The rows of a table's markup, counted without parsing it (a table of few is left alone)."""
+    return html.count("<tr")
+
+
+def long_tables_as_rosters(article: Article) -> list[Diagnostic]:
+    """Each table of ``article`` with LONG_TABLE rows or more set as a roster where its shape allows
+    (in place); a note for each, saying what was done or why not."""
+    notes: list[Diagnostic] = []
+    for index, block in enumerate(article.blocks):
+        if block.kind != "table" or body_rows(block.html) < LONG_TABLE:
+            continue
+        try:
+            roster, repeated = as_roster(block)
+        except Unfit as exc:
+            notes.append(Diagnostic(
+                "info", f"a table of {body_rows(block.html):,} rows is laid out as it is ({exc}): a long "
+                "table takes long to print", article.source, block.line, "long-table",
+                "give a staff list as a roster block read from a spreadsheet (```roster file=…```), "
+                "or make its cells plain text"))
+            continue
+        if len(roster.items) < LONG_TABLE:
+            continue
+        article.blocks[index] = roster
+        merged = (f"; cells merged down are shown on each of their rows ({repeated:,} repeated)"
+                  if repeated else "")
+        notes.append(Diagnostic(
+            "info", f"a table of {len(roster.items):,} rows is set as a roster: its header row on every "
+            f"page, its columns as wide on every page{merged}", article.source, block.line, "long-table"))
+    return notes

@@ -1,0 +1,192 @@
+"""A staff list typed as a table in a Word file or in Markdown (normalize.longtables): a table of
+LONG_TABLE rows or more is set as a roster where its shape says what every cell is, and is
+left as it is, with a note naming why, where it does not."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from publisher.model import LONG_TABLE, Article, Block
+from publisher.normalize.longtables import long_tables_as_rosters
+from publisher.pipeline import load_book
+from publisher.render.headings import heading_rows
+from tests.conftest import make_project
+
+docx = pytest.importorskip("docx")
+
+FAMILY = "Nguyễn Trần Lê Phạm Hoàng Phan Vũ Đặng Bùi Đỗ".split()
+GIVEN = "An Bình Chi Dũng Hà Hải Hương Lan Linh Mai Nam Yến".split()
+UNITS = ("Phòng Nghiệp vụ", "Kho Lưu trữ lịch sử", "Tổ Tu bổ – Phục chế")
+
+
+def people(count: int) -> list[tuple[str, str, str]]:
+    rng = random.Random(count)
+    return [(f"{rng.choice(FAMILY)} Thị {rng.choice(GIVEN)}", f"{rng.randint(1, 28):02d}/0{rng.randint(1, 9)}/19{rng.randint(50, 99)}",
+             rng.choice(UNITS)) for _ in range(count)]
+
+
+def table_html(head: str, rows: list[str]) -> str:
+    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def article(html: str) -> Article:
+    return Article(id="a", title="Danh sách", source="manuscripts/ds.md", blocks=[Block("table", html, line=7)])
+
+
+HEAD = "<tr><th>STT</th><th>Họ và tên</th><th>Ngày sinh</th><th>Đơn vị</th></tr>"
+
+
+def rows(count: int) -> list[str]:
+    return [f"<tr><td>{n}</td><td>{name}</td><td>{born}</td><td>{unit}</td></tr>"
+            for n, (name, born, unit) in enumerate(people(count), start=1)]
+
+
+def test_a_long_table_becomes_a_roster_with_its_rows_in_order():
+    piece = article(table_html(HEAD, rows(LONG_TABLE)))
+    notes = long_tables_as_rosters(piece)
+    [roster] = piece.blocks
+    assert roster.kind == "roster" and roster.line == 7
+    assert roster.columns == ["STT", "Họ và tên", "Ngày sinh", "Đơn vị"]
+    assert [item["cells"][0] for item in roster.items] == [str(n) for n in range(1, LONG_TABLE + 1)]
+    assert roster.items[0]["cells"][1:] == list(people(LONG_TABLE)[0])
+    [note] = notes
+    assert note.level == "info" and note.path == "manuscripts/ds.md" and note.line == 7
+    assert note.message.startswith(f"a table of {LONG_TABLE} rows is set as a roster")
+
+
+def test_a_table_of_fewer_rows_is_left_as_it_is():
+    html = table_html(HEAD, rows(LONG_TABLE - 2))  # with the header, one row short of a long table
+    piece = article(html)
+    assert long_tables_as_rosters(piece) == [] and piece.blocks == [Block("table", html, line=7)]
+
+
+def test_sections_merged_cells_and_inline_markup_are_kept():
+    body = rows(LONG_TABLE)
+    body.insert(0, '<tr><td colspan="4">I. LÃNH ĐẠO CỤC</td></tr>')
+    body.insert(1, '<tr><td>1</td><td><strong>Trần Văn Hải</strong><br/>Cục trưởng</td><td>01/02/1950</td>'
+                   '<td rowspan="3">Ban Giám đốc</td></tr>')
+    body.insert(2, "<tr><td>2</td><td>Lê Thị Mai</td><td>03/04/1960</td></tr>")
+    body.insert(3, "<tr><td>3</td><td>Phan Văn Nam</td><td>05/06/1962</td></tr>")
+    body.insert(4, '<tr><td colspan="4">II. CÁC PHÒNG</td></tr>')
+    title = '<tr><th colspan="4">DANH SÁCH CÁN BỘ QUA CÁC THỜI KỲ</th></tr>'
+    piece = article(table_html(title, [HEAD.replace("th>", "td>"), *body]))
+    [note] = long_tables_as_rosters(piece)
+    [roster] = piece.blocks
+    assert roster.caption == "DANH SÁCH CÁN BỘ QUA CÁC THỜI KỲ"  # the title row merged across the table
+    assert roster.columns == ["STT", "Họ và tên", "Ngày sinh", "Đơn vị"]  # the row under it
+    assert roster.items[:5] == [
+        {"section": "I. LÃNH ĐẠO CỤC"},
+        {"cells": ["1", "<strong>Trần Văn Hải</strong><br/>Cục trưởng", "01/02/1950", "Ban Giám đốc"]},
+        {"cells": ["2", "Lê Thị Mai", "03/04/1960", "Ban Giám đốc"]},
+        {"cells": ["3", "Phan Văn Nam", "05/06/1962", "Ban Giám đốc"]},
+        {"section": "II. CÁC PHÒNG"}]
+    assert "cells merged down are shown on each of their rows (2 repeated)" in note.message
+
+
+def test_a_two_row_header_names_each_column_under_its_heading():
+    head = ('<tr><th rowspan="2">STT</th><th rowspan="2">Họ và tên</th><th colspan="2">Thời gian công tác</th></tr>'
+            "<tr><th>Từ</th><th>Đến</th></tr>")
+    body = [f"<tr><td>{n}</td><td>Người thứ {n}</td><td>{1990 + n % 20}</td><td>2020</td></tr>"
+            for n in range(1, LONG_TABLE + 1)]
+    piece = article(table_html(head, body))
+    long_tables_as_rosters(piece)
+    [roster] = piece.blocks
+    assert roster.columns == ["STT", "Họ và tên", "Thời gian công tác – Từ", "Thời gian công tác – Đến"]
+    top, bottom = heading_rows(roster.columns)  # printed as the Word table's header
+    assert [(c["text"], c["colspan"], c["rowspan"]) for c in top] == [
+        ("STT", 1, 2), ("Họ và tên", 1, 2), ("Thời gian công tác", 2, 1)]
+    assert [c["text"] for c in bottom] == ["Từ", "Đến"]
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("<p>Nguyễn Văn An</p><p>Trưởng phòng</p>", "cells holding lists, paragraphs or pictures"),
+    ("<ul><li>Nguyễn Văn An</li></ul>", "cells holding lists, paragraphs or pictures"),
+    ('<img src="images/a.jpg" alt=""/>', "cells holding lists, paragraphs or pictures"),
+    ('Nguyễn Văn An<a class="noteref" href="#note-1">1</a>', "cells holding notes or links"),
+    ("<table><tr><td>x</td></tr></table>", "a table inside a cell"),
+])
+def test_a_cell_a_roster_cannot_show_keeps_the_table_with_a_note(cell, reason):
+    body = rows(LONG_TABLE)
+    body[100] = f"<tr><td>101</td><td>{cell}</td><td>01/01/1970</td><td>Phòng Nghiệp vụ</td></tr>"
+    html = table_html(HEAD, body)
+    piece = article(html)
+    [note] = long_tables_as_rosters(piece)
+    assert piece.blocks[0].kind == "table" and piece.blocks[0].html == html
+    assert note.level == "info" and note.line == 7
+    rows_counted = LONG_TABLE + 1 + cell.count("<tr")  # the header, the rows (and a table's inside a cell)
+    assert f"a table of {rows_counted} rows is laid out as it is ({reason})" in note.message
+
+
+@pytest.mark.parametrize(("head", "row", "reason"), [
+    (HEAD, '<tr><td>5</td><td colspan="2">Nguyễn Văn An</td><td>Phòng Nghiệp vụ</td></tr>',
+     "a cell across some of the columns"),
+    (HEAD, "<tr><td>5</td><td>An</td><td>1970</td><td>Kho</td><td>thừa</td></tr>",
+     "a row with more cells than the header has columns"),
+    (HEAD + "<tr><th>(1)</th><th>(2)</th><th>(3)</th><th>(4)</th></tr>" + HEAD, None, "a header of 3 rows"),
+    ('<tr><th>STT</th><th colspan="2">Họ và tên</th><th>Đơn vị</th></tr>', None, "a header cell across several columns"),
+])
+def test_a_table_of_another_shape_keeps_its_layout(head, row, reason):
+    body = rows(LONG_TABLE)
+    if row:
+        body[5] = row
+    piece = article(table_html(head, body))
+    [note] = long_tables_as_rosters(piece)
+    assert piece.blocks[0].kind == "table" and f"({reason})" in note.message
+
+
+def test_a_word_staff_list_is_read_as_a_roster(tmp_path):
+    """Through the pipeline: a Word file's table, its title row merged across and a unit merged down."""
+    document = docx.Document()
+    document.add_heading("Danh sách cán bộ qua các thời kỳ", 1)
+    document.add_paragraph("Danh sách ghi tên những người đã công tác tại chi cục.")
+    listed = people(300)
+    table = document.add_table(rows=2, cols=4)  # rows added one by one: python-docx's cell() is slow
+    table.cell(0, 0).merge(table.cell(0, 3)).text = "DANH SÁCH CÁN BỘ"
+    for cell, text in zip(table.rows[1].cells, ["STT", "Họ và tên", "Ngày sinh", "Đơn vị"]):
+        cell.text = text
+    for number, (name, born, unit) in enumerate(listed, start=1):
+        for column, (cell, text) in enumerate(zip(table.add_row().cells, [str(number), name, born, unit])):
+            if not (column == 3 and number in (2, 3)):
+                cell.text = text
+    table.cell(2, 3).merge(table.cell(4, 3))  # the first unit merged down over three people
+    document.save(tmp_path / "ds.docx")
+    project = make_project(tmp_path / "book", {}, '[book]\ntitle = "Kỷ yếu"\ndate = 2026-10-20\n',
+                           {"manuscripts/ds.docx": (tmp_path / "ds.docx").read_bytes()})
+    loaded = load_book(project)
+    [piece] = loaded.book.articles()
+    roster = next(block for block in piece.blocks if block.kind in ("roster", "table"))
+    assert roster.kind == "roster" and roster.caption == "DANH SÁCH CÁN BỘ"
+    assert roster.columns == ["STT", "Họ và tên", "Ngày sinh", "Đơn vị"]
+    assert len(roster.items) == 300
+    assert [item["cells"][3] for item in roster.items[:3]] == [listed[0][2]] * 3
+    assert [item["cells"][1] for item in roster.items] == [name for name, _, _ in listed]
+    assert any(d.code == "long-table" and d.path == "manuscripts/ds.docx" and "300 rows is set as a roster" in d.message
+               for d in loaded.diagnostics)
+
+
+def markdown_staff_list(count: int) -> str:
+    lines = ["---", "title: Danh sách", "---", "", "| STT | Họ và tên | Ngày sinh | Đơn vị |", "|---:|---|:---:|---|"]
+    lines += [f"| {n} | **{name}** | {born} | {unit} |" for n, (name, born, unit) in enumerate(people(count), start=1)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_markdown_table_of_hundreds_of_rows_is_a_roster_too(tmp_path):
+    project = make_project(tmp_path, {"ds.md": markdown_staff_list(250)}, '[book]\ntitle = "Kỷ yếu"\n')
+    [piece] = load_book(project).book.articles()
+    [roster] = piece.blocks
+    assert roster.kind == "roster" and roster.line == 5 and len(roster.items) == 250
+    assert roster.items[0]["cells"][1] == f"<strong>{people(250)[0][0]}</strong>"
+
+
+def test_a_table_too_long_to_read_says_to_split_the_table(tmp_path, monkeypatch):
+    from publisher.errors import ManuscriptError
+    from publisher.readers import source
+
+    monkeypatch.setattr(source, "MAX_BLOCK_CHARS", 10_000)
+    project = make_project(tmp_path, {"ds.md": markdown_staff_list(250)}, '[book]\ntitle = "Kỷ yếu"\n')
+    with pytest.raises(ManuscriptError) as caught:
+        load_book(project)
+    assert caught.value.path == "manuscripts/ds.md" and caught.value.line == 5
+    assert caught.value.hint.startswith("split the table into several")
