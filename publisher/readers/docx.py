@@ -146,6 +146,7 @@ _SAID_OTHERWISE = re.compile(r"Image of type .* is unlikely to display in web br
                              r"|An unrecognised element was ignored: \{http://schemas\.openxmlformats\.org/"
                              r"officeDocument/2006/math\}")
 _LINKED_IMAGE = re.compile(r"could not (?:open|find) external image:? '([^']*)'")
+_WHOLLY_BOLD = re.compile(r"<strong>(.*)</strong>", re.DOTALL)
 _ONLY_NOTEREF = re.compile(r'<a class="noteref" href="#note-[^"<>]+">[^<>]+</a>')
 _BACKLINK = re.compile(r"^#(footnote|endnote)-ref-")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
@@ -859,7 +860,10 @@ class _Builder:
                     "docx-title",
                     "style it as Title or Heading 1 to make this explicit",
                 )
-                return first.html
+                # Bold all through is how the paragraph looked as a title, not emphasis: the
+                # heading is bold anyway, and the contents and running heads are not.
+                whole = _WHOLLY_BOLD.fullmatch(first.html)
+                return whole.group(1) if whole and "<strong>" not in whole.group(1) else first.html
         if properties.get("title"):
             self.guessed["title"] = "document properties"
             self.note(

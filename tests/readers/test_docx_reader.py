@@ -262,6 +262,19 @@ def test_footnotes(tmp_path):
     ]
 
 
+def test_a_title_guessed_from_a_partly_bold_paragraph_keeps_its_bold(tmp_path):
+    document = docx.Document()
+    first = document.add_paragraph()
+    first.add_run("Kỷ niệm").bold = True
+    first.add_run(" 30 ")
+    first.add_run("năm").bold = True
+    first.alignment = 1  # centred
+    document.add_paragraph("Nội dung bài viết.")
+    path = tmp_path / "a.docx"
+    document.save(path)
+    assert read(source(path, tmp_path)).article.title == "<strong>Kỷ niệm</strong> 30 <strong>năm</strong>"
+
+
 def test_title_fallbacks(tmp_path):
     document = docx.Document()
     first = document.add_paragraph()
@@ -270,7 +283,7 @@ def test_title_fallbacks(tmp_path):
     path = tmp_path / "a.docx"
     document.save(path)
     result = read(source(path, tmp_path))
-    assert result.article.title == "<strong>Kỷ niệm 30 năm</strong>"
+    assert result.article.title == "Kỷ niệm 30 năm"  # bold was its look as a title, not emphasis
     assert result.article.meta["guessed"]["title"] == "first paragraph"
 
     document = docx.Document()
