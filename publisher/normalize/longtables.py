@@ -117,6 +117,8 @@ class _Parser(HTMLParser):
                                   _span(attrs.get("rowspan"))))
             self.cell = None
         elif tag == "tr" and self.row is not None:
+            if self.cell is not None:
+                raise Unfit("a cell not closed")
             (self.table.head if self.group == "thead" else self.table.body).append(self.row)
             self.row = None
         elif tag in _ROW_GROUPS:
@@ -223,6 +225,8 @@ def as_roster(block: Block) -> tuple[Block, int]:
     if not head and body:  # the header row under the title
         head, body = body[:1], body[1:]
     columns = headings(head)
+    if len(columns) < 2:
+        raise Unfit("a header of fewer than two columns")
     rows, repeated = items(body, len(columns))
     roster = Block("roster", line=block.line, id=block.id, caption=caption or None,
                    columns=columns, items=rows)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from publisher.model import LONG_TABLE, Article, Block
-from publisher.normalize.longtables import long_tables_as_rosters
+from publisher.normalize.longtables import Unfit, as_roster, long_tables_as_rosters
 from publisher.pipeline import load_book
 from publisher.render.headings import heading_rows
 from tests.conftest import make_project
@@ -190,3 +192,21 @@ def test_a_table_too_long_to_read_says_to_split_the_table(tmp_path, monkeypatch)
         load_book(project)
     assert caught.value.path == "manuscripts/ds.md" and caught.value.line == 5
     assert caught.value.hint.startswith("split the table into several")
+
+
+MARKUP = ["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "</th>", "<thead>", "</thead>", "<tbody>",
+          "</tbody>", "<tfoot>", '<td colspan="3">', '<td rowspan="x">', '<td rowspan="99999999999">', "<![if x]>",
+          "<!x", "<?x>", "<caption>", "</caption>", "Hà", "&amp;", "&#xZZ;", "<br/>", "<strong>", "</em>", "<", ">",
+          '<td colspan="-4">', "<!--", "-->", "<![CDATA[", "]]>", "<col>", "<colgroup>", "\n"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP), max_size=80))
+def test_any_markup_is_a_roster_or_left_as_it_is(pieces):
+    """A table's markup comes from Word files and Markdown that may be hostile: never a traceback."""
+    try:
+        roster, _ = as_roster(Block("table", "".join(pieces)))
+    except Unfit:
+        return
+    assert roster.kind == "roster" and all(len(item.get("cells", roster.columns)) == len(roster.columns)
+                                           for item in roster.items)
