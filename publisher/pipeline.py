@@ -31,10 +31,11 @@ from .normalize.longtables import long_tables_as_rosters
 from .readers import ReadResult, Source, read
 from .readers.source import MAX_MANUSCRIPT_BYTES, sanitize_article
 from .report import texts_phrase
-from .safety import read_bytes
+from .safety import TooLarge, file_digest, read_bytes
 
 # Fewer manuscripts to read than this are read faster here than by starting workers.
 MIN_PARALLEL_READ = 40
+MAX_KEPT_BYTES = 4 << 30  # a manuscript over this (a Word file's pictures may take 2 GB) is read anew each build
 Progress = Callable[[str, str], None]
 
 
@@ -86,9 +87,15 @@ def _memo_key(config: BookConfig, path: Path, memo, raw: bool) -> str | None:
     if memo is None:
         return None
     try:  # never read a file whole before its size is checked (a 1 GiB "manuscript")
-        return memo.key(config.rel(path), read_bytes(path, MAX_MANUSCRIPT_BYTES), *(["raw"] if raw else []))
+        content = read_bytes(path, MAX_MANUSCRIPT_BYTES)
+    except TooLarge:  # a Word file of full-size photos: known by its hash, read in chunks
+        try:
+            content = b"sha256:" + file_digest(path, MAX_KEPT_BYTES)
+        except OSError:
+            return None
     except OSError:
         return None  # the reader reports the unreadable or too large file
+    return memo.key(config.rel(path), content, *(["raw"] if raw else []))
 
 
 def _recall(memo, key: str | None):

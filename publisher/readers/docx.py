@@ -104,7 +104,10 @@ from .teaser import find_teaser
 
 SUFFIXES = (".docx",)
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, the whole archive
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, the package's parts but its pictures (XML, read into memory)
+# Bytes of pictures (word/media/): an album of 100 camera photos that Word keeps at full resolution
+# ("High fidelity", Microsoft 365's default) holds 400 MB; they are copied into the cache one by one.
+MAX_PICTURES = 2 * 1024 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, per entry
 RATIO_FLOOR = 1024 * 1024  # entries smaller than this cannot be bombs
 MAX_TITLE_WORDS = 25
@@ -176,7 +179,7 @@ def read(source: Source) -> ReadResult:
         # Pictures cropped, turned, flipped or floating in Word: marked in their descriptions.
         pictures = docxpictures.mark(boxes.document or main)
         document = pictures or boxes.document
-        document = docxboxes.with_document(archive, document) if document else None
+        document = docxboxes.with_document(archive, document, extracted_images_dir()) if document else None
     writer = _ImageWriter(source, diagnostics)
     legacy = LegacyRuns(fonts, _alignment_style)
     try:
@@ -258,13 +261,19 @@ def _open_archive(source: Source) -> zipfile.ZipFile:
             f"cannot read the file: {exc.strerror or exc}", source.rel
         ) from exc
     entries = archive.infolist()
-    total = sum(entry.file_size for entry in entries)
-    problem = None
+    pictures = sum(entry.file_size for entry in entries if docxboxes.is_picture(entry.filename))
+    total = sum(entry.file_size for entry in entries) - pictures
+    problem = hint = None
     if total > MAX_UNCOMPRESSED:
         problem = (
             f"it would unpack to {total // (1024 * 1024)} MB, more than the "
             f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB allowed"
         )
+    elif pictures > MAX_PICTURES:
+        problem = (f"its pictures take {pictures // (1024 * 1024):,} MB, more than the "
+                   f"{MAX_PICTURES // (1024 * 1024):,} MB allowed")
+        hint = ("in Word, File > Compress Pictures at 330 ppi (Print) makes them smaller; or put the "
+                "photos in images/ and show them with a gallery block")
     for entry in entries:
         if entry.flag_bits & 0x1:
             problem = (
@@ -283,7 +292,7 @@ def _open_archive(source: Source) -> zipfile.ZipFile:
     if problem:
         archive.close()
         raise ManuscriptError(
-            f"refusing to read this .docx: {problem}", source.rel, hint=damaged
+            f"refusing to read this .docx: {problem}", source.rel, hint=hint or damaged
         )
     return archive
 

@@ -1,0 +1,94 @@
+"""A Word file of photos kept at full size (Microsoft 365's "High fidelity"): an album of 100
+camera photos is a 400 MB .docx. Its pictures do not count against the limit on the parts read
+into memory, a copy of the package is made on disk with its pictures stored as they are, and
+the article is kept in the cache by the file's hash, so a rebuild does not read it again."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from PIL import Image
+
+from publisher import pipeline
+from publisher.errors import ManuscriptError
+from publisher.readers import Source, docxboxes, read
+from publisher.readers import docx as docx_reader
+from tests.conftest import make_project
+
+docx = pytest.importorskip("docx")
+from docx.shared import Cm  # noqa: E402
+
+
+def photo(seed: int) -> io.BytesIO:
+    data = io.BytesIO()
+    Image.effect_noise((600, 400), 40 + seed).convert("RGB").save(data, "JPEG", quality=92)
+    data.seek(0)
+    return data
+
+
+def album(path, photos: int = 3) -> int:
+    """A Word album of ``photos`` photos, each over its caption; the bytes of its pictures."""
+    document = docx.Document()
+    document.add_heading("Ảnh tư liệu", 1)
+    for index in range(photos):
+        document.add_paragraph().add_run().add_picture(photo(index), width=Cm(12))
+        document.add_paragraph(f"Ảnh {index + 1}: Lễ kỷ niệm năm {2000 + index}.")
+    document.save(path)
+    with zipfile.ZipFile(path) as archive:
+        return sum(e.file_size for e in archive.infolist() if e.filename.startswith("word/media/"))
+
+
+def test_pictures_do_not_count_against_the_parts_read_into_memory(tmp_path, monkeypatch):
+    path = tmp_path / "anh.docx"
+    pictures = album(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = sum(e.file_size for e in archive.infolist()) - pictures
+    monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED", parts + 1)  # under parts + pictures
+    article = read(Source(path=path, rel="manuscripts/anh.docx", root=tmp_path)).article
+    assert [b.kind for b in article.blocks] == ["figure"] * 3
+
+
+def test_an_album_over_the_pictures_limit_says_how_to_make_it_smaller(tmp_path, monkeypatch):
+    path = tmp_path / "anh.docx"
+    pictures = album(path)
+    monkeypatch.setattr(docx_reader, "MAX_PICTURES", pictures - 1)
+    with pytest.raises(ManuscriptError) as caught:
+        read(Source(path=path, rel="manuscripts/anh.docx", root=tmp_path))
+    assert caught.value.path == "manuscripts/anh.docx"
+    assert "its pictures take" in caught.value.message and "Compress Pictures" in caught.value.hint
+    assert "damaged" not in caught.value.hint
+
+
+def test_the_package_copy_is_on_disk_its_pictures_stored_as_they_are(tmp_path):
+    path = tmp_path / "anh.docx"
+    album(path)
+    with zipfile.ZipFile(path) as archive:
+        original = {e.filename: archive.read(e.filename) for e in archive.infolist()}
+        with docxboxes.with_document(archive, b"<changed/>", tmp_path / "cache") as copy:
+            assert getattr(copy, "name", None) is None  # mammoth takes a name for the document's path
+            with zipfile.ZipFile(copy) as written:
+                entries = {e.filename: e for e in written.infolist()}
+                assert written.read(docxboxes.DOCUMENT) == b"<changed/>"
+                for name, data in original.items():
+                    if name != docxboxes.DOCUMENT:
+                        assert written.read(name) == data
+                media = [e for n, e in entries.items() if n.startswith("word/media/")]
+                assert len(media) == 3 and all(e.compress_type == zipfile.ZIP_STORED for e in media)
+    assert list((tmp_path / "cache").iterdir()) == []  # nameless: nothing left behind
+
+
+def test_a_word_file_too_large_to_key_by_its_bytes_is_kept_by_its_hash(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "book", {}, '[book]\ntitle = "Kỷ yếu"\n')
+    album(project / "manuscripts" / "anh.docx")
+    monkeypatch.setattr(pipeline, "MAX_MANUSCRIPT_BYTES", 1000)  # the album is "large"
+    reads = []
+    real = pipeline.read_raw
+    monkeypatch.setattr(pipeline, "read_raw", lambda config, path: reads.append(path) or real(config, path))
+    first = pipeline.load_book(project).book
+    again = pipeline.load_book(project).book
+    assert len(reads) == 1  # the second build found the article in the cache
+    assert [b.kind for b in again.articles()[0].blocks] == [b.kind for b in first.articles()[0].blocks]
+    album(project / "manuscripts" / "anh.docx", photos=2)  # changed: read again
+    assert len(pipeline.load_book(project).book.articles()[0].blocks) == 2 and len(reads) == 2
