@@ -17,6 +17,8 @@ Supported
 - [x] tables -> ``<table>`` with a ``<thead>``: the rows Word marks "repeat as header
       row", else the first row; merged cells keep colspan/rowspan; a table holding photos
       (leaders' portraits) -> a gallery, each photo captioned by its text (``_photo_table``);
+- [x] docxalbum.MIN_PHOTO_RUN pictures or more one under another, nothing but their captions between
+      (an album) -> a gallery (``_photo_runs``);
 - [x] footnotes and endnotes -> Footnote objects and noteref anchors (endnotes are
       labelled "e1", "e2" … when the document also has footnotes);
 - [x] embedded images -> ``<docstem>-<sha1[:10]>.<ext>`` in ``source.images_dir`` (only
@@ -93,11 +95,9 @@ from ..images import PHOTO_SUFFIXES
 from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source, docxboxes, docxdropped, docxpictures, docxstyles, docxtyped, metafile, officialdoc
+from . import ReadResult, Source, docxalbum, docxboxes, docxdropped, docxpictures, docxstyles, docxtyped, metafile, officialdoc
 from ..legacyfonts import NO_FONT
-from .datafiles import LANDSCAPE_RATIO, layout_gallery
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
-from .imagesize import image_size
 from .inline import CAPTION_PREFIX, byline_names, escape, escape_text, noteref, without_caption_label
 from .source import extracted_images_dir
 from .teaser import find_teaser
@@ -692,20 +692,20 @@ class _Builder:
             photo = photos[0]
             self.add(Block("figure", src=photo["src"], alt=photo["alt"], caption=photo["caption"]))
         elif photos:
-            root = self.source.root.resolve()
-            for photo in photos:
-                path = Path(photo["src"])
-                size = image_size(path if path.is_absolute() else root / path)
-                wide = size is None or size[0] > size[1] * LANDSCAPE_RATIO
-                photo["orientation"] = "landscape" if wide else "portrait"
-            for photo, (page, row) in zip(photos, layout_gallery([p["orientation"] for p in photos], 4)):
-                photo["page"], photo["row"] = page, row
-            self.add(Block("gallery", items=photos))
+            self.add(docxalbum.gallery(photos, self.source.root))
         for text in kept:
             self.note("warning", f"a row of text in a table of photos (“{_text(text)[:40]}”) is kept as a "
                       "paragraph after the photos", "docx-photo-table",
                       "write it as a paragraph of its own, or put it in the photos' cells")
             self.add(Block("paragraph", text))
+
+    def _photo_runs(self) -> None:
+        """Pictures one under another set as photo pages (readers.docxalbum.photo_runs), in a note."""
+        self.blocks, self.flags, runs, pictures = docxalbum.photo_runs(self.blocks, self.flags, self.source.root)
+        if runs:
+            self.note("info", f"{pictures} pictures one under another set as photo pages (two rows a page)"
+                      f"{f', in {runs} places' if runs > 1 else ''}", "docx-photo-pages",
+                      "put text between two pictures to keep them in the text")
 
     def _cell_html(self, cell) -> str:
         """A table cell's content as inline HTML, its paragraphs joined by line breaks."""
@@ -821,6 +821,7 @@ class _Builder:
         self._signature()
         self._byline()
         self._bold_headings()
+        self._photo_runs()
         footnotes = [
             Footnote(label=self.note_label(kind, number), html=html)
             for kind, number, html in self.notes
