@@ -210,3 +210,44 @@ def test_any_markup_is_a_roster_or_left_as_it_is(pieces):
         return
     assert roster.kind == "roster" and all(len(item.get("cells", roster.columns)) == len(roster.columns)
                                            for item in roster.items)
+
+
+def units(*sizes: int, level: int = 2, heads: list[str] | None = None) -> list[Block]:
+    """A staff list typed a table a unit: each unit's heading over its table."""
+    blocks, start = [], 0
+    for number, size in enumerate(sizes):
+        blocks.append(Block("heading", f"Phòng thứ {number + 1}", level=level, line=10 + number * 200))
+        body = rows(start + size)[start:]
+        blocks.append(Block("table", table_html((heads or [HEAD] * len(sizes))[number], body), line=11 + number * 200))
+        start += size
+    return blocks
+
+
+def test_tables_each_under_its_heading_are_one_roster_in_sections():
+    intro, outro = Block("paragraph", "Danh sách theo đơn vị.", line=3), Block("paragraph", "Hết danh sách.", line=999)
+    piece = Article(id="a", title="Danh sách", source="manuscripts/ds.docx", blocks=[intro, *units(120, 90, 60), outro])
+    [note] = long_tables_as_rosters(piece)
+    assert [b.kind for b in piece.blocks] == ["paragraph", "roster", "paragraph"]
+    roster = piece.blocks[1]
+    assert roster.line == 10 and roster.columns == ["STT", "Họ và tên", "Ngày sinh", "Đơn vị"]
+    sections = [i for i, item in enumerate(roster.items) if "section" in item]
+    assert sections == [0, 121, 212] and roster.items[121] == {"section": "Phòng thứ 2"}
+    assert [item["cells"][0] for item in roster.items[122:124]] == ["121", "122"]  # each table's rows as they were
+    assert len(roster.items) == 273
+    assert note.message.startswith("3 tables, each under its heading (“Phòng thứ 1” …), set as one roster of 270 rows")
+
+
+@pytest.mark.parametrize("case", ["other columns", "text between", "other levels", "too few rows"])
+def test_tables_under_headings_of_another_kind_stay_as_they_are(case):
+    blocks = units(120, 90)
+    if case == "other columns":
+        blocks = units(120, 90, heads=[HEAD, HEAD.replace("Đơn vị", "Chức vụ")])
+    elif case == "text between":
+        blocks.insert(2, Block("paragraph", "Phòng thứ hai có chín mươi người."))
+    elif case == "other levels":
+        blocks = units(120, 1)[:2] + units(120, 90, level=3)[2:]
+    else:
+        blocks = units(100, 90)
+    before = [b.kind for b in blocks]
+    piece = Article(id="a", title="Danh sách", source="manuscripts/ds.docx", blocks=blocks)
+    assert long_tables_as_rosters(piece) == [] and [b.kind for b in piece.blocks] == before
