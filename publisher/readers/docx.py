@@ -84,7 +84,6 @@ import hashlib
 import os
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 
 from lxml import etree
@@ -95,7 +94,7 @@ from ..images import PHOTO_SUFFIXES
 from ..svg import UnsafeSvg, check_svg
 from ..errors import DependencyError, Diagnostic, ManuscriptError, PublisherError
 from ..model import Article, Block, Footnote
-from . import ReadResult, Source, docxalbum, docxboxes, docxdropped, docxpictures, docxstyles, docxtyped, metafile, officialdoc
+from . import ReadResult, Source, docxalbum, docxboxes, docxdropped, docxpackage, docxpictures, docxstyles, docxtyped, metafile, officialdoc
 from ..legacyfonts import NO_FONT
 from .docxfonts import LegacyRuns, StyleFonts, legacy_properties
 from .inline import CAPTION_PREFIX, byline_names, escape, escape_text, noteref, without_caption_label
@@ -104,12 +103,6 @@ from .teaser import find_teaser
 
 SUFFIXES = (".docx",)
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, the package's parts but its pictures (XML, read into memory)
-# Bytes of pictures (word/media/): an album of 100 camera photos that Word keeps at full resolution
-# ("High fidelity", Microsoft 365's default) holds 400 MB; they are copied into the cache one by one.
-MAX_PICTURES = 2 * 1024 * 1024 * 1024
-MAX_RATIO = 100  # uncompressed / compressed, per entry
-RATIO_FLOOR = 1024 * 1024  # entries smaller than this cannot be bombs
 MAX_TITLE_WORDS = 25
 MAX_CAPTION_WORDS = 50  # a centred or italic line under a picture longer than this is text, not its caption
 
@@ -169,17 +162,17 @@ def read(source: Source) -> ReadResult:
             hint="pip install mammoth",
         ) from exc
     diagnostics: list[Diagnostic] = []
-    archive = _open_archive(source)
+    archive = docxpackage.open_archive(source)
     with archive:
-        fonts = StyleFonts(_part(archive, "word/styles.xml"))
-        properties = _core_properties(_part(archive, "docProps/core.xml"))
+        fonts = StyleFonts(docxpackage.part(archive, "word/styles.xml"))
+        properties = _core_properties(docxpackage.part(archive, "docProps/core.xml"))
         boxes = docxboxes.hoist(archive)  # text boxes mammoth would drop
-        main = _raw_part(archive, docxboxes.DOCUMENT)
+        main = docxpackage.raw_part(archive, docxpackage.DOCUMENT)
         left_out = docxdropped.dropped(main)  # charts, SmartArt, equations: named, not lost without a word
         # Pictures cropped, turned, flipped or floating in Word: marked in their descriptions.
         pictures = docxpictures.mark(boxes.document or main)
         document = pictures or boxes.document
-        document = docxboxes.with_document(archive, document, extracted_images_dir()) if document else None
+        document = docxpackage.with_document(archive, document, extracted_images_dir()) if document else None
     writer = _ImageWriter(source, diagnostics)
     legacy = LegacyRuns(fonts, _alignment_style)
     try:
@@ -242,76 +235,6 @@ def read(source: Source) -> ReadResult:
 
 
 # --- the archive ---------------------------------------------------------------
-
-
-def _open_archive(source: Source) -> zipfile.ZipFile:
-    """Open the .docx as a zip after checking it is a sane Word document."""
-    damaged = "open it in Word or LibreOffice and save it again as .docx"
-    try:
-        archive = zipfile.ZipFile(source.path)
-    except zipfile.BadZipFile as exc:
-        raise ManuscriptError(
-            "this is not a Word .docx file (it is not a zip archive); it may be damaged, "
-            "or an old .doc renamed to .docx",
-            source.rel,
-            hint=damaged,
-        ) from exc
-    except OSError as exc:
-        raise ManuscriptError(
-            f"cannot read the file: {exc.strerror or exc}", source.rel
-        ) from exc
-    entries = archive.infolist()
-    pictures = sum(entry.file_size for entry in entries if docxboxes.is_picture(entry.filename))
-    total = sum(entry.file_size for entry in entries) - pictures
-    problem = hint = None
-    if total > MAX_UNCOMPRESSED:
-        problem = (
-            f"it would unpack to {total // (1024 * 1024)} MB, more than the "
-            f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB allowed"
-        )
-    elif pictures > MAX_PICTURES:
-        problem = (f"its pictures take {pictures // (1024 * 1024):,} MB, more than the "
-                   f"{MAX_PICTURES // (1024 * 1024):,} MB allowed")
-        hint = ("in Word, File > Compress Pictures at 330 ppi (Print) makes them smaller; or put the "
-                "photos in images/ and show them with a gallery block")
-    for entry in entries:
-        if entry.flag_bits & 0x1:
-            problem = (
-                "it is password-protected; remove the password in Word and save again"
-            )
-        elif entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(
-            entry.compress_size, 1
-        ):
-            problem = (
-                f"its part {entry.filename} unpacks {entry.file_size // max(entry.compress_size, 1)} "
-                "times larger than stored (a zip bomb?)"
-            )
-    names = {entry.filename for entry in entries}
-    if problem is None and "word/document.xml" not in names:
-        problem = "it has no word/document.xml: it is not a Word document"
-    if problem:
-        archive.close()
-        raise ManuscriptError(
-            f"refusing to read this .docx: {problem}", source.rel, hint=hint or damaged
-        )
-    return archive
-
-
-def _raw_part(archive: zipfile.ZipFile, name: str) -> bytes:
-    """The bytes of a part of the package; none when it is missing or damaged (mammoth reports that)."""
-    try:
-        return archive.read(name)
-    except (KeyError, zipfile.BadZipFile, ValueError, OSError):
-        return b""
-
-
-def _part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
-    try:
-        return etree.fromstring(archive.read(name), _XML)
-    except KeyError:
-        return None
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, ValueError):
-        return None  # mammoth reports a damaged part when it reads it
 
 
 def _legacy_diagnostics(legacy: LegacyRuns, rel: str) -> list[Diagnostic]:

@@ -11,20 +11,16 @@ placed right after it, in document order; a box nested in a box follows its own 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
 
 from lxml import etree
+
+from .docxpackage import DOCUMENT
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-DOCUMENT = "word/document.xml"
-PICTURES = "word/media/"
 MAX_BOXES = 2000  # a document with more is read as mammoth reads it
 
 
@@ -67,57 +63,6 @@ def hoist(archive: zipfile.ZipFile) -> TextBoxes:
                     position = child
     return TextBoxes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),
                      count, characters)
-
-
-def is_picture(name: str) -> bool:
-    """Whether a part of the package is a picture (``word/media/…``): stored bytes, never parsed."""
-    return name.startswith(PICTURES)
-
-
-def with_document(archive: zipfile.ZipFile, document: bytes, folder: Path):
-    """A copy of the .docx with its main document part replaced, in a nameless file in ``folder``
-    (the cache): a Word file of photos kept at full size holds hundreds of megabytes, which a copy
-    in memory doubled. Pictures are copied in chunks and stored as they are (JPEG bytes gain
-    nothing from being compressed again, and it took seconds)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    out = tempfile.TemporaryFile(dir=folder)
-    try:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as copy:
-            for entry in archive.infolist():
-                if entry.filename == DOCUMENT:
-                    copy.writestr(entry, document)
-                elif is_picture(entry.filename):
-                    stored = zipfile.ZipInfo(entry.filename, entry.date_time)
-                    stored.compress_type = zipfile.ZIP_STORED
-                    stored.file_size = entry.file_size
-                    with archive.open(entry) as source, copy.open(stored, "w", force_zip64=True) as target:
-                        shutil.copyfileobj(source, target, 1 << 20)
-                else:
-                    copy.writestr(entry, archive.read(entry.filename))
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    return _Nameless(out)
-
-
-class _Nameless:
-    """A file without its ``name`` (a temporary file's is a descriptor's number), which mammoth
-    would take for the document's path."""
-
-    def __init__(self, handle: BinaryIO):
-        self._handle = handle
-
-    def __getattr__(self, attribute: str):
-        if attribute == "name":
-            raise AttributeError(attribute)
-        return getattr(self._handle, attribute)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._handle.close()
 
 
 def _inside_box(element) -> bool:

@@ -14,8 +14,7 @@ from PIL import Image
 
 from publisher import pipeline
 from publisher.errors import ManuscriptError
-from publisher.readers import Source, docxboxes, read
-from publisher.readers import docx as docx_reader
+from publisher.readers import Source, docxpackage, read
 from tests.conftest import make_project
 
 docx = pytest.importorskip("docx")
@@ -46,7 +45,7 @@ def test_pictures_do_not_count_against_the_parts_read_into_memory(tmp_path, monk
     pictures = album(path)
     with zipfile.ZipFile(path) as archive:
         parts = sum(e.file_size for e in archive.infolist()) - pictures
-    monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED", parts + 1)  # under parts + pictures
+    monkeypatch.setattr(docxpackage, "MAX_UNCOMPRESSED", parts + 1)  # under parts + pictures
     article = read(Source(path=path, rel="manuscripts/anh.docx", root=tmp_path)).article
     [gallery] = article.blocks
     assert len(gallery.items) == 3
@@ -55,7 +54,7 @@ def test_pictures_do_not_count_against_the_parts_read_into_memory(tmp_path, monk
 def test_an_album_over_the_pictures_limit_says_how_to_make_it_smaller(tmp_path, monkeypatch):
     path = tmp_path / "anh.docx"
     pictures = album(path)
-    monkeypatch.setattr(docx_reader, "MAX_PICTURES", pictures - 1)
+    monkeypatch.setattr(docxpackage, "MAX_PICTURES", pictures - 1)
     with pytest.raises(ManuscriptError) as caught:
         read(Source(path=path, rel="manuscripts/anh.docx", root=tmp_path))
     assert caught.value.path == "manuscripts/anh.docx"
@@ -68,13 +67,13 @@ def test_the_package_copy_is_on_disk_its_pictures_stored_as_they_are(tmp_path):
     album(path)
     with zipfile.ZipFile(path) as archive:
         original = {e.filename: archive.read(e.filename) for e in archive.infolist()}
-        with docxboxes.with_document(archive, b"<changed/>", tmp_path / "cache") as copy:
+        with docxpackage.with_document(archive, b"<changed/>", tmp_path / "cache") as copy:
             assert getattr(copy, "name", None) is None  # mammoth takes a name for the document's path
             with zipfile.ZipFile(copy) as written:
                 entries = {e.filename: e for e in written.infolist()}
-                assert written.read(docxboxes.DOCUMENT) == b"<changed/>"
+                assert written.read(docxpackage.DOCUMENT) == b"<changed/>"
                 for name, data in original.items():
-                    if name != docxboxes.DOCUMENT:
+                    if name != docxpackage.DOCUMENT:
                         assert written.read(name) == data
                 media = [e for n, e in entries.items() if n.startswith("word/media/")]
                 assert len(media) == 3 and all(e.compress_type == zipfile.ZIP_STORED for e in media)

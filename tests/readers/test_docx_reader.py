@@ -24,10 +24,10 @@ from publisher.errors import DependencyError, ManuscriptError
 from publisher.legacy import encode_tcvn3, encode_vni
 from publisher.readers import (
     Source,
+    docxpackage,
     libreoffice,
     read,
 )
-from publisher.readers import docx as docx_reader
 
 
 def source(path: Path, root: Path, **options) -> Source:
@@ -360,7 +360,7 @@ def test_zip_bomb_ratio(tmp_path):
 def test_zip_bomb_total_size(tmp_path, monkeypatch):
     path = tmp_path / "big.docx"
     styled_document().save(path)
-    monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED", 10_000)
+    monkeypatch.setattr(docxpackage, "MAX_UNCOMPRESSED", 10_000)
     with pytest.raises(ManuscriptError, match="unpack to"):
         read(source(path, tmp_path))
 
