@@ -49,7 +49,7 @@ def without_notes(fragment: str) -> str:
 SUB_HEADING = " – "
 
 # Rows from which a table is a long one: a roster's columns are measured once (pdf.rosters), and a
-# table in an article is set as a roster where its shape allows (normalize.longtables).
+# table in an article is set as a roster where its shape allows (readers.longtables).
 LONG_TABLE = 200
 
 

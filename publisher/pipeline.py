@@ -27,8 +27,8 @@ from .config import BookConfig, load_config
 from .errors import Diagnostic, ManuscriptError, PublisherError
 from .model import Article, Book
 from .normalize.book import normalize_article, options_from_config
-from .normalize.longtables import long_tables_as_rosters
 from .readers import ReadResult, Source, read
+from .readers.longtables import long_tables_as_rosters
 from .readers.source import MAX_MANUSCRIPT_BYTES, sanitize_article
 from .report import texts_phrase
 from .safety import TooLarge, file_digest, read_bytes

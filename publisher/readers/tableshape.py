@@ -121,7 +121,7 @@ def shape(records: list[Record], merged: list[Merge] = ()) -> Shape:
     if at < len(records) and _sub_headings(header, records[at][1], data):
         header = _joined(header, records[at][1])
         at += 1
-    if at < len(records) and _is_numbering(records[at][1]):
+    if at < len(records) and is_numbering(records[at][1]):
         notes.append(_note("numbering", records[at:at + 1]))
         at += 1
     rows = records[at:]
@@ -270,7 +270,8 @@ def _joined(header: list[str], below: list[str]) -> list[str]:
     return names
 
 
-def _is_numbering(cells: list[str]) -> bool:
+def is_numbering(cells: list[str]) -> bool:
+    """Whether a row holds only column numbers or letters, rising: ``(1) (2) (3)``, ``A B 1 2``."""
     values = [v for v in cells if v]
     if len(values) < 2 or not all(_NUMBERING.fullmatch(v) for v in values):
         return False

@@ -692,7 +692,7 @@ def word_staff_list() -> bytes:
 
 @pytest.fixture(scope="module")
 def word_table(tmp_path_factory, small_chunks):
-    """A Word file whose table of 700 rows is the staff list (normalize.longtables: set as a roster)."""
+    """A Word file whose table of 700 rows is the staff list (readers.longtables: set as a roster)."""
     return built_both_ways(tmp_path_factory, "dsw", {"01-bai.md": text_article(1)}, "Kỷ yếu danh sách Word",
                            {"manuscripts/02-danh-sach.docx": word_staff_list()})
 

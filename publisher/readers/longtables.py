@@ -11,7 +11,8 @@ block, in place, when its shape says what every cell is:
 
 - a header of one row, or of two where a heading spans the sub-headings under it (joined to
   each by ``model.SUB_HEADING``, as readers.tableshape names a sheet's two-row header) and the
-  others span both rows;
+  others span both rows; a row numbering the columns under it (``(1) (2) (3)``, as official
+  forms have it) is left out, as from a sheet;
 - rows of plain cells; a row of one cell across the whole table is a section's heading
   (``I. LÃNH ĐẠO CỤC``), shown across it as before; a cell merged down over rows (a unit beside
   its people) is shown on each of its rows, as a roster shows it;
@@ -36,6 +37,7 @@ from html.parser import HTMLParser
 
 from ..errors import Diagnostic
 from ..model import LONG_TABLE, SUB_HEADING, Article, Block, html_to_text
+from .tableshape import is_numbering
 
 # Content that makes a cell more than a line of text: the roster template writes a cell inline.
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "li", "dl", "table", "figure", "img", "blockquote", "pre", "hr",
@@ -152,9 +154,18 @@ def _width(row: list[_Cell]) -> int:
     return sum(cell.colspan for cell in row)
 
 
+def _numbering_row(row: list[_Cell]) -> bool:
+    """A row numbering the columns (``(1) (2) (3)``, ``A B 1 2``: readers.tableshape's rule)."""
+    return all(cell.colspan == 1 and cell.rowspan == 1 for cell in row) and is_numbering(
+        [html_to_text(cell.html) for cell in row])
+
+
 def headings(head: list[list[_Cell]]) -> list[str]:
     """The roster's column names from one or two header rows (a heading over sub-headings joined
-    to each by SUB_HEADING, as render.headings splits them again)."""
+    to each by SUB_HEADING, as render.headings splits them again); a last row numbering the
+    columns (``(1) (2) (3)``, as official forms have it) is left out."""
+    if len(head) > 1 and _numbering_row(head[-1]):
+        head = head[:-1]
     if not head:
         raise Unfit("no header row")
     if len(head) == 1:
@@ -233,6 +244,8 @@ def as_roster(block: Block) -> tuple[Block, int]:
     columns = headings(head)
     if len(columns) < 2:
         raise Unfit("a header of fewer than two columns")
+    if body and _numbering_row(body[0]):  # under a header not repeated on each page
+        body = body[1:]
     rows, repeated = items(body, len(columns))
     roster = Block("roster", line=block.line, id=block.id, caption=caption or None,
                    columns=columns, items=rows)

@@ -1,4 +1,4 @@
-"""A staff list typed as a table in a Word file or in Markdown (normalize.longtables): a table of
+"""A staff list typed as a table in a Word file or in Markdown (readers.longtables): a table of
 LONG_TABLE rows or more is set as a roster where its shape says what every cell is, and is
 left as it is, with a note naming why, where it does not."""
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publisher.model import LONG_TABLE, Article, Block
-from publisher.normalize.longtables import Unfit, as_roster, long_tables_as_rosters
+from publisher.readers.longtables import Unfit, as_roster, long_tables_as_rosters
 from publisher.pipeline import load_book
 from publisher.render.headings import heading_rows
 from tests.conftest import make_project
@@ -251,3 +251,17 @@ def test_tables_under_headings_of_another_kind_stay_as_they_are(case):
     before = [b.kind for b in blocks]
     piece = Article(id="a", title="Danh sách", source="manuscripts/ds.docx", blocks=blocks)
     assert long_tables_as_rosters(piece) == [] and [b.kind for b in piece.blocks] == before
+
+
+@pytest.mark.parametrize("where", ["repeated with the header", "first row of the body"])
+def test_a_row_numbering_the_columns_is_left_out(where):
+    numbering = "<tr>" + "".join(f"<td>({n})</td>" for n in range(1, 5)) + "</tr>"
+    if where == "repeated with the header":
+        html = table_html(HEAD + numbering.replace("td>", "th>"), rows(LONG_TABLE))
+    else:
+        html = table_html(HEAD, [numbering, *rows(LONG_TABLE)])
+    piece = article(html)
+    long_tables_as_rosters(piece)
+    [roster] = piece.blocks
+    assert roster.columns == ["STT", "Họ và tên", "Ngày sinh", "Đơn vị"]
+    assert len(roster.items) == LONG_TABLE and roster.items[0]["cells"][0] == "1"
