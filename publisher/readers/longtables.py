@@ -22,11 +22,13 @@ block, in place, when its shape says what every cell is:
 The rows stay in their order and keep their text and inline markup (bold, line breaks). A
 table left as it is for its shape is named in a note, with the reason.
 
-A staff list is also typed a table a unit, each under its heading (``Phòng Nghiệp vụ``): two or
-more headings of one level, each right over a table of a roster's shape without a caption, the
-tables' columns the same and LONG_TABLE rows in all, are one roster, each heading a section's
-row across it (``_units_as_one``): 30 tables of 100 rows printed in 16.4 s and 164 MB against
-26.4 s and 359 MB. No outline loses them: the contents and the PDF's bookmarks list articles.
+A staff list is also typed a table a unit, each under its heading (``Phòng Nghiệp vụ``), or
+each table opening with its unit's name in a row merged across it, one table after another. Two
+or more headings of one level each right over a table, or two or more tables with nothing
+between, of a roster's shape, the same columns and LONG_TABLE rows in all, are one roster, each
+heading (or title row) a section's row across it (``_joined``): 30 tables of 100 rows under
+their headings printed in 16.4 s and 164 MB against 26.4 s and 359 MB. No outline loses the
+headings: the contents and the PDF's bookmarks list articles.
 """
 
 from __future__ import annotations
@@ -150,10 +152,6 @@ def parse(html: str) -> _Table:
     return parser.table
 
 
-def _width(row: list[_Cell]) -> int:
-    return sum(cell.colspan for cell in row)
-
-
 def _numbering_row(row: list[_Cell]) -> bool:
     """A row numbering the columns (``(1) (2) (3)``, ``A B 1 2``: readers.tableshape's rule)."""
     return all(cell.colspan == 1 and cell.rowspan == 1 for cell in row) and is_numbering(
@@ -272,25 +270,66 @@ def _heading_runs(blocks: list[Block]) -> list[tuple[int, int]]:
     return runs
 
 
-def _units_as_one(blocks: list[Block]) -> tuple[Block, int] | None:
-    """One roster of the tables of a run of (heading, table) pairs, each heading a section's row
-    across it, and the cells merged down it shows on each row; None unless every table is a
-    roster's shape, without a caption, with the same columns, LONG_TABLE rows in all."""
-    rosters, repeated = [], 0
-    for heading, table in zip(blocks[::2], blocks[1::2]):
+def _table_runs(blocks: list[Block]) -> list[tuple[int, int]]:
+    """(first, end) of each run of two or more tables one after another, nothing between them: a
+    staff list typed a table a unit, each table's first row its unit's name merged across it (or
+    one table that Word split in several)."""
+    runs, at = [], 0
+    while at < len(blocks):
+        end = at
+        while end < len(blocks) and blocks[end].kind == "table":
+            end += 1
+        if end - at >= 2:
+            runs.append((at, end))
+        at = max(end, at + 1)
+    return runs
+
+
+def _joined(parts: list[tuple[str | None, Block]]) -> tuple[Block, int] | None:
+    """One roster of (a section's heading or None, table block) parts, each heading a section's
+    row over its table's rows, or, without one, the table's title row (its caption as a roster);
+    and the cells merged down it shows on each row. None unless every table is a roster's shape,
+    with the first one's columns, LONG_TABLE rows in all, and no table under a heading titled too."""
+    items: list[dict] = []
+    columns, repeated = None, 0
+    for heading, table in parts:
         try:
             roster, merged = as_roster(table)
         except Unfit:
             return None
-        if roster.caption or (rosters and roster.columns != rosters[0][1].columns):
+        if (heading and roster.caption) or (columns is not None and roster.columns != columns):
             return None
-        rosters.append((heading, roster))
-        repeated += merged
-    items = [item for heading, roster in rosters for item in [{"section": heading.html}, *roster.items]]
+        columns, repeated = roster.columns, repeated + merged
+        section = heading or roster.caption
+        items += [{"section": section}, *roster.items] if section else roster.items
     if len(items) < LONG_TABLE:
         return None
-    first = rosters[0][1]
-    return Block("roster", line=blocks[0].line, id=blocks[0].id, columns=first.columns, items=items), repeated
+    first = parts[0][1]
+    return Block("roster", line=first.line, id=first.id, columns=columns, items=items), repeated
+
+
+def _join(article: Article, runs: list[tuple[int, int]], parts, describe, hint: str,
+          notes: list[Diagnostic]) -> None:
+    """Each run (first, end) of ``article``'s blocks whose ``parts`` (blocks -> (heading or None,
+    table) pairs) make one roster replaced by it (from the last run: the indexes before stay),
+    with a note (``describe(first, end, roster)``)."""
+    for first, end in reversed(runs):
+        found = _joined(parts(article.blocks[first:end]))
+        if found is None:
+            continue
+        roster, repeated = found
+        roster.line = article.blocks[first].line
+        message = describe(first, end, roster) + _repeated(repeated)
+        article.blocks[first:end] = [roster]
+        notes.append(Diagnostic("info", message, article.source, roster.line, "long-table", hint))
+
+
+def _rows(roster: Block) -> int:
+    return sum("cells" in item for item in roster.items)
+
+
+def _repeated(count: int) -> str:
+    return f"; {count:,} cells merged down shown on each of their rows" if count else ""
 
 
 def long_tables_as_rosters(article: Article) -> list[Diagnostic]:
@@ -298,19 +337,21 @@ def long_tables_as_rosters(article: Article) -> list[Diagnostic]:
     (in place), and the tables of a staff list typed a table a unit, under their headings, as one
     roster in sections; a note for each, saying what was done or why not."""
     notes: list[Diagnostic] = []
-    for first, end in reversed(_heading_runs(article.blocks)):  # from the end: the indexes before stay
-        found = _units_as_one(article.blocks[first:end])
-        if found is None:
-            continue
-        roster, repeated = found
-        headings = article.blocks[first:end:2]
-        article.blocks[first:end] = [roster]
-        merged = f"; {repeated:,} cells merged down shown on each of their rows" if repeated else ""
-        notes.append(Diagnostic(
-            "info", f"{len(headings)} tables, each under its heading (“{html_to_text(headings[0].html)[:40]}” …), "
-            f"set as one roster of {len(roster.items) - len(headings):,} rows, each heading a row across it{merged}",
-            article.source, roster.line, "long-table",
-            "put a paragraph between a heading's table and the next heading to keep them apart"))
+
+    def heading(first: int, end: int, roster: Block) -> str:
+        name = html_to_text(article.blocks[first].html)[:40]
+        return (f"{(end - first) // 2} tables, each under its heading (“{name}” …), set as one roster of "
+                f"{_rows(roster):,} rows, each heading a row across it")
+
+    def one_after_another(first: int, end: int, roster: Block) -> str:
+        titled = any("section" in item for item in roster.items)
+        return (f"{end - first} tables one after another set as one roster of {_rows(roster):,} rows"
+                f"{', the title row of each a row across it' if titled else ''}")
+
+    _join(article, _heading_runs(article.blocks), lambda blocks: list(zip([b.html for b in blocks[::2]], blocks[1::2])),
+          heading, "put a paragraph between a heading's table and the next heading to keep them apart", notes)
+    _join(article, _table_runs(article.blocks), lambda blocks: [(None, table) for table in blocks],
+          one_after_another, "put a paragraph between two tables to keep them apart", notes)
     for index, block in enumerate(article.blocks):
         if block.kind != "table" or body_rows(block.html) < LONG_TABLE:
             continue

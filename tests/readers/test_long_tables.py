@@ -265,3 +265,31 @@ def test_a_row_numbering_the_columns_is_left_out(where):
     [roster] = piece.blocks
     assert roster.columns == ["STT", "Họ và tên", "Ngày sinh", "Đơn vị"]
     assert len(roster.items) == LONG_TABLE and roster.items[0]["cells"][0] == "1"
+
+
+def test_tables_one_after_another_each_titled_by_its_unit_are_one_roster():
+    """Each table opens with its unit's name merged across it; or Word split one table in two."""
+    blocks, start = [], 0
+    for number, size in enumerate((80, 80, 80)):
+        title = f'<tr><td colspan="4">PHÒNG THỨ {number + 1}</td></tr>'
+        blocks.append(Block("table", table_html(title, [HEAD.replace("th>", "td>"), *rows(start + size)[start:]]),
+                            line=20 + number))
+        start += size
+    piece = Article(id="a", title="Danh sách", source="manuscripts/ds.docx", blocks=blocks)
+    [note] = long_tables_as_rosters(piece)
+    [roster] = piece.blocks
+    assert roster.line == 20 and roster.columns == ["STT", "Họ và tên", "Ngày sinh", "Đơn vị"]
+    assert [i for i, item in enumerate(roster.items) if "section" in item] == [0, 81, 162]
+    assert roster.items[81] == {"section": "PHÒNG THỨ 2"} and len(roster.items) == 243
+    assert note.message.startswith("3 tables one after another set as one roster of 240 rows, the title row of each")
+
+    split = [Block("table", table_html(HEAD, rows(150))), Block("table", table_html(HEAD, rows(250)[150:]))]
+    piece = Article(id="a", title="Danh sách", source="manuscripts/ds.docx", blocks=split)
+    long_tables_as_rosters(piece)
+    [roster] = piece.blocks
+    assert [item["cells"][0] for item in roster.items] == [str(n) for n in range(1, 251)]
+
+    other = [Block("table", table_html(HEAD, rows(150))),
+             Block("table", table_html(HEAD.replace("Đơn vị", "Chức vụ"), rows(250)[150:]))]
+    piece = Article(id="a", title="Danh sách", source="manuscripts/ds.docx", blocks=list(other))
+    assert long_tables_as_rosters(piece) == [] and piece.blocks == other
