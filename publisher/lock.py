@@ -102,22 +102,49 @@ def build_lock(out_dir: Path, wait_s: float = 0.0):
     except OSError as exc:
         raise OutputError(f"cannot create the output folder: {exc.strerror}", str(out_dir)) from exc
     path = out_dir / LOCK_NAME
-    lock = _acquire(path, wait_s)
-    fd = lock._context.lock_file_fd  # filelock keeps the descriptor here
-    _HELD.add(fd)
+    tried: list = []  # every lock object _acquire made; the last one is held once it returns
     try:
+        _acquire(path, wait_s, tried)
+        _HELD.add(tried[-1]._context.lock_file_fd)  # filelock keeps the descriptor here
         remove_partials(out_dir)
         yield path
+    except BaseException:
+        if not any(lock.is_locked for lock in tried):
+            _remove_unheld(path)
+        raise
     finally:
-        _HELD.discard(fd)
-        # Unlink while still holding the lock, so no one can lock the old file afterwards
-        # (a build waiting on it sees that the name now leads elsewhere, and starts again).
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        lock.release()
+        # Also when a signal (SIGINT, SIGTERM) lands while the lock is being taken: a lock held
+        # is never left behind as a file in the output folder.
+        for lock in tried:
+            if lock.is_locked:
+                _HELD.discard(lock._context.lock_file_fd)
+                # Unlink while still holding the lock, so no one can lock the old file afterwards
+                # (a build waiting on it sees that the name now leads elsewhere, and starts again).
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                lock.release()
 
 
-def _acquire(path: Path, wait_s: float):
+def _remove_unheld(path: Path) -> None:
+    """The lock file, when no build holds it, removed under its lock: a signal that lands while
+    filelock takes the lock makes filelock let go of it, and the file would stay behind."""
+    import filelock
+
+    if not os.path.lexists(path):
+        return
+    lock = filelock.FileLock(path, timeout=0, is_singleton=False, thread_local=False)
+    try:
+        lock.acquire()
+    except (filelock.Timeout, OSError):  # another build holds it, or it is not ours to touch
+        return
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+    lock.release()
+
+
+def _acquire(path: Path, wait_s: float, tried: list):
+    """Take the lock at ``path``; each lock object made is put in ``tried`` before it is taken
+    (the last one is the one held when this returns)."""
     import filelock  # imported when a build writes: 0.1-0.3 s that check, stats and dump do not need
 
     deadline = time.monotonic() + wait_s
@@ -125,6 +152,7 @@ def _acquire(path: Path, wait_s: float):
     while True:
         lock = filelock.FileLock(path, timeout=max(0.0, deadline - time.monotonic()), is_singleton=False,
                                  thread_local=False, on_acquired=_write_owner)
+        tried.append(lock)
         try:
             lock.acquire()
         except filelock.Timeout:
@@ -143,5 +171,5 @@ def _acquire(path: Path, wait_s: float):
         except (OSError, TypeError):
             same = False
         if same:
-            return lock
+            return
         lock.release()  # the previous holder removed the file as we opened it: start again

@@ -230,3 +230,29 @@ def test_ctrl_c_while_the_epub_is_written_on_its_thread_leaves_no_partial_file(t
         left = sorted(p.name for p in (root / "dist").iterdir() if p.name.startswith("."))
         assert left == [], (delay, process.returncode, left, stderr)
     assert 130 in outcomes, outcomes
+
+
+@pytest.mark.parametrize("where", ["as the lock is taken", "as it is checked", "as old partial files are removed"])
+def test_a_signal_while_the_lock_is_taken_leaves_no_lock_file(tmp_path, monkeypatch, where):
+    """SIGINT or SIGTERM arrives as an exception wherever Python is: also between taking the
+    lock and the block that removes it (a CI run found the lock file left in the output folder)."""
+    import publisher.lock as lock_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    if where == "as the lock is taken":
+        monkeypatch.setattr(lock_module, "_write_owner", interrupted)  # filelock's on_acquired
+    elif where == "as it is checked":
+        real_lstat = os.lstat
+        monkeypatch.setattr(lock_module.os, "lstat",
+                            lambda path, *a, **k: interrupted() if Path(path).name == LOCK_NAME else real_lstat(path, *a, **k))
+    else:
+        monkeypatch.setattr(lock_module, "remove_partials", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with build_lock(tmp_path / "dist"):
+            pass
+    monkeypatch.undo()
+    assert list((tmp_path / "dist").iterdir()) == []
+    with build_lock(tmp_path / "dist"):  # and the next build takes the lock at once
+        pass
