@@ -37,7 +37,6 @@ import functools
 import hashlib
 import io
 import math
-import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -47,7 +46,7 @@ import pi_heif
 from PIL import Image, ImageCms, JpegImagePlugin, UnidentifiedImageError
 
 from .errors import ManuscriptError
-from .safety import MAX_IMAGE_BYTES, TooLarge, read_bytes, write_file
+from .safety import MAX_IMAGE_BYTES, TooLarge, file_digest, read_bytes, write_file
 
 pi_heif.register_heif_opener()  # HEIC / HEIF photos (iPhones save them) open in Pillow like any other
 
@@ -288,11 +287,7 @@ def _content_digest(path: Path, cache: Path) -> str:
             return found
     except OSError:
         pass
-    hasher = hashlib.sha256()
-    with os.fdopen(os.open(path.resolve(), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            hasher.update(block)
-    found = hasher.hexdigest()
+    found = file_digest(path.resolve()).hex()
     known.parent.mkdir(parents=True, exist_ok=True)
     _write(known, found.encode("ascii"))
     return found

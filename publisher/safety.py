@@ -104,11 +104,12 @@ def read_bytes(path: Path, limit: int) -> bytes:
     return b"".join(_chunks(path, limit))
 
 
-def file_digest(path: Path, limit: int) -> bytes:
+def file_digest(path: Path, limit: int | None = None) -> bytes:
     """The SHA-256 of the regular file ``path``, read in chunks as ``read_bytes`` reads it (a Word
-    file of photos of hundreds of megabytes is never held whole)."""
+    file of photos of hundreds of megabytes is never held whole); ``limit`` None: any size (the
+    caller checks the size where it reads the file)."""
     hasher = hashlib.sha256()
-    for chunk in _chunks(path, limit):
+    for chunk in _chunks(path, (1 << 62) if limit is None else limit):
         hasher.update(chunk)
     return hasher.digest()
 
