@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -47,6 +48,20 @@ def file_stamp(path: Path) -> list:
     except OSError:
         return [str(path), None]
     return [str(path), stat.st_size, stat.st_mtime_ns]
+
+
+def stat_stamp(info: os.stat_result) -> tuple:
+    """What tells a file has changed without reading it (make's rule, with the change time and
+    inode too): its type, size, modification and change times and inode."""
+    return (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def path_stamp(path: Path) -> tuple | None:
+    """``stat_stamp`` of ``path`` itself (a link is not followed); None when nothing is there."""
+    try:
+        return stat_stamp(os.lstat(path))
+    except OSError:
+        return None
 
 
 class Store:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .assemble import assemble
+from .cache import path_stamp
 from .collect import Plan, collect
 from .config import BookConfig, load_config
 from .errors import Diagnostic, ManuscriptError, PublisherError
@@ -78,8 +79,8 @@ def _read_and_keep(config: BookConfig, path: Path, memo, key: str | None, raw: b
     article = normalize_article(result.article, options_from_config(config))
     result.diagnostics.extend(long_tables_as_rosters(article))  # a staff list typed as a table
     found = (article, result.diagnostics, before) if raw else (article, result.diagnostics)
-    if key:
-        memo.save(key, found)
+    if key:  # kept with the stamps of the other files it was read from (a roster's sheet …)
+        memo.save(key, (found, result.dependencies))
     return found
 
 
@@ -99,9 +100,14 @@ def _memo_key(config: BookConfig, path: Path, memo, raw: bool) -> str | None:
 
 
 def _recall(memo, key: str | None):
-    """What ``memo`` keeps under ``key``, unless an image it points to left the cache."""
-    found = memo.load(key) if key else None
-    if found is None:
+    """What ``memo`` keeps under ``key``, unless a file it was read from besides the manuscript
+    changed (a roster's data file edited, a photo replaced, a sidecar added) or an image it points
+    to left the cache."""
+    kept = memo.load(key) if key else None
+    if not (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dict)):
+        return None
+    found, dependencies = kept
+    if any(path_stamp(Path(path)) != stamp for path, stamp in dependencies.items()):
         return None
     for block in found[0].blocks:
         for src in block.image_sources():
@@ -158,13 +164,11 @@ def _chunk_result(future, index: int):
 
 
 def article_memo(config: BookConfig):
-    """The article cache: keyed by the code, the normalisation options and the images."""
-    from .cache import Memo, code_version, digest, file_stamp
-    from .cache import cache_dir
+    """The article cache: keyed by the code, the normalisation options and the project; each
+    article is kept with the stamps of the files it was read from (``_recall``)."""
+    from .cache import Memo, cache_dir, code_version, digest
 
-    images = sorted(file_stamp(p) for p in config.root.glob("images/**/*"))  # readers measure images
-    context = digest(code_version(), repr(options_from_config(config)), repr(config.security), str(config.root),
-                     images)
+    context = digest(code_version(), repr(options_from_config(config)), repr(config.security), str(config.root))
     return Memo(cache_dir() / "articles", context)
 
 

@@ -24,13 +24,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import stat
 import sys
 import time
 from pathlib import Path
 
 from . import __version__
-from .cache import Store, cache_dir, code_version, digest
+from .cache import Store, cache_dir, code_version, digest, stat_stamp as _stamp
 from .errors import Diagnostic
 from .report import BuildReport, OutputFile
 
@@ -76,10 +75,6 @@ def build_key(config, target_dir: Path, options: tuple) -> str | None:
 def _name(path) -> str:
     """A path as the bytes the system has for it (a name that is not UTF-8 is no error here)."""
     return os.fsencode(path).hex()
-
-
-def _stamp(info: os.stat_result) -> tuple:
-    return (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def previous(key: str | None, strict: bool, started: float) -> BuildReport | None:

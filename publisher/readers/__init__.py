@@ -20,6 +20,7 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import path_stamp
 from ..config import SecurityConfig
 from ..errors import Diagnostic, ManuscriptError
 from ..model import Article
@@ -46,12 +47,21 @@ class Source:
     images_dir: Path | None = None  # where extracted images go (docx); None: the cache, never the project
     options: dict = field(default_factory=dict)  # reader options from book.toml
     security: SecurityConfig | None = None  # book.toml [security]; None: nothing remote is fetched
+    # The project's other files the article was read from, each with its stamp when it was read.
+    dependencies: dict[str, tuple | None] = field(default_factory=dict, compare=False)
+
+    def depends_on(self, path: Path) -> None:
+        """Note that the article depends on ``path`` (a roster's data file, a photo it measures, a
+        folder it lists, a sidecar that may appear): the pipeline keeps a read article only while
+        none of them changes. Call it before reading ``path``: a change made meanwhile is seen."""
+        self.dependencies.setdefault(str(path), path_stamp(path))
 
 
 @dataclass
 class ReadResult:
     article: Article
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    dependencies: dict[str, tuple | None] = field(default_factory=dict)  # Source.dependencies, filled by read()
 
 
 def suffixes() -> tuple[str, ...]:
@@ -69,7 +79,9 @@ def read(source: Source) -> ReadResult:
             hint=f"supported: {', '.join(sorted(set(REGISTRY)))}",
         )
     module = importlib.import_module(f"{__name__}.{name}")
-    return module.read(source)
+    result = module.read(source)
+    result.dependencies = dict(source.dependencies)
+    return result
 
 
 def preload(paths) -> None:

@@ -118,6 +118,7 @@ def _project_path(source, ref: str, line: int, what: str, base: Path | None = No
         path = project_path(source.root, ref, base or source.path.parent)
     except UnsafePath as exc:
         raise ManuscriptError(f"{what} {ref} {exc}", source.rel, line) from exc
+    source.depends_on(path)  # edited, the article is read again (a folder: a photo added or removed)
     if not path.exists():
         raise ManuscriptError(f"{what} {ref} does not exist", source.rel, line)
     return path

@@ -123,6 +123,7 @@ def resolve_image(source, src: str, line: int | None) -> str:
     except UnsafePath as exc:
         raise ManuscriptError(f"image {src} {exc}", source.rel, line,
                               hint="copy the image into the images/ folder and point to it") from exc
+    source.depends_on(path)  # its size and shape decide the figure's layout
     if not path.is_file():
         raise ManuscriptError(f"image {src} does not exist", source.rel, line)
     if path.suffix.lower() == ".svg":

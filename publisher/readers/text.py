@@ -5,7 +5,8 @@ recorded in ``Article.meta["guessed"]`` and reported as an ``info`` Diagnostic w
 its line, so ``publisher check`` shows the editor what was assumed. YAML front
 matter (``---`` … ``---`` at the top) or a sidecar ``<name>.yaml`` / ``<name>.yml``
 next to the file overrides the guesses (keys: title, subtitle, author, authors,
-date, summary, lang; front matter wins over the sidecar; the sidecar is UTF-8).
+date, summary, lang; front matter wins over the sidecar; the sidecar is UTF-8, at most 1 MB, and a link
+to it is followed only while it stays inside the project).
 
 The layout expected::
 
@@ -65,10 +66,12 @@ Unsupported
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 
 from ..errors import Diagnostic, ManuscriptError
+from ..safety import TooLarge, UnsafePath, project_path, read_bytes
 from ..model import Article, Block
 from . import ReadResult, Source, frontmatter
 from .inline import FINAL_PUNCTUATION, broken_text, byline_names, continues, escape_text
@@ -105,6 +108,7 @@ BULLET = re.compile(r"^[-+•*]\s+")
 _SPACE = re.compile(r"\s+")
 
 MAX_TITLE_WORDS = 40
+MAX_SIDECAR_BYTES = 1 << 20  # a sidecar holds a title, authors, a date
 CAPTION_WORDS = (3, 19)
 
 
@@ -167,26 +171,34 @@ def _front_matter(
 
 def _sidecar(source: Source, diagnostics: list[Diagnostic]) -> dict:
     for suffix in (".yaml", ".yml"):
-        path = source.path.with_suffix(suffix)
-        if path.is_file():
-            rel = source.rel.rsplit(".", 1)[0] + suffix
-            try:
-                text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise ManuscriptError(
-                    f"cannot read the sidecar file: {exc}", rel
-                ) from exc
-            data = frontmatter.load(text, rel, 1, "metadata")
-            diagnostics.append(
-                Diagnostic(
-                    "info",
-                    f"metadata taken from {rel}",
-                    source.rel,
-                    None,
-                    "text-sidecar",
-                )
-            )
-            return _meta(data, text.split("\n"), rel, 1, diagnostics)
+        candidate = source.path.with_suffix(suffix)
+        source.depends_on(candidate)  # one added later changes the article
+        if not os.path.lexists(candidate):
+            continue
+        rel = source.rel.rsplit(".", 1)[0] + suffix
+        try:  # a link is followed only while it stays inside the project, as for any file named
+            path = project_path(source.root, candidate.name, source.path.parent)
+        except UnsafePath as exc:
+            raise ManuscriptError(f"the sidecar file {exc}", rel,
+                                  hint="put the file itself beside the manuscript, not a link to it") from exc
+        source.depends_on(path)
+        if not path.is_file():
+            continue  # a folder of that name is no sidecar
+        try:
+            data = read_bytes(path, MAX_SIDECAR_BYTES)
+        except TooLarge as exc:
+            raise ManuscriptError(f"the sidecar file is {exc.size >> 10:,} KB; a sidecar holds a title, authors "
+                                  f"and a date, at most {MAX_SIDECAR_BYTES >> 10:,} KB", rel) from exc
+        except OSError as exc:
+            raise ManuscriptError(f"cannot read the sidecar file: {exc.strerror or exc}", rel) from exc
+        try:
+            text = data.decode("utf-8-sig").replace("\r\n", "\n")
+        except UnicodeDecodeError as exc:
+            raise ManuscriptError("the sidecar file is not UTF-8 text", rel,
+                                  hint="save it as UTF-8 (a sidecar is always UTF-8)") from exc
+        meta = frontmatter.load(text, rel, 1, "metadata")
+        diagnostics.append(Diagnostic("info", f"metadata taken from {rel}", source.rel, None, "text-sidecar"))
+        return _meta(meta, text.split("\n"), rel, 1, diagnostics)
     return {}
 
 
