@@ -15,6 +15,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .safety import file_digest, write_file
+
 
 def cache_dir() -> Path:
     """The one cache folder of every derived file (font instances, images, remote images, renders).
@@ -62,6 +64,26 @@ def path_stamp(path: Path) -> tuple | None:
         return stat_stamp(os.lstat(path))
     except OSError:
         return None
+
+
+def known_digest(path: Path, stamps: Path, limit: int | None = None) -> str:
+    """The SHA-256 (hex) of the file ``path`` as ``safety.file_digest`` reads it (a link is not
+    followed; ``limit`` bytes at most), remembered in the folder ``stamps`` under the path and its
+    stamp: a build does not read hundreds of megabytes of photos, or a Word file of them, again
+    to know them."""
+    stamp = digest("stamp", os.fsencode(os.path.abspath(path)).hex(), stat_stamp(os.lstat(path)))[:40]
+    known = stamps / stamp
+    try:
+        found = known.read_text(encoding="ascii")
+        if len(found) == 64:
+            return found
+    except (OSError, UnicodeDecodeError):
+        pass
+    found = file_digest(path, limit).hex()
+    with contextlib.suppress(OSError):  # a digest not remembered is only read again next time
+        stamps.mkdir(parents=True, exist_ok=True)
+        write_file(known, found.encode("ascii"))
+    return found
 
 
 class Store:

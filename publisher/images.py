@@ -45,8 +45,9 @@ from pathlib import Path
 import pi_heif
 from PIL import Image, ImageCms, JpegImagePlugin, UnidentifiedImageError
 
+from .cache import known_digest
 from .errors import ManuscriptError
-from .safety import MAX_IMAGE_BYTES, TooLarge, file_digest, read_bytes, write_file
+from .safety import MAX_IMAGE_BYTES, TooLarge, read_bytes, write_file
 
 pi_heif.register_heif_opener()  # HEIC / HEIF photos (iPhones save them) open in Pillow like any other
 
@@ -276,21 +277,9 @@ def _prepare_chunk(jobs: list[tuple[Path, list[tuple[ImageSettings, str]]]], cac
 
 
 def _content_digest(path: Path, cache: Path) -> str:
-    """The sha256 of a file's bytes, remembered under its path, size, time and inode: a rebuild
+    """The sha256 of a file's bytes, remembered under its path, size, times and inode: a rebuild
     does not read hundreds of megabytes of photos again to find them in the cache."""
-    stat = path.stat()
-    stamp = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}".encode()).hexdigest()
-    known = cache / "stamps" / stamp[:40]
-    try:
-        found = known.read_text(encoding="ascii")
-        if len(found) == 64:
-            return found
-    except OSError:
-        pass
-    found = file_digest(path.resolve()).hex()
-    known.parent.mkdir(parents=True, exist_ok=True)
-    _write(known, found.encode("ascii"))
-    return found
+    return known_digest(path.resolve(), cache / "stamps")
 
 
 def _cached(path: Path, cache: Path, key: str) -> Path | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .assemble import assemble
-from .cache import path_stamp
+from .cache import cache_dir, known_digest, path_stamp
 from .collect import Plan, collect
 from .config import BookConfig, load_config
 from .errors import Diagnostic, ManuscriptError, PublisherError
@@ -32,7 +32,7 @@ from .readers import ReadResult, Source, read
 from .readers.longtables import long_tables_as_rosters
 from .readers.source import MAX_MANUSCRIPT_BYTES, sanitize_article
 from .report import texts_phrase
-from .safety import TooLarge, file_digest, read_bytes
+from .safety import TooLarge, read_bytes
 
 # Fewer manuscripts to read than this are read faster here than by starting workers.
 MIN_PARALLEL_READ = 40
@@ -89,9 +89,9 @@ def _memo_key(config: BookConfig, path: Path, memo, raw: bool) -> str | None:
         return None
     try:  # never read a file whole before its size is checked (a 1 GiB "manuscript")
         content = read_bytes(path, MAX_MANUSCRIPT_BYTES)
-    except TooLarge:  # a Word file of full-size photos: known by its hash, read in chunks
+    except TooLarge:  # a Word file of full-size photos: known by its hash, read in chunks once
         try:
-            content = b"sha256:" + file_digest(path, MAX_KEPT_BYTES)
+            content = b"sha256:" + known_digest(path, cache_dir() / "stamps", MAX_KEPT_BYTES).encode()
         except OSError:
             return None
     except OSError:
@@ -166,7 +166,7 @@ def _chunk_result(future, index: int):
 def article_memo(config: BookConfig):
     """The article cache: keyed by the code, the normalisation options and the project; each
     article is kept with the stamps of the files it was read from (``_recall``)."""
-    from .cache import Memo, cache_dir, code_version, digest
+    from .cache import Memo, code_version, digest
 
     context = digest(code_version(), repr(options_from_config(config)), repr(config.security), str(config.root))
     return Memo(cache_dir() / "articles", context)

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from publisher import pipeline
+from publisher import cache, pipeline
 from publisher.errors import ManuscriptError
 from publisher.readers import Source, docxpackage, read
 from tests.conftest import make_project
@@ -87,12 +87,17 @@ def test_a_word_file_too_large_to_key_by_its_bytes_is_kept_by_its_hash(tmp_path,
     reads = []
     real = pipeline.read_raw
     monkeypatch.setattr(pipeline, "read_raw", lambda config, path: reads.append(path) or real(config, path))
+    hashed = []  # the file's hash is remembered by its stamp: a rebuild does not read it whole again
+    digest = cache.file_digest
+    monkeypatch.setattr(cache, "file_digest", lambda path, limit=None: hashed.append(path) or digest(path, limit))
     first = pipeline.load_book(project).book
     again = pipeline.load_book(project).book
     assert len(reads) == 1  # the second build found the article in the cache
+    assert hashed == [project / "manuscripts" / "anh.docx"]
     assert again.articles()[0].blocks == first.articles()[0].blocks
     album(project / "manuscripts" / "anh.docx", photos=4)  # changed: read again
     assert len(pipeline.load_book(project).book.articles()[0].blocks[0].items) == 4 and len(reads) == 2
+    assert len(hashed) == 2
 
 
 def read_blocks(tmp_path, document):
