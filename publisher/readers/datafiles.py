@@ -10,7 +10,9 @@ and its options (``key=value``; quote values with spaces: ``title="Ban lãnh đ�
     first; any other file of DIR (not an image of IMAGE_SUFFIXES) is named in a warning.
     ``per-page=4`` (default) or ``2``; ``title=``.
 ``roster``   a table from ``file=`` (``.csv``/``.tsv``, ``.yaml``/``.yml``, or an Excel workbook
-    ``.xlsx``/``.xls``: its first sheet or ``sheet=NAME``, cells in legacy fonts converted,
+    ``.xlsx``/``.xls``/``.ods``: its first sheet or ``sheet=NAME``; ``sheet=*`` every sheet it shows that
+    holds anything, or ``sheet="A,B"`` those, as one list with each sheet's rows under its name
+    (a list kept one sheet per unit; an unrenamed Sheet2 heads nothing); cells in legacy fonts converted,
     see ``readers.spreadsheet``; relative to the manuscript) or from CSV in the body. ``columns=A,B,C`` picks and orders columns by
     their header; ``sort=name`` sorts by the name column (``name=COLUMN``, default the
     column headed "Họ và tên", "Họ tên", "Tên" or "Name") given name first, then middle,
@@ -35,6 +37,7 @@ the data file's own line for a bad row, the manuscript's line for a bad option.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import os
@@ -187,7 +190,11 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
         notes: list[Note] = []
         if suffix in spreadsheet.SUFFIXES:
             _check_size(source, path, line)
-            header, rows, notes = spreadsheet.read_table(path, rel, options.get("sheet"))
+            tables = spreadsheet.read_tables(path, rel, options.get("sheet"))
+            if len(tables) > 1:
+                header, rows, notes = _joined_sheets(tables, options, source, line, rel, diagnostics)
+            else:
+                _, header, rows, notes = tables[0]
         elif suffix in (".yaml", ".yml"):
             header, rows = _yaml_table(_read_text(source, path, line, diagnostics), rel)
         elif suffix in (".csv", ".tsv", ".txt"):
@@ -201,9 +208,10 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
     else:
         raise ManuscriptError("roster: no data: give file= or write CSV lines in the block", source.rel, line)
     sections = {note.first: note.text for note in notes if note.kind == "section"}
-    diagnostics.extend(_left_out(note, rel) for note in notes if note.kind != "section")
-    if sections:
+    diagnostics.extend(_left_out(note, rel) for note in notes if note.kind not in ("section", "sheet"))
+    if sections and not any(note.kind == "sheet" for note in notes):
         diagnostics.append(_sections_read(sections, rel))
+    sections.update((note.first, note.text) for note in notes if note.kind == "sheet")
     rows = [row for row in rows if row[0] not in sections]
     if not rows:
         raise ManuscriptError("roster: the table has a header but no rows", rel, 1 if rel != source.rel else line)
@@ -259,6 +267,73 @@ def _roster(options: dict, body: str, source, line: int, inline: Inline,
                 f"“{header[twin]}”", source.rel, line, "roster-numbered-twice",
                 hint="leave one out: remove number=, or name the columns to show with columns="))
     return Block("roster", line=line, caption=_title(options, inline), columns=headings, items=items)
+
+
+SHEET_ROWS = 1 << 21  # more rows than a sheet has (Excel: 1,048,576): sheet k's row r is k * SHEET_ROWS + r
+_DEFAULT_SHEET = re.compile(r"(?:sheet|trang tính|feuil|tabelle|hoja|planilha|foglio)\s*\d+", re.IGNORECASE)
+
+
+def _joined_sheets(tables: list, options: dict, source, line: int, rel: str,
+                   diagnostics: list[Diagnostic]) -> tuple[list[str], list, list[Note]]:
+    """One table of a workbook's sheets (``sheet=*``: a list kept one sheet per unit), each
+    sheet's rows under its name (a row across the table, as a section's heading) and their own
+    sections within: header, rows numbered apart (sheet k's row r is ``k * SHEET_ROWS + r``) and
+    the section and "sheet" notes. What each sheet leaves out is said here, naming the sheet. A
+    sheet without a column the roster shows is left out with a warning; its columns are matched
+    to the first sheet's by their names, in any order."""
+    _, header, _, _ = tables[0]
+    folded = [_fold(name) for name in header]
+    shown = {_fold(c) for c in options.get("columns", "").split(",") if c.strip()} or set(folded)
+    rows: list = []
+    notes: list[Note] = []
+    named: list[str] = []
+    alike: dict[str, list[tuple[str, Note]]] = {}
+    for index, (name, its_header, its_rows, its_notes) in enumerate(tables):
+        its_folded = [_fold(h) for h in its_header]
+        missing = [header[i] for i, f in enumerate(folded) if f in shown and f not in its_folded]
+        if missing:
+            diagnostics.append(Diagnostic(
+                "warning", f"roster: sheet {name!r} is left out: it has no column "
+                f"{', '.join(repr(m) for m in missing)}", rel, None, "roster-sheet-left-out",
+                hint=f"name its columns as the first sheet's ({', '.join(header)}), or list the sheets to "
+                     "read: sheet=\"A,B\""))
+            continue
+        extra = [h for h, f in zip(its_header, its_folded) if f not in folded]
+        if extra and "columns" not in options:
+            diagnostics.append(Diagnostic(
+                "warning", f"roster: sheet {name!r}: column {', '.join(repr(e) for e in extra)} is not in the "
+                f"first sheet ({tables[0][0]!r}) and is left out", rel, None, "roster-sheet-columns",
+                hint="add the column to the first sheet, or name the columns to show with columns="))
+        base = index * SHEET_ROWS
+        if not _DEFAULT_SHEET.fullmatch(name.strip()):
+            notes.append(Note("sheet", base, base, name.strip()))
+            named.append(name.strip())
+        for note in its_notes:
+            if note.kind == "section":
+                notes.append(Note("section", base + note.first, base + note.last, note.text))
+            elif note.kind in ("title", "numbering"):
+                alike.setdefault(note.kind, []).append((name, note))
+            else:
+                diagnostics.append(_left_out(note, rel, name))
+        where = [its_folded.index(f) if f in its_folded else None for f in folded]
+        rows.extend((base + number, [cells[i] if i is not None else "" for i in where]) for number, cells in its_rows)
+    for kind, found in alike.items():  # one note for the title (the numbering row) of every sheet
+        if len(found) == 1:
+            diagnostics.append(_left_out(found[0][1], rel, found[0][0]))
+            continue
+        name, first = found[0]
+        what = "the title above the table" if kind == "title" else "the row numbering the columns"
+        text = first.text if len(first.text) <= 40 else first.text[:39] + "…"
+        diagnostics.append(Diagnostic(
+            "info", f"roster: in {len(found)} sheets, rows read as {what}, not as rows (sheet {name!r}, "
+            f"{_unit(rel)} {first.first}: “{text}” …)", rel, first.first, f"roster-{kind}"))
+    kept = len({number // SHEET_ROWS for number, _ in rows})
+    heads = f", each under its name ({', '.join(repr(n) for n in named[:4])}{', …' if len(named) > 4 else ''})"
+    diagnostics.append(Diagnostic(
+        "info", f"roster: {kept} sheets read as one list" + (heads if named else ""), rel, None, "roster-sheets",
+        hint="rename each sheet after its unit (not Sheet1) to head its rows with that name"
+        if len(named) < kept else None))
+    return header, rows, notes
 
 
 NUMBERING_HEADERS = ("stt", "tt", "số tt", "số thứ tự", "thứ tự", "no", "no.")  # a sheet's own numbers (casefolded)
@@ -330,9 +405,17 @@ def _sections_read(sections: dict[int, str], rel: str) -> Diagnostic:
                       hint="sort= sorts the rows within each heading's part")
 
 
-def _left_out(note: Note, rel: str) -> Diagnostic:
+def _left_out(note: Note, rel: str, sheet: str | None = None) -> Diagnostic:
     """What a roster leaves out of its file, in plain words: a note on a title or a numbering row,
-    a warning on a footer (rows the editor may have meant as the table's)."""
+    a warning on a footer (rows the editor may have meant as the table's); naming ``sheet`` when
+    the roster is read from several."""
+    found = _left_out_of(note, rel)
+    if sheet is None:
+        return found
+    return dataclasses.replace(found, message=found.message.replace("roster: ", f"roster: sheet {sheet!r}, ", 1))
+
+
+def _left_out_of(note: Note, rel: str) -> Diagnostic:
     line = _unit(rel)
     lines = f"{line} {note.first}" if note.first == note.last else f"{line}s {note.first}–{note.last}"
     text = note.text if len(note.text) <= 40 else note.text[:39] + "…"

@@ -1,5 +1,6 @@
 """LibreOffice, run in a sandbox: office files converted (``converted``: .doc, .rtf, .odt to .docx,
-.ods to .xlsx) and publisher's own drawings drawn (``drawn_png``: readers.metafile).
+.ods to .xlsx; each result kept in the cache by the file's bytes) and publisher's own drawings
+drawn (``drawn_png``: readers.metafile).
 
 Each run copies its input into a temporary folder (the project's file is never touched, nor
 locked), with a fresh profile (macros off, links never updated) and, where the system allows
@@ -20,8 +21,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..cache import cache_dir, digest, path_stamp
 from ..errors import DependencyError, ManuscriptError
-from ..safety import read_bytes
+from ..safety import read_bytes, write_file
 from .office_links import refuse_linked_content
 
 TIMEOUT_SECONDS = 180
@@ -80,8 +82,23 @@ def converted(path: Path, target: str, rel: str) -> Iterator[Path]:
     except OSError as exc:
         raise ManuscriptError(f"cannot read the file: {exc.strerror or exc}", rel) from exc
     refuse_linked_content(data, rel)
+    # Kept in the cache by the file's bytes: a workbook read for several rosters (one a sheet), or
+    # read again after its manuscript was edited, is converted once (1.5 s a time for a sheet).
+    kept = cache_dir() / "converted" / f"{digest(data, path.suffix.lower(), target, _program_stamp(program))}.{target}"
+    if kept.is_file():
+        yield kept
+        return
     with _run(program, data, path.suffix.lower(), target, target, rel) as result:
+        with contextlib.suppress(OSError):  # not kept: converted again next time
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            write_file(kept, read_bytes(result, MAX_OFFICE_BYTES))
         yield result
+
+
+def _program_stamp(program: str) -> list:
+    """What changes when LibreOffice is upgraded: its program's real path and that file's stamp."""
+    real = os.path.realpath(program)
+    return [real, path_stamp(Path(real))]
 
 
 def drawn_png(drawing: bytes, size: tuple[int, int], rel: str) -> bytes:

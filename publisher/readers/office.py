@@ -2,7 +2,8 @@
 (readers.libreoffice, which converts .ods rosters to .xlsx for readers.spreadsheet too).
 
 The conversion runs ``soffice --headless --convert-to docx`` into a temporary
-folder (the manuscript is never modified), then the .docx reader reads the copy
+folder (the manuscript is never modified; the result is kept in the cache by the file's
+bytes), then the .docx reader reads a copy of it
 as if it were the manuscript: diagnostics, errors and image names refer to the
 original file. Everything the .docx reader supports applies, as far as
 LibreOffice carries it over (styles, footnotes, images and tables do; legacy
@@ -18,7 +19,10 @@ with a fresh profile (macros off, links never updated) and, where the system all
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 from ..errors import ManuscriptError
 from . import ReadResult, Source
@@ -33,10 +37,11 @@ def read(source: Source) -> ReadResult:
 
     if not source.path.is_file():
         raise ManuscriptError("the file does not exist", source.rel)
-    with converted(source.path, "docx", source.rel) as path:
-        # Images are named after the manuscript, not after the temporary copy.
-        named = path.with_name(source.path.stem + ".docx")
-        path.rename(named)
+    with converted(source.path, "docx", source.rel) as path, tempfile.TemporaryDirectory(
+            prefix="publisher-office-") as folder:
+        # Images are named after the manuscript, not after the converted file (kept in the cache).
+        named = Path(folder) / (source.path.stem + ".docx")
+        shutil.copyfile(path, named)
         result = docx.read(replace(source, path=named))
     result.article.meta["converted_from"] = source.path.suffix.lower().lstrip(".")
     return result

@@ -15,6 +15,8 @@ sheet the workbook shows is read.
 
 openpyxl reads ``.xlsx`` in read-only mode (rows streamed, cell fonts kept); xlrd reads
 the old binary ``.xls`` with ``formatting_info`` (its cell fonts), if it is installed.
+``read_tables`` reads several sheets of one workbook, opened (and an .ods converted) once:
+``sheet=*`` (every sheet shown) or ``sheet="A,B"`` for a list kept one sheet per unit.
 A damaged, encrypted or oversized workbook, an unknown sheet, a header cell without a
 name and a row longer than its header are ManuscriptErrors naming the file, the sheet
 and the row (given as the line).
@@ -36,6 +38,7 @@ MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, the whole .xlsx archive
 MAX_RATIO = 100  # uncompressed / compressed, per entry larger than 1 MB
 MAX_CELLS = 1_000_000  # 100,000 rows (datafiles.MAX_ROSTER_ROWS) of 10 columns
 MAX_COLUMNS = 16_384  # Excel's own limit (XFD)
+MAX_SHEETS = 1_000  # sheet=*: a list kept one sheet per unit has tens
 
 Row = tuple[int, list[str]]  # (row number in the sheet, cells)
 
@@ -43,8 +46,16 @@ Row = tuple[int, list[str]]  # (row number in the sheet, cells)
 def read_table(path: Path, rel: str, sheet: str | None = None) -> tuple[list[str], list[Row], list[Note]]:
     """Header, (row number, cells) rows and the rows left out around the table (readers.tableshape)
     of one worksheet, legacy fonts converted."""
+    (_, header, rows, notes), = read_tables(path, rel, sheet)
+    return header, rows, notes
+
+
+def read_tables(path: Path, rel: str, sheets: str | None = None) -> list[tuple[str, list[str], list[Row], list[Note]]]:
+    """(sheet name, header, rows, notes) of each worksheet ``sheets`` names, the workbook opened once:
+    None, the first sheet the workbook shows; ``*``, every sheet it shows that holds anything, in its
+    order; a sheet's name; or names parted by commas (a name that holds a comma is a name)."""
     if path.suffix.lower() == ".xls":
-        name, cells, layout = _xls_cells(path, rel, sheet)
+        found = list(_xls_sheets(path, rel, sheets))
     elif path.suffix.lower() == ".ods":
         # An OpenDocument sheet (LibreOffice Calc, which state offices use) saved as .xlsx by
         # LibreOffice itself: its number formats, merges and hidden cells come over as they are.
@@ -52,10 +63,30 @@ def read_table(path: Path, rel: str, sheet: str | None = None) -> tuple[list[str
 
         _check_archive(path, rel, ods=True)
         with converted(path, "xlsx", rel) as copy:
-            name, cells, layout = _xlsx_cells(copy, rel, sheet)
+            found = list(_xlsx_sheets(copy, rel, sheets))
     else:
-        name, cells, layout = _xlsx_cells(path, rel, sheet)
-    return _table(cells, rel, name, layout)
+        found = list(_xlsx_sheets(path, rel, sheets))
+    # Every sheet shown (*): a sheet with nothing in it (Excel's Sheet2 and Sheet3) is no unit.
+    found = [(name, cells, layout) for name, cells, layout in found if cells or sheets != "*"]
+    if not found:
+        raise ManuscriptError("no sheet of the workbook holds anything", rel)
+    return [(name, *_table(cells, rel, name, layout)) for name, cells, layout in found]
+
+
+def _names(names: list[str], sheets: str | None, rel: str, visible: list[str]) -> list[str]:
+    """The sheets to read, in the workbook's order for ``*`` and in the order given for a list."""
+    if sheets == "*":
+        chosen = visible or names
+        if not chosen:
+            raise ManuscriptError("the workbook has no worksheet", rel)
+    elif sheets is None or sheets in names or "," not in sheets:
+        return [_pick_sheet(names, sheets, rel, visible)]
+    else:
+        chosen = list(dict.fromkeys(_pick_sheet(names, n.strip(), rel, visible) for n in sheets.split(",") if n.strip()))
+    if len(chosen) > MAX_SHEETS:
+        raise ManuscriptError(f"the workbook has {len(chosen):,} sheets; a roster reads at most {MAX_SHEETS:,}",
+                              rel, hint="put the units' lists on fewer sheets, or in several workbooks")
+    return chosen
 
 
 @dataclass
@@ -187,7 +218,8 @@ def _check_archive(path: Path, rel: str, ods: bool = False) -> None:
                               "(or one part is compressed suspiciously well)", rel)
 
 
-def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Layout]:
+def _xlsx_sheets(path: Path, rel: str, sheets: str | None):
+    """(name, cells, layout) of each sheet ``sheets`` names (see read_tables), the workbook opened once."""
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -202,32 +234,42 @@ def _xlsx_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Lay
     try:
         names = [ws.title for ws in workbook.worksheets]  # (not a chart sheet)
         visible = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
-        name = _pick_sheet(names, sheet, rel, visible)
-        cells, errors = [], []
-        try:
-            for row in workbook[name].iter_rows():
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    if value is None or not hasattr(cell, "column"):
-                        continue
-                    if getattr(cell, "data_type", None) == "e":  # a formula's error: #N/A, #REF! …
-                        errors.append((cell.row, cell.column - 1, str(value)))
-                        continue
-                    font = getattr(cell.font, "name", None) if cell.has_style else None
-                    shown = show(value, getattr(cell, "number_format", None))
-                    cells.append((cell.row, cell.column - 1, shown, font))
-                    if len(cells) > MAX_CELLS:
-                        raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells", rel, cell.row)
-            layout = _xlsx_layout(workbook[name])
-            layout.errors = errors
-        except ManuscriptError:
-            raise
-        except Exception as exc:
-            raise ManuscriptError(f"sheet {name!r} could not be read ({exc.__class__.__name__}): "
-                                  "the workbook may be damaged", rel) from exc
+        total = 0
+        for name in _names(names, sheets, rel, visible):
+            cells, layout = _xlsx_cells(workbook[name], name, rel, total)
+            total += len(cells)
+            yield name, cells, layout
     finally:
         workbook.close()
-    return name, cells, layout
+
+
+def _xlsx_cells(worksheet, name: str, rel: str, before: int = 0) -> tuple[list, Layout]:
+    """One sheet's (row, column, text, font) cells and its layout; ``before``: the cells of the
+    workbook's sheets read before it (MAX_CELLS is for them all)."""
+    cells, errors = [], []
+    try:
+        for row in worksheet.iter_rows():
+            for cell in row:
+                value = getattr(cell, "value", None)
+                if value is None or not hasattr(cell, "column"):
+                    continue
+                if getattr(cell, "data_type", None) == "e":  # a formula's error: #N/A, #REF! …
+                    errors.append((cell.row, cell.column - 1, str(value)))
+                    continue
+                font = getattr(cell.font, "name", None) if cell.has_style else None
+                shown = show(value, getattr(cell, "number_format", None))
+                cells.append((cell.row, cell.column - 1, shown, font))
+                if len(cells) + before > MAX_CELLS:
+                    raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells"
+                                          + (" with the sheets before it" if before else ""), rel, cell.row)
+        layout = _xlsx_layout(worksheet)
+        layout.errors = errors
+    except ManuscriptError:
+        raise
+    except Exception as exc:
+        raise ManuscriptError(f"sheet {name!r} could not be read ({exc.__class__.__name__}): "
+                              "the workbook may be damaged", rel) from exc
+    return cells, layout
 
 
 def _xlsx_layout(worksheet) -> Layout:
@@ -280,7 +322,8 @@ def _pick_sheet(names: list[str], sheet: str | None, rel: str, visible: list[str
 # --- .xls ----------------------------------------------------------------------------
 
 
-def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Layout]:
+def _xls_sheets(path: Path, rel: str, sheets: str | None):
+    """(name, cells, layout) of each sheet ``sheets`` names (see read_tables), the workbook opened once."""
     try:
         import xlrd
     except ImportError as exc:
@@ -293,36 +336,45 @@ def _xls_cells(path: Path, rel: str, sheet: str | None) -> tuple[str, list, Layo
                               rel, hint="open it in a spreadsheet program and save it again as .xlsx") from exc
     try:
         names = book.sheet_names()
-        if sheet is None:  # the first sheet shown (visibility 0; 1 and 2 are hidden)
-            sheet = next((n for i, n in enumerate(names) if book.sheet_by_index(i).visibility == 0), None)
-        name = _pick_sheet(names, sheet, rel)
-        worksheet = book.sheet_by_name(name)
-        if worksheet.nrows * worksheet.ncols > MAX_CELLS:
-            raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells", rel)
-        cells, errors = [], []
-        for r in range(worksheet.nrows):
-            for c in range(worksheet.ncols):
-                cell = worksheet.cell(r, c)
-                if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                    continue
-                value, number_format = cell.value, None
-                xf = book.xf_list[cell.xf_index]
-                if cell.ctype in (xlrd.XL_CELL_DATE, xlrd.XL_CELL_NUMBER):
-                    number_format = getattr(book.format_map.get(xf.format_key), "format_str", None)
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                    value = bool(value)
-                elif cell.ctype == xlrd.XL_CELL_ERROR:  # a formula's error: left empty, named in a note
-                    errors.append((r + 1, c, xlrd.error_text_from_code.get(value, "#N/A")))
-                    continue
-                font = book.font_list[xf.font_index].name
-                cells.append((r + 1, c, show(value, number_format), font))
-        layout = Layout(
-            # (first row, row after the last, first column, column after the last), from 0
-            [(top + 1, bottom, left, right - 1) for top, bottom, left, right in worksheet.merged_cells],
-            {r + 1 for r, info in worksheet.rowinfo_map.items() if info.hidden},
-            {c for c, info in worksheet.colinfo_map.items() if info.hidden}, errors)
+        # The sheets shown (visibility 0; 1 and 2 are hidden).
+        visible = [n for i, n in enumerate(names) if book.sheet_by_index(i).visibility == 0]
+        total = 0
+        for name in _names(names, sheets, rel, visible):
+            cells, layout = _xls_cells(book, book.sheet_by_name(name), name, rel, total)
+            total += len(cells)
+            yield name, cells, layout
     finally:
         book.release_resources()
-    return name, cells, layout
+
+
+def _xls_cells(book, worksheet, name: str, rel: str, before: int = 0) -> tuple[list, Layout]:
+    import xlrd
+
+    if worksheet.nrows * worksheet.ncols + before > MAX_CELLS:
+        raise ManuscriptError(f"sheet {name!r} has more than {MAX_CELLS} cells"
+                              + (" with the sheets before it" if before else ""), rel)
+    cells, errors = [], []
+    for r in range(worksheet.nrows):
+        for c in range(worksheet.ncols):
+            cell = worksheet.cell(r, c)
+            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                continue
+            value, number_format = cell.value, None
+            xf = book.xf_list[cell.xf_index]
+            if cell.ctype in (xlrd.XL_CELL_DATE, xlrd.XL_CELL_NUMBER):
+                number_format = getattr(book.format_map.get(xf.format_key), "format_str", None)
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                value = bool(value)
+            elif cell.ctype == xlrd.XL_CELL_ERROR:  # a formula's error: left empty, named in a note
+                errors.append((r + 1, c, xlrd.error_text_from_code.get(value, "#N/A")))
+                continue
+            font = book.font_list[xf.font_index].name
+            cells.append((r + 1, c, show(value, number_format), font))
+    layout = Layout(
+        # (first row, row after the last, first column, column after the last), from 0
+        [(top + 1, bottom, left, right - 1) for top, bottom, left, right in worksheet.merged_cells],
+        {r + 1 for r, info in worksheet.rowinfo_map.items() if info.hidden},
+        {c for c, info in worksheet.colinfo_map.items() if info.hidden}, errors)
+    return cells, layout
