@@ -91,3 +91,26 @@ def test_few_manuscripts_are_read_here(tmp_path, monkeypatch):
     with Workers(2) as workers:
         load_book(root, workers=workers)
         assert workers._pool is None
+
+
+def _word_file(path, number: int) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading(f"Bài số {number}", 1)
+    document.add_paragraph(f"Đoạn văn của bài {number}, viết trong Word.")
+    document.save(path)
+
+
+@pytest.mark.parametrize("words, started", [(3, False), (4, True)])
+def test_a_few_word_files_are_enough_reading_for_the_workers(tmp_path, monkeypatch, words, started):
+    # A Word file costs ten Markdown ones to read (its pictures taken out): four of them are read
+    # by the workers, where four Markdown manuscripts are read here.
+    monkeypatch.setenv("PUBLISHER_CACHE", str(tmp_path / "cache"))
+    root = make_project(tmp_path / "book", {}, TOML)
+    for number in range(1, words + 1):
+        _word_file(root / "manuscripts" / f"{number:02d}-bai.docx", number)
+    serial = load_book(root)
+    monkeypatch.setenv("PUBLISHER_CACHE", str(tmp_path / "cache2"))
+    parallel = _read_in_workers(root, started=started)
+    assert parallel.book.to_dict() == serial.book.to_dict() and len(parallel.book.articles()) == words
