@@ -28,6 +28,9 @@ from pathlib import Path
 MAX_CONFIG_BYTES = 1 << 20  # book.toml
 MAX_STYLE_BYTES = 4 << 20  # a stylesheet or template in styles/
 MAX_IMAGE_BYTES = 100 << 20  # a photo (a 100-megapixel JPEG is about 40 MB)
+# A scan saved as uncompressed TIFF or BMP (an archive's master: an A4 page at 600 dpi is 104 MB,
+# 209 MB in 48-bit colour, as is an A3 page at 600 dpi); read from disk as it is decoded, never whole.
+MAX_SCAN_BYTES = 320 << 20
 MAX_FONT_BYTES = 64 << 20  # a font file (Noto CJK is 20 MB)
 MAX_ICC_BYTES = 16 << 20  # an ICC profile (the big CMYK ones are 2 MB)
 MAX_QUOTED = 200  # characters of input an error message quotes
@@ -112,6 +115,22 @@ def file_digest(path: Path, limit: int | None = None) -> bytes:
     for chunk in _chunks(path, (1 << 62) if limit is None else limit):
         hasher.update(chunk)
     return hasher.digest()
+
+
+def open_file(path: Path, limit: int):
+    """The regular file ``path`` opened for reading (a binary file object), as ``read_bytes``
+    opens it: without following a link in its last part, its size checked (TooLarge) first."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise IsADirectoryError(21, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise TooLarge(info.st_size, limit)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _chunks(path: Path, limit: int):

@@ -444,6 +444,30 @@ def test_tiff_and_bmp_become_jpeg_or_png_as_output_suffix_says(tmp_path, name, m
     assert prepare_image(source, ImageSettings(), tmp_path / "cache").suffix == suffix  # converted at any size
 
 
+@pytest.mark.parametrize("name, fmt", [("ban-quet.tif", "TIFF"), ("ban-quet.bmp", "BMP")])
+def test_a_scan_over_the_photo_limit_is_decoded_from_disk_never_read_whole(tmp_path, monkeypatch, name, fmt):
+    # An archive's master scan saved uncompressed (an A4 page at 600 dpi: 104 MB; 209 MB in 48-bit
+    # colour) is over the 100 MB of a photo: taken up to MAX_SCAN_BYTES, and Pillow reads it from the
+    # file as it decodes it, where its bytes were held whole beside the pixels. Here in miniature.
+    source = tmp_path / name
+    source.write_bytes(_encoded(Image.linear_gradient("L").resize((600, 400)).convert("RGB"), fmt))
+    size = source.stat().st_size  # 720 kB
+    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", size // 4)
+    monkeypatch.setattr(images, "MAX_SCAN_BYTES", size * 2)
+    read_whole = []
+    real = images.read_bytes
+    monkeypatch.setattr(images, "read_bytes", lambda path, limit: read_whole.append(path) or real(path, limit))
+    result = prepare_image(source, ImageSettings(max_size=(300, 300)), tmp_path / "cache")
+    with Image.open(result) as image:
+        assert image.format == "JPEG" and image.size == (300, 200)
+        assert image.convert("L").getpixel((150, 10)) < image.convert("L").getpixel((150, 190))  # the gradient
+    assert read_whole == []
+    monkeypatch.setattr(images, "MAX_SCAN_BYTES", size // 2)  # over the scans' limit: named, with what to do
+    with pytest.raises(ManuscriptError) as error:
+        prepare_image(source, ImageSettings(max_size=(200, 200)), tmp_path / "cache")
+    assert "too large" in error.value.message and "compressed TIFF (LZW)" in error.value.hint
+
+
 def _web_photo(size=(900, 600)) -> Image.Image:
     """A photo-like picture (grain over colour bands), as news sites serve them."""
     picture = Image.effect_noise(size, 25).convert("RGB")
