@@ -134,24 +134,16 @@ def open_file(path: Path, limit: int):
 
 
 def _chunks(path: Path, limit: int):
-    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise IsADirectoryError(21, "not a regular file", str(path))
-        if info.st_size > limit:
-            raise TooLarge(info.st_size, limit)
+    with open_file(path, limit) as handle:
         total = 0
         while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            chunk = handle.read(min(1 << 20, limit + 1 - total))
             if not chunk:
                 break
             total += len(chunk)
             if total > limit:  # it grew while being read
                 raise TooLarge(total, limit)
             yield chunk
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
