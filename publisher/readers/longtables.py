@@ -14,7 +14,8 @@ block, in place, when its shape says what every cell is:
   others span both rows; a row numbering the columns under it (``(1) (2) (3)``, as official
   forms have it) is left out, as from a sheet;
 - rows of plain cells; a row of one cell across the whole table is a section's heading
-  (``I. LÃNH ĐẠO CỤC``), shown across it as before; a cell merged down over rows (a unit beside
+  (``I. LÃNH ĐẠO CỤC``), shown across it as before, and so is a row typed in its cells that
+  heads the rows under it by readers.tableshape's rule (``II`` | ``CÁC PHÒNG THAM MƯU``); a cell merged down over rows (a unit beside
   its people) is shown on each of its rows, as a roster shows it;
 - cells of inline content: a cell holding a list, a paragraph, a picture, a note or a link
   keeps the table as it is, as does a cell merged across some columns only.
@@ -39,7 +40,7 @@ from html.parser import HTMLParser
 
 from ..errors import Diagnostic
 from ..model import LONG_TABLE, SUB_HEADING, Article, Block, html_to_text
-from .tableshape import is_numbering
+from .tableshape import is_numbering, sections
 
 # Content that makes a cell more than a line of text: the roster template writes a cell inline.
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "li", "dl", "table", "figure", "img", "blockquote", "pre", "hr",
@@ -227,6 +228,20 @@ def items(body: list[list[_Cell]], width: int) -> tuple[list[dict], int]:
     return found, repeated
 
 
+def _typed_sections(rows: list[dict]) -> list[dict]:
+    """``rows`` with each row that heads the rows under it without being merged across the table
+    (``II`` in the number column and ``CÁC PHÒNG THAM MƯU`` in the name column, as Word users type
+    them too) made a section's heading, by readers.tableshape's rule for a sheet's."""
+    found = sections([(index, [html_to_text(cell) for cell in row["cells"]])
+                      for index, row in enumerate(rows) if "cells" in row])
+    headings = {note.first: _escape(note.text) for note in found}
+    return [{"section": headings[index]} if index in headings else row for index, row in enumerate(rows)]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def as_roster(block: Block) -> tuple[Block, int]:
     """The roster block of a long table block, and the count of merged cells shown on each of
     their rows; ``Unfit`` when the table's shape is not a roster's."""
@@ -245,6 +260,7 @@ def as_roster(block: Block) -> tuple[Block, int]:
     if body and _numbering_row(body[0]):  # under a header not repeated on each page
         body = body[1:]
     rows, repeated = items(body, len(columns))
+    rows = _typed_sections(rows)
     roster = Block("roster", line=block.line, id=block.id, caption=caption or None,
                    columns=columns, items=rows)
     return roster, repeated

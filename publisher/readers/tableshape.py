@@ -129,7 +129,7 @@ def shape(records: list[Record], merged: list[Merge] = ()) -> Shape:
     if end < len(rows):
         notes.append(_note("footer", rows[end:]))
         rows = rows[:end]
-    notes.extend(_sections(rows))
+    notes.extend(sections(rows))
     return Shape(header, line, rows, notes)
 
 
@@ -285,7 +285,7 @@ _MARKED = re.compile(r"((?:[IVXLC]+|[A-ZĐ])[.)])\s+(\S.*)")  # "I. LÃNH ĐẠO
 _NUMBER = re.compile(r"\d{1,3}[.)]?")
 
 
-def _sections(rows: list[Record]) -> list[Note]:
+def sections(rows: list[Record]) -> list[Note]:
     """The rows that head the rows under them (see the module doc), each as a "section" note
     holding its heading; none in a table of one column."""
     counts = sorted(len(_filled(cells)) for _, cells in rows)

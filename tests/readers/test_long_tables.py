@@ -58,6 +58,23 @@ def test_a_long_table_becomes_a_roster_with_its_rows_in_order():
     assert note.message.startswith(f"a table of {LONG_TABLE} rows is set as a roster")
 
 
+def test_section_rows_typed_in_their_cells_are_sections_too():
+    # Word users type a unit's heading in the number and name cells as often as in a row merged
+    # across: II | CÁC PHÒNG THAM MƯU. Found by the rule a sheet's are (readers.tableshape).
+    body = rows(LONG_TABLE)
+    body.insert(0, "<tr><td>I</td><td>LÃNH ĐẠO CHI CỤC</td><td></td><td></td></tr>")
+    body.insert(3, "<tr><td>II</td><td><strong>CÁC PHÒNG THAM MƯU</strong></td><td></td><td></td></tr>")
+    body.insert(9, "<tr><td></td><td>III. CÁC ĐƠN VỊ SỰ NGHIỆP</td><td></td><td></td></tr>")
+    body.insert(20, "<tr><td>12</td><td>Trần Văn Hải</td><td></td><td></td></tr>")  # a person, dates not typed
+    piece = article(table_html(HEAD, body))
+    long_tables_as_rosters(piece)
+    [roster] = piece.blocks
+    headings = [(index, item["section"]) for index, item in enumerate(roster.items) if "section" in item]
+    assert headings == [(0, "I. LÃNH ĐẠO CHI CỤC"), (3, "II. CÁC PHÒNG THAM MƯU"), (9, "III. CÁC ĐƠN VỊ SỰ NGHIỆP")]
+    assert roster.items[20] == {"cells": ["12", "Trần Văn Hải", "", ""]}
+    assert len(roster.items) == LONG_TABLE + 4
+
+
 def test_a_table_of_fewer_rows_is_left_as_it_is():
     html = table_html(HEAD, rows(LONG_TABLE - 2))  # with the header, one row short of a long table
     piece = article(html)
