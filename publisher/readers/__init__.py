@@ -45,7 +45,7 @@ class Source:
     rel: str
     root: Path
     images_dir: Path | None = None  # where extracted images go (docx); None: the cache, never the project
-    options: dict = field(default_factory=dict)  # reader options from book.toml
+    options: dict = field(default_factory=dict)  # reader options (readers.text's, an encoding): book.toml sets none
     security: SecurityConfig | None = None  # book.toml [security]; None: nothing remote is fetched
     # The project's other files the article was read from, each with its stamp when it was read.
     dependencies: dict[str, tuple | None] = field(default_factory=dict, compare=False)
