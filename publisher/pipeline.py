@@ -28,7 +28,7 @@ from .config import BookConfig, load_config
 from .errors import Diagnostic, ManuscriptError, PublisherError
 from .model import Article, Book
 from .normalize.book import normalize_article, options_from_config
-from .readers import ReadResult, Source, read
+from .readers import ReadResult, Source, prepare, read
 from .readers.longtables import long_tables_as_rosters
 from .readers.source import MAX_MANUSCRIPT_BYTES, sanitize_article
 from .report import texts_phrase
@@ -148,6 +148,7 @@ def _read_ahead(config: BookConfig, paths: list[Path], memo, workers, raw: bool)
             ready[path] = lambda found=found: found
         else:
             left.append((path, key))
+    prepare([path for path, _ in left])  # (.doc files converted in one LibreOffice run)
     cost = sum(OFFICE_READ_COST if path.suffix.lower() in _OFFICE_SUFFIXES else 1 for path, _ in left)
     if workers is None or not workers.enabled or workers.count < 2 or cost < MIN_PARALLEL_READ:
         for path, key in left:  # read here, in turn

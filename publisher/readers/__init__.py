@@ -93,6 +93,24 @@ def preload(paths) -> None:
             pass
 
 
+def prepare(paths) -> None:
+    """Let each reader do at once what it would do for each of these manuscripts in turn (the
+    office reader converts its files in one LibreOffice run), before they are read one by one:
+    a reader module may have ``prepare(paths)``; what fails there is met again when a file is read."""
+    chosen: dict[str, list[Path]] = {}
+    for path in paths:
+        name = REGISTRY.get(path.suffix.lower())
+        if name is not None:
+            chosen.setdefault(name, []).append(path)
+    for name, mine in chosen.items():
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ImportError:  # reported when a file of its kind is read
+            continue
+        if hasattr(module, "prepare"):
+            module.prepare(mine)
+
+
 def read_article(source: Source) -> Article:
     """Convenience for tests: the Article only."""
     return read(source).article

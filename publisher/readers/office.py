@@ -26,9 +26,14 @@ from pathlib import Path
 
 from ..errors import ManuscriptError
 from . import ReadResult, Source
-from .libreoffice import converted
+from .libreoffice import convert_ahead, converted
 
 SUFFIXES = (".odt", ".rtf", ".doc")
+
+
+def prepare(paths: list[Path]) -> None:
+    """Convert these manuscripts in one LibreOffice run (into the cache ``converted`` reads)."""
+    convert_ahead(paths, "docx")
 
 
 def read(source: Source) -> ReadResult:
