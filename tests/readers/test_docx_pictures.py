@@ -140,6 +140,26 @@ def test_a_word_files_chart_kept_as_emf_becomes_a_figure(tmp_path):
     assert not [d for d in result.diagnostics if d.code in ("docx-image", "docx-mammoth")]
 
 
+@needs_draw
+def test_the_same_emblem_in_many_word_files_is_drawn_once(tmp_path, monkeypatch):
+    # An office's Word files carry its emblem or logo as a metafile, each of them: drawn once (the
+    # cache keeps the drawing by what it was drawn from), where each file took its 1.5 s again.
+    monkeypatch.setenv("PUBLISHER_CACHE", str(tmp_path / "cache"))
+    runs = []
+    real = libreoffice._run_many
+    monkeypatch.setattr(libreoffice, "_run_many", lambda program, files, *args: runs.append(len(files))
+                        or real(program, files, *args))
+    drawn = []
+    for name in ("thu-moi.docx", "bao-cao.docx", "to-trinh.docx"):
+        result = _read(tmp_path / name, word_file(tmp_path / name / "manuscripts" / name, emf()))
+        [figure] = [b for b in result.article.blocks if b.kind == "figure"]
+        drawn.append(Path(figure.src).read_bytes() if Path(figure.src).is_absolute()
+                     else (tmp_path / name / figure.src).read_bytes())
+    assert runs == [1] and drawn[0] == drawn[1] == drawn[2]
+    another = _read(tmp_path / "khac", word_file(tmp_path / "khac" / "manuscripts" / "khac.docx", emf(500, 200)))
+    assert runs == [1, 1] and [b for b in another.article.blocks if b.kind == "figure"]  # another drawing: drawn
+
+
 def test_without_libreoffice_the_drawing_is_left_out_with_a_warning(tmp_path, monkeypatch):
     monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     result = _read(tmp_path, word_file(tmp_path / "manuscripts" / "bieu-do.docx", emf()))
