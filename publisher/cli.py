@@ -364,6 +364,8 @@ def import_(
     title_case: Optional[TitleCase] = typer.Option(None, "--title-case", help="'sentence': write a "
                                                    "title in capitals in sentence case, keeping the "
                                                    "capitals of names as the article writes them."),
+    split: bool = typer.Option(False, "--split", help="A Word file holding the book's draft, each "
+                               "article under a Heading 1: write a manuscript for each article."),
 ) -> None:
     """Turn text and Word files into Markdown manuscripts the editor can review and edit.
 
@@ -372,15 +374,19 @@ def import_(
     are kept unless --force is given. Prints what each file held and what to confirm.
 
     Example: publisher import inbox/*.txt inbox/*.docx --into manuscripts/
+    A book's draft in one Word file: publisher import --split inbox/ky-yeu.docx
     """
     from .commands.importer import import_files
 
     try:
-        results = import_files(sources, into, force, title_case=title_case.value if title_case else None)
+        results = import_files(sources, into, force, title_case=title_case.value if title_case else None,
+                               split=split)
     except PublisherError as exc:
         _fail(exc)
     for result in results:
         (err if result.status == "failed" else out).print(_import_line(result), markup=False)
+        for manuscript, title in result.parts:  # --split: the articles of a book's draft
+            out.print(f"  wrote {manuscript} (“{title}”)", markup=False)
         for image in result.written_images:  # the one command that writes into images/, and says so
             out.print(f"  wrote {image} (a picture from the file)", markup=False)
         for doubt in result.doubts:

@@ -399,3 +399,70 @@ def test_word_file_with_legacy_text_in_a_unicode_font(tmp_path):
         "2 runs in the font Times New Roman read as TCVN3 and VNI by their letters and converted to Unicode",
         "the document property title 'Bé Tµi chÝnh' read as TCVN3: 'Bộ Tài chính'",
     ]
+
+
+def book_draft(path: Path, parts: int = 4) -> list[str]:
+    """A book's draft in one Word file, as offices compile one: a Heading 1 for each article,
+    Heading 2 inside them; the articles' titles."""
+    import docx
+
+    document = docx.Document()
+    titles = [f"Bài {n}: Ba mươi năm xây dựng và trưởng thành phần {n}" for n in range(1, parts + 1)]
+    for n, title in enumerate(titles, start=1):
+        document.add_heading(title, 1)
+        document.add_paragraph(f"Đoạn mở đầu của bài {n}, kể lại những ngày đầu gian khó.")
+        document.add_heading(f"Mục một của bài {n}", 2)
+        document.add_paragraph(f"Đoạn thứ hai của bài {n}.")
+    document.save(path)
+    return titles
+
+
+def test_a_word_file_holding_a_books_draft_is_named_and_split_into_manuscripts(tmp_path):
+    root = project(tmp_path)
+    draft = tmp_path / "inbox" / "ky-yeu.docx"
+    titles = book_draft(draft)
+    article = read_file(draft, tmp_path)
+    assert article.title == titles[0] and len(article.meta["parts"]) == 3
+    [warning] = [d for d in read(Source(path=draft, rel="inbox/ky-yeu.docx", root=tmp_path)).diagnostics
+                 if d.code == "docx-parts"]
+    assert warning.level == "warning" and "holds 4 parts" in warning.message
+    assert "publisher import --split ky-yeu.docx" in warning.hint
+    result = run_cli("import", "--split", "inbox/ky-yeu.docx", "--into", "book/manuscripts", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = sorted((root / "manuscripts").glob("*.md"))
+    assert [p.name[:11] for p in written] == ["ky-yeu-01-b", "ky-yeu-02-b", "ky-yeu-03-b", "ky-yeu-04-b"]
+    assert f"  wrote book/manuscripts/{written[1].name} (“{titles[1]}”)" in result.stdout.splitlines()
+    pieces = [read_file(p, root) for p in written]
+    assert [p.title for p in pieces] == titles
+    assert [b.text for b in pieces[2].blocks] == ["Đoạn mở đầu của bài 3, kể lại những ngày đầu gian khó.",
+                                                  "Mục một của bài 3", "Đoạn thứ hai của bài 3."]
+    # Again without --force: nothing is replaced, and the command says which file is in the way.
+    again = run_cli("import", "--split", "inbox/ky-yeu.docx", "--into", "book/manuscripts", cwd=tmp_path)
+    assert again.returncode != 0 and f"{written[0].name} exists" in again.stderr
+    assert "Traceback" not in again.stderr
+    # Two Heading 1 after the title are a long article's sections, read as ever.
+    short = tmp_path / "inbox" / "hoi-ky.docx"
+    book_draft(short, parts=3)
+    found = read(Source(path=short, rel="inbox/hoi-ky.docx", root=tmp_path))
+    assert "parts" not in found.article.meta and not [d for d in found.diagnostics if d.code == "docx-parts"]
+
+
+def test_split_parts_keeps_each_articles_notes_and_the_files_byline():
+    from publisher.commands.importer import split_parts
+
+    call = '<a class="noteref" href="#note-{0}">{0}</a>'
+    article = Article(title="Kỷ yếu", source="manuscripts/ky-yeu.docx", authors=["Ban biên tập"], date="2026-10-20",
+                      blocks=[Block("paragraph", "Lời mở đầu" + call.format("1")),
+                              Block("heading", "Bài một", level=2), Block("paragraph", "Nội dung" + call.format("2")),
+                              Block("heading", "Bài hai", level=2), Block("paragraph", "Khác", caption=None)],
+                      footnotes=[Footnote("1", "Chú thích một"), Footnote("2", "Chú thích hai")],
+                      meta={"parts": [1, 3], "guessed": {}})
+    first, one, two = split_parts(article)
+    assert (first.title, first.authors, first.date, [f.label for f in first.footnotes]) == (
+        "Kỷ yếu", ["Ban biên tập"], "2026-10-20", ["1"])
+    assert (one.title, [b.html for b in one.blocks], [f.label for f in one.footnotes]) == (
+        "Bài một", ["Nội dung" + call.format("2")], ["2"])
+    assert (two.title, two.footnotes, two.authors) == ("Bài hai", [], [])
+    # Nothing before the first Heading 1: no empty first article.
+    assert [p.title for p in split_parts(Article(title="T", source="x", blocks=article.blocks[1:],
+                                                 meta={"parts": [0, 2]}))] == ["Bài một", "Bài hai"]

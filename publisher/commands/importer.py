@@ -18,13 +18,13 @@ and rename).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import CONFIG_NAME, load_config, slugify
 from ..encodings import decode_bytes
 from ..errors import Diagnostic, ManuscriptError, PublisherError
-from ..model import html_to_text
+from ..model import Article, html_to_text
 from ..output import atomic_output
 from ..readers import REGISTRY, Source, read
 from ..readers.inline import escape_text
@@ -58,6 +58,7 @@ class ImportResult:
     doubts: list[Diagnostic] = field(default_factory=list)
     error: PublisherError | None = None
     written_images: list[str] = field(default_factory=list)  # new files in images/, relative to the project
+    parts: list[tuple[str, str]] = field(default_factory=list)  # with --split: (manuscript, its title) written
 
 
 def project_root(into: Path) -> Path:
@@ -89,11 +90,13 @@ def _shown(path: Path, cwd: Path) -> str:
 
 
 def import_files(sources: list[Path], into: Path | None = None, force: bool = False,
-                 cwd: Path | None = None, title_case: str | None = None) -> list[ImportResult]:
+                 cwd: Path | None = None, title_case: str | None = None, split: bool = False) -> list[ImportResult]:
     """Import every source into ``into`` (default: the project's manuscripts folder).
 
     ``title_case="sentence"`` writes a title in capitals in sentence case, names kept as
-    the article writes them (readers/titlecase.py).
+    the article writes them (readers/titlecase.py). ``split``: a Word file holding a book's
+    draft, each article under a Heading 1, is written as a manuscript for each
+    (``<name>-01-<title>.md`` …, ``split_parts``).
 
     One failing source does not stop the others: its result has status "failed" and
     the error. Raises only when the destination itself is unusable (a broken book.toml).
@@ -109,13 +112,13 @@ def import_files(sources: list[Path], into: Path | None = None, force: bool = Fa
         source = Path(source)
         if not source.is_absolute():
             source = cwd / source
-        result = _import_one(source, folder, root, cwd, force, claimed, title_case)
+        result = _import_one(source, folder, root, cwd, force, claimed, title_case, split)
         results.append(result)
     return results
 
 
 def _import_one(source: Path, folder: Path, root: Path, cwd: Path, force: bool,
-                claimed: dict[Path, str], title_case: str | None = None) -> ImportResult:
+                claimed: dict[Path, str], title_case: str | None = None, split: bool = False) -> ImportResult:
     shown = _shown(source, cwd)
     suffix = source.suffix.lower()
     try:
@@ -137,15 +140,15 @@ def _import_one(source: Path, folder: Path, root: Path, cwd: Path, force: bool,
         if target.is_symlink():  # never written through, even with --force
             raise ManuscriptError(f"{target_shown} is a symbolic link; publisher import never writes through one",
                                   shown, hint=f"delete the link {target_shown} and import again")
-        if target.exists() and not force:
+        if target.exists() and not force and not split:
             return ImportResult(shown, "exists", target_shown)
-        return _convert(source, shown, target, target_shown, root, cwd, title_case)
+        return _convert(source, shown, target, target_shown, root, cwd, title_case, split, force)
     except PublisherError as exc:
         return ImportResult(shown, "failed", error=exc)
 
 
 def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Path,
-             cwd: Path, title_case: str | None = None) -> ImportResult:
+             cwd: Path, title_case: str | None = None, split: bool = False, force: bool = False) -> ImportResult:
     result = ImportResult(shown, "written", target_shown)
     if source.suffix.lower() in TEXT_SUFFIXES:
         decoded = decode_bytes(source.read_bytes(), shown)  # same detection as the reader: for the report
@@ -161,10 +164,33 @@ def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Pa
         if images.is_dir() else []
     recased = _title_case(article, shown) if title_case == "sentence" else []
     source_file = Path(os.path.relpath(source.resolve(), root)).as_posix()  # stable wherever the command ran
-    manuscript_rel = Path(os.path.relpath(target, root)).as_posix()
-    markdown = article_to_markdown(article, manuscript_rel, source_file, read_back=inline_html)
-    with atomic_output(target) as handle:
-        handle.write(markdown.text.encode("utf-8"))
+    pieces = split_parts(article) if split else [article]
+    if split and len(pieces) > 1:
+        stem = target.name[:-len(".md")]
+        targets = [target.with_name(f"{stem}-{n:02d}-{slugify(html_to_text(piece.title))[:40] or 'bai'}.md")
+                   for n, piece in enumerate(pieces, start=1)]
+        for path in targets:  # checked before any is written: all of them or none
+            if path.is_symlink() or (path.exists() and not force):
+                raise ManuscriptError(f"{_shown(path, cwd)} exists" + (" as a symbolic link" if path.is_symlink() else ""),
+                                      shown, hint="use --force to replace it" if not path.is_symlink() else
+                                      f"delete the link {_shown(path, cwd)} and import again")
+    elif split:
+        if target.exists() and not force:
+            return ImportResult(shown, "exists", target_shown)
+        targets = [target]
+    else:
+        targets = [target]
+    notes: list[str] = []
+    for piece, path in zip(pieces, targets):
+        markdown = article_to_markdown(piece, Path(os.path.relpath(path, root)).as_posix(), source_file,
+                                       read_back=inline_html)
+        with atomic_output(path) as handle:
+            handle.write(markdown.text.encode("utf-8"))
+        notes += markdown.notes
+        if len(targets) > 1:
+            result.parts.append((_shown(path, cwd), html_to_text(piece.title)))
+    if len(targets) > 1:
+        result.target = f"{len(targets)} manuscripts"
     result.legacy_fonts = dict(article.meta.get("legacy_fonts", {}))
     result.title = html_to_text(article.title)
     result.authors = list(article.authors)
@@ -174,7 +200,9 @@ def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Pa
     result.notes = len(article.footnotes)
     result.guessed = dict(article.meta.get("guessed", {}))
     result.doubts = [d for d in read_result.diagnostics if d.code not in SUMMARISED]
-    result.doubts += [Diagnostic("info", note, shown, None, "import-markdown") for note in markdown.notes]
+    result.doubts += [Diagnostic("info", note, shown, None, "import-markdown") for note in dict.fromkeys(notes)]
+    if len(targets) > 1:  # said by the list of what was written
+        result.doubts = [d for d in result.doubts if d.code != "docx-parts"]
     result.doubts += recased
     manuscripts = target.parent
     if source.resolve().is_relative_to(manuscripts):
@@ -184,6 +212,26 @@ def _convert(source: Path, shown: str, target: Path, target_shown: str, root: Pa
             "move the source file out of the manuscripts folder"))
     result.doubts.sort(key=lambda d: (d.line is None, d.line or 0))
     return result
+
+
+def split_parts(article: Article) -> list[Article]:
+    """The articles of a book's draft kept in one Word file (``meta["parts"]``: the blocks that
+    were a Heading 1 after the title, readers.docx): what comes before the first of them under
+    the file's title, with its authors and date (left out when there is nothing), then each under
+    its heading; each keeps the notes it calls. An article without parts is itself."""
+    cuts = article.meta.get("parts") or []
+    if not cuts:
+        return [article]
+    blocks = article.blocks
+    pieces = []
+    if cuts[0] > 0:
+        pieces.append(replace(article, blocks=blocks[:cuts[0]], meta={}))
+    for at, end in zip(cuts, [*cuts[1:], len(blocks)]):
+        pieces.append(Article(title=blocks[at].html, source=article.source, blocks=blocks[at + 1:end]))
+    for piece in pieces:
+        calls = " ".join(block.html + (block.caption or "") for block in piece.blocks)
+        piece.footnotes = [note for note in article.footnotes if f'href="#note-{note.label}"' in calls]
+    return pieces
 
 
 def _title_case(article, shown: str) -> list[Diagnostic]:

@@ -104,6 +104,7 @@ from .teaser import find_teaser
 SUFFIXES = (".docx",)
 
 MAX_TITLE_WORDS = 25
+MIN_PARTS = 3  # Heading 1 paragraphs after the title that make a file a book's draft (a warning)
 MAX_CAPTION_WORDS = 50  # a centred or italic line under a picture longer than this is text, not its caption
 
 RIGHT_STYLE, CENTER_STYLE = "Publisher Right", "Publisher Center"
@@ -751,6 +752,18 @@ class _Builder:
         ]
         if not self.blocks:
             self.note("warning", "the document has no text", "docx-empty")
+        meta = {"guessed": self.guessed}
+        parts = [i for i, flags in enumerate(self.flags) if "h1" in flags]
+        if len(parts) >= MIN_PARTS:
+            # A book's draft kept in one Word file, each article under its Heading 1: read as one
+            # article, its articles' titles as headings like their own sub-headings.
+            meta["parts"] = parts
+            names = ", ".join(f"“{self.blocks[i].text[:30]}”" for i in parts[:3])
+            count = len(parts) + (parts[0] > 0)  # (and what comes before the first, under the file's title)
+            self.note("warning", f"the file holds {count} parts, each under a Heading 1 ({names} …): it "
+                      "is read as one article, their headings among its sub-headings", "docx-parts",
+                      f"if they are the book's articles, `publisher import --split {Path(self.source.rel).name}` "
+                      "writes a manuscript for each")
         return Article(
             title=title,
             source=self.source.rel,
@@ -758,7 +771,7 @@ class _Builder:
             subtitle=self.subtitle,
             authors=self.authors,
             footnotes=footnotes,
-            meta={"guessed": self.guessed},
+            meta=meta,
         )
 
     guessed: dict
