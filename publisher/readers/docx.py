@@ -121,7 +121,10 @@ p[style-name='Intense Quote'] => blockquote > p:fresh
 p[style-name='Author'] => p.author:fresh
 p[style-name='{RIGHT_STYLE}'] => p.right:fresh
 p[style-name='{CENTER_STYLE}'] => p.center:fresh
-"""
+p[style-name='TOC Heading'] => p.word-contents:fresh
+p[style-name='Contents Heading'] => p.word-contents:fresh
+""" + "".join(f"p[style-name='{name} {n}'] => p.word-contents:fresh\n"  # Word's, and LibreOffice's
+              for name in ("toc", "TOC", "Contents") for n in range(1, 10))
 _MAPPED = {
     name.lower()
     for name in re.findall(r"style-name='([^']+)'", STYLE_MAP)
@@ -417,6 +420,7 @@ class _Builder:
         self.authors: list[str] = []
         self.notes: list[tuple[str, str, str]] = []  # (kind, number, html)
         self.flags: list[set[str]] = []  # classes of each block's paragraph
+        self.contents_lines = 0  # lines of Word's own table of contents, left out
         self.dateline: str | None = None  # an official letterhead's place and date (readers.officialdoc)
         self.table_cells: dict[int, tuple[list[list[str]], int]] = {}  # a table block's cells' lines and rows
 
@@ -486,6 +490,9 @@ class _Builder:
             )
         under_picture = bool(self.blocks) and self.blocks[-1].kind == "figure" and not self.blocks[-1].caption \
             and not images
+        if "word-contents" in classes:  # Word's own table of contents, with Word's page numbers
+            self.contents_lines += 1
+            return
         if html:
             if under_picture and ("caption" in classes or self._caption_under_picture(html, classes, element)):
                 self.blocks[-1].caption = without_caption_label(html)
@@ -750,6 +757,9 @@ class _Builder:
             Footnote(label=self.note_label(kind, number), html=html)
             for kind, number, html in self.notes
         ]
+        if self.contents_lines:
+            self.note("info", f"Word's table of contents ({self.contents_lines} lines, with Word's page numbers) "
+                      "is left out: the book makes its own, with its pages", "docx-contents")
         if not self.blocks:
             self.note("warning", "the document has no text", "docx-empty")
         meta = {"guessed": self.guessed}

@@ -506,3 +506,28 @@ def test_two_unfinished_lines_in_a_row_are_a_pdfs_text(tmp_path):
                  "Chi cục đã chỉnh lý hàng nghìn mét giá tài liệu tồn đọng.", "Năm 2013, kho mới được đưa vào sử dụng."]:
         plain.add_paragraph(line)
     assert len(_read_document(tmp_path, plain, "thanh-tuu").article.blocks) == 3
+
+
+@pytest.mark.parametrize("styles", [("TOC Heading", "toc 1", "toc 2"),  # Word's
+                                    ("Contents Heading", "Contents 1", "Contents 2")])  # LibreOffice's
+def test_words_own_table_of_contents_is_left_out_with_a_note(tmp_path, styles):
+    # A compiled draft opens with the table of contents Word made, its page numbers Word's: the book
+    # makes its own (Mục lục) with the book's pages, so Word's lines would be wrong twice over.
+    document = docx.Document()
+    known = {style.name for style in document.styles}
+    for name in styles:
+        if name not in known:
+            document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("KỶ YẾU 30 NĂM", style="Title")
+    document.add_paragraph("MỤC LỤC", style=styles[0])
+    for n in range(1, 4):
+        document.add_paragraph(f"Bài {n}: Những năm đầu gian khó\t{n * 7}", style=styles[1])
+        document.add_paragraph(f"Mục một của bài {n}\t{n * 7 + 2}", style=styles[2])
+    document.add_heading("Bài 1: Những năm đầu gian khó", 1)
+    document.add_paragraph("Đoạn văn của bài 1.")
+    result = _read_document(tmp_path, document, "ky-yeu.docx")
+    assert result.article.title == "KỶ YẾU 30 NĂM"
+    assert [b.text for b in result.article.blocks] == ["Bài 1: Những năm đầu gian khó", "Đoạn văn của bài 1."]
+    [note] = [d for d in result.diagnostics if d.code == "docx-contents"]
+    assert note.level == "info" and "(7 lines, with Word's page numbers) is left out" in note.message
+    assert not [d for d in result.diagnostics if d.code == "docx-mammoth"]  # no "Unrecognised paragraph style"
