@@ -408,11 +408,16 @@ def book_draft(path: Path, parts: int = 4) -> list[str]:
 
     document = docx.Document()
     titles = [f"Bài {n}: Ba mươi năm xây dựng và trưởng thành phần {n}" for n in range(1, parts + 1)]
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    authors = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hữu Chí", "Phạm Thu Hà", "Đỗ Quang Vinh"]
     for n, title in enumerate(titles, start=1):
         document.add_heading(title, 1)
         document.add_paragraph(f"Đoạn mở đầu của bài {n}, kể lại những ngày đầu gian khó.")
         document.add_heading(f"Mục một của bài {n}", 2)
         document.add_paragraph(f"Đoạn thứ hai của bài {n}.")
+        if n % 2 == 0:  # the author's name at the end of the article, set right as offices type it
+            document.add_paragraph(authors[n % 5]).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.save(path)
     return titles
 
@@ -434,6 +439,7 @@ def test_a_word_file_holding_a_books_draft_is_named_and_split_into_manuscripts(t
     assert f"  wrote book/manuscripts/{written[1].name} (“{titles[1]}”)" in result.stdout.splitlines()
     pieces = [read_file(p, root) for p in written]
     assert [p.title for p in pieces] == titles
+    assert [p.authors for p in pieces] == [[], ["Lê Hữu Chí"], [], ["Đỗ Quang Vinh"]]  # each its own
     assert [b.text for b in pieces[2].blocks] == ["Đoạn mở đầu của bài 3, kể lại những ngày đầu gian khó.",
                                                   "Mục một của bài 3", "Đoạn thứ hai của bài 3."]
     # Again without --force: nothing is replaced, and the command says which file is in the way.

@@ -218,7 +218,8 @@ def split_parts(article: Article) -> list[Article]:
     """The articles of a book's draft kept in one Word file (``meta["parts"]``: the blocks that
     were a Heading 1 after the title, readers.docx): what comes before the first of them under
     the file's title, with its authors and date (left out when there is nothing), then each under
-    its heading; each keeps the notes it calls. An article without parts is itself."""
+    its heading, with the author named at its end (``meta["part_authors"]``); each keeps the
+    notes it calls. An article without parts is itself."""
     cuts = article.meta.get("parts") or []
     if not cuts:
         return [article]
@@ -226,8 +227,10 @@ def split_parts(article: Article) -> list[Article]:
     pieces = []
     if cuts[0] > 0:
         pieces.append(replace(article, blocks=blocks[:cuts[0]], meta={}))
-    for at, end in zip(cuts, [*cuts[1:], len(blocks)]):
-        pieces.append(Article(title=blocks[at].html, source=article.source, blocks=blocks[at + 1:end]))
+    authors = article.meta.get("part_authors") or [[] for _ in cuts]
+    for at, end, names in zip(cuts, [*cuts[1:], len(blocks)], authors):
+        pieces.append(Article(title=blocks[at].html, source=article.source, blocks=blocks[at + 1:end],
+                              authors=list(names)))
     for piece in pieces:
         calls = " ".join(block.html + (block.caption or "") for block in piece.blocks)
         piece.footnotes = [note for note in article.footnotes if f'href="#note-{note.label}"' in calls]

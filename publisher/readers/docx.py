@@ -421,6 +421,7 @@ class _Builder:
         self.notes: list[tuple[str, str, str]] = []  # (kind, number, html)
         self.flags: list[set[str]] = []  # classes of each block's paragraph
         self.contents_lines = 0  # lines of Word's own table of contents, left out
+        self.part_authors: dict[int, list[str]] = {}  # a draft's parts: id(its heading block) -> its author
         self.dateline: str | None = None  # an official letterhead's place and date (readers.officialdoc)
         self.table_cells: dict[int, tuple[list[list[str]], int]] = {}  # a table block's cells' lines and rows
 
@@ -768,6 +769,7 @@ class _Builder:
             # A book's draft kept in one Word file, each article under its Heading 1: read as one
             # article, its articles' titles as headings like their own sub-headings.
             meta["parts"] = parts
+            meta["part_authors"] = [self.part_authors.get(id(self.blocks[i]), []) for i in parts]
             names = ", ".join(f"“{self.blocks[i].text[:30]}”" for i in parts[:3])
             count = len(parts) + (parts[0] > 0)  # (and what comes before the first, under the file's title)
             self.note("warning", f"the file holds {count} parts, each under a Heading 1 ({names} …): it "
@@ -853,33 +855,19 @@ class _Builder:
         self.note("info", f"teaser dropped: it repeats the opening of the text: {shown!r}", "docx-teaser")
 
     def _byline(self) -> None:
-        if self.authors:
-            return
-        # Right-aligned lines at the end: a name is the author, anything else a byline.
-        index = len(self.blocks)
-        while (
-            index > 0
-            and "right" in self.flags[index - 1]
-            and self.blocks[index - 1].kind == "paragraph"
-        ):
-            index -= 1
-        for position in range(index, len(self.blocks)):
-            block = self.blocks[position]
-            names = byline_names(block.text)
-            if names and not self.authors:
-                self.authors = names
-                block.kind = "remove"
-            else:
-                block.kind = "byline"
-        if (
-            not self.authors
-            and len(self.blocks) >= 2
-            and self.blocks[-1].kind == "paragraph"
-        ):
-            names = byline_names(self.blocks[-1].text)
-            if names:
-                self.authors = names
-                self.blocks[-1].kind = "remove"
+        parts = [i for i, flags in enumerate(self.flags) if "h1" in flags]
+        if len(parts) >= MIN_PARTS:
+            # A book's draft: each article's author is at the end of its own part (the
+            # document's last lines are only the last article's).
+            for start, end in reversed(list(zip([0, *(i + 1 for i in parts)], [*parts, len(self.blocks)]))):
+                if start > 0:
+                    self.part_authors[id(self.blocks[start - 1])] = self._names_at_end(start, end)
+                elif not self.authors:  # (an Author paragraph named them)
+                    self.authors = self._names_at_end(start, end)
+        else:
+            if self.authors:
+                return
+            self.authors = self._names_at_end(0, len(self.blocks))
         if self.authors:
             self.guessed["byline"] = "last paragraph"
             self.note(
@@ -888,7 +876,31 @@ class _Builder:
                 "docx-byline",
                 "style the line as 'Author' to make this explicit",
             )
-        self.blocks = [b for b in self.blocks if b.kind != "remove"]
+        kept = [i for i, b in enumerate(self.blocks) if b.kind != "remove"]
+        self.blocks, self.flags = [self.blocks[i] for i in kept], [self.flags[i] for i in kept]
+
+    def _names_at_end(self, start: int, end: int) -> list[str]:
+        """The author's names at the end of blocks ``start`` to ``end``, their line marked for
+        removal: right-aligned lines at the end (a name is the author, anything else a byline),
+        else a last paragraph that is a name."""
+        authors: list[str] = []
+        index = end
+        while index > start and "right" in self.flags[index - 1] and self.blocks[index - 1].kind == "paragraph":
+            index -= 1
+        for position in range(index, end):
+            block = self.blocks[position]
+            names = byline_names(block.text)
+            if names and not authors:
+                authors = names
+                block.kind = "remove"
+            else:
+                block.kind = "byline"
+        if not authors and end - start >= 2 and self.blocks[end - 1].kind == "paragraph":
+            names = byline_names(self.blocks[end - 1].text)
+            if names:
+                authors = names
+                self.blocks[end - 1].kind = "remove"
+        return authors
 
 
 def _text(html: str) -> str:
