@@ -57,6 +57,12 @@ Supported
       without it, left out with a warning;
 - [x] pictures cropped, turned a quarter or flipped in Word shown as Word shows them
       (readers/docxpictures.py); a picture only linked to a file is left out with a warning;
+- [x] Word's own table of contents (``TOC 1`` …, LibreOffice's ``Contents 1`` …) left out with a
+      note: the book makes its own;
+- [x] a book's draft in one file (MIN_PARTS Heading 1 or more after the title): read as one
+      article, with a warning; ``meta["parts"]`` (the blocks that were a Heading 1) and
+      ``meta["part_authors"]`` (the name at the end of each) let ``publisher import --split``
+      write an article of each;
 - [x] corrupt, non-zip, encrypted or oversized files and zip bombs -> ManuscriptError.
 
 Partial
