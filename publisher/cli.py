@@ -374,6 +374,7 @@ def import_(
     are kept unless --force is given. Prints what each file held and what to confirm.
 
     Example: publisher import inbox/*.txt inbox/*.docx --into manuscripts/
+
     A book's draft in one Word file: publisher import --split inbox/ky-yeu.docx
     """
     from .commands.importer import import_files

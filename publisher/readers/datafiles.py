@@ -329,8 +329,12 @@ def _joined_sheets(tables: list, options: dict, source, line: int, rel: str,
             f"{_unit(rel)} {first.first}: “{text}” …)", rel, first.first, f"roster-{kind}"))
     kept = len({number // SHEET_ROWS for number, _ in rows})
     heads = f", each under its name ({', '.join(repr(n) for n in named[:4])}{', …' if len(named) > 4 else ''})"
+    inner = sum(note.kind == "section" for note in notes)
+    within = (f"; {inner} row{'s' * (inner > 1)} within them read as heading{'s' * (inner > 1)} of the rows "
+              "under them, each shown across the table") if inner else ""
     diagnostics.append(Diagnostic(
-        "info", f"roster: {kept} sheets read as one list" + (heads if named else ""), rel, None, "roster-sheets",
+        "info", f"roster: {kept} sheets read as one list" + (heads if named else "") + within, rel, None,
+        "roster-sheets",
         hint="rename each sheet after its unit (not Sheet1) to head its rows with that name"
         if len(named) < kept else None))
     return header, rows, notes

@@ -132,6 +132,9 @@ def test_what_a_sheet_leaves_out_names_the_sheet_and_its_own_sections_stay(tmp_p
         "Văn phòng", "Các đội", "I. ĐỘI KIỂM SOÁT SỐ 1", "II. ĐỘI KIỂM SOÁT SỐ 2"]
     footer = next(d for d in diagnostics if d.code == "roster-footer")
     assert footer.message.startswith("roster: sheet 'Các đội', row 9") and footer.line == 9
+    note = next(d for d in diagnostics if d.code == "roster-sheets")
+    assert note.message.endswith("; 2 rows within them read as headings of the rows under them, each shown "
+                                 "across the table")
 
 
 def test_too_many_sheets_are_refused(tmp_path, monkeypatch):
