@@ -16,9 +16,12 @@ import functools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import cache_dir, digest, path_stamp
@@ -26,7 +29,7 @@ from ..errors import DependencyError, ManuscriptError
 from ..safety import read_bytes, write_file
 from .office_links import refuse_linked_content
 
-TIMEOUT_SECONDS = 180
+TIMEOUT_SECONDS = 180  # a run gives up when no file has come out of it for this long
 PROGRAMS = ("soffice", "libreoffice")
 
 
@@ -88,6 +91,12 @@ def converted(path: Path, target: str, rel: str) -> Iterator[Path]:
     if kept.is_file():
         yield kept
         return
+    if _hung(kept).is_file():
+        # It hung LibreOffice in this build's run of many (convert_ahead): named now, not run for
+        # another three minutes. The mark is used once: the next build tries the file again.
+        with contextlib.suppress(OSError):
+            _hung(kept).unlink()
+        raise _timed_out(rel, target)
     with _run(program, data, path.suffix.lower(), target, target, rel) as result:
         _keep(result, kept)
         yield result
@@ -98,8 +107,9 @@ def convert_ahead(paths: list[Path], target: str) -> int:
     where ``converted`` finds them: LibreOffice takes a second to start and a fifth of one for
     each short document after, so a book of forty ``.doc`` speeches is converted in a few seconds
     rather than forty. A file that cannot be read, links to content outside itself or does not
-    convert is left out: ``converted`` names its problem when it is read. Returns how many were
-    converted; nothing without LibreOffice."""
+    convert is left out: ``converted`` names its problem when it is read. A file on which the run
+    hangs is marked for ``converted`` to name, and the files after it go on in a run of their own.
+    Returns how many were converted; nothing without LibreOffice."""
     program = find_soffice()
     if program is None:
         return 0
@@ -111,24 +121,42 @@ def convert_ahead(paths: list[Path], target: str) -> int:
         except Exception:  # unreadable, too large, linking out: named when it is read on its own
             continue
         kept = _kept(program, data, path.suffix.lower(), target)
-        if not kept.is_file() and all(kept != k for _, _, k in wanted):
+        if not kept.is_file() and not _hung(kept).is_file() and all(kept != k for _, _, k in wanted):
             wanted.append((data, path.suffix.lower(), kept))
-    if len(wanted) < 2:
-        return 0  # one file: converted when it is read, with its own messages
-    try:
-        with _run_many(program, [(data, suffix) for data, suffix, _ in wanted], target, target,
-                       TIMEOUT_SECONDS + 10 * len(wanted)) as (results, _):
-            for result, (_, _, kept) in zip(results, wanted):
-                if result is not None:
-                    _keep(result, kept)
-    except (subprocess.TimeoutExpired, OSError):
-        return 0  # each is converted on its own, and a bad one named
-    return sum(result is not None for result in results)
+    done = 0
+    while len(wanted) >= 2:  # one file: converted when it is read, with its own messages
+        try:
+            with _run_many(program, [(data, suffix) for data, suffix, _ in wanted], target,
+                           target) as run:
+                for result, (_, _, kept) in zip(run.results, wanted):
+                    if result is not None:
+                        _keep(result, kept)
+        except OSError:
+            return done  # each is converted on its own, and a bad one named
+        done += sum(result is not None for result in run.results)
+        if run.hung is None:
+            break
+        with contextlib.suppress(OSError):
+            write_file(_hung(wanted[run.hung][2]), b"")
+        wanted = wanted[run.hung + 1:]
+    return done
 
 
 def _kept(program: str, data: bytes, suffix: str, target: str) -> Path:
     """Where the cache keeps ``data`` (a file of ``suffix``) converted to ``target``."""
     return cache_dir() / "converted" / f"{digest(data, suffix, target, _program_stamp(program))}.{target}"
+
+
+def _hung(kept: Path) -> Path:
+    """The mark left in the cache by a run of many for the file whose conversion is ``kept``
+    when LibreOffice hung on it."""
+    return kept.with_suffix(".hung")
+
+
+def _timed_out(rel: str, target: str) -> ManuscriptError:
+    maker = _KINDS.get(target, ("", "a spreadsheet program"))[1]
+    return ManuscriptError(f"LibreOffice did not finish converting the file in {TIMEOUT_SECONDS} s", rel,
+                           hint=f"open it in {maker} and save it as .{target}")
 
 
 def _keep(result: Path, kept: Path) -> None:
@@ -183,19 +211,16 @@ def _run(program: str, data: bytes, suffix: str, convert_to: str, target: str, r
     maker = _KINDS.get(target, ("", "a spreadsheet program"))[1]
     with contextlib.ExitStack() as stack:
         try:  # (only LibreOffice's own failures: what the caller's block raises passes as it is)
-            [result], completed = stack.enter_context(
-                _run_many(program, [(data, suffix)], convert_to, target, TIMEOUT_SECONDS))
-        except subprocess.TimeoutExpired as exc:
-            raise ManuscriptError(
-                f"LibreOffice did not finish converting the file in {TIMEOUT_SECONDS} s",
-                rel,
-            ) from exc
+            run = stack.enter_context(_run_many(program, [(data, suffix)], convert_to, target))
         except OSError as exc:
             raise DependencyError(
                 f"LibreOffice could not be started: {exc}", rel
             ) from exc
+        if run.hung is not None:
+            raise _timed_out(rel, target)
+        [result] = run.results
         if result is None:
-            detail = (completed.stderr or completed.stdout or "").strip().splitlines()
+            detail = run.output.strip().splitlines()
             raise ManuscriptError(
                 f"LibreOffice could not convert the file to .{target}"
                 + (f": {detail[-1]}" if detail else ""),
@@ -205,12 +230,27 @@ def _run(program: str, data: bytes, suffix: str, convert_to: str, target: str, r
         yield result
 
 
+@dataclass
+class Run:
+    """What one LibreOffice run gave: each file's result (None where it gave none), the file it
+    hung on (an index; None when it finished) and what it printed (its errors last)."""
+
+    results: list[Path | None]
+    hung: int | None
+    output: str
+
+
 @contextlib.contextmanager
-def _run_many(program: str, files: list[tuple[bytes, str]], convert_to: str, target: str,
-              timeout: float) -> Iterator[tuple[list[Path | None], subprocess.CompletedProcess]]:
+def _run_many(program: str, files: list[tuple[bytes, str]], convert_to: str, target: str) -> Iterator[Run]:
     """Each (data, suffix) file converted by one LibreOffice run (``--convert-to convert_to``) into
-    a file of suffix ``target`` (None where it gave none) in a temporary folder, with a fresh
-    profile and no network; TimeoutExpired and OSError as subprocess.run raises them."""
+    a file of suffix ``target`` in a temporary folder, with a fresh profile and no network; OSError
+    when LibreOffice cannot be started.
+
+    LibreOffice converts the files one after another, each result written whole under its name
+    (a temporary file renamed), so the run is stopped when no result has come for
+    TIMEOUT_SECONDS: the results already there are kept, and the file after the last of them is
+    the one it hung on. Stopped means its whole process group killed: ``soffice`` starts
+    ``soffice.bin``, which would go on using a core after its starter was killed."""
     with tempfile.TemporaryDirectory(prefix="publisher-office-") as folder:
         out = Path(folder)
         # Copy first: LibreOffice takes a lock file next to the input, and a
@@ -234,13 +274,37 @@ def _run_many(program: str, files: list[tuple[bytes, str]], convert_to: str, tar
             str(out / target),
             *map(str, copies),
         ]
-        completed = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            env=os.environ | {"HOME": folder},
-        )
         results = [out / target / f"{copy.stem}.{target}" for copy in copies]
-        yield [result if result.is_file() else None for result in results], completed
+        with open(out / "output.txt", "w+b") as output:
+            hung = _wait(command, results, folder, output)
+            output.seek(0)
+            printed = output.read().decode("utf-8", "replace")
+        yield Run([result if result.is_file() else None for result in results], hung, printed)
+
+
+def _wait(command: list[str], results: list[Path], home: str, output) -> int | None:
+    """Run ``command`` until it ends, or until neither a result nor a line of its output has come
+    for TIMEOUT_SECONDS: then kill its process group and return the index of the file it hung on,
+    the one after the last result (None when every result is there: it hung on closing)."""
+    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                               env=os.environ | {"HOME": home}, start_new_session=True)
+    try:
+        seen, deadline = None, time.monotonic() + TIMEOUT_SECONDS
+        while True:
+            try:
+                process.wait(timeout=0.2)
+                return None
+            except subprocess.TimeoutExpired:
+                pass
+            # (a file LibreOffice cannot load gives an "Error:" line and no result: progress too)
+            now = (sum(result.is_file() for result in results), os.fstat(output.fileno()).st_size)
+            if now != seen:
+                seen, deadline = now, time.monotonic() + TIMEOUT_SECONDS
+            elif time.monotonic() > deadline:
+                last = max((i for i, result in enumerate(results) if result.is_file()), default=-1)
+                return last + 1 if last + 1 < len(results) else None
+    finally:  # (also on Ctrl-C: the run is in a session of its own and would not get the signal)
+        if process.poll() is None:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
