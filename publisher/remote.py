@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import http.client
 import ipaddress
-import os
 import socket
 import ssl
 import threading
