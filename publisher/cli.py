@@ -52,6 +52,7 @@ _verbosity = {"level": 1}
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
@@ -59,6 +60,10 @@ def main_options(
 ) -> None:
     """publisher: Vietnamese commemorative books (kỷ yếu) from Markdown, text and Word files."""
     _verbosity["level"] = 0 if quiet else 2 if verbose else 1
+    from .cachetrim import in_use
+
+    # The cache is in use while the command runs: a build's trimming elsewhere removes nothing.
+    ctx.with_resource(in_use())
 
 
 def _fail(exc: PublisherError) -> None:
@@ -147,6 +152,8 @@ def _kept_message() -> str:
 
 
 def _size(size: int) -> str:
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):.1f} GB"
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
@@ -191,6 +198,10 @@ def build(
         err.print(f"{'stopped (SIGTERM)' if terminated else 'interrupted'}: {_kept_message()}", markup=False)
         raise typer.Exit(143 if terminated else 130)
     _print_diagnostics(report.diagnostics, ("error", "warning", "info")[:3 if _verbosity["level"] >= 2 else 2])
+    from .cachetrim import trim
+    from .cache import cache_dir
+
+    trimmed = trim()
     if quiet:
         return
     title = f"Built {report.texts} in {report.seconds:.1f} s"
@@ -203,6 +214,9 @@ def build(
     for item in report.outputs:
         table.add_row(_shown(item.path), _size(item.size), str(item.pages or ""))
     out.print(table)
+    if trimmed is not None and trimmed.removed_files:
+        out.print(f"cache: {_size(trimmed.removed_bytes)} not used lately removed from {_shown(cache_dir())} "
+                  f"(it had grown to {_size(trimmed.size)}; its limit is PUBLISHER_CACHE_MAX_GB)", markup=False)
 
 
 def _build_or_recall(project_dir, formats, out_dir, strict, progress, cover, profile, started):
