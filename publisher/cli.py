@@ -201,7 +201,11 @@ def build(
     from .cachetrim import trim
     from .cache import cache_dir
 
-    trimmed = trim()
+    try:
+        trimmed = trim()
+    except KeyboardInterrupt:  # (the book is written: only the cache's trimming stops, half done)
+        err.print("interrupted while the cache was trimmed: the book was built", markup=False)
+        raise typer.Exit(130)
     if quiet:
         return
     title = f"Built {report.texts} in {report.seconds:.1f} s"

@@ -139,3 +139,22 @@ def test_a_command_working_with_the_cache_stops_another_process_trimming_it(cach
     assert held.stdout.strip() == "None" and kept.exists(), held.stderr
     free = subprocess.run(other, capture_output=True, text=True, env=os.environ, timeout=60)
     assert "removed_files=1" in free.stdout and not kept.exists(), free.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_cache_is_trimmed_says_the_book_was_built(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from publisher.cli import app
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv("PUBLISHER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(cachetrim, "trim", interrupted)
+    root = make_project(tmp_path / "p", {"01-bai.md": "# Bài một\n\nChữ của bài một.\n"},
+                        '[book]\ntitle = "Sách thử"\ndate = 2026-10-20\n')
+    result = CliRunner().invoke(app, ["build", str(root), "--format", "epub"])
+    assert result.exit_code == 130
+    assert "interrupted while the cache was trimmed: the book was built" in result.output
+    assert (root / "dist" / "sach-thu.epub").is_file()
