@@ -17,6 +17,7 @@ from ..images import output_suffix
 from ..labels import labels_for
 from ..model import Article, Book, html_to_text, without_notes
 from .fonts import FontFile, book_fonts
+from .photopages import opening_room
 from .templates import Templates
 from .typeset import breakable
 
@@ -86,6 +87,7 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
     common = dict(config=config, book=book, labels=labels, image_url=image_url, labels_for=labels_for,
                   plain_title=plain_title,
                   figure_alt=lambda alt, caption: figure_alt(alt, caption, labels["figure_alt"]),
+                  gallery_opening=lambda article, block: opening_room(article, block, config.trim_mm[0]),
                   trim_cm=trim_cm)
     documents: list[Document] = []
 

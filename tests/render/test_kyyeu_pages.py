@@ -49,6 +49,9 @@ def built(tmp_path_factory) -> dict:
         "02-anh.md": f"# Ảnh tư liệu\n\nMở đầu.\n\n```gallery title=\"Những dấu mốc\"\n{gallery}\n```\n",
         "03-moc.md": "---\ntitle: Các mốc lịch sử\ntimeline:\n  - year: 1996\n    event: Thành lập Chi cục\n"
                      "  - year: 9/2008\n    event: Trận lũ lớn trên sông Ngân\n---\n\nCác mốc chính.\n",
+        # An introduction of more than a few lines: the photos start a page of their own.
+        "04-anh-sau.md": "# Ảnh sau lời dẫn\n\n" + "Lời dẫn dài về những năm tháng khó khăn. " * 12
+                         + "\n\n```gallery\n![Ảnh sáu](../images/anh/mot.jpg)\n![Ảnh bảy](../images/anh/bon.jpg)\n```\n",
     }, files=files)
     out = root / "dist"
     result = run_cli("build", str(root), "--out", str(out), "--quiet")
@@ -131,7 +134,8 @@ def test_photo_pages_hold_a_landscape_row_and_a_portrait_pair(built):
     unique = {image for images in per_page for image in images}
     first = next(n for n, text in enumerate(texts) if "Ảnh một" in text)
     second = next(n for n, text in enumerate(texts) if "Ảnh bốn" in text)
-    assert "Mở đầu." not in texts[first], "a photo page starts a page"
+    # The photos open the article: their first page is set under its title and introduction.
+    assert "Ảnh tư liệu" in texts[first] and "Mở đầu." in texts[first]
     assert "Những dấu mốc" in texts[first]
     assert all(caption in texts[first] for caption in ("Ảnh một", "Ảnh hai", "Ảnh ba"))
     assert "Ảnh năm" in texts[second] and second == first + 1
@@ -143,6 +147,13 @@ def test_photo_pages_hold_a_landscape_row_and_a_portrait_pair(built):
     (ba_x, ba_y), = [(x, y) for w, x, y in words if w == "ba"]
     (mot_y,) = [y for w, _, y in words if w == "một"]
     assert abs(hai_y - ba_y) < 1 and hai_x < ba_x and mot_y < hai_y
+
+
+def test_photos_after_a_longer_introduction_start_a_page(built):
+    texts = page_texts(built["pdf"])
+    opening = next(n for n, text in enumerate(texts) if "Ảnh sau lời dẫn" in text and "Lời dẫn dài" in text)
+    photos = next(n for n, text in enumerate(texts) if "Ảnh sáu" in text)
+    assert photos == opening + 1 and "Lời dẫn dài" not in texts[photos] and "Ảnh bảy" in texts[photos]
 
 
 def test_the_epub_shows_the_photos_as_a_sequence_of_figures(built):
