@@ -15,6 +15,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -248,8 +249,8 @@ def _run_many(program: str, files: list[tuple[bytes, str]], convert_to: str, tar
 
     LibreOffice converts the files one after another, each result written whole under its name
     (a temporary file renamed), so the run is stopped when no result has come for
-    TIMEOUT_SECONDS: the results already there are kept, and the file after the last of them is
-    the one it hung on. Stopped means its whole process group killed: ``soffice`` starts
+    TIMEOUT_SECONDS: the results already there are kept, and what it printed tells the file it
+    hung on (``_hung_on``). Stopped means its whole process group killed: ``soffice`` starts
     ``soffice.bin``, which would go on using a core after its starter was killed."""
     with tempfile.TemporaryDirectory(prefix="publisher-office-") as folder:
         out = Path(folder)
@@ -284,8 +285,8 @@ def _run_many(program: str, files: list[tuple[bytes, str]], convert_to: str, tar
 
 def _wait(command: list[str], results: list[Path], home: str, output) -> int | None:
     """Run ``command`` until it ends, or until neither a result nor a line of its output has come
-    for TIMEOUT_SECONDS: then kill its process group and return the index of the file it hung on,
-    the one after the last result (None when every result is there: it hung on closing)."""
+    for TIMEOUT_SECONDS: then kill its process group and return the index of the file it hung on
+    (``_hung_on``; None when every result is there: it hung on closing)."""
     process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                env=os.environ | {"HOME": home}, start_new_session=True)
     try:
@@ -301,10 +302,35 @@ def _wait(command: list[str], results: list[Path], home: str, output) -> int | N
             if now != seen:
                 seen, deadline = now, time.monotonic() + TIMEOUT_SECONDS
             elif time.monotonic() > deadline:
-                last = max((i for i, result in enumerate(results) if result.is_file()), default=-1)
-                return last + 1 if last + 1 < len(results) else None
+                output.seek(0)
+                return _hung_on(output.read().decode("utf-8", "replace"), [r.is_file() for r in results])
     finally:  # (also on Ctrl-C: the run is in a session of its own and would not get the signal)
         if process.poll() is None:
             with contextlib.suppress(OSError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+_CONVERTING = re.compile(r"^convert .*?manuscript(?:-(\d+))?\.\w+ -> ", re.MULTILINE)
+
+
+def _hung_on(printed: str, made: list[bool]) -> int | None:
+    """The index of the file a stopped run hung on, from what it ``printed`` and which results it
+    ``made``. LibreOffice loads each file, prints "convert <file> -> …", then writes the result;
+    a file it cannot load gives "Error: source file could not be loaded" instead, and a result it
+    cannot write an "Error: …" line after its "convert" line. So the file after the last one
+    accounted for hung while loading, unless that one's "convert" line came and its result did
+    not: it hung while writing. Never before the file after the last result (LibreOffice's output
+    may be other than this); None when every file is accounted for."""
+    at, writing = -1, False
+    for line in printed.splitlines():
+        converting = _CONVERTING.match(line)
+        if converting:
+            at, writing = int(converting.group(1) or 0), True
+        elif line.startswith("Error:"):
+            if not (writing and 0 <= at < len(made) and not made[at]):
+                at += 1  # a file that could not be loaded
+            writing = False
+    hung = at if writing and 0 <= at < len(made) and not made[at] else at + 1
+    hung = max(hung, max((i for i, done in enumerate(made) if done), default=-1) + 1)
+    return hung if hung < len(made) else None

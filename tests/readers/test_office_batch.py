@@ -87,8 +87,9 @@ def test_a_run_that_fails_leaves_each_file_to_be_converted_alone(tmp_path, runs,
 
 # A LibreOffice of the test's own, first on PATH: it "converts" each file, one after another as
 # LibreOffice does, by writing the Word file the test made for it (a temporary file renamed), and
-# hangs on a file holding "TREO" (or, asked to, after the last one) with a child of its own
-# running, as soffice hangs with soffice.bin under it.
+# prints what LibreOffice prints. It hangs on a file holding "TREO" (while writing it) or "NAP"
+# (while loading it), or, asked to, after the last one, with a child of its own running, as
+# soffice hangs with soffice.bin under it; a file holding "HONG" it cannot load.
 FAKE_SOFFICE = """#!{python}
 import hashlib, os, pathlib, shutil, subprocess, sys, time
 args = sys.argv[1:]
@@ -99,8 +100,13 @@ with open(os.environ["FAKE_PIDS"], "a") as pids:
     pids.write(f"{{os.getpid()}} {{child.pid}}\\n")
 for name in args[args.index("--outdir") + 2:]:
     data = pathlib.Path(name).read_bytes()
-    print(f"convert {{name}}", flush=True)
-    if b"TREO" in data:
+    if b"HONG" in data:  # a file it cannot load
+        print("Error: source file could not be loaded", file=sys.stderr, flush=True)
+        continue
+    if b"NAP" in data:  # hangs while loading
+        time.sleep(600)
+    print(f"convert {{name}} -> {{out}}/x.docx using filter : MS Word 2007 XML", flush=True)
+    if b"TREO" in data:  # hangs while writing
         time.sleep(600)
     made = pathlib.Path(os.environ["FAKE_MADE"]) / (hashlib.sha256(data).hexdigest() + ".docx")
     shutil.copyfile(made, out / "lu.tmp")
@@ -186,3 +192,35 @@ def test_a_run_that_hangs_after_its_last_file_keeps_every_result(tmp_path, runs,
     assert runs == [3] and len(book.articles()) == 3
     pids = [int(pid) for line in fake_soffice.read_text().splitlines() for pid in line.split()]
     assert len(pids) == 2 and not any(_alive(pid) for pid in pids)
+
+
+def test_a_file_that_cannot_be_loaded_before_the_one_that_hangs_is_not_taken_for_it(tmp_path, runs, fake_soffice):
+    # LibreOffice gives up on the third file (an "Error:" line, no result) and hangs loading the
+    # fourth: the fourth is named, the third is converted again alone and its own problem named.
+    files = {f"manuscripts/{n:02d}-phat-bieu.rtf": speech(n) for n in range(1, 6)}
+    files["manuscripts/03-phat-bieu.rtf"] += b"HONG"
+    files["manuscripts/04-phat-bieu.rtf"] += b"NAP"
+    root = make_project(tmp_path / "book", {}, TOML, files)
+    with pytest.raises(ManuscriptError) as error:
+        pipeline.load_book(root)
+    # All five, stopped on the fourth; then the third alone (named for what it is) and the fifth
+    # alone (one file is no run of many); the fourth named from its mark, LibreOffice not run.
+    assert runs == [5, 1, 1]
+    converted = tmp_path / "cache" / "publisher" / "converted"
+    assert len(list(converted.glob("*.docx"))) == 3 and not list(converted.glob("*.hung"))  # (the mark used)
+    assert error.value.path == "manuscripts/03-phat-bieu.rtf" and "could not convert" in str(error.value)
+
+
+@pytest.mark.parametrize("printed, made, hung", [
+    ("", [False, False], 0),  # hung while starting, or loading the first
+    ("convert /t/manuscript-0.rtf -> /t/docx/manuscript-0.docx using filter : x\n", [False, False], 0),
+    ("convert /t/manuscript-0.rtf -> x\n", [True, False], 1),  # written; hung loading the next
+    ("convert /t/manuscript-0.rtf -> x\nError: source file could not be loaded\n", [True, False, False], 2),
+    ("convert /t/manuscript-0.rtf -> x\nError: Please verify input parameters\n", [False, False], 1),
+    ("Warning: failed to launch javaldx\nconvert /t/manuscript-1.rtf -> x\n", [True, True, False], 2),
+    ("something else entirely\n", [True, True, False], 2),  # another LibreOffice's words: after the results
+    ("convert /t/manuscript-1.rtf -> x\n", [True, True], None),  # every file done: it hung closing
+    ("convert /t/manuscript.rtf -> x\n", [False], 0),  # a run of one
+])
+def test_the_file_a_run_hung_on_is_told_from_what_it_printed(printed, made, hung):
+    assert libreoffice._hung_on(printed, made) == hung
