@@ -45,8 +45,9 @@ _HELD: dict[Path, int] = {}  # cache folder -> the descriptor of this process's 
 
 @dataclass
 class Trimmed:
-    """What ``trim`` found and did: the cache's size before, the bytes and files removed."""
+    """What ``trim`` found and did: the cache folder, its size before, the bytes and files removed."""
 
+    root: Path
     size: int
     removed_bytes: int
     removed_files: int
@@ -145,7 +146,7 @@ def _trim(root: Path, limit: int, now: float) -> Trimmed:
             if folder != str(root):
                 with contextlib.suppress(OSError):
                     os.rmdir(folder)  # (only an empty one goes)
-    return Trimmed(size, removed, count)
+    return Trimmed(root, size, removed, count)
 
 
 def _open_lock(root: Path) -> int | None:

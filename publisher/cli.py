@@ -199,7 +199,6 @@ def build(
         raise typer.Exit(143 if terminated else 130)
     _print_diagnostics(report.diagnostics, ("error", "warning", "info")[:3 if _verbosity["level"] >= 2 else 2])
     from .cachetrim import trim
-    from .cache import cache_dir
 
     try:
         trimmed = trim()
@@ -219,7 +218,7 @@ def build(
         table.add_row(_shown(item.path), _size(item.size), str(item.pages or ""))
     out.print(table)
     if trimmed is not None and trimmed.removed_files:
-        out.print(f"cache: {_size(trimmed.removed_bytes)} not used lately removed from {_shown(cache_dir())} "
+        out.print(f"cache: {_size(trimmed.removed_bytes)} not used lately removed from {_shown(trimmed.root)} "
                   f"(it had grown to {_size(trimmed.size)}; its limit is PUBLISHER_CACHE_MAX_GB)", markup=False)
 
 

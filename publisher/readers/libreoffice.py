@@ -155,9 +155,8 @@ def _hung(kept: Path) -> Path:
 
 
 def _timed_out(rel: str, target: str) -> ManuscriptError:
-    maker = _KINDS.get(target, ("", "a spreadsheet program"))[1]
     return ManuscriptError(f"LibreOffice did not finish converting the file in {TIMEOUT_SECONDS} s", rel,
-                           hint=f"open it in {maker} and save it as .{target}")
+                           hint=f"open it in {_maker(target)} and save it as .{target}")
 
 
 def _keep(result: Path, kept: Path) -> None:
@@ -191,6 +190,11 @@ def drawn_png(drawing: bytes, size: tuple[int, int], rel: str) -> bytes:
 _KINDS = {"docx": ("libreoffice-writer", "a word processor"), "png": ("libreoffice-draw", "a drawing program")}
 
 
+def _maker(target: str) -> str:
+    """The kind of program that saves a ``target`` file, for a message's hint."""
+    return _KINDS.get(target, ("", "a spreadsheet program"))[1]
+
+
 def _program(target: str, suffix: str, rel: str) -> str:
     """The LibreOffice program, or a DependencyError saying how to install it."""
     program = find_soffice()
@@ -209,7 +213,6 @@ def _program(target: str, suffix: str, rel: str) -> str:
 def _run(program: str, data: bytes, suffix: str, convert_to: str, target: str, rel: str) -> Iterator[Path]:
     """``data`` (a file of ``suffix``) converted by LibreOffice (``--convert-to convert_to``) into
     a file of suffix ``target`` in a temporary folder, with a fresh profile and no network."""
-    maker = _KINDS.get(target, ("", "a spreadsheet program"))[1]
     with contextlib.ExitStack() as stack:
         try:  # (only LibreOffice's own failures: what the caller's block raises passes as it is)
             run = stack.enter_context(_run_many(program, [(data, suffix)], convert_to, target))
@@ -226,7 +229,7 @@ def _run(program: str, data: bytes, suffix: str, convert_to: str, target: str, r
                 f"LibreOffice could not convert the file to .{target}"
                 + (f": {detail[-1]}" if detail else ""),
                 rel,
-                hint=f"open it in {maker} and save it as .{target}",
+                hint=f"open it in {_maker(target)} and save it as .{target}",
             )
         yield result
 
@@ -248,8 +251,8 @@ def _run_many(program: str, files: list[tuple[bytes, str]], convert_to: str, tar
     when LibreOffice cannot be started.
 
     LibreOffice converts the files one after another, each result written whole under its name
-    (a temporary file renamed), so the run is stopped when no result has come for
-    TIMEOUT_SECONDS: the results already there are kept, and what it printed tells the file it
+    (a temporary file renamed), so the run is stopped when neither a result nor a line of its
+    output has come for TIMEOUT_SECONDS: the results already there are kept, and what it printed tells the file it
     hung on (``_hung_on``). Stopped means its whole process group killed: ``soffice`` starts
     ``soffice.bin``, which would go on using a core after its starter was killed."""
     with tempfile.TemporaryDirectory(prefix="publisher-office-") as folder:
