@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import scratch
 from .cache import cache_dir
 
 try:
@@ -69,23 +70,40 @@ def limit_bytes() -> int | None:
 @contextlib.contextmanager
 def in_use() -> Iterator[None]:
     """Hold the cache's shared lock for the block: ``trim`` in another process removes nothing
-    meanwhile. Without flock, or where the cache folder cannot be made, nothing is held."""
+    meanwhile. The block's temporary files go to a folder of its own in the cache, removed as it
+    ends (``scratch.folder``); when no other publisher process uses the cache, the folders that
+    killed commands left there are removed first. Without flock, or where the cache folder cannot
+    be made, nothing is held and temporary files go where they always went."""
     root = cache_dir()
     fd = _open_lock(root) if fcntl is not None and root not in _HELD else None
     if fd is not None:
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
+            _take_shared(fd, root)
         except OSError:
             os.close(fd)
             fd = None
-    if fd is not None:
-        _HELD[root] = fd
-    try:
+    if fd is None:
         yield
+        return
+    _HELD[root] = fd
+    try:
+        with scratch.folder(root):
+            yield
     finally:
-        if fd is not None:
-            _HELD.pop(root, None)
-            os.close(fd)
+        _HELD.pop(root, None)
+        os.close(fd)
+
+
+def _take_shared(fd: int, root: Path) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # others use the cache: their temporary folders stay
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        return
+    try:
+        scratch.sweep(root)
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_SH)
 
 
 def trim(now: float | None = None) -> Trimmed | None:
@@ -117,9 +135,18 @@ def trim(now: float | None = None) -> Trimmed | None:
                 fcntl.flock(fd, fcntl.LOCK_SH)
 
 
+def _walk(root: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk of the cache (links to folders are not followed), without the commands' own
+    temporary folders: they are removed as their commands end, and one may be this command's."""
+    for folder, folders, names in os.walk(root):
+        if folder == str(root):
+            folders[:] = [name for name in folders if name != scratch.TMP]
+        yield folder, folders, names
+
+
 def _trim(root: Path, limit: int, now: float) -> Trimmed:
     files: list[tuple[float, int, str]] = []
-    for folder, folders, names in os.walk(root):  # (links to folders are not followed)
+    for folder, folders, names in _walk(root):
         for name in names + [name for name in folders if os.path.islink(os.path.join(folder, name))]:
             if folder == str(root) and name in (IN_USE, TRIMMED):
                 continue
@@ -142,7 +169,7 @@ def _trim(root: Path, limit: int, now: float) -> Trimmed:
                 left -= file_size
                 removed += file_size
                 count += 1
-        for folder, _, _ in sorted(os.walk(root), key=lambda entry: -len(entry[0])):
+        for folder, _, _ in sorted(_walk(root), key=lambda entry: -len(entry[0])):
             if folder != str(root):
                 with contextlib.suppress(OSError):
                     os.rmdir(folder)  # (only an empty one goes)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import multiprocessing
+import multiprocessing.util
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 
@@ -59,8 +62,24 @@ def _start_worker(initializer: Callable | None, initargs: tuple, parent: int | N
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)  # forked while they were blocked
+    _own_temporary_folder()
     if initializer is not None:
         initializer(*initargs)
+
+
+def _own_temporary_folder() -> None:
+    """Give this worker a temporary folder of its own, removed as it exits. What a job leaves
+    for the collector to clean (WeasyPrint's copies of a document's fonts) would otherwise stay:
+    a worker leaves through ``os._exit``, after multiprocessing's finalizers but before any
+    object's ``__del__``. A worker that is killed leaves it to the build's own temporary folder
+    (scratch.py)."""
+    try:
+        folder = tempfile.mkdtemp(prefix="worker-")
+    except OSError:
+        return
+    tempfile.tempdir = os.environ["TMPDIR"] = folder
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                                  exitpriority=0)
 
 
 def signals_to_the_main_thread() -> None:
