@@ -95,13 +95,16 @@ def test_eth_lookalike_is_a_warning_with_its_line(tmp_path):
 
 
 def test_every_missing_image_is_an_error(tmp_path):
-    text = "# Bài\n\n![Một](../images/mot.jpg)\n\nChữ.\n\n![Hai](../images/hai.jpg)\n\n![Có](../images/co.png)\n"
+    text = ("# Bài\n\n![Một](../images/mot.jpg)\n\nChữ.\n\n![Hai](../images/hai.jpg)\n\n![Có](../images/co.png)\n"
+            "\n![Ba](../images/)\n")
     root = make_project(tmp_path, {"01-a.md": text}, files={"images/co.png": png(1400, 900)})
     code, findings = check_json(root)
     assert code == 1
     assert only(findings, "missing-image") == [
         {"level": "error", "path": "manuscripts/01-a.md", "line": 3, "message": "image ../images/mot.jpg does not exist"},
         {"level": "error", "path": "manuscripts/01-a.md", "line": 7, "message": "image ../images/hai.jpg does not exist"},
+        {"level": "error", "path": "manuscripts/01-a.md", "line": 11,
+         "message": "image ../images/ is a folder, not a file: the picture's file name is missing"},
     ]
     assert [f for f in findings if f["level"] == "error"] == [f for f in findings if f["code"] == "missing-image"]
 

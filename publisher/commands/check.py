@@ -51,7 +51,7 @@ from ..model import Article, html_to_text, without_notes
 from ..normalize.tones import detect_tone_styles
 from ..pipeline import Manuscript, arrange, error_diagnostic, read_manuscripts
 from ..readers.imagesize import image_size
-from ..readers.source import MAX_MANUSCRIPT_BYTES
+from ..readers.source import MAX_MANUSCRIPT_BYTES, not_a_file
 from ..readers.titlecase import is_all_caps, sentence_case
 from ..safety import read_bytes
 
@@ -120,7 +120,6 @@ def _check_manuscript(config: BookConfig, manuscript: Manuscript, findings: list
                       lines_of: dict[str, list[str]]) -> None:
     path, rel = manuscript.path, manuscript.rel
     lines: list[str] | None = None
-    missing: set[int] = set()
     if path.suffix.lower() in TEXT_SUFFIXES:
         # The lines as the file holds them (line numbers, look-alikes the reader's markup hides).
         try:
@@ -140,10 +139,11 @@ def _check_manuscript(config: BookConfig, manuscript: Manuscript, findings: list
         _lookalikes_in_lines(rel, lines, config, findings)
         _legacy_text(rel, list(enumerate(lines, start=1)), findings)
         if path.suffix.lower() in (".md", ".markdown"):
-            missing = _missing_images(config, path, rel, lines, findings)
+            _missing_images(config, path, rel, lines, findings)
     if manuscript.error is not None:
         exc = manuscript.error
-        if not (exc.line in missing and "does not exist" in exc.message):
+        said = {(f.path, f.line, f.message) for f in findings if f.code == "missing-image"}
+        if (rel, exc.line, exc.message) not in said:
             findings.append(error_diagnostic(exc))
         return
     article = manuscript.raw
@@ -255,18 +255,16 @@ def _all_caps_title(rel: str, article: Article, lines: list[str] | None, finding
 
 
 def _missing_images(config: BookConfig, path: Path, rel: str, lines: list[str],
-                    findings: list[Diagnostic]) -> set[int]:
-    """Every local image a Markdown manuscript points to that does not exist; their lines."""
-    missing: set[int] = set()
+                    findings: list[Diagnostic]) -> None:
+    """Every local image a Markdown manuscript points to that does not exist (or is a folder)."""
     for number, text in enumerate(lines, start=1):
         for match in _MD_IMAGE.finditer(text):
             src = match.group(1).strip("<>")
             if not src or _REMOTE.match(src):
                 continue
-            if not (path.parent / src).resolve().is_file():
-                missing.add(number)
-                findings.append(Diagnostic("error", f"image {src} does not exist", rel, number, "missing-image"))
-    return missing
+            problem = not_a_file((path.parent / src).resolve())
+            if problem:
+                findings.append(Diagnostic("error", f"image {src} {problem}", rel, number, "missing-image"))
 
 
 def printed_width_mm(config: BookConfig, width: int, height: int) -> float:

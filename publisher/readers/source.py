@@ -102,6 +102,15 @@ def sanitize_text(text: str, rel: str | None, first_line: int = 1) -> tuple[str,
     return text, diagnostics
 
 
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a picture's file ("does not exist", "is a folder, …"), or None."""
+    if path.is_file():
+        return None
+    if path.is_dir():
+        return "is a folder, not a file: the picture's file name is missing"
+    return "is not a plain file" if path.exists() else "does not exist"
+
+
 def resolve_image(source, src: str, line: int | None) -> str:
     """An image reference made project-relative; refused when missing, remote or outside the project.
 
@@ -124,8 +133,9 @@ def resolve_image(source, src: str, line: int | None) -> str:
         raise ManuscriptError(f"image {src} {exc}", source.rel, line,
                               hint="copy the image into the images/ folder and point to it") from exc
     source.depends_on(path)  # its size and shape decide the figure's layout
-    if not path.is_file():
-        raise ManuscriptError(f"image {src} does not exist", source.rel, line)
+    problem = not_a_file(path)
+    if problem:
+        raise ManuscriptError(f"image {src} {problem}", source.rel, line)
     if path.suffix.lower() == ".svg":
         # An SVG is copied into the EPUB as it is: it must not carry scripts or links out.
         try:

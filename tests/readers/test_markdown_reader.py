@@ -114,6 +114,7 @@ def test_raw_html_is_text_not_markup(tmp_path):
     ("\n  \n", 1, "empty"),
     ("Chỉ có chữ, không có tiêu đề.\n", 1, "no title"),
     ("# A\n\n![x](../images/none.jpg)\n", 3, "does not exist"),
+    ("# A\n\nChữ.\n\n![x](../manuscripts)\n", 5, "is a folder, not a file: the picture's file name is missing"),
     ("# A\n\n![x](https://example.com/a.jpg)\n", 3, "not a file in the project"),
     ("# A\n\n![x](../../outside.png)\n", 3, "outside the project"),
 ])
