@@ -90,6 +90,22 @@ def pages(pdf: Path) -> int:
     return int(found.stdout)
 
 
+IMAGE_BYTES = (
+    "import sys, pikepdf\n"
+    "with pikepdf.open(sys.argv[1]) as pdf:\n"
+    "    print(sum(int(o.get('/Length', 0)) for o in pdf.objects\n"
+    "              if isinstance(o, pikepdf.Stream) and o.get('/Subtype') == '/Image'))\n"
+)
+
+
+def mb_besides_images(pdf: Path) -> float:
+    """The PDF's size without its image streams (what the pages, fonts and structure take), read
+    in a child process like ``pages``: two files that differ only in how their photos are encoded
+    weigh the same here."""
+    found = subprocess.run([sys.executable, "-c", IMAGE_BYTES, str(pdf)], check=True, capture_output=True, text=True)
+    return round((pdf.stat().st_size - int(found.stdout)) / 1e6, 3)
+
+
 def bench_size(articles: int, repeat: int, work: Path) -> dict:
     project = synth.make_project(work / f"book-{articles}", articles)
     out = work / f"out-{articles}"
@@ -196,6 +212,10 @@ def bench_photo_book(photos: int, articles: int, repeat: int, work: Path, store:
         [sys.executable, "-c", SINGLE_PASS, str(html), project.as_uri() + "/", str(out / "single.pdf")], repeat)
     result["single_pass_pdf_mb"] = sizes_mb(out / "single.pdf")
     result["single_pass_pages"] = pages(out / "single.pdf")
+    # The same book besides the photos' own bytes (camera JPEGs here, re-encoded at quality 75 by
+    # the one pass): whether cutting the book into runs and joining them added anything.
+    result["print_pdf_mb_besides_photos"] = mb_besides_images(out / "bench.pdf")
+    result["single_pass_pdf_mb_besides_photos"] = mb_besides_images(out / "single.pdf")
     result["screen_pdf_s"], rss_screen = median_run(build + ["--format", "pdf", "--profile", "screen"], repeat,
                                                      env=env, before=cold)
     result["screen_pdf_mb"] = sizes_mb(out / "bench-screen.pdf")
