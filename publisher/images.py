@@ -27,7 +27,8 @@ An image in a format that EPUB readers and browsers do not all show (a scanner's
 an iPhone's HEIC, read through pi-heif, an AVIF saved from a news site) is converted for every output, once: to JPEG when it
 is a photograph (three colour channels), to PNG otherwise (transparency, grey or black-and-white
 scans, palettes); ``output_suffix`` says which, from the file's header, so the documents can
-name the converted file (render.html).
+name the converted file (render.html). The file's bytes decide, not its name: a PNG saved as
+``anh.jpg`` goes into the outputs as ``.png``, a BMP saved as ``.jpg`` is converted like a BMP.
 """
 
 from __future__ import annotations
@@ -181,12 +182,36 @@ def without_opaque_alpha(png: bytes) -> bytes:
     return out.getvalue()
 
 
+# The suffix of each format every reader shows as it is. A file's bytes decide, not its name: a
+# PNG saved as "anh.jpg" (a picture kept from a web page or a chat) is a PNG in the outputs, where
+# an EPUB names each image's media type after its suffix (EPUBCheck: OPF-029, PKG-022).
+_SHOWN_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+
+
+def _header_format(path: Path) -> str | None:
+    """The format ``path``'s header names (image_format); None when it cannot be read."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with open_image(path) as header:
+                return image_format(header)
+    except Exception:
+        return None  # refused, with its reason, when the build reads it (_open)
+
+
 def output_suffix(path: Path) -> str:
     """The suffix of the file the outputs get for the image ``path``: its own when every reader
-    shows it, else ".jpg" for a photograph and ".png" for anything else (see the module doc)."""
+    shows it, else ".jpg" for a photograph and ".png" for anything else (see the module doc).
+    A file whose bytes are not what its suffix says gets the suffix of what they are."""
     suffix = path.suffix.lower()
-    if suffix in SHOWN_AS_IS:
+    if suffix == ".svg":
         return suffix
+    if suffix in WEB:
+        kind = _header_format(path)
+        if kind is None or _SHOWN_SUFFIX.get(kind) == (".jpg" if suffix == ".jpeg" else suffix):
+            return suffix
+        if kind in _SHOWN_SUFFIX:
+            return _SHOWN_SUFFIX[kind]
     return PROCESSED[_converted_format(path)]
 
 
@@ -522,14 +547,17 @@ def _process(data: bytes, settings: ImageSettings, path: Path, rel,
             header = open_image(data)
     except Exception:
         header = None  # _open names the problem
+    if header is not None and image_format(header) not in _SHOWN_SUFFIX:
+        header.close()  # a BMP or TIFF under a web suffix: converted as its own suffix would have it
+        return _convert(data, settings, path, rel, decoded)
     if header is not None:  # nothing to do is known from the header alone: no decoding
         with header:
             kind = image_format(header)
-            if kind == "WEBP" and path.suffix.lower() == ".webp":
+            if kind == "WEBP":
                 return _webp(data, header, settings, path, rel)
             fmt = kind if kind in PROCESSED else "PNG"
-            if fmt != kind and path.suffix.lower() != ".png":
-                return None  # GIF …: the href keeps its suffix, so the file is passed on as it is
+            if fmt != kind:
+                return None  # GIF: its href has its suffix (output_suffix), so the file is passed on as it is
             orientation = _orientation(header)
             to_cmyk = settings.cmyk_profile is not None and fmt == "JPEG" and header.mode != "CMYK"
             to_rgb = settings.rgb and header.mode == "CMYK"

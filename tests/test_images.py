@@ -760,3 +760,56 @@ def test_a_16_bit_grey_scan_is_drawn_whole_in_the_pdf(tmp_path, name, fmt):
         [picture] = [n for n in epub.namelist() if "/images/" in n and "scan" in n]
         with Image.open(io.BytesIO(epub.read(picture))) as shown:
             assert shown.mode == "L" and abs(shown.getpixel((160, 120)) - expected.getpixel((160, 120))) <= 1
+
+
+def _photo_like(size=(1600, 1200)) -> Image.Image:
+    return Image.linear_gradient("L").resize(size).convert("RGB")
+
+
+@pytest.mark.parametrize("name, fmt, size, suffix", [
+    ("tai-ve.jpg", "PNG", (1600, 1200), ".png"),  # a picture kept from a web page: PNG under .jpg, scaled down
+    ("nho.jpg", "PNG", (300, 200), ".png"),  # the same, small enough to go in as it is
+    ("anh.png", "JPEG", (300, 200), ".jpg"),
+    ("zalo.jpg", "WEBP", (1600, 1200), ".webp"),
+    ("dong.jpg", "GIF", (300, 200), ".gif"),
+    ("may-quet.jpg", "BMP", (300, 200), ".jpg"),  # a scanner's BMP under .jpg: converted like a BMP
+    ("scan.jpeg", "TIFF", (300, 200), ".jpg"),
+    ("dung.jpeg", "JPEG", (300, 200), ".jpeg"),  # named right: its own suffix
+])
+def test_an_image_whose_name_lies_goes_out_under_the_suffix_of_its_bytes(tmp_path, name, fmt, size, suffix):
+    # An EPUB names each image's media type after its suffix: PNG bytes as .jpg fail EPUBCheck
+    # (OPF-029, PKG-022). The bytes the outputs get must be what the suffix says, for every output.
+    source = tmp_path / name
+    source.write_bytes(_encoded(_photo_like(size), fmt))
+    assert images.output_suffix(source) == suffix
+    # (A PDF names no media type, and gets a lossy WebP as JPEG whatever its name: _webp.)
+    pdf = [] if fmt == "WEBP" else [ImageSettings(pdf=True)]
+    for settings in [ImageSettings(max_size=(1280, 960), quality=75), ImageSettings(), *pdf]:
+        result = prepare_image(source, settings, tmp_path / "cache")
+        with Image.open(result) as image:
+            assert image.format == {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP",
+                                    ".gif": "GIF"}[suffix], (settings, result)
+
+
+@pytest.mark.slow
+def test_a_book_of_misnamed_pictures_passes_epubcheck(tmp_path):
+    from .render.test_epub import epubcheck
+
+    files = {f"images/anh/{name}": _encoded(_photo_like(size), fmt) for name, fmt, size in [
+        ("01-tai-ve.jpg", "PNG", (1600, 1200)), ("02-zalo.jpg", "WEBP", (900, 600)),
+        ("03-dong.jpg", "GIF", (300, 200)), ("04-may-quet.jpg", "BMP", (900, 600)),
+        ("05-anh.png", "JPEG", (900, 600))]}
+    files["images/bia.jpg"] = _encoded(_photo_like((1400, 1000)), "PNG")
+    root = make_project(tmp_path / "p", {"01-anh.md": "# Ảnh\n\n![Bìa cũ](../images/bia.jpg)\n\nChữ.\n\n"
+                                         "```gallery folder=../images/anh\n```\n"},
+                        '[book]\ntitle = "Sách ảnh"\ndate = 2026-10-20\n', files=files)
+    result = run_cli("build", str(root), "--format", "epub")
+    assert result.returncode == 0, result.stderr
+    epub = root / "dist" / "sach-anh.epub"
+    with zipfile.ZipFile(epub) as archive:
+        names = sorted(n for n in archive.namelist() if n.startswith("EPUB/images/"))
+    assert names == ["EPUB/images/anh-01-tai-ve.png", "EPUB/images/anh-02-zalo.webp", "EPUB/images/anh-03-dong.gif",
+                     "EPUB/images/anh-04-may-quet.jpg", "EPUB/images/anh-05-anh.jpg", "EPUB/images/bia.png"]
+    report = epubcheck(epub)
+    assert [(m["severity"], m["ID"], m["message"]) for m in report["messages"]
+            if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []
