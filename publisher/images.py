@@ -508,8 +508,19 @@ def _refusals(path: Path, rel):
                               hint=f"save it as JPEG, or a copy at most {guard:.3g} megapixels large, and use "
                               "that (a photo printed across a page needs about 10)") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ManuscriptError(f"the image is damaged or not an image: {exc}", rel(path),
+        raise ManuscriptError(f"the image is damaged or not an image: {_why(path, exc)}", rel(path),
                               hint="open it in an image editor and save it again as JPEG or PNG") from exc
+
+
+def _why(path: Path, exc: Exception) -> str:
+    """Pillow's reason in plain words: "cannot identify image file <_io.BytesIO object at 0x…>"
+    names an object in memory, not the file."""
+    if not isinstance(exc, UnidentifiedImageError):
+        return str(exc)
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == 0:
+            return "the file is empty (0 bytes)"
+    return "its bytes are not a picture in any format publisher reads"
 
 
 def _orientation(image: Image.Image) -> int:

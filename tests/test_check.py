@@ -109,6 +109,30 @@ def test_every_missing_image_is_an_error(tmp_path):
     assert [f for f in findings if f["level"] == "error"] == [f for f in findings if f["code"] == "missing-image"]
 
 
+def test_every_damaged_photo_is_an_error_at_once(tmp_path, monkeypatch):
+    # A build stops at the first photo it cannot read; check lists them all, in plain words.
+    monkeypatch.setenv("PUBLISHER_CACHE", str(tmp_path / "cache"))
+    photo = io.BytesIO()
+    Image.linear_gradient("L").resize((1400, 1000)).convert("RGB").save(photo, "JPEG", quality=90)
+    whole = photo.getvalue()
+    text = "# Bài\n\n![Cắt](../images/cat.jpg)\n\n![Rỗng](../images/rong.jpg)\n\n![Rác](../images/rac.jpg)\n\n![Tốt](../images/tot.jpg)\n"
+    files = {"images/cat.jpg": whole[:len(whole) // 2], "images/rong.jpg": b"", "images/rac.jpg": b"<html>404</html>",
+             "images/tot.jpg": whole}
+    root = make_project(tmp_path / "p", {"01-a.md": text}, files=files)
+    code, findings = check_json(root)
+    assert code == 1
+    damaged = "the image is damaged or not an image"
+    assert only(findings, "image-damaged") == [
+        {"level": "error", "path": "manuscripts/01-a.md", "line": 3,
+         "message": f"images/cat.jpg: {damaged}: a truncated JPEG (the file ends before the picture does)"},
+        {"level": "error", "path": "manuscripts/01-a.md", "line": 5,
+         "message": f"images/rong.jpg: {damaged}: the file is empty (0 bytes)"},
+        {"level": "error", "path": "manuscripts/01-a.md", "line": 7,
+         "message": f"images/rac.jpg: {damaged}: its bytes are not a picture in any format publisher reads"},
+    ]
+    assert [f for f in findings if f["level"] == "error"] == [f for f in findings if f["code"] == "image-damaged"]
+
+
 def test_images_too_small_for_print(tmp_path):
     text = "# Bài\n\n![Nhỏ](../images/nho.png)\n\n![Đủ](../images/du.png)\n\n![Đứng](../images/dung.png)\n"
     files = {"images/nho.png": png(800, 600), "images/du.png": png(1323, 900), "images/dung.png": png(1000, 1400)}

@@ -18,6 +18,8 @@ Findings (``code``: level):
 - ``mixed-tones``: warning: one article uses both tone styles (hòa and hoà);
 - ``lookalike``: warning: Ð ð Ɖ ɖ or d + combining stroke instead of Đ / đ, with the line;
 - ``missing-image``: error: an image a Markdown manuscript points to does not exist;
+- ``image-damaged``: error: a photo the build would refuse (empty, not an image, a truncated
+  JPEG, a damaged PNG): every one listed at once, where a build stops at the first;
 - ``image-resolution``: warning: below 300 dpi at its printed width (see below);
 - ``caption-without-image``: warning: a caption line (text articles, "Ảnh: …" paragraphs)
   with no photo yet;
@@ -44,8 +46,9 @@ from ..assemble import assemble
 from ..collect import Plan, collect
 from ..config import BookConfig, load_config
 from ..encodings import decode_bytes
-from ..errors import ConfigError, Diagnostic, PublisherError
-from ..images import PHOTO_SUFFIXES
+from ..errors import ConfigError, Diagnostic, ManuscriptError, PublisherError
+from ..cache import cache_dir
+from ..images import PHOTO_SUFFIXES, validate_image
 from ..legacyfonts import reads_as_legacy
 from ..model import Article, html_to_text, without_notes
 from ..normalize.tones import detect_tone_styles
@@ -283,10 +286,17 @@ def _figures(config: BookConfig, rel: str, article: Article, findings: list[Diag
         name = src if path.is_relative_to(root) else f"image {number} of the document"
         if path.suffix.lower() not in SIZED_IMAGES or not path.is_file():
             continue
+        # Every damaged photo at once (the build stops at the first): read as the build reads it.
+        try:
+            validate_image(path, cache_dir() / "images", lambda _: name)
+        except ManuscriptError as exc:
+            findings.append(Diagnostic("error", f"{name}: {exc.message}", rel, block.line, "image-damaged",
+                                       exc.hint or "save it again as JPEG or PNG"))
+            continue
         size = image_size(path)
         if size is None:
-            findings.append(Diagnostic("warning", f"{name} cannot be read as an image", rel, block.line,
-                                       "image-unreadable", "save it again as JPEG or PNG"))
+            findings.append(Diagnostic("error", f"{name} cannot be read as an image", rel, block.line,
+                                       "image-damaged", "save it again as JPEG or PNG"))
             continue
         width, height = size
         printed = printed_width_mm(config, width, height)
