@@ -185,7 +185,7 @@ def without_opaque_alpha(png: bytes) -> bytes:
 # The suffix of each format every reader shows as it is. A file's bytes decide, not its name: a
 # PNG saved as "anh.jpg" (a picture kept from a web page or a chat) is a PNG in the outputs, where
 # an EPUB names each image's media type after its suffix (EPUBCheck: OPF-029, PKG-022).
-_SHOWN_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+_SHOWN_SUFFIX = {**PROCESSED, "GIF": ".gif"}
 
 
 def _header_format(path: Path) -> str | None:

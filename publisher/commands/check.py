@@ -43,11 +43,11 @@ import re
 from pathlib import Path
 
 from ..assemble import assemble
+from ..cache import cache_dir
 from ..collect import Plan, collect
 from ..config import BookConfig, load_config
 from ..encodings import decode_bytes
 from ..errors import ConfigError, Diagnostic, ManuscriptError, PublisherError
-from ..cache import cache_dir
 from ..images import PHOTO_SUFFIXES, validate_image
 from ..legacyfonts import reads_as_legacy
 from ..model import Article, html_to_text, without_notes
