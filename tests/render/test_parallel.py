@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -129,7 +130,7 @@ def builds(book, weight, tmp_path_factory):
     write_pdf(book_, out / "cold.pdf", "print", parallel=True, cache=cache, stats=cold)
     results["cached"] = write_pdf(book_, paths["cached"], "print", parallel=True, cache=cache, stats=stats)
     return {"paths": paths, "results": results, "cache": cache, "cached_stats": stats, "cold_stats": cold,
-            "out": out}
+            "out": out, "book": book}
 
 
 def test_the_book_is_split_into_runs(book):
@@ -248,6 +249,44 @@ def test_one_processor_makes_the_same_bytes(book, builds, tmp_path, monkeypatch)
     write_pdf(rendered(book), tmp_path / "one.pdf", "print", stats=stats)  # parallel=None: decided by the book
     assert sorted(stats.rendered) == list(range(len(plan_runs(rendered(book)))))
     assert (tmp_path / "one.pdf").read_bytes() == builds["paths"]["parallel"].read_bytes()
+
+
+def test_how_many_runs_are_laid_out_at_once(book):
+    """One more than the processors when the parts open every run and do not share evenly among them."""
+    parts, articles = plan_runs(rendered(book), weight=10**6), plan_runs(rendered(book), weight=2)
+    assert sum(run.kind == "body" for run in parts) == 3
+    assert runs.at_once(parts, 2) == 3  # three parts on two processors: all three at once
+    assert runs.at_once(parts, 3) == 3  # one a processor already
+    assert runs.at_once(parts, 1) == 1
+    assert runs.at_once(articles, 2) == 2  # runs cut between articles wait for the counts before them
+
+
+def test_three_parts_on_two_processors_are_laid_out_at_once(builds, weight, tmp_path, monkeypatch):
+    """Each part opens on a right-hand page, so no run waits for another's page count: on two
+    processors the three parts are laid out at once, not two and then the third alone while the
+    other processor idles. Here each layout waits until three have begun (20 s at most)."""
+    if weight is not None:
+        pytest.skip("runs cut between articles are laid out one a processor")
+    from publisher.pdf import refill
+
+    render = refill.render
+
+    def held(*args, **kwargs):  # in the workers (forked with this patch)
+        (tmp_path / f"begun-{os.getpid()}-{time.monotonic_ns()}").touch()
+        for _ in range(400):
+            if len(list(tmp_path.glob("begun-*"))) >= 3:
+                break
+            time.sleep(0.05)
+        else:
+            (tmp_path / f"alone-{os.getpid()}").touch()
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "cpus", lambda: 2)
+    monkeypatch.setattr(refill, "render", held)
+    write_pdf(rendered(builds["book"]), tmp_path / "at-once.pdf", "print", parallel=True)
+    assert len(list(tmp_path.glob("begun-*"))) == 5  # the front matter, three parts, the contents
+    assert not list(tmp_path.glob("alone-*"))
+    assert (tmp_path / "at-once.pdf").read_bytes() == builds["paths"]["parallel"].read_bytes()
 
 
 def test_the_contents_is_laid_out_while_the_last_run_is_drawn(book, builds, tmp_path, monkeypatch):

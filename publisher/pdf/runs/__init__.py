@@ -76,14 +76,15 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
         return write_one_pass(rendered, target, profile, allowed, base)
     schedule = Schedule(runs, Planner(rendered, profile, runs), base, files, options, context, store, stats)
     schedule.progress = progress
-    workers = max(1, min(workers or cpus(), len(runs)))
+    processors = max(1, min(workers or cpus(), len(runs)))
+    active = processors if workers is not None else at_once(runs, processors)
     # Up to one more worker a processor waits for the page counts of the runs in front of it,
     # holding its laid-out pages, while the others go on.
-    processes = min(2 * workers + 1, len(runs))
+    processes = min(2 * processors + 1, len(runs))
     # Started at the first run handed out: a build whose runs all come from the cache starts none.
     with Workers(processes, init_worker, (schedule.counts, schedule.waiting, schedule.laid_out),
                  before_fork=import_weasyprint) as pool:
-        schedule.run(pool, workers, processes)
+        schedule.run(pool, active, processes)
     wrong = schedule.wrong_sides() if chunks else []
     if wrong:
         stats.rosters_again = True
@@ -112,6 +113,21 @@ def write_runs(rendered: RenderedBook, target, profile: OutputProfile, allowed: 
                                 "sha256": sha})
     return result
 
+
+
+def at_once(runs: list, processors: int) -> int:
+    """How many runs are laid out at a time on ``processors``: one more than the processors when
+    no body run waits for the page count of another (each opens a part on a right-hand page) and
+    they do not share evenly among the processors (three parts on two).
+
+    One run a processor would leave the last part laid out alone, the other processors idle and
+    the contents waiting for it; three parts at once on two processors end together. Runs that
+    wait for others are laid out one a processor: sharing one would hold up those waiting for them.
+    """
+    body = [run for run in runs if run.kind == "body"]
+    if processors > 1 and body and all(run.right for run in body) and len(body) % processors:
+        return min(processors + 1, len(runs))
+    return processors
 
 
 def _font_programs(outputs: dict[int, RunOutput], files: dict[str, str]):

@@ -23,8 +23,8 @@ class Schedule:
     counts of the runs since the last right-hand opener. A worker publishes its run's count
     as soon as the pages are laid out (before drawing them), then waits for the counts of the
     runs in front of it to number its pages. A waiting worker uses no processor, so runs are
-    handed out while fewer than one per processor are being worked on (and a process is free),
-    the earliest in the book first: the earliest run without a count is then always running or
+    handed out while fewer than ``active`` (one more than the processors: pdf.runs) are being
+    worked on (and a process is free), the earliest in the book first: the earliest run without a count is then always running or
     next, so a worker never waits for a run that no worker will take.
     """
 
@@ -148,14 +148,15 @@ class Schedule:
         self._prepare(number, html, start, dummy)
         return True
 
-    def run(self, pool, workers: int, processes: int) -> None:
-        """Lay out every run not taken from the cache (``outputs``), on ``workers`` processors."""
+    def run(self, pool, active: int, processes: int) -> None:
+        """Lay out every run not taken from the cache (``outputs``), ``active`` at a time, in
+        ``processes`` worker processes (those waiting for page counts do not count as active)."""
         try:
-            self._run(pool, workers, processes)
+            self._run(pool, active, processes)
         finally:  # a run that fails must not leave the queue's pipes open
             self.laid_out.close()
 
-    def _run(self, pool, workers: int, processes: int) -> None:
+    def _run(self, pool, active: int, processes: int) -> None:
         runs, futures = self.runs, {}
         reported = time.monotonic()
         if runs[0].kind == "front" and not any(d.kind == "toc" for d in runs[0].documents):
@@ -163,7 +164,7 @@ class Schedule:
         waiting = list(self.body)
 
         def hand_out() -> None:
-            while self.prepared and len(futures) < processes and len(futures) - self.waiting.value < workers:
+            while self.prepared and len(futures) < processes and len(futures) - self.waiting.value < active:
                 number = min(self.prepared)  # the earliest in the book
                 self.stats.rendered.append(number)
                 if self.prepared[number].dummy and number in self.slot:
