@@ -15,7 +15,7 @@ from . import pipeline, uptodate
 from .cache import cache_dir
 from .collect import Plan, collect
 from .config import CONFIG_NAME, BookConfig, load_config
-from .errors import ConfigError, Diagnostic, StrictModeError
+from .errors import ConfigError, DamagedImage, Diagnostic, StrictModeError
 from .images import ImageSettings, pixels_for, prepare_ahead, prepare_images
 from .lock import build_lock
 from .output import atomic_output
@@ -97,7 +97,7 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
         # The EPUB's page list: none when the book asks for none; otherwise the print PDF's, read
         # back as it is written, or (an EPUB built alone) laid out in runs in _write_outputs.
         breaks = None if config.epub_page_list else []
-    with build_lock(target_dir):  # a second build at the same time fails at once, naming this one's pid
+    with build_lock(target_dir), _where_shown(loaded):  # a second build at the same time fails at once
         outputs = _write_outputs(rendered, loaded, target_dir, formats, progress, profile, cover_art, breaks)
         # The cover spread: asked for, or part of a print PDF (its spine needs the page count).
         if cover or ("pdf" in formats and config.profile(profile).name == "print"):
@@ -107,6 +107,21 @@ def build(project_dir: Path | str = ".", formats: tuple[str, ...] = FORMATS, out
                       loaded.book.foreword is not None)
     return BuildReport(outputs, loaded.diagnostics, len(loaded.book.articles()),
                        time.perf_counter() - started, loaded.book.foreword is not None)
+
+
+@contextlib.contextmanager
+def _where_shown(loaded: Loaded):
+    """A damaged image's error names the manuscript and line that first shows it, as
+    ``publisher check`` does (the image's own path alone leaves the editor searching)."""
+    try:
+        yield
+    except DamagedImage as exc:
+        for article in loaded.book.articles():
+            for block in article.blocks:
+                if exc.path in block.image_sources():
+                    raise DamagedImage(f"{exc.path}: {exc.message}", article.source, block.line,
+                                       hint=exc.hint) from exc
+        raise
 
 
 def _cache(name: str) -> Path:

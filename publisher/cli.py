@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import Diagnostic, PublisherError
+from .errors import DamagedImage, Diagnostic, PublisherError
 
 app = typer.Typer(
     help="Turn a folder of articles into a commemorative book: an EPUB 3 and a print-ready PDF.\n\n"
@@ -77,6 +77,8 @@ def _fail(exc: PublisherError) -> None:
                 err.print(f"  {diagnostic}", markup=False)
     elif len(problems) > 1:
         hints.append(f"run `publisher check` to see all {len(problems)} problems")
+    if isinstance(exc, DamagedImage):  # the build stops at the first one
+        hints.append("`publisher check` lists every damaged image of the book at once")
     if hints:
         err.print(f"hint: {'; '.join(hints)}", markup=False)
     raise typer.Exit(exc.exit_code)

@@ -88,6 +88,11 @@ class ManuscriptError(PublisherError):
     kind = "manuscript"
 
 
+class DamagedImage(ManuscriptError):
+    """An image file is damaged, empty or not an image: a build stops at the first, while
+    ``publisher check`` lists them all."""
+
+
 class DependencyError(PublisherError):
     """An optional program or package is needed and missing."""
 

@@ -47,7 +47,7 @@ import pi_heif
 from PIL import Image, ImageCms, JpegImagePlugin, UnidentifiedImageError
 
 from .cache import known_digest
-from .errors import ManuscriptError
+from .errors import DamagedImage, ManuscriptError
 from .safety import MAX_IMAGE_BYTES, MAX_SCAN_BYTES, TooLarge, open_file, read_bytes, write_file
 
 pi_heif.register_heif_opener()  # HEIC / HEIF photos (iPhones save them) open in Pillow like any other
@@ -418,8 +418,8 @@ def _check_jpeg(data: bytes, path: Path, rel) -> None:
     scan = _first_scan(data)
     if scan is None or data.find(b"\xff\xd9", scan) < 0:
         what = "its headers are cut short" if scan is None else "the file ends before the picture does"
-        raise ManuscriptError(f"the image is damaged or not an image: a truncated JPEG ({what})", rel(path),
-                              hint="copy the photo again from the camera or the original folder")
+        raise DamagedImage(f"the image is damaged or not an image: a truncated JPEG ({what})", rel(path),
+                           hint="copy the photo again from the camera or the original folder")
 
 
 def _first_scan(data: bytes) -> int | None:
@@ -508,8 +508,8 @@ def _refusals(path: Path, rel):
                               hint=f"save it as JPEG, or a copy at most {guard:.3g} megapixels large, and use "
                               "that (a photo printed across a page needs about 10)") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ManuscriptError(f"the image is damaged or not an image: {_why(path, exc)}", rel(path),
-                              hint="open it in an image editor and save it again as JPEG or PNG") from exc
+        raise DamagedImage(f"the image is damaged or not an image: {_why(path, exc)}", rel(path),
+                          hint="open it in an image editor and save it again as JPEG or PNG") from exc
 
 
 def _why(path: Path, exc: Exception) -> str:

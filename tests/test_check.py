@@ -133,6 +133,24 @@ def test_every_damaged_photo_is_an_error_at_once(tmp_path, monkeypatch):
     assert [f for f in findings if f["level"] == "error"] == [f for f in findings if f["code"] == "image-damaged"]
 
 
+def test_a_build_names_where_a_damaged_photo_is_shown_and_points_to_check(tmp_path):
+    # The build stops at the first damaged photo: its error names the manuscript's line that shows
+    # it, as check does, and says that check lists them all.
+    text = "# Bài\n\nChữ.\n\n![Rác](../images/rac.jpg)\n\n![Rỗng](../images/rong.jpg)\n"
+    root = make_project(tmp_path / "p", {"01-a.md": text},
+                        files={"images/rac.jpg": b"<html>404</html>", "images/rong.jpg": b""})
+    result = run_cli("build", str(root), "--format", "epub", env={"PUBLISHER_CACHE": str(tmp_path / "cache")})
+    assert result.returncode == 3, result.stderr
+    first, hint = result.stderr.strip().splitlines()[-2:]
+    assert first in (
+        "error: manuscripts/01-a.md:5: images/rac.jpg: the image is damaged or not an image: "
+        "its bytes are not a picture in any format publisher reads",
+        "error: manuscripts/01-a.md:7: images/rong.jpg: the image is damaged or not an image: "
+        "the file is empty (0 bytes)")  # whichever the workers reach first
+    assert hint.endswith("`publisher check` lists every damaged image of the book at once")
+    assert not (root / "dist").exists() or not any((root / "dist").iterdir())
+
+
 def test_images_too_small_for_print(tmp_path):
     text = "# Bài\n\n![Nhỏ](../images/nho.png)\n\n![Đủ](../images/du.png)\n\n![Đứng](../images/dung.png)\n"
     files = {"images/nho.png": png(800, 600), "images/du.png": png(1323, 900), "images/dung.png": png(1000, 1400)}
