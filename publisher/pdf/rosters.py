@@ -51,8 +51,9 @@ WHOLE_ROWS = 10_000
 CUT_ROWS = 1_000  # rows of an article that make a book laid out in runs, be it only that article
 _START_ROWS = 80  # rows of the roster's opening laid out to predict where its pages break
 MAX_SECTIONS = 1_000  # a roster's different section headings whose heights are laid out (_sections_heights)
-_OPENING = '<table class="roster" style="table-layout: fixed">'
-_FIXED = re.compile(r'(<div class="roster-block">\s*)' + re.escape(_OPENING)
+_ALIGNED = r'(?: data-align="[a-z0-9 ]*")?'  # the columns' alignment (templates/roster.html)
+_OPENING = re.compile(r'<table class="roster"(' + _ALIGNED + ')>')  # as roster.html writes it
+_FIXED = re.compile(r'(<div class="roster-block">\s*)<table class="roster"(' + _ALIGNED + r') style="table-layout: fixed">'
                     + r'(<caption\b.*?</caption>)?(<colgroup>.*?</colgroup>)(<thead>.*?</thead>)(.*?)</table>\s*</div>',
                     re.DOTALL)
 _SECTION_CLASS = ' class="roster-section"'  # a section's heading row (templates/roster.html)
@@ -89,6 +90,7 @@ class Roster:
     thead: str
     rows: list[str]  # the cells of each row (a section's heading: its <th>, see is_section)
     after: str  # the document's HTML after the roster block (the last long roster's only)
+    align: str = ""  # the table's data-align attribute, as roster.html wrote it (or nothing)
 
     def __post_init__(self):
         self._sections = {n for n, row in enumerate(self.rows) if _heading_row(row)}
@@ -110,8 +112,8 @@ class Roster:
                 hidden = "" if first <= index <= last else ' style="display: none"'
                 rows.append(f"<tr{kind}{mark}{hidden}>{self.rows[index]}</tr>")
             groups.append("<tbody>" + "".join(rows) + "</tbody>")
-        return (_OPENING + (self.caption if caption else "") + self.colgroup + self.thead + "".join(groups)
-                + "</table>")
+        return (f'<table class="roster"{self.align} style="table-layout: fixed">' + (self.caption if caption else "")
+                + self.colgroup + self.thead + "".join(groups) + "</table>")
 
     def block(self, first: int, last: int, marked: bool = True) -> str:
         """Rows ``first`` to ``last`` in the roster's block: from the first row, with the HTML
@@ -144,12 +146,12 @@ def parse(body: str) -> list[Roster] | None:
     rosters: list[Roster] = []
     at = 0
     for number, match in enumerate(found):
-        rows = _DATA_ROW.findall(match.group(5))
+        rows = _DATA_ROW.findall(match.group(6))
         if [int(index) for index, _ in rows] != list(range(len(rows))):
             return None
         after = body[match.end():] if number == len(found) - 1 else ""
-        rosters.append(Roster(body[at:match.start()], match.group(2) or "", match.group(3), match.group(4),
-                              [cells for _, cells in rows], after))
+        rosters.append(Roster(body[at:match.start()], match.group(3) or "", match.group(4), match.group(5),
+                              [cells for _, cells in rows], after, match.group(2)))
         at = match.end()
     return rosters or None
 
@@ -216,7 +218,8 @@ def _probe_rows(rows: list[str], columns: int) -> list[str]:
 
 def _fixed(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, match: re.Match,
            store: Store | None) -> str:
-    parts = _parts(match.group(2)) if match.group(1) == '<table class="roster">' else None
+    opening = _OPENING.fullmatch(match.group(1))
+    parts = _parts(match.group(2)) if opening else None
     if parts is None or len(parts[2]) < LONG_ROSTER:
         return match.group(0)
     caption, thead, rows, columns = parts
@@ -225,7 +228,7 @@ def _fixed(rendered: RenderedBook, profile: OutputProfile | None, doc: Document,
         return match.group(0)
     total = sum(widths)
     colgroup = "<colgroup>" + "".join(f'<col style="width: {100 * w / total:.4f}%"/>' for w in widths) + "</colgroup>"
-    return Roster("", caption, colgroup, thead, rows, "").table(0, len(rows) - 1)
+    return Roster("", caption, colgroup, thead, rows, "", opening.group(1)).table(0, len(rows) - 1)
 
 
 def _measure(rendered: RenderedBook, profile: OutputProfile | None, doc: Document, thead: str,

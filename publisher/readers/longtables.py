@@ -48,6 +48,7 @@ _BLOCK_TAGS = {"p", "div", "ul", "ol", "li", "dl", "table", "figure", "img", "bl
 _CELL_TAGS = {"td", "th"}
 _ROW_GROUPS = {"thead", "tbody", "tfoot"}
 _NEWLINE = re.compile("\n")
+_ALIGN = re.compile(r"(?:^|;)\s*text-align\s*:\s*(left|center|right)\s*(?:;|$)", re.IGNORECASE)  # Markdown's :---:
 
 
 class Unfit(Exception):
@@ -59,6 +60,7 @@ class _Cell:
     html: str
     colspan: int = 1
     rowspan: int = 1
+    align: str = ""  # the cell's text-align as written (a Markdown table's ``:---:``), else ""
 
 
 @dataclass
@@ -124,8 +126,9 @@ class _Parser(HTMLParser):
             self.caption_at = None
         elif tag in _CELL_TAGS and self.cell is not None:
             attrs, start = self.cell
+            align = _ALIGN.search(attrs.get("style") or "")
             self.row.append(_Cell(self.source[start:at].strip(), _span(attrs.get("colspan")),
-                                  _span(attrs.get("rowspan"))))
+                                  _span(attrs.get("rowspan")), align.group(1).lower() if align else ""))
             self.cell = None
         elif tag == "tr" and self.row is not None:
             if self.cell is not None:
@@ -191,10 +194,12 @@ def headings(head: list[list[_Cell]]) -> list[str]:
     return names
 
 
-def items(body: list[list[_Cell]], width: int) -> tuple[list[dict], int]:
-    """The roster's items (rows of cells, sections' headings) and how many cells merged down
-    were given to the rows under their first."""
+def items(body: list[list[_Cell]], width: int) -> tuple[list[dict], int, list[str]]:
+    """The roster's items (rows of cells, sections' headings), how many cells merged down
+    were given to the rows under their first, and each column's alignment: the one all its
+    cells were given (a Markdown table's ``:---:``, ``---:``), else ""."""
     found: list[dict] = []
+    aligns: list[set[str]] = [set() for _ in range(width)]
     pending: dict[int, tuple[str, int]] = {}  # column -> (a merged cell's markup, rows it still covers)
     repeated = 0
     for row in body:
@@ -220,12 +225,13 @@ def items(body: list[list[_Cell]], width: int) -> tuple[list[dict], int]:
             if cell.colspan > 1:
                 raise Unfit("a cell across some of the columns")
             cells.append(cell.html)
+            aligns[column].add(cell.align)
             if cell.rowspan > 1:
                 pending[column] = (cell.html, cell.rowspan - 1)
         if next(given, None) is not None:
             raise Unfit("a row with more cells than the header has columns")
         found.append({"cells": cells})
-    return found, repeated
+    return found, repeated, [next(iter(seen)) if len(seen) == 1 else "" for seen in aligns]
 
 
 def _typed_sections(rows: list[dict]) -> list[dict]:
@@ -259,10 +265,10 @@ def as_roster(block: Block) -> tuple[Block, int]:
         raise Unfit("a header of fewer than two columns")
     if body and _numbering_row(body[0]):  # under a header not repeated on each page
         body = body[1:]
-    rows, repeated = items(body, len(columns))
+    rows, repeated, align = items(body, len(columns))
     rows = _typed_sections(rows)
     roster = Block("roster", line=block.line, id=block.id, caption=caption or None,
-                   columns=columns, items=rows)
+                   columns=columns, items=rows, align=align if any(align) else None)
     return roster, repeated
 
 
@@ -307,7 +313,7 @@ def _joined(parts: list[tuple[str | None, Block]]) -> tuple[Block, int] | None:
     and the cells merged down it shows on each row. None unless every table is a roster's shape,
     with the first one's columns, LONG_TABLE rows in all, and no table under a heading titled too."""
     items: list[dict] = []
-    columns, repeated = None, 0
+    columns, repeated, aligns = None, 0, []
     for heading, table in parts:
         try:
             roster, merged = as_roster(table)
@@ -316,12 +322,16 @@ def _joined(parts: list[tuple[str | None, Block]]) -> tuple[Block, int] | None:
         if (heading and roster.caption) or (columns is not None and roster.columns != columns):
             return None
         columns, repeated = roster.columns, repeated + merged
+        aligns.append(roster.align or [""] * len(columns))
         section = heading or roster.caption
         items += [{"section": section}, *roster.items] if section else roster.items
     if len(items) < LONG_TABLE:
         return None
     first = parts[0][1]
-    return Block("roster", line=first.line, id=first.id, columns=columns, items=items), repeated
+    # A column keeps the alignment every table gave it.
+    align = [kinds[0] if len(set(kinds)) == 1 else "" for kinds in zip(*aligns)]
+    return Block("roster", line=first.line, id=first.id, columns=columns, items=items,
+                 align=align if any(align) else None), repeated
 
 
 def _join(article: Article, runs: list[tuple[int, int]], parts, describe, hint: str,

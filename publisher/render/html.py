@@ -18,6 +18,7 @@ from ..labels import labels_for
 from ..model import Article, Book, html_to_text, without_notes
 from .fonts import FontFile, book_fonts
 from .photopages import opening_room
+from .rosteralign import alignment_css
 from .templates import Templates
 from .typeset import breakable
 
@@ -126,6 +127,7 @@ def render_book(config: BookConfig, book: Book) -> RenderedBook:
         add("imprint", "imprint", labels["imprint"], "imprint.html")
     _number_tables(documents, labels["table"])
     stylesheets = {name: templates.text(name) for name in ("book.css", "print.css", "epub.css")}
+    stylesheets["book.css"] += alignment_css(book)  # the stylesheet the EPUB and every PDF take
     characters = "".join(sorted(set("".join(html_to_text(d.body) + d.title for d in documents))))
     return RenderedBook(config, book, documents, stylesheets, book_fonts(config, characters), images, labels,
                         characters)

@@ -137,11 +137,13 @@ def _environment(search: list[Path], sandboxed: bool) -> jinja2.Environment:
                                   bytecode_cache=_KeptBytecode(folder), **_OPTIONS)
         from .headings import heading_rows
         from .photopages import caption_lines
+        from .rosteralign import align_tokens
         from .typeset import keep_last_words
 
         _ENVIRONMENTS[key].filters["keep_last_words"] = keep_last_words
         _ENVIRONMENTS[key].filters["heading_rows"] = heading_rows
         _ENVIRONMENTS[key].filters["caption_lines"] = caption_lines
+        _ENVIRONMENTS[key].filters["align_tokens"] = align_tokens
     return _ENVIRONMENTS[key]
 
 

@@ -197,6 +197,28 @@ def test_a_markdown_table_of_hundreds_of_rows_is_a_roster_too(tmp_path):
     [roster] = piece.blocks
     assert roster.kind == "roster" and roster.line == 5 and len(roster.items) == 250
     assert roster.items[0]["cells"][1] == f"<strong>{people(250)[0][0]}</strong>"
+    assert roster.align == ["right", "", "center", ""]  # |---:|---|:---:|---|, as a short table keeps it
+
+
+def test_a_column_keeps_the_alignment_all_its_cells_share():
+    def aligned(n: int, number: str, born: str) -> str:
+        return (f'<tr><td style="text-align:{number}">{n}</td><td>Tên {n}</td>'
+                f'<td style="text-align: {born};">01/01/1960</td><td>Phòng</td></tr>')
+
+    body = [aligned(n, "center", "right" if n != 7 else "left") for n in range(1, LONG_TABLE + 1)]
+    roster, _ = as_roster(Block("table", table_html(HEAD, body), line=3))
+    assert roster.align == ["center", "", "", ""]  # the dates' column is not aligned one way throughout
+    plain, _ = as_roster(Block("table", table_html(HEAD, rows(LONG_TABLE)), line=3))
+    assert plain.align is None
+    # Tables joined into one roster keep what every one of them gave a column.
+    blocks = [Block("heading", f"Phòng {k}", level=2, line=10 * k) for k in (1, 2)]
+    tables = [Block("table", table_html(HEAD, [aligned(n, "center", "right") for n in range(1, 121)]), line=11),
+              Block("table", table_html(HEAD, [aligned(n, "center", "center") for n in range(1, 121)]), line=21)]
+    piece = Article(id="a", title="Danh sách", source="manuscripts/ds.md",
+                    blocks=[blocks[0], tables[0], blocks[1], tables[1]])
+    long_tables_as_rosters(piece)
+    [joined] = piece.blocks
+    assert joined.kind == "roster" and joined.align == ["center", "", "", ""]
 
 
 def test_a_table_too_long_to_read_says_to_split_the_table(tmp_path, monkeypatch):

@@ -130,3 +130,25 @@ def test_images_are_embedded(epub, sample_build):
     figures += [photo["src"] for b in blocks if b["kind"] == "gallery" for photo in b["items"]]
     images = [n for n in epub.namelist() if n.startswith("EPUB/images/")]
     assert len(images) == len(set(figures)) >= 2
+
+
+def test_a_rosters_aligned_columns_pass_epubcheck(tmp_path, monkeypatch):
+    """A Markdown table long enough to be a roster keeps its columns' alignment (render.rosteralign):
+    a data-align token on the table and one rule for each in the stylesheet, which EPUBCheck passes."""
+    from publisher.build import build
+    from tests.conftest import make_project
+
+    monkeypatch.setenv("PUBLISHER_CACHE", str(tmp_path / "cache"))
+    table = ["| STT | Họ và tên | Năm sinh |", "|:---:|---|---:|"]
+    table += [f"| {n} | Nguyễn Văn Bình {n} | {1940 + n % 50} |" for n in range(1, 251)]
+    toml = '[book]\ntitle = "Kỷ yếu thử"\nslug = "thu"\ndate = 2026-10-20\n\n[output]\nepub_page_list = false\n'
+    root = make_project(tmp_path / "p", {"01-ds.md": "# Danh sách\n\n" + "\n".join(table) + "\n"}, toml)
+    build(root, ("epub",))
+    path = root / "dist" / "thu.epub"
+    with zipfile.ZipFile(path) as archive:
+        pages = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xhtml"))
+        css = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".css"))
+    assert '<table class="roster" data-align="c1 r3">' in pages
+    assert 'table.roster[data-align~="c1"] td:nth-child(1)' in css and "text-align: right" in css
+    report = epubcheck(path)
+    assert [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []

@@ -713,3 +713,45 @@ def test_a_staff_list_typed_as_a_word_table_is_cut_into_runs_too(word_table):
         at = text.index(name, at) + len(name)
     pages = [t for t in texts if re.search(r"^\s*\d+\s", t, re.MULTILINE) and "Ngày vào" in t]
     assert len(pages) >= 20 and all("Họ và tên" in t and "Đơn vị" in t for t in pages)
+
+
+@pytest.fixture(scope="module")
+def aligned(tmp_path_factory, small_chunks):
+    """A staff list typed as a Markdown table (readers.longtables): its numbers to the right and
+    its dates centred, as the table's ``---:`` and ``:---:`` say."""
+    people = [line.split(",") for line in roster_csv(ROWS).splitlines()[1:]]
+    table = ["| STT | Họ và tên | Ngày sinh | Ngày vào ngành | Đơn vị |", "|---:|---|:---:|:---:|---|"]
+    table += [f"| {n} | {name} | {born} | {joined} | {unit} |"
+              for n, (name, born, joined, unit) in enumerate(people, start=1)]
+    article = "---\ntitle: Danh sách cán bộ\n---\n\n" + "\n".join(table) + "\n"
+    return built_both_ways(tmp_path_factory, "dsa", {"01-bai.md": text_article(1), "02-danh-sach.md": article},
+                           "Kỷ yếu danh sách", {})
+
+
+def words(pdf: Path, page: int) -> list[tuple[str, float, float]]:
+    """(text, left, right) of each word of a page, as pdftotext places it."""
+    found = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    return [(text, float(left), float(right)) for left, right, text in
+            re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', found)]
+
+
+def test_a_roster_keeps_its_columns_alignment_and_is_cut_into_runs(aligned):
+    doc = assert_cut_as_one_pass(aligned, "Danh sách cán bộ")
+    assert '<table class="roster" data-align="r1 c3 c4" style="table-layout: fixed">' in doc.body
+    texts = page_texts(aligned["out"] / "runs.pdf")
+    pages = [n for n, text in enumerate(texts, start=1) if "Ngày sinh" in text]
+    assert len(pages) > 20
+    lengths = set()
+    for page in pages[:3] + pages[len(pages) // 2:len(pages) // 2 + 2]:
+        found = words(aligned["out"] / "runs.pdf", page)
+        numbers = [(t, left, right) for t, left, right in found if re.fullmatch(r"\d{1,3}", t) and left < 150]
+        lengths |= {len(t) for t, _, _ in numbers}
+        assert len(numbers) > 10
+        assert max(r for _, _, r in numbers) - min(r for _, _, r in numbers) < 0.5  # one right edge
+        head = next(i for i, (t, _, _) in enumerate(found) if t == "Ngày" and found[i + 1][0] == "sinh")
+        middle = (found[head][1] + found[head + 1][2]) / 2
+        dates = [(left + right) / 2 for t, left, right in found if re.fullmatch(r"\d\d/\d\d/\d{4}", t)]
+        born = [centre for centre in dates if centre < middle + 25]  # not the next column's
+        assert len(born) > 10 and all(abs(centre - middle) < 0.5 for centre in born)  # centred under its heading
+    assert lengths == {1, 2, 3}  # numbers of one, two and three digits
