@@ -67,7 +67,7 @@ class Block:
     id: str | None = None
     items: list[dict] | None = None  # gallery, roster, timeline (see BLOCK_KINDS)
     columns: list[str] | None = None  # roster (a two-row header's: heading + SUB_HEADING + sub-heading)
-    align: list[str] | None = None  # roster: each column's alignment as the source gave it ("center", "right", "left", "")
+    align: list[str] | None = None  # roster: each column's alignment from its source ("center", "right", "left", "")
 
     def image_sources(self) -> list[str]:
         """The project-relative paths of the images this block shows (a figure's, a gallery's)."""

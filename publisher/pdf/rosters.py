@@ -53,8 +53,9 @@ _START_ROWS = 80  # rows of the roster's opening laid out to predict where its p
 MAX_SECTIONS = 1_000  # a roster's different section headings whose heights are laid out (_sections_heights)
 _ALIGNED = r'(?: data-align="[a-z0-9 ]*")?'  # the columns' alignment (templates/roster.html)
 _OPENING = re.compile(r'<table class="roster"(' + _ALIGNED + ')>')  # as roster.html writes it
-_FIXED = re.compile(r'(<div class="roster-block">\s*)<table class="roster"(' + _ALIGNED + r') style="table-layout: fixed">'
-                    + r'(<caption\b.*?</caption>)?(<colgroup>.*?</colgroup>)(<thead>.*?</thead>)(.*?)</table>\s*</div>',
+_FIXED = re.compile(r'(<div class="roster-block">\s*)<table class="roster"(' + _ALIGNED
+                    + r') style="table-layout: fixed">(<caption\b.*?</caption>)?(<colgroup>.*?</colgroup>)'
+                    + r'(<thead>.*?</thead>)(.*?)</table>\s*</div>',
                     re.DOTALL)
 _SECTION_CLASS = ' class="roster-section"'  # a section's heading row (templates/roster.html)
 _VISIBLE_ROW = re.compile(r'<tr(?: class="roster-section")? data-row="\d+">')

@@ -231,7 +231,13 @@ def items(body: list[list[_Cell]], width: int) -> tuple[list[dict], int, list[st
         if next(given, None) is not None:
             raise Unfit("a row with more cells than the header has columns")
         found.append({"cells": cells})
-    return found, repeated, [next(iter(seen)) if len(seen) == 1 else "" for seen in aligns]
+    return found, repeated, [_shared(seen) for seen in aligns]
+
+
+def _shared(kinds) -> str:
+    """The alignment every one of ``kinds`` is, else "" (a column aligned one way throughout)."""
+    kinds = set(kinds)
+    return kinds.pop() if len(kinds) == 1 else ""
 
 
 def _typed_sections(rows: list[dict]) -> list[dict]:
@@ -328,8 +334,7 @@ def _joined(parts: list[tuple[str | None, Block]]) -> tuple[Block, int] | None:
     if len(items) < LONG_TABLE:
         return None
     first = parts[0][1]
-    # A column keeps the alignment every table gave it.
-    align = [kinds[0] if len(set(kinds)) == 1 else "" for kinds in zip(*aligns)]
+    align = [_shared(kinds) for kinds in zip(*aligns)]  # what every table gave a column
     return Block("roster", line=first.line, id=first.id, columns=columns, items=items,
                  align=align if any(align) else None), repeated
 

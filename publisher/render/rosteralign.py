@@ -34,4 +34,5 @@ def alignment_css(book: Book) -> str:
                      f"{{ text-align: {_NAMES[token[0]]}; }}")
     if not rules:
         return ""
-    return "\n/* The rosters' columns aligned as their sources aligned them (render.rosteralign) */\n" + "\n".join(rules) + "\n"
+    return ("\n/* The rosters' columns aligned as their sources aligned them (render.rosteralign) */\n"
+            + "\n".join(rules) + "\n")

@@ -23,9 +23,10 @@ class Schedule:
     counts of the runs since the last right-hand opener. A worker publishes its run's count
     as soon as the pages are laid out (before drawing them), then waits for the counts of the
     runs in front of it to number its pages. A waiting worker uses no processor, so runs are
-    handed out while fewer than ``active`` (one more than the processors: pdf.runs) are being
-    worked on (and a process is free), the earliest in the book first: the earliest run without a count is then always running or
-    next, so a worker never waits for a run that no worker will take.
+    handed out while fewer than ``active`` (one a processor, or one more: pdf.runs.at_once) are
+    being worked on (and a process is free), the earliest in the book first: the earliest run
+    without a count is then always running or next, so a worker never waits for a run that no
+    worker will take.
     """
 
     def __init__(self, runs, planner, base, files, options, context, store, stats):
